@@ -1,0 +1,144 @@
+# mocker — build, test and install.
+#
+# Sources are discovered by folder, so adding a file never needs a Makefile edit:
+#   common/*.c spec/*.c        -> shared static libraries
+#   mocker-runtime/**/*.c      -> mocker-runtime (main.c holds main())
+#   mocker/**/*.c              -> mocker         (main.c holds main())
+#   tests/unit/test_*.c        -> one cmocka binary each, linked with everything
+# `make SANITIZE=1 ...` builds with ASan+UBSan into build-asan/.
+
+PREFIX  ?= /usr/local
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+SANITIZE ?= 0
+
+ifeq ($(SANITIZE),1)
+BUILD   := build-asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD   := build
+SANFLAGS :=
+endif
+
+PKGS_COMMON  := yajl
+PKGS_RUNTIME := libcap libseccomp
+PKGS_MOCKER  := libcurl libarchive libnl-3.0 libnl-route-3.0 libnftables
+PKGS_ALL     := $(PKGS_COMMON) $(PKGS_RUNTIME) $(PKGS_MOCKER)
+
+# pkg-config is asked only once the dependencies are there (make deps).
+pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+             $(call pkgcflags,$(PKGS_ALL))
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+COMMON_SRC  := $(wildcard common/*.c)
+SPEC_SRC    := $(wildcard spec/*.c)
+RUNTIME_SRC := $(shell find mocker-runtime -name '*.c' 2>/dev/null | sort)
+MOCKER_SRC  := $(shell find mocker -name '*.c' 2>/dev/null | sort)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+HELPER_SRC  := $(wildcard tests/helpers/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+COMMON_LIB  := $(BUILD)/libcommon.a
+SPEC_LIB    := $(BUILD)/libspec.a
+RUNTIME_LIB := $(BUILD)/libruntime.a
+MOCKER_LIB  := $(BUILD)/libmocker.a
+
+RUNTIME_BIN := $(BUILD)/bin/mocker-runtime
+MOCKER_BIN  := $(BUILD)/bin/mocker
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRC))
+
+BINS := $(RUNTIME_BIN)
+ifneq ($(strip $(filter-out mocker/main.c,$(MOCKER_SRC))),)
+BINS += $(MOCKER_BIN)
+endif
+
+.PHONY: all deps check check-unit check-v2 bench bundles install clean demo run
+all: $(BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(COMMON_LIB): $(call obj,$(COMMON_SRC))
+$(SPEC_LIB): $(call obj,$(SPEC_SRC))
+$(RUNTIME_LIB): $(call obj,$(filter-out mocker-runtime/main.c,$(RUNTIME_SRC)))
+$(MOCKER_LIB): $(call obj,$(filter-out mocker/main.c,$(MOCKER_SRC)))
+$(BUILD)/%.a:
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(if $^,ar rcs $@ $^,ar rcs $@)
+
+$(RUNTIME_BIN): $(call obj,mocker-runtime/main.c) $(RUNTIME_LIB) $(SPEC_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_RUNTIME) $(PKGS_COMMON))
+
+$(MOCKER_BIN): $(call obj,mocker/main.c) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_MOCKER) $(PKGS_COMMON)) -lpthread
+
+LIBS_ALL := $(RUNTIME_LIB) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBS_ALL)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_ALL) -Wl,--end-group \
+	  $(call pkglibs,$(PKGS_ALL) cmocka) -lpthread
+
+# Small static helpers that tests copy into bundles.
+$(BUILD)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
+
+# Debian packages for building, testing and running both tiers.
+deps:
+	bash tests/deps.sh
+
+# Hand-made bundles get their rootfs from Debian's busybox-static.
+bundles:
+	bash bundles/make-rootfs.sh
+
+check:
+	@bash tests/deps.sh --if-missing
+	$(MAKE) all $(UNIT_BINS) $(HELPER_BINS)
+	@$(MAKE) --no-print-directory bundles >/dev/null
+	BUILD=$(BUILD) bash tests/run-suites.sh $(SUITES)
+
+check-unit: $(UNIT_BINS)
+	BUILD=$(BUILD) bash tests/run-suites.sh unit
+
+# The runtime's cgroup and lifecycle suites on a pure cgroup v2 kernel (a VM).
+check-v2: all $(HELPER_BINS)
+	@$(MAKE) --no-print-directory bundles >/dev/null
+	BUILD=$(BUILD) bash tests/v2/run-in-vm.sh
+
+bench: all $(HELPER_BINS)
+	@$(MAKE) --no-print-directory bundles >/dev/null
+	BUILD=$(BUILD) bash tests/bench/run.sh
+
+# The main job: a container from the embedded busybox default.
+demo run:
+	@bash tests/deps.sh --if-missing
+	@$(MAKE) --no-print-directory all bundles
+	BUILD=$(BUILD) bash tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
+	install -m 0755 $(RUNTIME_BIN) $(DESTDIR)$(PREFIX)/sbin/mocker-runtime
+	if [ -x $(MOCKER_BIN) ]; then install -m 0755 $(MOCKER_BIN) $(DESTDIR)$(PREFIX)/bin/mocker; fi
+	if [ -d docs/man ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8; \
+	  for m in docs/man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; \
+	  for m in docs/man/*.8; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done; \
+	fi
+	if [ -d docs/completion ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions; \
+	  for c in docs/completion/*; do install -m 0644 $$c $(DESTDIR)$(PREFIX)/share/bash-completion/completions/; done; \
+	fi
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

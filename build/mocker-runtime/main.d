@@ -1,0 +1,1 @@
+build/mocker-runtime/main.o: mocker-runtime/main.c

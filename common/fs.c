@@ -1,0 +1,249 @@
+#include "common/fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+int
+read_file_at (int dirfd, const char *path, size_t max, char **out, size_t *len, mk_error **err)
+{
+  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return mk_error_set (err, errno, "open `%s`", path);
+
+  size_t cap = 4096, n = 0;
+  _cleanup_free_ char *buf = xmalloc (cap + 1);
+  for (;;)
+    {
+      if (n == cap)
+        {
+          cap *= 2;
+          buf = xrealloc (buf, cap + 1);
+        }
+      ssize_t r = read (fd, buf + n, cap - n);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return mk_error_set (err, errno, "read `%s`", path);
+      if (r == 0)
+        break;
+      n += r;
+      if (max > 0 && n > max)
+        return mk_error_set (err, EFBIG, "read `%s`", path);
+    }
+  buf[n] = '\0';
+  if (len)
+    *len = n;
+  *out = STEAL (buf);
+  return 0;
+}
+
+int
+read_file (const char *path, char **out, size_t *len, mk_error **err)
+{
+  return read_file_at (AT_FDCWD, path, 0, out, len, err);
+}
+
+static int
+write_all (int fd, const void *data, size_t len)
+{
+  const char *p = data;
+  while (len > 0)
+    {
+      ssize_t w = write (fd, p, len);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
+        return -1;
+      p += w;
+      len -= w;
+    }
+  return 0;
+}
+
+int
+write_file_atomic_at (int dirfd, const char *path, const void *data, size_t len,
+                      mode_t mode, bool durable, mk_error **err)
+{
+  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", path, (int) getpid ());
+  _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0)
+    return mk_error_set (err, errno, "create `%s`", tmp);
+  if (write_all (fd, data, len) < 0 || (durable && fsync (fd) < 0))
+    {
+      int saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return mk_error_set (err, saved, "write `%s`", tmp);
+    }
+  if (fchmod (fd, mode) < 0)
+    {
+      int saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return mk_error_set (err, saved, "chmod `%s`", tmp);
+    }
+  if (renameat (dirfd, tmp, dirfd, path) < 0)
+    {
+      int saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return mk_error_set (err, saved, "rename `%s` to `%s`", tmp, path);
+    }
+  return 0;
+}
+
+int
+write_file_atomic (const char *path, const void *data, size_t len, mode_t mode,
+                   bool durable, mk_error **err)
+{
+  return write_file_atomic_at (AT_FDCWD, path, data, len, mode, durable, err);
+}
+
+int
+write_file_string_at (int dirfd, const char *path, const char *s, mk_error **err)
+{
+  _cleanup_close_ int fd = openat (dirfd, path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return mk_error_set (err, errno, "open `%s`", path);
+  if (write_all (fd, s, strlen (s)) < 0)
+    return mk_error_set (err, errno, "write `%s` to `%s`", s, path);
+  return 0;
+}
+
+int
+write_file_string (const char *path, const char *s, mk_error **err)
+{
+  return write_file_string_at (AT_FDCWD, path, s, err);
+}
+
+int
+mkdir_p (const char *path, mode_t mode, mk_error **err)
+{
+  _cleanup_free_ char *p = xstrdup (path);
+  for (char *s = p + 1; *s; s++)
+    {
+      if (*s != '/')
+        continue;
+      *s = '\0';
+      if (mkdir (p, mode) < 0 && errno != EEXIST)
+        return mk_error_set (err, errno, "mkdir `%s`", p);
+      *s = '/';
+    }
+  if (mkdir (p, mode) < 0 && errno != EEXIST)
+    return mk_error_set (err, errno, "mkdir `%s`", p);
+  if (!dir_exists (p))
+    return mk_error_set (err, ENOTDIR, "mkdir `%s`", p);
+  return 0;
+}
+
+/* Removes the contents of directory fd (on device dev), then nothing else. */
+static int
+rm_contents_at (int dfd, dev_t dev, const char *path, mk_error **err)
+{
+  DIR *d = fdopendir (dfd);
+  if (d == NULL)
+    {
+      close (dfd);
+      return mk_error_set (err, errno, "opendir `%s`", path);
+    }
+  _cleanup_closedir_ DIR *dir = d;
+  struct dirent *de;
+  while ((de = readdir (dir)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      struct stat st;
+      if (fstatat (dirfd (dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        {
+          if (errno == ENOENT)
+            continue;
+          return mk_error_set (err, errno, "stat `%s/%s`", path, de->d_name);
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          if (st.st_dev != dev)
+            return mk_error_set (err, EBUSY, "refusing to remove mount point `%s/%s`", path,
+                                 de->d_name);
+          int sub = openat (dirfd (dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (sub < 0)
+            return mk_error_set (err, errno, "open `%s/%s`", path, de->d_name);
+          _cleanup_free_ char *subpath = path_join (path, de->d_name);
+          if (rm_contents_at (sub, dev, subpath, err) < 0)
+            return -1;
+          if (unlinkat (dirfd (dir), de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+            return mk_error_set (err, errno, "rmdir `%s`", subpath);
+        }
+      else if (unlinkat (dirfd (dir), de->d_name, 0) < 0 && errno != ENOENT)
+        return mk_error_set (err, errno, "unlink `%s/%s`", path, de->d_name);
+    }
+  return 0;
+}
+
+int
+rm_rf_one_fs (const char *path, mk_error **err)
+{
+  struct stat st;
+  if (lstat (path, &st) < 0)
+    {
+      if (errno == ENOENT)
+        return 0;
+      return mk_error_set (err, errno, "stat `%s`", path);
+    }
+  if (!S_ISDIR (st.st_mode))
+    {
+      if (unlink (path) < 0 && errno != ENOENT)
+        return mk_error_set (err, errno, "unlink `%s`", path);
+      return 0;
+    }
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return mk_error_set (err, errno, "open `%s`", path);
+  if (rm_contents_at (fd, st.st_dev, path, err) < 0)
+    return -1;
+  if (rmdir (path) < 0 && errno != ENOENT)
+    return mk_error_set (err, errno, "rmdir `%s`", path);
+  return 0;
+}
+
+char *
+path_join (const char *a, const char *b)
+{
+  size_t la = strlen (a);
+  while (la > 1 && a[la - 1] == '/')
+    la--;
+  while (*b == '/')
+    b++;
+  if (la == 1 && a[0] == '/')
+    return xasprintf ("/%s", b);
+  return xasprintf ("%.*s/%s", (int) la, a, b);
+}
+
+bool
+path_exists (const char *path)
+{
+  struct stat st;
+  return lstat (path, &st) == 0;
+}
+
+bool
+dir_exists (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+int
+fsync_dir (const char *dir, mk_error **err)
+{
+  _cleanup_close_ int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return mk_error_set (err, errno, "open `%s`", dir);
+  if (fsync (fd) < 0)
+    return mk_error_set (err, errno, "fsync `%s`", dir);
+  return 0;
+}

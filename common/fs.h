@@ -1,0 +1,43 @@
+/* File system helpers shared by both tiers. */
+#ifndef MK_FS_H
+#define MK_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+/* Reads a whole file (at most max bytes, 0 = no limit) into a NUL-terminated
+ * heap buffer; *len (optional) gets its length. dirfd may be AT_FDCWD. */
+int read_file_at (int dirfd, const char *path, size_t max, char **out, size_t *len, mk_error **err);
+int read_file (const char *path, char **out, size_t *len, mk_error **err);
+
+/* Writes data to path atomically: a temp file in the same directory, fsync
+ * when durable is true, rename over path. Nothing half-written stays behind. */
+int write_file_atomic_at (int dirfd, const char *path, const void *data, size_t len,
+                          mode_t mode, bool durable, mk_error **err);
+int write_file_atomic (const char *path, const void *data, size_t len, mode_t mode,
+                       bool durable, mk_error **err);
+
+/* Writes a string to an existing file (a cgroup or /proc knob), no rename. */
+int write_file_string (const char *path, const char *s, mk_error **err);
+int write_file_string_at (int dirfd, const char *path, const char *s, mk_error **err);
+
+/* mkdir -p; existing directories are fine. */
+int mkdir_p (const char *path, mode_t mode, mk_error **err);
+
+/* rm -rf that never crosses into another file system (a mount point found
+ * below path is an error, never descended into). Missing path is fine. */
+int rm_rf_one_fs (const char *path, mk_error **err);
+
+/* Joins two path pieces with exactly one '/'. */
+char *path_join (const char *a, const char *b);
+
+bool path_exists (const char *path);
+bool dir_exists (const char *path);
+
+/* fsync a directory (after a rename into it). */
+int fsync_dir (const char *dir, mk_error **err);
+
+#endif

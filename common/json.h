@@ -1,0 +1,54 @@
+/* The one small layer over yajl: parse to a tree with line/column errors,
+ * typed lookups, and a generator with short helpers. */
+#ifndef MK_JSON_H
+#define MK_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <yajl/yajl_tree.h>
+#include <yajl/yajl_gen.h>
+
+#include "common/error.h"
+
+/* Parses text; on failure the error reads
+ * "<what>: invalid JSON at line L, column C: <reason>". Free with yajl_tree_free. */
+int json_parse (const char *text, size_t len, const char *what, yajl_val *out, mk_error **err);
+int json_parse_file (const char *path, yajl_val *out, mk_error **err);
+
+void cleanup_yajl_valp (yajl_val *v);
+#define _cleanup_json_ __attribute__ ((cleanup (cleanup_yajl_valp)))
+
+/* Object member lookup (NULL if obj is not an object or key is absent). */
+yajl_val json_get (yajl_val obj, const char *key);
+/* Convenience: string member or NULL (also NULL when of another type). */
+const char *json_get_str (yajl_val obj, const char *key);
+
+/* Name of a value's type for error messages: "string", "array", ... */
+const char *json_type_name (yajl_val v);
+
+/* Generator. */
+typedef struct json_gen json_gen;
+json_gen *json_gen_new (bool pretty);
+void json_gen_free (json_gen *g);
+/* Returns the text (heap, NUL-terminated) and frees the generator. */
+char *json_gen_finish (json_gen *g, size_t *len);
+
+void json_obj_open (json_gen *g);
+void json_obj_close (json_gen *g);
+void json_arr_open (json_gen *g);
+void json_arr_close (json_gen *g);
+void json_key (json_gen *g, const char *key);
+void json_str (json_gen *g, const char *s);
+void json_int (json_gen *g, long long v);
+void json_uint (json_gen *g, unsigned long long v); /* full uint64 range */
+void json_double (json_gen *g, double v);
+void json_bool (json_gen *g, bool v);
+void json_null (json_gen *g);
+void json_kv_str (json_gen *g, const char *key, const char *s); /* skipped when s is NULL */
+void json_kv_int (json_gen *g, const char *key, long long v);
+void json_kv_bool (json_gen *g, const char *key, bool v);
+/* Re-emits a parsed tree value as is. */
+void json_tree (json_gen *g, yajl_val v);
+
+#endif

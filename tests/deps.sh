@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mocker needs to build, test and run.
+# --if-missing: do nothing when all are already installed.
+set -euo pipefail
+
+build_pkgs=(make gcc pkg-config libc6-dev
+  libyajl-dev libcap-dev libseccomp-dev
+  libcurl4-openssl-dev libarchive-dev libnl-3-dev libnl-route-3-dev libnftables-dev
+  libcmocka-dev)
+test_pkgs=(bats busybox-static jq iproute2 nftables procps util-linux psmisc
+  docker-registry skopeo umoci crun runc curl valgrind python3 zstd
+  qemu-system-x86 kmod xz-utils)
+
+missing=()
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ "${1:-}" = --if-missing ] && [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+[ ${#missing[@]} -eq 0 ] && missing=("${build_pkgs[@]}" "${test_pkgs[@]}")
+if [ "$(id -u)" != 0 ]; then
+  echo "deps: missing packages: ${missing[*]} (run as root to install them)" >&2
+  exit 1
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# Another apt may be running (unattended upgrades): wait for its lock.
+apt-get -o DPkg::Lock::Timeout=300 update -q >&2
+apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs the test suites and ends with one line: "N passed, N failed, N skipped".
+#   tests/run-suites.sh [unit] [runtime] [mocker] [compat] [ci] ...   (default: all)
+# Each suite writes TAP to $BUILD/test-logs/<suite>.tap (CI keeps them).
+# Integration suites run in a private mount namespace, so a mount that a bug
+# leaves behind can never land on the host.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+BUILD=${BUILD:-build}
+export MOCKER_TOP=$top BUILD
+export MOCKER_RUNTIME=$top/$BUILD/bin/mocker-runtime
+export MOCKER_BIN=$top/$BUILD/bin/mocker
+export MOCKER_HELPERS=$top/$BUILD/tests/helpers
+logs=$top/$BUILD/test-logs
+mkdir -p "$logs"
+
+suites=("$@")
+[ ${#suites[@]} -eq 0 ] && suites=(unit runtime mocker compat ci)
+
+passed=0 failed=0 skipped=0
+
+# Counts TAP results from a file into the totals.
+count_tap() {
+  local p f s
+  p=$(grep -cE '^ok ' "$1" | head -1)
+  s=$(grep -ciE '^ok .*# skip' "$1" | head -1)
+  f=$(grep -cE '^not ok ' "$1" | head -1)
+  passed=$((passed + p - s)); skipped=$((skipped + s)); failed=$((failed + f))
+}
+
+run_unit() {
+  local out=$logs/unit.tap t
+  : > "$out"
+  for t in "$BUILD"/tests/unit/test_*; do
+    [ -x "$t" ] || continue
+    [[ $t == *.o || $t == *.d ]] && continue
+    echo "# $(basename "$t")" | tee -a "$out"
+    # cmocka prints TAP when asked; a crash shows as a failed run.
+    if ! CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$out.one" 2>&1; then
+      grep -q '^not ok' "$out.one" || echo "not ok - $(basename "$t") crashed" >> "$out.one"
+    fi
+    cat "$out.one" | tee -a "$out"
+  done
+  rm -f "$out.one"
+  count_tap "$out"
+}
+
+run_bats() {
+  local suite=$1 out=$logs/$1.tap
+  local files=(tests/"$suite"/*.bats)
+  [ -e "${files[0]}" ] || return 0
+  echo "# suite $suite"
+  # Each suite gets its own private mount namespace.
+  unshare --mount --propagation private -- bats --tap "${files[@]}" 2>&1 | tee "$out"
+  count_tap "$out"
+}
+
+for s in "${suites[@]}"; do
+  case $s in
+    unit) run_unit ;;
+    *) run_bats "$s" ;;
+  esac
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
