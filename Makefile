@@ -22,7 +22,7 @@ endif
 
 PKGS_COMMON  := yajl
 PKGS_RUNTIME := libcap libseccomp
-PKGS_MOCKER  := libcurl libarchive libnl-3.0 libnl-route-3.0 libnftables
+PKGS_MOCKER  := libcrypto libcurl libarchive libnl-3.0 libnl-route-3.0 libnftables
 PKGS_ALL     := $(PKGS_COMMON) $(PKGS_RUNTIME) $(PKGS_MOCKER)
 
 # pkg-config is asked only once the dependencies are there (make deps).

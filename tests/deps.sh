@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_pkgs=(make gcc pkg-config libc6-dev
   libyajl-dev libcap-dev libseccomp-dev
-  libcurl4-openssl-dev libarchive-dev libnl-3-dev libnl-route-3-dev libnftables-dev
+  libcurl4-openssl-dev libssl-dev libarchive-dev libnl-3-dev libnl-route-3-dev libnftables-dev
   libcmocka-dev)
 test_pkgs=(bats busybox-static jq iproute2 nftables procps util-linux psmisc
   docker-registry skopeo umoci crun runc curl valgrind python3 zstd
