@@ -1,0 +1,28 @@
+/* The attributes of the user's process, applied by the container's init (and
+ * by exec) just before execve, in this order:
+ *   process_find_executable()  before blocking on start, so create can fail early
+ *   process_apply_rlimits()    while still privileged (raising hard limits needs it)
+ *   process_apply_oom_score_adj()
+ *   process_apply_identity()   bounding set drop, setgroups/setgid/setuid keeping
+ *                              capabilities, then the effective/permitted/inheritable/
+ *                              ambient sets (libcap), umask
+ *   process_apply_cwd()
+ *   process_apply_no_new_privs()
+ * (seccomp is loaded last by the caller, see seccomp.h)
+ */
+#ifndef RT_PROCESS_H
+#define RT_PROCESS_H
+
+#include "common/error.h"
+#include "spec/spec.h"
+
+/* Looks args[0] up in the PATH of env (or the default PATH) when it has no '/';
+ * checks it exists and is executable. *out = path to pass to execve. */
+int process_find_executable (const struct spec_process *p, char **out, mk_error **err);
+int process_apply_rlimits (const struct spec_process *p, mk_error **err);
+int process_apply_oom_score_adj (const struct spec_process *p, mk_error **err);
+int process_apply_identity (const struct spec_process *p, mk_error **err);
+int process_apply_cwd (const struct spec_process *p, mk_error **err);
+int process_apply_no_new_privs (const struct spec_process *p, mk_error **err);
+
+#endif
