@@ -37,21 +37,70 @@ locate_error (const char *text, size_t len, size_t *line, size_t *col)
     }
 }
 
+/* Deeper nesting than this is refused before parsing: no real document
+ * comes near it, and yajl frees trees recursively. */
+#define JSON_MAX_DEPTH 1000
+
+/* The deepest nesting of [ and { outside strings, and where it first
+ * exceeds the limit (line/column), for the error message. */
+static bool
+too_deep (const char *text, size_t len, size_t *line, size_t *col)
+{
+  size_t depth = 0;
+  bool in_string = false;
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < len; i++)
+    {
+      char ch = text[i];
+      if (in_string)
+        {
+          if (ch == '\\')
+            {
+              i++;
+              (*col)++;
+            }
+          else if (ch == '"')
+            in_string = false;
+        }
+      else if (ch == '"')
+        in_string = true;
+      else if (ch == '[' || ch == '{')
+        {
+          if (++depth > JSON_MAX_DEPTH)
+            return true;
+        }
+      else if ((ch == ']' || ch == '}') && depth > 0)
+        depth--;
+      if (ch == '\n')
+        {
+          (*line)++;
+          *col = 1;
+        }
+      else
+        (*col)++;
+    }
+  return false;
+}
+
 int
 json_parse (const char *text, size_t len, const char *what, yajl_val *out, mk_error **err)
 {
   char errbuf[256] = "";
-  if (len == 0 || strlen (text) != len)
-    {
-      if (len == 0)
-        return mk_error_set (err, 0, "%s: invalid JSON at line 1, column 1: empty input", what);
-      return mk_error_set (err, 0, "%s: invalid JSON: contains a NUL byte", what);
-    }
-  yajl_val v = yajl_tree_parse (text, errbuf, sizeof errbuf);
+  if (len == 0)
+    return mk_error_set (err, 0, "%s: invalid JSON at line 1, column 1: empty input", what);
+  if (memchr (text, '\0', len) != NULL)
+    return mk_error_set (err, 0, "%s: invalid JSON: contains a NUL byte", what);
+  size_t line, col;
+  if (too_deep (text, len, &line, &col))
+    return mk_error_set (err, 0, "%s: invalid JSON at line %zu, column %zu: nested deeper than %d",
+                         what, line, col, JSON_MAX_DEPTH);
+  /* yajl_tree_parse wants a C string; text need not be one. */
+  _cleanup_free_ char *copy = xstrndup (text, len);
+  yajl_val v = yajl_tree_parse (copy, errbuf, sizeof errbuf);
   if (v == NULL)
     {
-      size_t line, col;
-      locate_error (text, len, &line, &col);
+      locate_error (copy, len, &line, &col);
       /* yajl's message spans lines (it draws a caret); keep its first line. */
       char *nl = strchr (errbuf, '\n');
       if (nl)

@@ -228,6 +228,10 @@ int spec_read_resources_text (const char *text, size_t len, const char *what,
 /* Writing: JSON text (heap), pretty-printed when pretty is true. */
 char *spec_write (const struct spec *s, bool pretty);
 int spec_write_file (const struct spec *s, const char *path, mk_error **err); /* atomic */
+/* The process object alone (what exec --process reads) and a resources
+ * object alone (what update --resources reads). */
+char *spec_write_process (const struct spec_process *p, bool pretty);
+char *spec_write_resources (const struct spec_resources *r, bool pretty);
 
 /* The default config that `mocker-runtime spec` writes (runc spec's shape). */
 struct spec *spec_new_default (bool rootless);
@@ -237,6 +241,10 @@ void spec_process_free (struct spec_process *p);
 void spec_resources_free (struct spec_resources *r);
 void cleanup_specp (struct spec **s);
 #define _cleanup_spec_ __attribute__ ((cleanup (cleanup_specp)))
+void cleanup_spec_processp (struct spec_process **p);
+#define _cleanup_spec_process_ __attribute__ ((cleanup (cleanup_spec_processp)))
+void cleanup_spec_resourcesp (struct spec_resources **r);
+#define _cleanup_spec_resources_ __attribute__ ((cleanup (cleanup_spec_resourcesp)))
 
 /* Small lookups used by both tiers. */
 const char *spec_map_get (const struct spec_map *m, const char *key);
