@@ -19,7 +19,12 @@ locate_error (const char *text, size_t len, size_t *line, size_t *col)
   yajl_handle h = yajl_alloc (NULL, NULL, NULL);
   size_t at = len;
   if (yajl_parse (h, (const unsigned char *) text, len) != yajl_status_ok)
-    at = yajl_get_bytes_consumed (h);
+    {
+      /* The count includes the offending character: point at it. */
+      at = yajl_get_bytes_consumed (h);
+      if (at > 0)
+        at--;
+    }
   else if (yajl_complete_parse (h) != yajl_status_ok)
     at = len;
   yajl_free (h);
