@@ -1,6 +1,139 @@
-/* STUB (owner: rt-rootfs helper) — replaced by the real implementation. */
+/* The order of the container's file system setup (see rootfs.h); the
+ * mechanisms live in mounts.c, mount_cgroup.c, devices.c, masked.c, sysctl.c
+ * and paths.c. */
 #include "mocker-runtime/rootfs.h"
-int rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_error **err)
-{ (void) spec; (void) rootfs; (void) no_pivot; return mk_error_set (err, 0, "rootfs_setup: not implemented"); }
-int rootfs_finalize (const struct spec *spec, mk_error **err)
-{ (void) spec; (void) err; return 0; }
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "mocker-runtime/devices.h"
+#include "mocker-runtime/masked.h"
+#include "mocker-runtime/mount_options.h"
+#include "mocker-runtime/mounts.h"
+#include "mocker-runtime/paths.h"
+#include "mocker-runtime/sysctl.h"
+
+/* Checks what can be checked before anything is mounted. */
+static int
+validate (const struct spec *spec, mk_error **err)
+{
+  if (spec_find_namespace (spec, "mount") == NULL)
+    return mk_error_set (err, 0, "linux.namespaces: a mount namespace is required "
+                                 "(the runtime would otherwise mount on the host)");
+  const struct spec_linux *l = spec->linux_;
+  if (l && l->rootfs_propagation && mount_propagation_flag (l->rootfs_propagation) == 0)
+    return mk_error_set (err, 0, "linux.rootfsPropagation: unknown value \"%s\"",
+                         l->rootfs_propagation);
+  for (size_t i = 0; l && i < l->sysctl.len; i++)
+    if (sysctl_check (spec, l->sysctl.keys[i], err) < 0)
+      return -1;
+  return 0;
+}
+
+/* pivot_root(".", "."): the old root ends up stacked on the new one and is
+ * detached from there; no directory for it is needed in the rootfs. */
+static int
+enter_root_pivot (const char *rootfs, mk_error **err)
+{
+  _cleanup_close_ int oldroot = open ("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (oldroot < 0)
+    return mk_error_set (err, errno, "open /");
+  if (chdir (rootfs) < 0)
+    return mk_error_set (err, errno, "chdir `%s`", rootfs);
+  if (syscall (SYS_pivot_root, ".", ".") < 0)
+    return mk_error_set (err, errno, "pivot_root `%s`", rootfs);
+  if (fchdir (oldroot) < 0)
+    return mk_error_set (err, errno, "fchdir to the old root");
+  /* The detach must not propagate to the host's copy of these mounts. */
+  if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return mk_error_set (err, errno, "make the old root a slave");
+  if (umount2 (".", MNT_DETACH) < 0)
+    return mk_error_set (err, errno, "detach the old root");
+  if (chdir ("/") < 0)
+    return mk_error_set (err, errno, "chdir /");
+  return 0;
+}
+
+/* --no-pivot: move the rootfs over / and chroot (the old root stays
+ * reachable for a process with CAP_SYS_CHROOT: an escape hatch only). */
+static int
+enter_root_move (const char *rootfs, mk_error **err)
+{
+  if (chdir (rootfs) < 0)
+    return mk_error_set (err, errno, "chdir `%s`", rootfs);
+  if (mount (rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+    return mk_error_set (err, errno, "move `%s` to /", rootfs);
+  if (chroot (".") < 0)
+    return mk_error_set (err, errno, "chroot `%s`", rootfs);
+  if (chdir ("/") < 0)
+    return mk_error_set (err, errno, "chdir /");
+  return 0;
+}
+
+int
+rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_error **err)
+{
+  if (validate (spec, err) < 0)
+    return -1;
+
+  /* Nothing done from here on may propagate to the host: every mount of this
+   * (new) namespace becomes private, or a slave when asked for. */
+  const char *rp = spec->linux_ ? spec->linux_->rootfs_propagation : NULL;
+  unsigned long first = MS_REC | MS_PRIVATE;
+  if (rp && (mount_propagation_flag (rp) & MS_SLAVE))
+    first = MS_REC | MS_SLAVE;
+  if (mount (NULL, "/", NULL, first, NULL) < 0)
+    return mk_error_set (err, errno, "make the mount tree private");
+
+  /* pivot_root needs the new root to be a mount point (EINVAL otherwise). */
+  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return mk_error_set (err, errno, "bind the rootfs `%s` onto itself", rootfs);
+  _cleanup_close_ int rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return mk_error_set (err, errno, "open the rootfs `%s`", rootfs);
+
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    if (mount_spec_entry (rootfd, spec, i, err) < 0)
+      return -1;
+
+  if (devices_setup (rootfd, spec, err) < 0)
+    return -1;
+
+  /* The process's cwd exists before the user switch (as runc does). */
+  if (spec->process && !str_is_empty (spec->process->cwd))
+    {
+      _cleanup_close_ int cwd = root_mkdir_p (rootfd, spec->process->cwd, 0755, err);
+      if (cwd < 0)
+        return mk_error_wrap (err, "process.cwd");
+    }
+
+  return no_pivot ? enter_root_move (rootfs, err) : enter_root_pivot (rootfs, err);
+}
+
+int
+rootfs_finalize (const struct spec *spec, mk_error **err)
+{
+  const struct spec_linux *l = spec->linux_;
+  if (sysctl_apply (spec, err) < 0)
+    return -1;
+  if (l && masked_paths_apply (l->masked_paths, err) < 0)
+    return -1;
+  if (l && readonly_paths_apply (l->readonly_paths, err) < 0)
+    return -1;
+  if (spec->root_readonly && mount_remount_add ("/", MS_RDONLY, "/ (root.readonly)", err) < 0)
+    return -1;
+  if (l && l->rootfs_propagation)
+    {
+      unsigned long flag = mount_propagation_flag (l->rootfs_propagation);
+      if (mount (NULL, "/", NULL, flag, NULL) < 0)
+        return mk_error_set (err, errno, "linux.rootfsPropagation: set \"%s\" on /",
+                             l->rootfs_propagation);
+    }
+  return 0;
+}

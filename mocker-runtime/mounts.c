@@ -1,0 +1,220 @@
+#include "mocker-runtime/mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "mocker-runtime/paths.h"
+
+/* Per-mount flags that a remount must repeat when a user namespace locked them. */
+static unsigned long
+locked_flags (const char *target)
+{
+  struct statvfs sv;
+  if (statvfs (target, &sv) < 0)
+    return 0;
+  unsigned long f = 0;
+  if (sv.f_flag & ST_RDONLY)
+    f |= MS_RDONLY;
+  if (sv.f_flag & ST_NOSUID)
+    f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV)
+    f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC)
+    f |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME)
+    f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME)
+    f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME)
+    f |= MS_RELATIME;
+  return f;
+}
+
+int
+mount_remount_bind (const char *target, unsigned long flags, const char *what, mk_error **err)
+{
+  flags &= MOUNT_BIND_REMOUNT_FLAGS;
+  if (mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | flags, NULL) == 0)
+    return 0;
+  if (errno == EPERM)
+    {
+      /* Keep what is locked; never drop read-only if it was asked. */
+      unsigned long keep = locked_flags (target) & ~MS_RDONLY;
+      if ((flags & (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)) != 0)
+        keep &= ~(MS_NOATIME | MS_RELATIME);
+      if (mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | flags | keep, NULL) == 0)
+        return 0;
+    }
+  return mk_error_set (err, errno, "remount `%s` with its flags", what);
+}
+
+int
+mount_remount_add (const char *target, unsigned long flags, const char *what, mk_error **err)
+{
+  return mount_remount_bind (target, flags | locked_flags (target), what, err);
+}
+
+int
+mount_apply_propagation (const char *target, const unsigned long *props, size_t n,
+                         const char *what, mk_error **err)
+{
+  for (size_t i = 0; i < n; i++)
+    if (mount (NULL, target, NULL, props[i], NULL) < 0)
+      return mk_error_set (err, errno, "set the propagation of `%s`", what);
+  return 0;
+}
+
+int
+mount_bind_into_root (int rootfd, const char *source, const char *dest, bool rec,
+                      mk_error **err)
+{
+  struct stat st;
+  if (stat (source, &st) < 0)
+    return mk_error_set (err, errno, "bind source `%s`", source);
+  _cleanup_close_ int fd = root_mkmountpoint (rootfd, dest, S_ISDIR (st.st_mode), err);
+  if (fd < 0)
+    return -1;
+  char buf[FD_PATH_MAX];
+  if (mount (source, fd_path (fd, buf), NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
+    return mk_error_set (err, errno, "bind `%s` on `%s`", source, dest);
+  /* The old fd names the directory under the new mount: reopen to get the
+   * mount itself (remounts and propagation act on it). */
+  int top = root_open (rootfd, dest, O_PATH);
+  if (top < 0)
+    return mk_error_set (err, errno, "open `%s` after mounting it", dest);
+  return top;
+}
+
+/* A mount the kernel refuses in a user namespace without the matching
+ * namespace (sysfs without a netns, mqueue without an ipc ns): bind the
+ * host's instead, as runc does. */
+static const char *
+host_fallback_for (const char *type)
+{
+  if (strcmp (type, "sysfs") == 0)
+    return "/sys";
+  if (strcmp (type, "mqueue") == 0)
+    return "/dev/mqueue";
+  return NULL;
+}
+
+/* devpts "gid=5" fails with EINVAL when gid 5 is not mapped in the user
+ * namespace: the copy of data without the gid= option. */
+static char *
+data_without_gid (const char *data)
+{
+  char *out = xzalloc (strlen (data) + 1);
+  _cleanup_free_ char *copy = xstrdup (data);
+  char *save = NULL;
+  for (char *o = strtok_r (copy, ",", &save); o; o = strtok_r (NULL, ",", &save))
+    {
+      if (str_has_prefix (o, "gid="))
+        continue;
+      if (*out)
+        strcat (out, ",");
+      strcat (out, o);
+    }
+  return out;
+}
+
+static int
+mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o, int *top,
+          mk_error **err)
+{
+  const char *type = m->type;
+  const char *source = m->source && *m->source ? m->source : type;
+  _cleanup_close_ int fd = root_mkmountpoint (rootfd, m->destination, true, err);
+  if (fd < 0)
+    return -1;
+  char buf[FD_PATH_MAX];
+  const char *target = fd_path (fd, buf);
+  unsigned long flags = o->flags & ~MS_REC;
+
+  int r = mount (source, target, type, flags, o->data);
+  if (r < 0 && errno == EINVAL && strcmp (type, "devpts") == 0 && o->data
+      && strstr (o->data, "gid="))
+    {
+      _cleanup_free_ char *data = data_without_gid (o->data);
+      log_debug ("mount devpts on `%s` without gid= (EINVAL with it)", m->destination);
+      r = mount (source, target, type, flags, data);
+    }
+  if (r < 0 && errno == EPERM && host_fallback_for (type) && !(o->flags & MS_REMOUNT))
+    {
+      const char *host = host_fallback_for (type);
+      log_debug ("mount %s on `%s`: EPERM, binding the host's `%s` instead", type,
+                 m->destination, host);
+      if (mount (host, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return mk_error_set (err, errno, "bind `%s` on `%s` (mount %s was refused)", host,
+                             m->destination, type);
+      *top = root_open (rootfd, m->destination, O_PATH);
+      if (*top < 0)
+        return mk_error_set (err, errno, "open `%s` after mounting it", m->destination);
+      if (flags & MOUNT_BIND_REMOUNT_FLAGS)
+        {
+          char tbuf[FD_PATH_MAX];
+          if (mount_remount_bind (fd_path (*top, tbuf), flags, m->destination, err) < 0)
+            return -1;
+        }
+      return 0;
+    }
+  if (r < 0)
+    return mk_error_set (err, errno, "mount %s on `%s`", type, m->destination);
+  *top = root_open (rootfd, m->destination, O_PATH);
+  if (*top < 0)
+    return mk_error_set (err, errno, "open `%s` after mounting it", m->destination);
+  return 0;
+}
+
+static int
+mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m,
+             const struct mount_options *o, mk_error **err)
+{
+  bool bind = o->bind || (m->type && strcmp (m->type, "bind") == 0);
+  _cleanup_close_ int top = -1;
+  char buf[FD_PATH_MAX];
+
+  if (bind)
+    {
+      if (str_is_empty (m->source))
+        return mk_error_set (err, 0, "a bind mount needs a source");
+      top = mount_bind_into_root (rootfd, m->source, m->destination, o->flags & MS_REC, err);
+      if (top < 0)
+        return -1;
+      /* A bind mount ignores ro/nosuid/nodev/noexec: they need a remount. */
+      if (o->flags & MOUNT_BIND_REMOUNT_FLAGS)
+        if (mount_remount_bind (fd_path (top, buf), o->flags, m->destination, err) < 0)
+          return -1;
+    }
+  else if (str_is_empty (m->type))
+    return mk_error_set (err, 0, "missing type (and not a bind mount)");
+  else if (strcmp (m->type, "cgroup") == 0 || strcmp (m->type, "cgroup2") == 0)
+    return mount_cgroup (rootfd, spec, m, o, err);
+  else if (mount_fs (rootfd, m, o, &top, err) < 0)
+    return -1;
+
+  return mount_apply_propagation (fd_path (top, buf), o->propagation, o->n_propagation,
+                                  m->destination, err);
+}
+
+int
+mount_spec_entry (int rootfd, const struct spec *spec, size_t index, mk_error **err)
+{
+  const struct spec_mount *m = &spec->mounts[index];
+  if (str_is_empty (m->destination))
+    return mk_error_set (err, 0, "mounts[%zu].destination: missing", index);
+  struct mount_options o;
+  if (mount_options_parse (m->options, &o, err) < 0)
+    return mk_error_wrap (err, "mounts[%zu].options", index);
+  int r = mount_entry (rootfd, spec, m, &o, err);
+  mount_options_clear (&o);
+  if (r < 0)
+    return mk_error_wrap (err, "mounts[%zu] (%s)", index, m->destination);
+  return 0;
+}

@@ -1,0 +1,37 @@
+/* One config.json mount, performed inside the container's root (before
+ * pivot_root), plus the small mount helpers the other rootfs files share. */
+#ifndef RT_MOUNTS_H
+#define RT_MOUNTS_H
+
+#include <stdbool.h>
+#include "common/error.h"
+#include "spec/spec.h"
+#include "mocker-runtime/mount_options.h"
+
+/* Mounts spec->mounts[index] at its destination below rootfd (an O_PATH fd
+ * of the root, already a mount point), creating the mount point. */
+int mount_spec_entry (int rootfd, const struct spec *spec, size_t index, mk_error **err);
+
+/* MS_REMOUNT|MS_BIND with flags; when the kernel refuses (EPERM: flags locked
+ * by a less privileged user namespace) the mount's current locked flags are
+ * kept and it is tried once more. */
+int mount_remount_bind (const char *target, unsigned long flags, const char *what, mk_error **err);
+
+/* MS_REMOUNT|MS_BIND adding flags to the ones the mount already has. */
+int mount_remount_add (const char *target, unsigned long flags, const char *what, mk_error **err);
+
+/* Each propagation flag by its own mount call. */
+int mount_apply_propagation (const char *target, const unsigned long *props, size_t n,
+                             const char *what, mk_error **err);
+
+/* Binds source onto the entry at dest below rootfd (created: a directory or
+ * an empty file like the source), recursive when rec.  Returns an O_PATH fd
+ * of the new mount's root. */
+int mount_bind_into_root (int rootfd, const char *source, const char *dest, bool rec,
+                          mk_error **err);
+
+/* The cgroup file system at m's destination (mount_cgroup.c). */
+int mount_cgroup (int rootfd, const struct spec *spec, const struct spec_mount *m,
+                  const struct mount_options *o, mk_error **err);
+
+#endif

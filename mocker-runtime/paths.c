@@ -1,0 +1,131 @@
+#include "mocker-runtime/paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+const char *
+fd_path (int fd, char buf[FD_PATH_MAX])
+{
+  snprintf (buf, FD_PATH_MAX, "/proc/self/fd/%d", fd);
+  return buf;
+}
+
+int
+root_open (int rootfd, const char *path, int flags)
+{
+  struct open_how how = {
+    .flags = (unsigned long long) (flags | O_CLOEXEC),
+    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+  };
+  /* Skip leading slashes: resolution is relative to rootfd either way, but an
+   * empty path must mean the root itself. */
+  while (*path == '/')
+    path++;
+  if (*path == '\0')
+    path = ".";
+  for (int tries = 0; tries < 16; tries++)
+    {
+      long fd = syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+      /* EAGAIN: a rename raced with the lookup; the kernel asks to retry. */
+      if (fd >= 0 || errno != EAGAIN)
+        return (int) fd;
+    }
+  return -1;
+}
+
+int
+root_mkdir_p (int rootfd, const char *path, mode_t mode, mk_error **err)
+{
+  _cleanup_close_ int cur = root_open (rootfd, "/", O_PATH | O_DIRECTORY);
+  if (cur < 0)
+    return mk_error_set (err, errno, "open the container root");
+
+  /* Walk the prefixes "/a", "/a/b", ... each resolved from the root (so ".."
+   * and symlinks stay confined), creating the missing ones in the directory
+   * reached so far. */
+  size_t len = strlen (path);
+  for (size_t i = 0; i < len;)
+    {
+      while (i < len && path[i] == '/')
+        i++;
+      size_t start = i;
+      while (i < len && path[i] != '/')
+        i++;
+      if (i == start)
+        break;
+      _cleanup_free_ char *comp = xstrndup (path + start, i - start);
+      _cleanup_free_ char *prefix = xstrndup (path, i);
+      if (strcmp (comp, ".") == 0)
+        continue;
+      int next = root_open (rootfd, prefix, O_PATH | O_DIRECTORY);
+      if (next < 0 && errno == ENOENT)
+        {
+          /* mkdirat never follows a symlink in the last component. */
+          if (mkdirat (cur, comp, mode) < 0 && errno != EEXIST)
+            return mk_error_set (err, errno, "mkdir `%s` in the container root", prefix);
+          next = root_open (rootfd, prefix, O_PATH | O_DIRECTORY);
+        }
+      if (next < 0)
+        return mk_error_set (err, errno, "open `%s` in the container root", prefix);
+      close (cur);
+      cur = next;
+    }
+  return STEAL_FD (cur);
+}
+
+int
+root_open_parent (int rootfd, const char *path, char **name, mk_error **err)
+{
+  _cleanup_free_ char *copy = xstrdup (path);
+  /* Drop trailing slashes, then split at the last one. */
+  size_t len = strlen (copy);
+  while (len > 1 && copy[len - 1] == '/')
+    copy[--len] = '\0';
+  char *slash = strrchr (copy, '/');
+  const char *base = slash ? slash + 1 : copy;
+  if (*base == '\0' || strcmp (base, ".") == 0 || strcmp (base, "..") == 0)
+    return mk_error_set (err, EINVAL, "`%s`: not a path to an entry", path);
+  _cleanup_free_ char *parent = slash ? xstrndup (copy, (size_t) (slash - copy)) : xstrdup ("/");
+  int fd = root_mkdir_p (rootfd, parent, 0755, err);
+  if (fd < 0)
+    return -1;
+  *name = xstrdup (base);
+  return fd;
+}
+
+int
+root_mkmountpoint (int rootfd, const char *path, bool is_dir, mk_error **err)
+{
+  if (is_dir)
+    return root_mkdir_p (rootfd, path, 0755, err);
+
+  int fd = root_open (rootfd, path, O_PATH);
+  if (fd >= 0)
+    return fd;
+  if (errno != ENOENT)
+    return mk_error_set (err, errno, "open `%s` in the container root", path);
+
+  _cleanup_free_ char *name = NULL;
+  _cleanup_close_ int dirfd = root_open_parent (rootfd, path, &name, err);
+  if (dirfd < 0)
+    return -1;
+  /* O_EXCL never follows a symlink: a dangling link that points at a host
+   * path is not created through. */
+  int created = openat (dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (created < 0 && errno != EEXIST)
+    return mk_error_set (err, errno, "create `%s` in the container root", path);
+  if (created >= 0)
+    close (created);
+  fd = root_open (rootfd, path, O_PATH);
+  if (fd < 0)
+    return mk_error_set (err, errno, "open `%s` in the container root", path);
+  return fd;
+}
