@@ -41,9 +41,27 @@ root_open (int rootfd, const char *path, int flags)
   return -1;
 }
 
-int
-root_mkdir_p (int rootfd, const char *path, mode_t mode, mk_error **err)
+/* The path to create instead when the component ending at path[end] is a
+ * dangling symlink: its target (relative to the link's directory) followed
+ * by the rest of path.  NULL when it is not a symlink. */
+static char *
+follow_dangling (int dirfd, const char *comp, const char *path, size_t start, size_t end)
 {
+  char target[4096];
+  ssize_t n = readlinkat (dirfd, comp, target, sizeof target - 1);
+  if (n <= 0)
+    return NULL;
+  target[n] = '\0';
+  if (target[0] == '/')
+    return xasprintf ("%s%s", target, path + end);
+  return xasprintf ("%.*s/%s%s", (int) start, path, target, path + end);
+}
+
+static int
+mkdir_p_in_root (int rootfd, const char *path, mode_t mode, int depth, mk_error **err)
+{
+  if (depth > 40)
+    return mk_error_set (err, ELOOP, "mkdir `%s` in the container root", path);
   _cleanup_close_ int cur = root_open (rootfd, "/", O_PATH | O_DIRECTORY);
   if (cur < 0)
     return mk_error_set (err, errno, "open the container root");
@@ -72,6 +90,14 @@ root_mkdir_p (int rootfd, const char *path, mode_t mode, mk_error **err)
           if (mkdirat (cur, comp, mode) < 0 && errno != EEXIST)
             return mk_error_set (err, errno, "mkdir `%s` in the container root", prefix);
           next = root_open (rootfd, prefix, O_PATH | O_DIRECTORY);
+          if (next < 0 && errno == ENOENT)
+            {
+              /* A dangling symlink: create its target, inside the root. */
+              _cleanup_free_ char *redo = follow_dangling (cur, comp, path, start, i);
+              if (redo)
+                return mkdir_p_in_root (rootfd, redo, mode, depth + 1, err);
+              errno = ENOENT;
+            }
         }
       if (next < 0)
         return mk_error_set (err, errno, "open `%s` in the container root", prefix);
@@ -79,6 +105,12 @@ root_mkdir_p (int rootfd, const char *path, mode_t mode, mk_error **err)
       cur = next;
     }
   return STEAL_FD (cur);
+}
+
+int
+root_mkdir_p (int rootfd, const char *path, mode_t mode, mk_error **err)
+{
+  return mkdir_p_in_root (rootfd, path, mode, 0, err);
 }
 
 int
