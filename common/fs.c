@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -124,6 +126,8 @@ write_file_string (const char *path, const char *s, mk_error **err)
 int
 mkdir_p (const char *path, mode_t mode, mk_error **err)
 {
+  if (str_is_empty (path))
+    return mk_error_set (err, EINVAL, "mkdir ``");
   _cleanup_free_ char *p = xstrdup (path);
   for (char *s = p + 1; *s; s++)
     {
@@ -141,9 +145,41 @@ mkdir_p (const char *path, mode_t mode, mk_error **err)
   return 0;
 }
 
-/* Removes the contents of directory fd (on device dev), then nothing else. */
+/* What identifies "the same file system" for rm_rf_one_fs: the mount (its
+ * id, so a bind mount of a directory of the same disk counts as another
+ * mount) and, where the kernel has no mount ids, the device. */
+struct mount_ident
+{
+  dev_t dev;
+  bool has_mnt_id;
+  uint64_t mnt_id;
+  mode_t mode;
+};
+
 static int
-rm_contents_at (int dfd, dev_t dev, const char *path, mk_error **err)
+mount_ident_at (int dirfd, const char *name, struct mount_ident *out)
+{
+  struct statx stx;
+  if (statx (dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MNT_ID, &stx) < 0)
+    return -1;
+  out->dev = makedev (stx.stx_dev_major, stx.stx_dev_minor);
+  out->has_mnt_id = (stx.stx_mask & STATX_MNT_ID) != 0;
+  out->mnt_id = stx.stx_mnt_id;
+  out->mode = stx.stx_mode;
+  return 0;
+}
+
+static bool
+same_mount (const struct mount_ident *a, const struct mount_ident *b)
+{
+  if (a->dev != b->dev)
+    return false;
+  return !(a->has_mnt_id && b->has_mnt_id) || a->mnt_id == b->mnt_id;
+}
+
+/* Removes the contents of directory dfd (on the mount top), then nothing else. */
+static int
+rm_contents_at (int dfd, const struct mount_ident *top, const char *path, mk_error **err)
 {
   DIR *d = fdopendir (dfd);
   if (d == NULL)
@@ -157,23 +193,23 @@ rm_contents_at (int dfd, dev_t dev, const char *path, mk_error **err)
     {
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
         continue;
-      struct stat st;
-      if (fstatat (dirfd (dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+      struct mount_ident id;
+      if (mount_ident_at (dirfd (dir), de->d_name, &id) < 0)
         {
           if (errno == ENOENT)
             continue;
           return mk_error_set (err, errno, "stat `%s/%s`", path, de->d_name);
         }
-      if (S_ISDIR (st.st_mode))
+      if (!same_mount (&id, top))
+        return mk_error_set (err, EBUSY, "refusing to remove mount point `%s/%s`", path,
+                             de->d_name);
+      if (S_ISDIR (id.mode))
         {
-          if (st.st_dev != dev)
-            return mk_error_set (err, EBUSY, "refusing to remove mount point `%s/%s`", path,
-                                 de->d_name);
           int sub = openat (dirfd (dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           if (sub < 0)
             return mk_error_set (err, errno, "open `%s/%s`", path, de->d_name);
           _cleanup_free_ char *subpath = path_join (path, de->d_name);
-          if (rm_contents_at (sub, dev, subpath, err) < 0)
+          if (rm_contents_at (sub, top, subpath, err) < 0)
             return -1;
           if (unlinkat (dirfd (dir), de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
             return mk_error_set (err, errno, "rmdir `%s`", subpath);
@@ -187,14 +223,14 @@ rm_contents_at (int dfd, dev_t dev, const char *path, mk_error **err)
 int
 rm_rf_one_fs (const char *path, mk_error **err)
 {
-  struct stat st;
-  if (lstat (path, &st) < 0)
+  struct mount_ident top;
+  if (mount_ident_at (AT_FDCWD, path, &top) < 0)
     {
       if (errno == ENOENT)
         return 0;
       return mk_error_set (err, errno, "stat `%s`", path);
     }
-  if (!S_ISDIR (st.st_mode))
+  if (!S_ISDIR (top.mode))
     {
       if (unlink (path) < 0 && errno != ENOENT)
         return mk_error_set (err, errno, "unlink `%s`", path);
@@ -203,7 +239,7 @@ rm_rf_one_fs (const char *path, mk_error **err)
   int fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return mk_error_set (err, errno, "open `%s`", path);
-  if (rm_contents_at (fd, st.st_dev, path, err) < 0)
+  if (rm_contents_at (fd, &top, path, err) < 0)
     return -1;
   if (rmdir (path) < 0 && errno != ENOENT)
     return mk_error_set (err, errno, "rmdir `%s`", path);
@@ -213,6 +249,8 @@ rm_rf_one_fs (const char *path, mk_error **err)
 char *
 path_join (const char *a, const char *b)
 {
+  if (*a == '\0')
+    return xstrdup (b);
   size_t la = strlen (a);
   while (la > 1 && a[la - 1] == '/')
     la--;

@@ -174,15 +174,30 @@ str_is_empty (const char *s)
   return s == NULL || *s == '\0';
 }
 
+/* Only digits (and a leading '-' for the signed form): strtoll alone
+ * would also take leading blanks and '+', and strtoull silently negates
+ * " -1" into 18446744073709551615. */
+static bool
+is_decimal (const char *s, bool allow_minus)
+{
+  if (allow_minus && *s == '-')
+    s++;
+  if (*s == '\0')
+    return false;
+  for (; *s; s++)
+    if (*s < '0' || *s > '9')
+      return false;
+  return true;
+}
+
 bool
 parse_int64 (const char *s, long long *out)
 {
-  if (str_is_empty (s))
+  if (str_is_empty (s) || !is_decimal (s, true))
     return false;
-  char *end;
   errno = 0;
-  long long v = strtoll (s, &end, 10);
-  if (errno != 0 || *end != '\0')
+  long long v = strtoll (s, NULL, 10);
+  if (errno != 0)
     return false;
   *out = v;
   return true;
@@ -191,12 +206,11 @@ parse_int64 (const char *s, long long *out)
 bool
 parse_uint64 (const char *s, unsigned long long *out)
 {
-  if (str_is_empty (s) || *s == '-')
+  if (str_is_empty (s) || !is_decimal (s, false))
     return false;
-  char *end;
   errno = 0;
-  unsigned long long v = strtoull (s, &end, 10);
-  if (errno != 0 || *end != '\0')
+  unsigned long long v = strtoull (s, NULL, 10);
+  if (errno != 0)
     return false;
   *out = v;
   return true;

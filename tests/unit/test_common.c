@@ -1,0 +1,515 @@
+/* The shared helpers in common/: errors, JSON, files, strings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/fs.h"
+#include "common/json.h"
+#include "common/lock.h"
+#include "common/util.h"
+
+/* A fresh temp directory (heap path). */
+static char *
+make_temp_dir (void)
+{
+  char *dir = xstrdup ("/tmp/test_common.XXXXXX");
+  assert_non_null (mkdtemp (dir));
+  return dir;
+}
+
+static int
+count_entries (const char *dir)
+{
+  DIR *d = opendir (dir);
+  assert_non_null (d);
+  int n = 0;
+  struct dirent *de;
+  while ((de = readdir (d)))
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      n++;
+  closedir (d);
+  return n;
+}
+
+static void
+expect_parse_error (const char *text, size_t len, const char *message)
+{
+  _cleanup_error_ mk_error *err = NULL;
+  yajl_val v = NULL;
+  assert_int_equal (json_parse (text, len, "t.json", &v, &err), -1);
+  assert_null (v);
+  assert_string_equal (err->msg, message);
+  assert_int_equal (mk_error_errno (err), 0);
+}
+
+static void
+test_json_parse_errors (void **state)
+{
+  (void) state;
+  expect_parse_error ("", 0, "t.json: invalid JSON at line 1, column 1: empty input");
+  expect_parse_error ("{", 1, "t.json: invalid JSON at line 1, column 2: premature EOF");
+  expect_parse_error ("{\"a\" 1}", 7,
+                      "t.json: invalid JSON at line 1, column 6: object key and value must be "
+                      "separated by a colon (':')");
+  const char *multi = "{\n  \"a\": 1,\n  \"b\": @\n}";
+  expect_parse_error (multi, strlen (multi),
+                      "t.json: invalid JSON at line 3, column 8: lexical error: invalid char in "
+                      "json text.");
+  expect_parse_error ("[1,]", 4,
+                      "t.json: invalid JSON at line 1, column 4: unallowed token at this point in "
+                      "JSON text");
+  expect_parse_error ("{} x", 4, "t.json: invalid JSON at line 1, column 4: trailing garbage");
+  expect_parse_error ("{\"a\":\0}", 7, "t.json: invalid JSON: contains a NUL byte");
+}
+
+static void
+test_json_parse_depth (void **state)
+{
+  (void) state;
+  /* At the limit is fine; one deeper is refused before yajl sees it. */
+  for (size_t depth = 1000; depth <= 1001; depth++)
+    {
+      _cleanup_free_ char *text = xmalloc (2 * depth + 1);
+      memset (text, '[', depth);
+      memset (text + depth, ']', depth);
+      text[2 * depth] = '\0';
+      _cleanup_error_ mk_error *err = NULL;
+      _cleanup_json_ yajl_val v = NULL;
+      int r = json_parse (text, 2 * depth, "t.json", &v, &err);
+      if (depth == 1000)
+        assert_int_equal (r, 0);
+      else
+        assert_string_equal (err->msg,
+                             "t.json: invalid JSON at line 1, column 1001: nested deeper than 1000");
+    }
+  /* Brackets inside strings do not count. */
+  _cleanup_free_ char *str = xmalloc (5000);
+  str[0] = '"';
+  memset (str + 1, '[', 4000);
+  strcpy (str + 4001, "\\\"\"");
+  _cleanup_error_ mk_error *err = NULL;
+  _cleanup_json_ yajl_val v = NULL;
+  assert_int_equal (json_parse (str, strlen (str), "t.json", &v, &err), 0);
+  assert_true (YAJL_IS_STRING (v));
+  assert_int_equal (strlen (v->u.string), 4001);
+}
+
+static void
+test_json_lookups_and_generator (void **state)
+{
+  (void) state;
+  const char *text = "{\"s\":\"x\",\"n\":18446744073709551615,\"o\":{},\"a\":[true,null]}";
+  _cleanup_error_ mk_error *err = NULL;
+  _cleanup_json_ yajl_val v = NULL;
+  assert_int_equal (json_parse (text, strlen (text), "t", &v, &err), 0);
+  assert_string_equal (json_get_str (v, "s"), "x");
+  assert_null (json_get_str (v, "n"));
+  assert_null (json_get (v, "missing"));
+  assert_null (json_get (json_get (v, "a"), "x"));
+  assert_string_equal (json_type_name (json_get (v, "n")), "a number");
+  assert_string_equal (json_type_name (json_get (v, "o")), "an object");
+  assert_string_equal (json_type_name (json_get (v, "a")), "an array");
+  assert_string_equal (json_type_name (json_get (v, "s")), "a string");
+  assert_string_equal (json_type_name (json_get (v, "a")->u.array.values[0]), "a boolean");
+  assert_string_equal (json_type_name (json_get (v, "a")->u.array.values[1]), "null");
+  assert_string_equal (json_type_name (NULL), "nothing");
+
+  /* json_tree re-emits the same text, big numbers included. */
+  json_gen *g = json_gen_new (false);
+  json_tree (g, v);
+  size_t len;
+  _cleanup_free_ char *out = json_gen_finish (g, &len);
+  assert_string_equal (out, text);
+  assert_int_equal (len, strlen (text));
+
+  g = json_gen_new (false);
+  json_obj_open (g);
+  json_key (g, "u");
+  json_uint (g, UINT64_MAX);
+  json_kv_int (g, "i", -5);
+  json_kv_bool (g, "b", false);
+  json_kv_str (g, "skipped", NULL);
+  json_kv_str (g, "esc", "a\"b\\c\n");
+  json_key (g, "arr");
+  json_arr_open (g);
+  json_null (g);
+  json_arr_close (g);
+  json_obj_close (g);
+  _cleanup_free_ char *gen = json_gen_finish (g, NULL);
+  assert_string_equal (gen, "{\"u\":18446744073709551615,\"i\":-5,\"b\":false,"
+                            "\"esc\":\"a\\\"b\\\\c\\n\",\"arr\":[null]}");
+}
+
+static void
+test_json_parse_file (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *dir = make_temp_dir ();
+  _cleanup_free_ char *path = path_join (dir, "x.json");
+  _cleanup_error_ mk_error *err = NULL;
+  assert_int_equal (write_file_atomic (path, "[1", 2, 0600, false, &err), 0);
+  yajl_val v = NULL;
+  assert_int_equal (json_parse_file (path, &v, &err), -1);
+  _cleanup_free_ char *expected = xasprintf ("%s: invalid JSON at line 1, column 3: premature EOF",
+                                             path);
+  assert_string_equal (err->msg, expected);
+  unlink (path);
+  rmdir (dir);
+}
+
+static void
+test_error_set_and_wrap (void **state)
+{
+  (void) state;
+  _cleanup_error_ mk_error *err = NULL;
+  assert_int_equal (mk_error_set (&err, ENOENT, "open `%s`", "/x"), -1);
+  assert_string_equal (err->msg, "open `/x`: No such file or directory");
+  assert_int_equal (mk_error_errno (err), ENOENT);
+  /* The first error wins: a second set does not overwrite it. */
+  assert_int_equal (mk_error_set (&err, EPERM, "other"), -1);
+  assert_string_equal (err->msg, "open `/x`: No such file or directory");
+  assert_int_equal (mk_error_wrap (&err, "load container `%s`", "c1"), -1);
+  assert_string_equal (err->msg, "load container `c1`: open `/x`: No such file or directory");
+  assert_int_equal (mk_error_errno (err), ENOENT);
+  mk_error_free (&err);
+  assert_null (err);
+  mk_error_free (&err); /* twice is fine */
+
+  assert_int_equal (mk_error_set (&err, 0, "plain %d", 7), -1);
+  assert_string_equal (err->msg, "plain 7");
+  assert_int_equal (mk_error_errno (err), 0);
+
+  /* A NULL destination or an empty error is harmless. */
+  assert_int_equal (mk_error_set (NULL, EIO, "ignored"), -1);
+  mk_error *none = NULL;
+  assert_int_equal (mk_error_wrap (&none, "ctx"), -1);
+  assert_null (none);
+  assert_int_equal (mk_error_errno (NULL), 0);
+}
+
+static void
+test_write_file_atomic (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *dir = make_temp_dir ();
+  _cleanup_free_ char *path = path_join (dir, "state.json");
+  _cleanup_error_ mk_error *err = NULL;
+  assert_int_equal (write_file_atomic (path, "one", 3, 0640, true, &err), 0);
+  assert_int_equal (write_file_atomic (path, "two!", 4, 0600, false, &err), 0);
+  assert_int_equal (count_entries (dir), 1); /* no temp file left */
+  _cleanup_free_ char *text = NULL;
+  size_t len;
+  assert_int_equal (read_file (path, &text, &len, &err), 0);
+  assert_string_equal (text, "two!");
+  assert_int_equal (len, 4);
+  struct stat st;
+  assert_int_equal (stat (path, &st), 0);
+  assert_int_equal (st.st_mode & 07777, 0600);
+
+  /* Failure (the target is a directory): the old content stays, no temp. */
+  _cleanup_free_ char *sub = path_join (dir, "sub");
+  assert_int_equal (mkdir (sub, 0700), 0);
+  _cleanup_free_ char *inner = path_join (sub, "f");
+  assert_int_equal (write_file_atomic (inner, "x", 1, 0600, false, &err), 0);
+  assert_int_equal (write_file_atomic (sub, "x", 1, 0600, false, &err), -1);
+  assert_non_null (strstr (err->msg, "rename `"));
+  assert_int_equal (count_entries (dir), 2);
+  mk_error_free (&err);
+
+  _cleanup_free_ char *nodir = path_join (dir, "missing/f");
+  assert_int_equal (write_file_atomic (nodir, "x", 1, 0600, false, &err), -1);
+  assert_int_equal (mk_error_errno (err), ENOENT);
+  assert_non_null (strstr (err->msg, "create `"));
+  mk_error_free (&err);
+
+  assert_int_equal (rm_rf_one_fs (dir, &err), 0);
+  assert_false (path_exists (dir));
+}
+
+static void
+test_read_file (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *dir = make_temp_dir ();
+  _cleanup_free_ char *path = path_join (dir, "big");
+  _cleanup_error_ mk_error *err = NULL;
+  /* Larger than the first buffer, to exercise growth. */
+  size_t n = 10000;
+  _cleanup_free_ char *data = xmalloc (n);
+  for (size_t i = 0; i < n; i++)
+    data[i] = 'a' + i % 26;
+  assert_int_equal (write_file_atomic (path, data, n, 0600, false, &err), 0);
+  _cleanup_free_ char *text = NULL;
+  size_t len;
+  assert_int_equal (read_file (path, &text, &len, &err), 0);
+  assert_int_equal (len, n);
+  assert_memory_equal (text, data, n);
+  assert_int_equal (text[n], '\0');
+
+  char *small = NULL;
+  assert_int_equal (read_file_at (AT_FDCWD, path, 100, &small, NULL, &err), -1);
+  assert_null (small);
+  assert_int_equal (mk_error_errno (err), EFBIG);
+  mk_error_free (&err);
+
+  _cleanup_free_ char *empty = path_join (dir, "empty");
+  assert_int_equal (write_file_atomic (empty, "", 0, 0600, false, &err), 0);
+  _cleanup_free_ char *etext = NULL;
+  assert_int_equal (read_file (empty, &etext, &len, &err), 0);
+  assert_int_equal (len, 0);
+  assert_string_equal (etext, "");
+
+  assert_int_equal (rm_rf_one_fs (dir, &err), 0);
+}
+
+static void
+test_path_join (void **state)
+{
+  (void) state;
+  const char *cases[][3] = {
+    { "/a", "b", "/a/b" },     { "/a/", "b", "/a/b" },    { "/a//", "/b", "/a/b" },
+    { "/", "b", "/b" },        { "/", "/b/c", "/b/c" },   { "a", "b", "a/b" },
+    { "", "b", "b" },          { "/a", "", "/a/" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (cases); i++)
+    {
+      _cleanup_free_ char *p = path_join (cases[i][0], cases[i][1]);
+      assert_string_equal (p, cases[i][2]);
+    }
+}
+
+static void
+test_parse_integers (void **state)
+{
+  (void) state;
+  long long i;
+  unsigned long long u;
+  assert_true (parse_int64 ("0", &i) && i == 0);
+  assert_true (parse_int64 ("-42", &i) && i == -42);
+  assert_true (parse_int64 ("9223372036854775807", &i) && i == INT64_MAX);
+  assert_true (parse_int64 ("-9223372036854775808", &i) && i == INT64_MIN);
+  const char *bad_signed[] = { "", "-", "9223372036854775808", "1x", " 1", "+1", "1 ", "0x10", "1.5" };
+  for (size_t k = 0; k < ARRAY_SIZE (bad_signed); k++)
+    assert_false (parse_int64 (bad_signed[k], &i));
+  assert_false (parse_int64 (NULL, &i));
+
+  assert_true (parse_uint64 ("18446744073709551615", &u) && u == UINT64_MAX);
+  assert_true (parse_uint64 ("007", &u) && u == 7);
+  const char *bad_unsigned[] = { "", "-1", " -1", "18446744073709551616", "+1", "1e3", "abc" };
+  for (size_t k = 0; k < ARRAY_SIZE (bad_unsigned); k++)
+    assert_false (parse_uint64 (bad_unsigned[k], &u));
+  u = 99;
+  assert_false (parse_uint64 (" -1", &u));
+  assert_int_equal (u, 99); /* untouched on failure */
+}
+
+static void
+test_strv_and_strings (void **state)
+{
+  (void) state;
+  _cleanup_strv_ char **v = NULL;
+  assert_int_equal (strv_len (v), 0);
+  strv_push (&v, "a");
+  strv_push (&v, "");
+  strv_push (&v, "c");
+  assert_int_equal (strv_len (v), 3);
+  assert_null (v[3]);
+  _cleanup_strv_ char **copy = strv_dup (v);
+  assert_int_equal (strv_len (copy), 3);
+  assert_true (copy[0] != v[0]);
+  assert_string_equal (copy[2], "c");
+  _cleanup_strv_ char **none = strv_dup (NULL);
+  assert_non_null (none);
+  assert_null (none[0]);
+  strv_free (NULL);
+
+  assert_true (str_has_prefix ("container", "con"));
+  assert_true (str_has_prefix ("x", ""));
+  assert_false (str_has_prefix ("co", "con"));
+  assert_true (str_has_suffix ("config.json", ".json"));
+  assert_false (str_has_suffix ("json", ".json"));
+  assert_true (str_is_empty (NULL));
+  assert_true (str_is_empty (""));
+  assert_false (str_is_empty (" "));
+  _cleanup_free_ char *s = xasprintf ("%s-%d", "id", 3);
+  assert_string_equal (s, "id-3");
+  _cleanup_free_ char *n = xstrndup ("abcdef", 3);
+  assert_string_equal (n, "abc");
+
+  char *p = xstrdup ("x");
+  char *stolen = NULL;
+  {
+    _cleanup_free_ char *owned = p;
+    stolen = STEAL (owned);
+    assert_null (owned);
+  }
+  assert_string_equal (stolen, "x");
+  free (stolen);
+}
+
+static void
+test_mkdir_p (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *dir = make_temp_dir ();
+  _cleanup_free_ char *deep = path_join (dir, "a/b//c/");
+  _cleanup_error_ mk_error *err = NULL;
+  assert_int_equal (mkdir_p (deep, 0755, &err), 0);
+  assert_true (dir_exists (deep));
+  assert_int_equal (mkdir_p (deep, 0755, &err), 0); /* existing is fine */
+  _cleanup_free_ char *file = path_join (dir, "a/file");
+  assert_int_equal (write_file_atomic (file, "x", 1, 0600, false, &err), 0);
+  _cleanup_free_ char *under = path_join (file, "sub");
+  assert_int_equal (mkdir_p (under, 0755, &err), -1);
+  assert_int_equal (mk_error_errno (err), ENOTDIR);
+  mk_error_free (&err);
+  assert_int_equal (mkdir_p (file, 0755, &err), -1);
+  mk_error_free (&err);
+  assert_int_equal (mkdir_p ("", 0755, &err), -1);
+  assert_int_equal (mk_error_errno (err), EINVAL);
+  mk_error_free (&err);
+  assert_int_equal (rm_rf_one_fs (dir, &err), 0);
+}
+
+static void
+test_rm_rf_one_fs (void **state)
+{
+  (void) state;
+  _cleanup_error_ mk_error *err = NULL;
+  assert_int_equal (rm_rf_one_fs ("/tmp/test_common.does-not-exist", &err), 0);
+
+  _cleanup_free_ char *dir = make_temp_dir ();
+  _cleanup_free_ char *deep = path_join (dir, "a/b/c");
+  assert_int_equal (mkdir_p (deep, 0700, &err), 0);
+  _cleanup_free_ char *f = path_join (deep, "f");
+  assert_int_equal (write_file_atomic (f, "x", 1, 0600, false, &err), 0);
+  _cleanup_free_ char *link = path_join (dir, "link");
+  assert_int_equal (symlink ("/etc", link), 0); /* removed, never followed */
+  assert_int_equal (rm_rf_one_fs (dir, &err), 0);
+  assert_false (path_exists (dir));
+  assert_true (path_exists ("/etc/passwd"));
+
+  /* A plain file is just unlinked. */
+  char path[] = "/tmp/test_common.file.XXXXXX";
+  int fd = mkstemp (path);
+  assert_true (fd >= 0);
+  close (fd);
+  assert_int_equal (rm_rf_one_fs (path, &err), 0);
+  assert_false (path_exists (path));
+}
+
+/* Runs in a child in a private mount namespace, so nothing can leak onto
+ * the host's mount table. Exit 0 = the expectations held, 77 = skip. */
+static int
+rm_rf_refuses_mounts_child (const char *dir)
+{
+  if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return 77;
+  mk_error *err = NULL;
+  _cleanup_free_ char *keep = path_join (dir, "keep");
+  _cleanup_free_ char *victim = path_join (dir, "victim");
+  _cleanup_free_ char *mnt = path_join (victim, "mnt");
+  _cleanup_free_ char *precious = path_join (keep, "precious");
+  if (mkdir_p (mnt, 0700, &err) < 0 || mkdir_p (keep, 0700, &err) < 0
+      || write_file_atomic (precious, "x", 1, 0600, false, &err) < 0)
+    return 1;
+  /* A bind mount of the same file system: same st_dev, another mount. */
+  if (mount (keep, mnt, NULL, MS_BIND, NULL) < 0)
+    return 77;
+  int r = rm_rf_one_fs (victim, &err);
+  int ok = r == -1 && mk_error_errno (err) == EBUSY && strstr (err->msg, "refusing to remove mount point")
+           && path_exists (precious);
+  mk_error_free (&err);
+  umount2 (mnt, MNT_DETACH);
+  /* Also a tmpfs (another device). */
+  if (mount ("tmpfs", mnt, "tmpfs", 0, "size=64k") < 0)
+    return 1;
+  r = rm_rf_one_fs (victim, &err);
+  ok = ok && r == -1 && mk_error_errno (err) == EBUSY;
+  mk_error_free (&err);
+  umount2 (mnt, MNT_DETACH);
+  return ok ? 0 : 1;
+}
+
+static void
+test_rm_rf_refuses_mount_points (void **state)
+{
+  (void) state;
+  if (geteuid () != 0)
+    skip ();
+  _cleanup_free_ char *dir = make_temp_dir ();
+  pid_t pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    _exit (rm_rf_refuses_mounts_child (dir));
+  int status;
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  assert_true (WIFEXITED (status));
+  _cleanup_error_ mk_error *err = NULL;
+  assert_int_equal (rm_rf_one_fs (dir, &err), 0);
+  if (WEXITSTATUS (status) == 77)
+    skip ();
+  assert_int_equal (WEXITSTATUS (status), 0);
+}
+
+static void
+test_lock_path (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *dir = make_temp_dir ();
+  _cleanup_free_ char *path = path_join (dir, "lock");
+  _cleanup_error_ mk_error *err = NULL;
+  int fd = lock_path (path, true, &err);
+  assert_true (fd >= 0);
+  /* Another open file description cannot take it while held. */
+  int other = open (path, O_RDONLY | O_CLOEXEC);
+  assert_true (other >= 0);
+  assert_int_equal (flock (other, LOCK_EX | LOCK_NB), -1);
+  assert_int_equal (errno, EWOULDBLOCK);
+  close (fd);
+  assert_int_equal (flock (other, LOCK_EX | LOCK_NB), 0);
+  close (other);
+  _cleanup_free_ char *bad = path_join (dir, "missing/lock");
+  assert_int_equal (lock_path (bad, false, &err), -1);
+  assert_non_null (strstr (err->msg, "open lock `"));
+  mk_error_free (&err);
+  assert_int_equal (rm_rf_one_fs (dir, &err), 0);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_json_parse_errors),
+    cmocka_unit_test (test_json_parse_depth),
+    cmocka_unit_test (test_json_lookups_and_generator),
+    cmocka_unit_test (test_json_parse_file),
+    cmocka_unit_test (test_error_set_and_wrap),
+    cmocka_unit_test (test_write_file_atomic),
+    cmocka_unit_test (test_read_file),
+    cmocka_unit_test (test_path_join),
+    cmocka_unit_test (test_parse_integers),
+    cmocka_unit_test (test_strv_and_strings),
+    cmocka_unit_test (test_mkdir_p),
+    cmocka_unit_test (test_rm_rf_one_fs),
+    cmocka_unit_test (test_rm_rf_refuses_mount_points),
+    cmocka_unit_test (test_lock_path),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
