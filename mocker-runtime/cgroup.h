@@ -32,4 +32,16 @@ int cgroup_is_frozen (const char *path, bool *frozen, mk_error **err);
  * little on EBUSY).  A missing cgroup is fine. */
 int cgroup_destroy (const char *path, mk_error **err);
 
+/* Usage counters of a container cgroup (events --stats).  Each value has a
+ * has_ flag: false when the host does not provide it (or the limit is "max"). */
+struct cgroup_stats
+{
+  bool has_cpu_usage; uint64_t cpu_usage_ns;        /* total CPU time */
+  bool has_memory_usage; uint64_t memory_usage;     /* bytes, now */
+  bool has_memory_limit; uint64_t memory_limit;     /* bytes */
+  bool has_pids_current; uint64_t pids_current;
+  bool has_pids_limit; uint64_t pids_limit;
+};
+int cgroup_stats (const char *path, struct cgroup_stats *out, mk_error **err);
+
 #endif

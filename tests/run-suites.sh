@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the test suites and ends with one line: "N passed, N failed, N skipped".
 #   tests/run-suites.sh [unit] [runtime] [mocker] [compat] [ci] ...   (default: all)
-# Each suite writes TAP to $BUILD/test-logs/<suite>.tap (CI keeps them).
+#   tests/run-suites.sh tests/runtime/cgroups.bats ...   (single bats files)
+# Each suite writes TAP to $BUILD/test-logs/<suite>.tap (CI keeps them), or to
+# $MOCKER_TEST_LOGS when set (make check-v2 keeps the VM's apart).
 # Integration suites run in a private mount namespace, so a mount that a bug
 # leaves behind can never land on the host.
 set -uo pipefail
@@ -12,7 +14,7 @@ export MOCKER_TOP=$top BUILD
 export MOCKER_RUNTIME=$top/$BUILD/bin/mocker-runtime
 export MOCKER_BIN=$top/$BUILD/bin/mocker
 export MOCKER_HELPERS=$top/$BUILD/tests/helpers
-logs=$top/$BUILD/test-logs
+logs=${MOCKER_TEST_LOGS:-$top/$BUILD/test-logs}
 mkdir -p "$logs"
 
 suites=("$@")
@@ -49,10 +51,17 @@ run_unit() {
 run_bats() {
   local suite=$1 out=$logs/$1.tap
   local files=(tests/"$suite"/*.bats)
+  if [[ $suite == *.bats ]]; then   # one file: tests/runtime/x.bats -> runtime-x.tap
+    files=("$suite")
+    out=$logs/$(basename "$(dirname "$suite")")-$(basename "$suite" .bats).tap
+  fi
   [ -e "${files[0]}" ] || return 0
   echo "# suite $suite"
   # Each suite gets its own private mount namespace.
-  unshare --mount --propagation private -- bats --tap "${files[@]}" 2>&1 | tee "$out"
+  if ! unshare --mount --propagation private -- bats --tap "${files[@]}" 2>&1 | tee "$out"; then
+    # bats itself failed (no test could report): that is a failure too.
+    grep -q '^not ok' "$out" || echo "not ok - $suite: bats failed" | tee -a "$out"
+  fi
   count_tap "$out"
 }
 
