@@ -1,1 +1,0 @@
-build/mocker-runtime/main.o: mocker-runtime/main.c
