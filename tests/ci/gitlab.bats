@@ -118,8 +118,9 @@ pipeline() {
   for job in unit runtime runtime-cgroup-v2 mocker; do
     block=$(echo "$preview" | sed -n "/^$job:/,/^[^ ]/p")
     [[ $block == *"- build/test-logs/"* ]]
-    [[ $block == *"junit: build/test-logs/*.xml"* ]]
-    [[ $block == *"tap2junit.sh build/test-logs"* ]]
+    [[ $block == *"- build/test-logs/*.xml"* ]]
+    [[ $block == *"- build/test-logs/v2/*.xml"* ]]
+    [[ $block == *"tap2junit.sh build/test-logs build/test-logs/v2"* ]]
   done
 }
 
@@ -166,4 +167,30 @@ pipeline() {
     [ "$status" -eq 0 ]
     [ "$output" = "pipeline: skipped" ]
   done
+}
+
+@test "tap2junit turns TAP logs into JUnit reports GitLab can read" {
+  logs=$WORK/logs
+  mkdir -p "$logs/v2"
+  printf '%s\n' '1..3' 'ok 1 starts <fast> & clean' 'not ok 2 stops' \
+    '# (in test file x.bats, line 9)' '#   `false` failed' 'ok 3 pauses # skip no freezer' > "$logs/runtime.tap"
+  printf '%s\n' '1..1' 'ok 1 v2 limits' > "$logs/v2/cgroups.tap"
+  run bash "$MOCKER_TOP/tests/ci/tap2junit.sh" "$logs" "$logs/v2" "$logs/none"
+  [ "$status" -eq 0 ]
+  run python3 - "$logs/runtime.xml" "$logs/v2/cgroups.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+for f in sys.argv[1:]:
+    s = ET.parse(f).getroot().find("testsuite")
+    print(s.get("name"), s.get("tests"), s.get("failures"), s.get("skipped"),
+          "|".join(c.get("name") for c in s.findall("testcase")))
+    for c in s.findall("testcase"):
+        fl = c.find("failure")
+        if fl is not None:
+            print("failure:", fl.text.replace("\n", " / "))
+PY
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "runtime 3 1 1 starts <fast> & clean|stops|pauses" ]
+  [ "${lines[1]}" = 'failure: (in test file x.bats, line 9) / `false` failed' ]
+  [ "${lines[2]}" = "cgroups 1 0 0 v2 limits" ]
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Turns every TAP log in DIR (tests/run-suites.sh writes DIR/<suite>.tap) into a
+# Turns every TAP log in each DIR (tests/run-suites.sh writes DIR/<suite>.tap) into a
 # JUnit report DIR/<suite>.xml, for CI systems that show JUnit (GitLab's
 # artifacts:reports:junit). `ok ... # skip` becomes <skipped/>, `not ok` a
 # <failure/> carrying the diagnostic lines (`# ...`) that follow it.
 set -euo pipefail
-dir=${1:?usage: tap2junit.sh DIR}
+[ $# -gt 0 ] || { echo "usage: tap2junit.sh DIR..." >&2; exit 2; }
 shopt -s nullglob
+for dir in "$@"; do
 for tap in "$dir"/*.tap; do
   python3 - "$tap" "${tap%.tap}.xml" <<'PY'
 import re, sys
@@ -40,4 +41,5 @@ with open(out, "w") as f:
         f.write("</testcase>\n")
     f.write("</testsuite></testsuites>\n")
 PY
+done
 done
