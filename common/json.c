@@ -142,9 +142,11 @@ json_get (yajl_val obj, const char *key)
 {
   if (obj == NULL || !YAJL_IS_OBJECT (obj))
     return NULL;
-  for (size_t i = 0; i < obj->u.object.len; i++)
-    if (strcmp (obj->u.object.keys[i], key) == 0)
-      return obj->u.object.values[i];
+  /* A key given twice: the last one wins, as in Go's encoding/json (what
+   * runc and most writers of these files use). */
+  for (size_t i = obj->u.object.len; i > 0; i--)
+    if (strcmp (obj->u.object.keys[i - 1], key) == 0)
+      return obj->u.object.values[i - 1];
   return NULL;
 }
 

@@ -19,7 +19,8 @@ int json_parse_file (const char *path, yajl_val *out, mk_error **err);
 void cleanup_yajl_valp (yajl_val *v);
 #define _cleanup_json_ __attribute__ ((cleanup (cleanup_yajl_valp)))
 
-/* Object member lookup (NULL if obj is not an object or key is absent). */
+/* Object member lookup (NULL if obj is not an object or key is absent; the
+ * last of duplicate keys wins). */
 yajl_val json_get (yajl_val obj, const char *key);
 /* Convenience: string member or NULL (also NULL when of another type). */
 const char *json_get_str (yajl_val obj, const char *key);

@@ -190,3 +190,15 @@ spec_read_resources_text (const char *text, size_t len, const char *what,
   rd_ctx ctx = { .what = what, .err = err };
   return rd_resources (&ctx, top, "", out);
 }
+
+int
+spec_read_resources_file (const char *path, struct spec_resources **out, mk_error **err)
+{
+  bool is_stdin = strcmp (path, "-") == 0;
+  const char *what = is_stdin ? "stdin" : path;
+  _cleanup_free_ char *text = NULL;
+  size_t len;
+  if (read_file_at (AT_FDCWD, is_stdin ? "/dev/stdin" : path, SPEC_MAX_SIZE, &text, &len, err) < 0)
+    return -1;
+  return spec_read_resources_text (text, len, what, out, err);
+}

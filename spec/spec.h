@@ -200,7 +200,7 @@ struct spec
   char *root_path;   /* as written: relative to the bundle or absolute */
   bool root_readonly;
   struct spec_mount *mounts; size_t n_mounts;
-  struct spec_process *process; /* NULL when absent (allowed by the spec for create? no: required) */
+  struct spec_process *process; /* NULL when absent: the reader allows it, create must refuse it */
   char *hostname;
   char *domainname;
   struct spec_hooks hooks;
@@ -224,6 +224,8 @@ int spec_read_process_text (const char *text, size_t len, const char *what,
 /* A LinuxResources object alone (update --resources FILE|-). */
 int spec_read_resources_text (const char *text, size_t len, const char *what,
                               struct spec_resources **out, mk_error **err);
+/* path "-" reads standard input (errors then say "stdin"). */
+int spec_read_resources_file (const char *path, struct spec_resources **out, mk_error **err);
 
 /* Writing: JSON text (heap), pretty-printed when pretty is true. */
 char *spec_write (const struct spec *s, bool pretty);

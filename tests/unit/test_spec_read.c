@@ -712,6 +712,54 @@ test_resources_text (void **state)
 }
 
 static void
+test_resources_file (void **state)
+{
+  (void) state;
+  char path[] = "/tmp/test_spec_read.res.XXXXXX";
+  int fd = mkstemp (path);
+  assert_true (fd >= 0);
+  const char *text = "{\"pids\":{\"limit\":7}}";
+  assert_int_equal (write (fd, text, strlen (text)), (ssize_t) strlen (text));
+  _cleanup_error_ mk_error *err = NULL;
+  _cleanup_spec_resources_ struct spec_resources *r = NULL;
+  assert_int_equal (spec_read_resources_file (path, &r, &err), 0);
+  assert_int_equal (r->pids->limit, 7);
+
+  /* "-" is standard input. */
+  int saved = dup (0);
+  assert_true (saved >= 0);
+  assert_int_equal (lseek (fd, 0, SEEK_SET), 0);
+  assert_int_equal (dup2 (fd, 0), 0);
+  _cleanup_spec_resources_ struct spec_resources *r2 = NULL;
+  int ret = spec_read_resources_file ("-", &r2, &err);
+  /* An empty stdin names "stdin" in the error. */
+  assert_int_equal (ftruncate (fd, 0), 0);
+  assert_int_equal (lseek (fd, 0, SEEK_SET), 0);
+  struct spec_resources *r3 = NULL;
+  _cleanup_error_ mk_error *err3 = NULL;
+  int ret3 = spec_read_resources_file ("-", &r3, &err3);
+  assert_int_equal (dup2 (saved, 0), 0);
+  close (saved);
+  close (fd);
+  unlink (path);
+  assert_int_equal (ret, 0);
+  assert_int_equal (r2->pids->limit, 7);
+  assert_int_equal (ret3, -1);
+  assert_string_equal (err3->msg, "stdin: invalid JSON at line 1, column 1: empty input");
+}
+
+static void
+test_duplicate_keys_last_wins (void **state)
+{
+  (void) state;
+  _cleanup_spec_ struct spec *s
+      = read_ok (WITH ("'hostname':'first','hostname':'second','annotations':{'a':'1','a':'2'}"));
+  assert_string_equal (s->hostname, "second");
+  assert_int_equal (s->annotations.len, 1);
+  assert_string_equal (spec_map_get (&s->annotations, "a"), "2");
+}
+
+static void
 test_not_nul_terminated (void **state)
 {
   (void) state;
@@ -773,6 +821,8 @@ main (void)
     cmocka_unit_test (test_read_file_errors),
     cmocka_unit_test (test_process_file),
     cmocka_unit_test (test_resources_text),
+    cmocka_unit_test (test_resources_file),
+    cmocka_unit_test (test_duplicate_keys_last_wins),
     cmocka_unit_test (test_not_nul_terminated),
     cmocka_unit_test (test_map_and_namespace_lookups),
   };
