@@ -1,0 +1,626 @@
+#include "mocker-runtime/container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "mocker-runtime/cgroup.h"
+#include "mocker-runtime/hooks.h"
+#include "mocker-runtime/init.h"
+#include "mocker-runtime/namespaces.h"
+#include "mocker-runtime/sync.h"
+
+void
+container_free (struct container *c)
+{
+  if (c == NULL)
+    return;
+  if (c->lock_fd >= 0)
+    close (c->lock_fd);
+  if (c->sync_fd >= 0)
+    close (c->sync_fd);
+  rt_state_free (c->st);
+  free (c->root);
+  free (c->id);
+  free (c);
+}
+
+void
+cleanup_containerp (struct container **c)
+{
+  container_free (*c);
+}
+
+static int
+pidfd_open_pid (pid_t pid)
+{
+  return (int) syscall (SYS_pidfd_open, pid, 0);
+}
+
+/* A pidfd for the init, checked against the recorded start time so a reused
+ * pid is never signalled; -1 with errno ESRCH when the init is gone. */
+static int
+open_init_pidfd (const struct rt_state *st)
+{
+  int fd = pidfd_open_pid (st->pid);
+  if (fd < 0)
+    return -1;
+  unsigned long long start;
+  char run_state;
+  if (proc_stat_start_time (st->pid, &start, &run_state) < 0 || start != st->start_time)
+    {
+      close (fd);
+      errno = ESRCH;
+      return -1;
+    }
+  return fd;
+}
+
+/* Waits until the process behind pidfd has exited (it need not be our child). */
+static void
+wait_pidfd (int pidfd)
+{
+  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+  while (poll (&p, 1, -1) < 0 && errno == EINTR)
+    ;
+}
+
+/* Kills whatever a container may still run and removes its cgroup.  Best
+ * effort: used on paths that are already failing or forced. */
+static void
+kill_and_destroy (const struct rt_state *st, pid_t child, bool thaw)
+{
+  mk_error *ignored = NULL;
+  if (st->cgroup_path)
+    {
+      /* Frozen tasks (cgroup v1) die only once thawed. */
+      if (thaw)
+        {
+          cgroup_freeze (st->cgroup_path, false, &ignored);
+          mk_error_free (&ignored);
+        }
+      cgroup_kill_all (st->cgroup_path, SIGKILL, &ignored);
+      mk_error_free (&ignored);
+    }
+  if (child > 0)
+    {
+      kill (child, SIGKILL);
+      while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  else if (st->pid > 0)
+    {
+      _cleanup_close_ int pidfd = open_init_pidfd (st);
+      if (pidfd >= 0 && syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
+        wait_pidfd (pidfd);
+    }
+  if (st->cgroup_path && cgroup_destroy (st->cgroup_path, &ignored) < 0)
+    {
+      log_warning ("%s", ignored->msg);
+      mk_error_free (&ignored);
+    }
+}
+
+/* ---- create ---- */
+
+static char *
+now_rfc3339 (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_REALTIME, &ts);
+  char buf[64];
+  format_rfc3339 (&ts, buf, sizeof buf);
+  return xstrdup (buf);
+}
+
+static char *
+resolve_rootfs (const char *bundle, const char *root_path, mk_error **err)
+{
+  _cleanup_free_ char *joined = root_path[0] == '/' ? xstrdup (root_path)
+                                                     : path_join (bundle, root_path);
+  char *real = realpath (joined, NULL);
+  if (real == NULL)
+    {
+      mk_error_set (err, errno, "root.path: `%s`", joined);
+      return NULL;
+    }
+  if (!dir_exists (real))
+    {
+      free (real);
+      mk_error_set (err, ENOTDIR, "root.path: `%s`", joined);
+      return NULL;
+    }
+  return real;
+}
+
+/* Removes a state dir left by a create that was killed halfway (dfd holds
+ * its lock).  Kills what its cgroup may still hold. */
+static void
+clean_incomplete (const char *root, const char *id, const struct rt_state *st)
+{
+  if (st)
+    kill_and_destroy (st, 0, true);
+  mk_error *ignored = NULL;
+  if (state_remove (root, id, &ignored) < 0)
+    {
+      log_warning ("%s", ignored->msg);
+      mk_error_free (&ignored);
+    }
+}
+
+/* Makes <root>/<id> appear atomically, already locked and holding a first
+ * state.json (pid 0) and exec.fifo: a temp dir renamed into place.  Returns
+ * the locked fd. */
+static int
+publish_state_dir (const struct create_opts *o, const struct rt_state *st, mk_error **err)
+{
+  if (mkdir_p (o->root, 0711, err) < 0)
+    return -1;
+  _cleanup_free_ char *dir = path_join (o->root, o->id);
+  _cleanup_free_ char *tmp = xasprintf ("%s/.new-%d-%s", o->root, (int) getpid (), o->id);
+  if (mkdir (tmp, 0711) < 0)
+    return mk_error_set (err, errno, "mkdir `%s`", tmp);
+  _cleanup_close_ int dfd = open (tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0 || flock (dfd, LOCK_EX) < 0)
+    {
+      mk_error_set (err, errno, "open `%s`", tmp);
+      goto fail;
+    }
+  if (state_write (dfd, st, err) < 0)
+    goto fail;
+  if (!o->attached && mkfifoat (dfd, "exec.fifo", 0622) < 0)
+    {
+      mk_error_set (err, errno, "mkfifo `%s/exec.fifo`", tmp);
+      goto fail;
+    }
+  for (int attempt = 0;; attempt++)
+    {
+      if (rename (tmp, dir) == 0)
+        return STEAL_FD (dfd);
+      if ((errno != EEXIST && errno != ENOTEMPTY) || attempt == 3)
+        {
+          mk_error_set (err, errno, "rename `%s` to `%s`", tmp, dir);
+          goto fail;
+        }
+      /* The id is taken, or a create was killed halfway: look under its lock. */
+      mk_error *ignored = NULL;
+      _cleanup_close_ int old = state_lock (o->root, o->id, true, &ignored);
+      if (old < 0)
+        {
+          mk_error_free (&ignored);
+          continue; /* removed meanwhile: try again */
+        }
+      _cleanup_rt_state_ struct rt_state *prev = NULL;
+      state_read (old, o->id, &prev, &ignored);
+      mk_error_free (&ignored);
+      if (prev && prev->pid != 0)
+        {
+          mk_error_set (err, 0, "container with given ID already exists");
+          goto fail;
+        }
+      clean_incomplete (o->root, o->id, prev);
+    }
+fail:
+  {
+    mk_error *ignored = NULL;
+    rm_rf_one_fs (tmp, &ignored);
+    mk_error_free (&ignored);
+  }
+  return -1;
+}
+
+static pid_t
+clone3_init (unsigned long flags)
+{
+  struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+  return (pid_t) syscall (SYS_clone3, &args, sizeof args);
+}
+
+/* The two state texts the init's own hooks get: "<creating>\n<created>". */
+static char *
+init_hook_states (const struct spec *spec, const struct rt_state *st)
+{
+  if (spec->hooks.create_container.len == 0 && spec->hooks.start_container.len == 0)
+    return NULL;
+  _cleanup_free_ char *a = state_to_json (st, "creating", false);
+  _cleanup_free_ char *b = state_to_json (st, "created", false);
+  return xasprintf ("%s\n%s", a, b);
+}
+
+/* Waits for the init's answer; SYNC_ERROR and an early exit become errors. */
+static int
+expect_from_init (int sync_fd, char want, mk_error **err)
+{
+  char type;
+  _cleanup_free_ char *text = NULL;
+  if (sync_recv (sync_fd, &type, &text, err) < 0)
+    return -1;
+  if (type == SYNC_ERROR)
+    return mk_error_set (err, 0, "%s", text ? text : "container init failed");
+  if (type != want)
+    return mk_error_set (err, 0, "container init exited unexpectedly");
+  return 0;
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, mk_error **err)
+{
+  char buf[32];
+  int len = snprintf (buf, sizeof buf, "%d", (int) pid);
+  if (write_file_atomic (path, buf, len, 0644, false, err) < 0)
+    return mk_error_wrap (err, "pid file");
+  return 0;
+}
+
+/* The parent's side once the init exists: id maps, cgroup, runtime hooks,
+ * the handshake, the final state. */
+static int
+setup_from_parent (struct container *c, const struct create_opts *o, const struct spec *spec,
+                   const struct ns_plan *plan, mk_error **err)
+{
+  struct rt_state *st = c->st;
+  st->pid = c->pid;
+  if (proc_stat_start_time (c->pid, &st->start_time, NULL) < 0)
+    return mk_error_set (err, errno, "read start time of the init (pid %d)", (int) c->pid);
+  if (plan->new_user && ns_write_id_maps (c->pid, spec, err) < 0)
+    return -1;
+  const struct spec_resources *res = spec->linux_ ? spec->linux_->resources : NULL;
+  if (cgroup_create (st->cgroup_path, res, c->pid, err) < 0)
+    return -1;
+  if (spec->hooks.prestart.len || spec->hooks.create_runtime.len)
+    {
+      _cleanup_free_ char *json = state_to_json (st, "creating", false);
+      if (hooks_run (&spec->hooks.prestart, "prestart", json, err) < 0
+          || hooks_run (&spec->hooks.create_runtime, "createRuntime", json, err) < 0)
+        return -1;
+    }
+  _cleanup_free_ char *states = init_hook_states (spec, st);
+  if (sync_send (c->sync_fd, SYNC_GO, states, err) < 0)
+    return -1;
+  if (expect_from_init (c->sync_fd, SYNC_READY, err) < 0)
+    return -1;
+  if (state_write (c->lock_fd, st, err) < 0)
+    return -1;
+  if (sync_send (c->sync_fd, SYNC_ACK, NULL, err) < 0
+      || expect_from_init (c->sync_fd, SYNC_ACKED, err) < 0)
+    return -1;
+  if (o->pid_file && write_pid_file (o->pid_file, c->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static struct rt_state *
+initial_state (const struct create_opts *o, const struct spec *spec, const char *bundle,
+               const char *rootfs)
+{
+  struct rt_state *st = xzalloc (sizeof *st);
+  st->id = xstrdup (o->id);
+  st->bundle = xstrdup (bundle);
+  st->rootfs = xstrdup (rootfs);
+  st->created = now_rfc3339 ();
+  st->owner = xstrdup ("");
+  st->cgroup_path = cgroup_path_for (spec->linux_ ? spec->linux_->cgroups_path : NULL, o->id,
+                                     o->systemd_cgroup);
+  for (size_t i = 0; i < spec->annotations.len; i++)
+    spec_map_set (&st->annotations, spec->annotations.keys[i], spec->annotations.values[i]);
+  /* Kept for start and delete (the bundle may be gone by then). */
+  const struct spec_hook_list *lists[] = { &spec->hooks.poststart, &spec->hooks.poststop };
+  struct spec_hook_list *dst[] = { &st->poststart, &st->poststop };
+  for (size_t l = 0; l < 2; l++)
+    {
+      dst[l]->len = lists[l]->len;
+      dst[l]->hooks = xzalloc (sizeof (struct spec_hook) * (lists[l]->len + 1));
+      for (size_t i = 0; i < lists[l]->len; i++)
+        {
+          const struct spec_hook *h = &lists[l]->hooks[i];
+          dst[l]->hooks[i] = (struct spec_hook) {
+            .path = xstrdup (h->path), .args = h->args ? strv_dup (h->args) : NULL,
+            .env = h->env ? strv_dup (h->env) : NULL, .has_timeout = h->has_timeout,
+            .timeout = h->timeout,
+          };
+        }
+    }
+  return st;
+}
+
+int
+container_create (const struct create_opts *o, struct container **out, mk_error **err)
+{
+  if (state_validate_id (o->id, err) < 0)
+    return -1;
+  _cleanup_free_ char *bundle = realpath (o->bundle ? o->bundle : ".", NULL);
+  if (bundle == NULL)
+    return mk_error_set (err, errno, "bundle `%s`", o->bundle ? o->bundle : ".");
+  _cleanup_free_ char *config = path_join (bundle, "config.json");
+  _cleanup_spec_ struct spec *spec = NULL;
+  if (spec_read_file (config, &spec, err) < 0)
+    return -1;
+  if (spec->process == NULL || spec->process->args == NULL || spec->process->args[0] == NULL)
+    return mk_error_set (err, 0, "config.json: process.args: must not be empty");
+  _cleanup_free_ char *rootfs = resolve_rootfs (bundle, spec->root_path, err);
+  if (rootfs == NULL)
+    return -1;
+  struct ns_plan plan;
+  if (ns_plan_make (spec, &plan, err) < 0)
+    return mk_error_wrap (err, "config.json");
+
+  _cleanup_container_ struct container *c = xzalloc (sizeof *c);
+  c->root = xstrdup (o->root);
+  c->id = xstrdup (o->id);
+  c->sync_fd = -1;
+  c->st = initial_state (o, spec, bundle, rootfs);
+  c->lock_fd = publish_state_dir (o, c->st, err);
+  if (c->lock_fd < 0)
+    {
+      ns_plan_close (&plan);
+      return -1;
+    }
+
+  int fifo_fd = -1, pair[2] = { -1, -1 }, own_pid_ns = -1;
+  int ret = -1;
+  if (!o->attached && (fifo_fd = openat (c->lock_fd, "exec.fifo", O_PATH | O_CLOEXEC)) < 0)
+    {
+      mk_error_set (err, errno, "open exec.fifo");
+      goto out;
+    }
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+    {
+      mk_error_set (err, errno, "socketpair");
+      goto out;
+    }
+  /* Joining a pid namespace works for children only: enter it around clone3. */
+  if (plan.pid_fd >= 0)
+    {
+      own_pid_ns = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+      if (own_pid_ns < 0 || setns (plan.pid_fd, CLONE_NEWPID) < 0)
+        {
+          mk_error_set (err, errno, "join pid namespace");
+          goto out;
+        }
+    }
+  fflush (NULL);
+  c->pid = clone3_init (plan.clone_flags);
+  if (c->pid == 0)
+    {
+      close (pair[0]);
+      close (c->lock_fd); /* the lock must die with the runtime, not live on in the init */
+      struct init_args a = {
+        .spec = spec, .rootfs = rootfs, .ns = &plan, .sync_fd = pair[1], .fifo_fd = fifo_fd,
+        .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
+        .preserve_fds = o->preserve_fds, .console_socket = o->console_socket, .id = o->id,
+      };
+      init_main (&a);
+    }
+  int clone_errno = errno;
+  if (own_pid_ns >= 0 && setns (own_pid_ns, CLONE_NEWPID) < 0)
+    log_warning ("cannot return to the runtime's pid namespace: %s", strerror (errno));
+  if (c->pid < 0)
+    {
+      c->pid = 0;
+      mk_error_set (err, clone_errno, "clone3 of the container init");
+      goto out;
+    }
+  close (pair[1]);
+  pair[1] = -1;
+  c->sync_fd = STEAL_FD (pair[0]);
+  if (setup_from_parent (c, o, spec, &plan, err) < 0)
+    goto out;
+  if (!o->attached)
+    {
+      close (c->sync_fd);
+      c->sync_fd = -1;
+    }
+  ret = 0;
+
+out:
+  if (fifo_fd >= 0)
+    close (fifo_fd);
+  if (pair[0] >= 0)
+    close (pair[0]);
+  if (pair[1] >= 0)
+    close (pair[1]);
+  if (own_pid_ns >= 0)
+    close (own_pid_ns);
+  ns_plan_close (&plan);
+  if (ret < 0)
+    {
+      kill_and_destroy (c->st, c->pid, false);
+      mk_error *ignored = NULL;
+      state_remove (o->root, o->id, &ignored);
+      mk_error_free (&ignored);
+      if (o->pid_file)
+        unlink (o->pid_file);
+      return -1;
+    }
+  *out = STEAL (c);
+  return 0;
+}
+
+/* ---- start ---- */
+
+static void
+run_poststart (const struct rt_state *st)
+{
+  if (st->poststart.len == 0)
+    return;
+  _cleanup_free_ char *json = state_to_json (st, "running", false);
+  hooks_run_warn (&st->poststart, "poststart", json);
+}
+
+int
+container_start_attached (struct container *c, mk_error **err)
+{
+  if (sync_send (c->sync_fd, SYNC_START, NULL, err) < 0)
+    return -1;
+  /* The init closes its end at execve (close-on-exec) or reports an error. */
+  char type;
+  _cleanup_free_ char *text = NULL;
+  if (sync_recv (c->sync_fd, &type, &text, err) < 0)
+    return -1;
+  if (type == SYNC_ERROR)
+    return mk_error_set (err, 0, "%s", text ? text : "container init failed");
+  close (c->sync_fd);
+  c->sync_fd = -1;
+  run_poststart (c->st);
+  close (c->lock_fd);
+  c->lock_fd = -1;
+  return 0;
+}
+
+void
+container_abort (struct container *c)
+{
+  kill_and_destroy (c->st, c->pid, false);
+  mk_error *ignored = NULL;
+  state_remove (c->root, c->id, &ignored);
+  mk_error_free (&ignored);
+}
+
+/* Opens the container's state for a mutating command: lock + complete state. */
+static int
+load_locked (const char *root, const char *id, struct rt_state **st, mk_error **err)
+{
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  _cleanup_close_ int dfd = state_lock (root, id, true, err);
+  if (dfd < 0)
+    return -1;
+  if (state_read (dfd, id, st, err) < 0)
+    return -1;
+  if (*st == NULL || (*st)->pid == 0)
+    {
+      rt_state_free (*st);
+      *st = NULL;
+      return mk_error_set (err, 0, "container does not exist");
+    }
+  return STEAL_FD (dfd);
+}
+
+int
+container_start (const char *root, const char *id, mk_error **err)
+{
+  _cleanup_rt_state_ struct rt_state *st = NULL;
+  _cleanup_close_ int dfd = load_locked (root, id, &st, err);
+  if (dfd < 0)
+    return -1;
+  _cleanup_close_ int pidfd = open_init_pidfd (st);
+  enum rt_status status = pidfd < 0 ? RT_STOPPED : state_status (root, st);
+  if (status == RT_STOPPED)
+    return mk_error_set (err, 0, "cannot start a container that has stopped");
+  if (status != RT_CREATED)
+    return mk_error_set (err, 0, "cannot start an already running container");
+
+  _cleanup_close_ int fifo = openat (dfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    return mk_error_set (err, errno, "open exec.fifo");
+  /* The init is blocked opening the fifo for writing: our open released it.
+   * Wait for its byte, or for it to die. */
+  struct pollfd p[2] = { { .fd = fifo, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+  for (;;)
+    {
+      if (poll (p, 2, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return mk_error_set (err, errno, "poll exec.fifo");
+        }
+      char byte;
+      if (p[0].revents & (POLLIN | POLLHUP))
+        {
+          ssize_t n = read (fifo, &byte, 1);
+          if (n == 1)
+            break;
+          if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+          return mk_error_set (err, 0, "container init exited before start");
+        }
+      if (p[1].revents)
+        return mk_error_set (err, 0, "container init exited before start");
+    }
+  if (unlinkat (dfd, "exec.fifo", 0) < 0)
+    return mk_error_set (err, errno, "remove exec.fifo");
+  run_poststart (st);
+  return 0;
+}
+
+/* ---- kill ---- */
+
+int
+container_kill (const char *root, const char *id, int sig, bool all, mk_error **err)
+{
+  _cleanup_rt_state_ struct rt_state *st = NULL;
+  _cleanup_close_ int dfd = load_locked (root, id, &st, err);
+  if (dfd < 0)
+    return -1;
+  _cleanup_close_ int pidfd = open_init_pidfd (st);
+  if (pidfd < 0 || state_status (root, st) == RT_STOPPED)
+    return mk_error_set (err, 0, "container not running");
+  if (all)
+    return cgroup_kill_all (st->cgroup_path, sig, err);
+  if (syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+    {
+      if (errno == ESRCH)
+        return mk_error_set (err, 0, "container not running");
+      return mk_error_set (err, errno, "kill container");
+    }
+  return 0;
+}
+
+/* ---- delete ---- */
+
+int
+container_delete (const char *root, const char *id, bool force, mk_error **err)
+{
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  _cleanup_close_ int dfd = state_lock (root, id, true, err);
+  if (dfd < 0)
+    {
+      if (force && strcmp ((*err)->msg, "container does not exist") == 0)
+        {
+          mk_error_free (err);
+          return 0;
+        }
+      return -1;
+    }
+  _cleanup_rt_state_ struct rt_state *st = NULL;
+  mk_error *ignored = NULL;
+  state_read (dfd, id, &st, &ignored);
+  mk_error_free (&ignored);
+  if (st == NULL || st->pid == 0)
+    {
+      /* Left by a create that was killed halfway. */
+      clean_incomplete (root, id, st);
+      return force ? 0 : mk_error_set (err, 0, "container does not exist");
+    }
+  enum rt_status status = state_status (root, st);
+  if ((status == RT_RUNNING || status == RT_PAUSED) && !force)
+    return mk_error_set (err, 0, "cannot delete container %s that is not stopped: %s", id,
+                         rt_status_name (status));
+  kill_and_destroy (st, 0, status == RT_PAUSED);
+  if (st->poststop.len)
+    {
+      _cleanup_free_ char *json = state_to_json (st, "stopped", false);
+      hooks_run_warn (&st->poststop, "poststop", json);
+    }
+  if (state_remove (root, id, err) < 0)
+    return mk_error_wrap (err, "delete `%s`", id);
+  return 0;
+}

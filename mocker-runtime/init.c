@@ -1,0 +1,248 @@
+#include "mocker-runtime/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "mocker-runtime/hooks.h"
+#include "mocker-runtime/process.h"
+#include "mocker-runtime/rootfs.h"
+#include "mocker-runtime/seccomp.h"
+#include "mocker-runtime/sync.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+/* Reports err to the runtime (or, once nobody listens, to stderr) and exits. */
+static void __attribute__ ((noreturn))
+init_fail (const struct init_args *a, mk_error *err)
+{
+  const char *msg = err && err->msg ? err->msg : "container init failed";
+  mk_error *ignored = NULL;
+  if (sync_send (a->sync_fd, SYNC_ERROR, msg, &ignored) < 0)
+    {
+      dprintf (2, "mocker-runtime: %s\n", msg);
+      mk_error_free (&ignored);
+    }
+  _exit (255);
+}
+
+/* While waiting for start, a plain termination signal ends the init (a pid
+ * namespace's init would ignore it otherwise).  execve resets the handler. */
+static void
+exit_on_signal (int sig)
+{
+  _exit (128 + sig);
+}
+
+static void
+reset_signals (void)
+{
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      sigaction (sig, &dfl, NULL);
+  struct sigaction ex = { .sa_handler = exit_on_signal };
+  int exit_sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+  for (size_t i = 0; i < ARRAY_SIZE (exit_sigs); i++)
+    sigaction (exit_sigs[i], &ex, NULL);
+  sigset_t none;
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+/* Waits for one message of the expected type; an error or EOF fails. */
+static void
+expect (const struct init_args *a, char want, char **text)
+{
+  _cleanup_error_ mk_error *err = NULL;
+  char type;
+  if (sync_recv (a->sync_fd, &type, text, &err) < 0)
+    init_fail (a, err);
+  if (type != want)
+    _exit (255); /* the runtime went away: nothing to report to */
+}
+
+static void
+send_or_die (const struct init_args *a, char type)
+{
+  _cleanup_error_ mk_error *err = NULL;
+  if (sync_send (a->sync_fd, type, NULL, &err) < 0)
+    _exit (255);
+}
+
+/* Becomes root of a new user namespace once the runtime wrote the id maps. */
+static int
+become_ns_root (mk_error **err)
+{
+  if (setresgid (0, 0, 0) < 0)
+    return mk_error_set (err, errno, "setresgid 0 in the user namespace");
+  if (setresuid (0, 0, 0) < 0)
+    return mk_error_set (err, errno, "setresuid 0 in the user namespace");
+  return 0;
+}
+
+/* Blocks until `start` opens exec.fifo for reading.  The fifo lives in the
+ * runtime's state dir, out of reach after pivot_root: it is reopened
+ * through the O_PATH fd taken before. */
+static int
+wait_for_start (const struct init_args *a, mk_error **err)
+{
+  if (a->fifo_fd < 0)
+    {
+      expect (a, SYNC_START, NULL);
+      return 0;
+    }
+  char path[64];
+  snprintf (path, sizeof path, "/proc/self/fd/%d", a->fifo_fd);
+  int fd;
+  while ((fd = open (path, O_WRONLY | O_CLOEXEC)) < 0)
+    if (errno != EINTR)
+      return mk_error_set (err, errno, "open exec fifo `%s` (is /proc mounted?)", path);
+  while (write (fd, "0", 1) < 0)
+    if (errno != EINTR)
+      {
+        close (fd);
+        return mk_error_set (err, errno, "write exec fifo");
+      }
+  close (fd);
+  close (a->fifo_fd);
+  return 0;
+}
+
+static int
+keep_fds (int preserve_fds, mk_error **err)
+{
+  for (int fd = 3; fd < 3 + preserve_fds; fd++)
+    {
+      int flags = fcntl (fd, F_GETFD);
+      if (flags >= 0 && fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        return mk_error_set (err, errno, "preserve fd %d", fd);
+    }
+  /* Everything else the runtime inherited closes at execve. */
+  if (syscall (SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    {
+      for (int fd = 3 + preserve_fds; fd < 1024; fd++)
+        {
+          int flags = fcntl (fd, F_GETFD);
+          if (flags >= 0)
+            fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
+        }
+    }
+  return 0;
+}
+
+/* The JSON states the runtime sent for the container-side hooks:
+ * "<creating>\n<created>" (JSON text holds no raw newline). */
+static void
+split_states (char *text, char **creating, char **created)
+{
+  *creating = *created = text ? text : "{}";
+  char *nl = text ? strchr (text, '\n') : NULL;
+  if (nl)
+    {
+      *nl = '\0';
+      *created = nl + 1;
+    }
+}
+
+void
+init_main (const struct init_args *a)
+{
+  _cleanup_error_ mk_error *err = NULL;
+  const struct spec *spec = a->spec;
+  const struct spec_process *proc = spec->process;
+
+  /* If the runtime dies before the container is created, so does the init. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  reset_signals ();
+
+  if (ns_join (a->ns, &err) < 0)
+    init_fail (a, err);
+
+  _cleanup_free_ char *states = NULL;
+  expect (a, SYNC_GO, &states);
+  char *state_creating, *state_created;
+  split_states (states, &state_creating, &state_created);
+
+  if (a->ns->new_user)
+    {
+      if (become_ns_root (&err) < 0)
+        init_fail (a, err);
+      /* setgroups is allowed only when the runtime did not deny it; ignore. */
+      if (setgroups (0, NULL) < 0)
+        { /* rootless maps deny it */ }
+    }
+  /* Now inside its cgroup: the cgroup namespace's root is that cgroup. */
+  if (a->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
+    {
+      mk_error_set (&err, errno, "unshare cgroup namespace");
+      init_fail (a, err);
+    }
+  if (!a->no_new_keyring)
+    {
+      char name[256];
+      snprintf (name, sizeof name, "_ses.%.200s", a->id);
+      /* Best effort, as some kernels and user namespaces refuse keyrings. */
+      if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0)
+        { /* ignored */ }
+    }
+
+  /* In the container's namespaces, before pivot_root: the hook's path and
+   * whatever it writes still resolve as on the host. */
+  if (hooks_run (&spec->hooks.create_container, "createContainer", state_creating, &err) < 0)
+    init_fail (a, err);
+
+  if (rootfs_setup (spec, a->rootfs, a->no_pivot, &err) < 0)
+    init_fail (a, err);
+  if (proc->terminal)
+    {
+      /* The console (a pty sent over --console-socket) comes with issue 3. */
+      mk_error_set (&err, 0, "process.terminal: terminals are not supported yet");
+      init_fail (a, err);
+    }
+  if (ns_set_hostname (spec, a->ns, &err) < 0)
+    init_fail (a, err);
+  if (rootfs_finalize (spec, &err) < 0)
+    init_fail (a, err);
+
+  _cleanup_free_ char *exe = NULL;
+  if (process_find_executable (proc, &exe, &err) < 0)
+    init_fail (a, err);
+  if (process_apply_rlimits (proc, &err) < 0 || process_apply_oom_score_adj (proc, &err) < 0
+      || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
+      || process_apply_no_new_privs (proc, &err) < 0)
+    init_fail (a, err);
+  if (keep_fds (a->preserve_fds, &err) < 0)
+    init_fail (a, err);
+
+  /* Created: the runtime records the state, then the init outlives it. */
+  send_or_die (a, SYNC_READY);
+  expect (a, SYNC_ACK, NULL);
+  prctl (PR_SET_PDEATHSIG, 0);
+  send_or_die (a, SYNC_ACKED);
+
+  if (wait_for_start (a, &err) < 0)
+    init_fail (a, err);
+
+  if (hooks_run (&spec->hooks.start_container, "startContainer", state_created, &err) < 0)
+    init_fail (a, err);
+  if (seccomp_apply (spec->linux_ ? spec->linux_->seccomp : NULL, &err) < 0)
+    init_fail (a, err);
+
+  char *empty_env[] = { NULL };
+  execve (exe, proc->args, proc->env ? proc->env : empty_env);
+  mk_error_set (&err, errno, "exec `%s`", exe);
+  init_fail (a, err);
+}

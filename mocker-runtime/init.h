@@ -1,0 +1,28 @@
+/* The container's init: the child side of clone3, from the new namespaces to
+ * execve of the user's program.  It reports every failure to the runtime
+ * over the sync socket (the runtime prints it and fails), see sync.h. */
+#ifndef RT_INIT_H
+#define RT_INIT_H
+
+#include <stdbool.h>
+
+#include "mocker-runtime/namespaces.h"
+#include "spec/spec.h"
+
+struct init_args
+{
+  const struct spec *spec;
+  const char *rootfs;          /* absolute host path */
+  const struct ns_plan *ns;
+  int sync_fd;
+  int fifo_fd;                 /* O_PATH fd of exec.fifo (create); -1: wait for SYNC_START (run) */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;            /* fds 3 .. 3+N-1 stay open in the container */
+  const char *console_socket;  /* process.terminal (issue 3) */
+  const char *id;
+};
+
+void init_main (const struct init_args *a) __attribute__ ((noreturn));
+
+#endif
