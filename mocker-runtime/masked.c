@@ -21,7 +21,7 @@ masked_paths_apply (char *const *paths, mk_error **err)
         }
       int r = S_ISDIR (st.st_mode)
                   ? mount ("tmpfs", paths[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                           "size=0,mode=000")
+                           NULL)
                   : mount ("/dev/null", paths[i], NULL, MS_BIND, NULL);
       if (r < 0)
         return mk_error_set (err, errno, "linux.maskedPaths[%zu]: mask `%s`", i, paths[i]);

@@ -8,6 +8,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker-runtime/paths.h"
@@ -145,7 +146,8 @@ mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o,
       log_debug ("mount devpts on `%s` without gid= (EINVAL with it)", m->destination);
       r = mount (source, target, type, flags, data);
     }
-  if (r < 0 && errno == EPERM && host_fallback_for (type) && !(o->flags & MS_REMOUNT))
+  if (r < 0 && errno == EPERM && host_fallback_for (type) && !(o->flags & MS_REMOUNT)
+      && path_exists (host_fallback_for (type)))
     {
       const char *host = host_fallback_for (type);
       log_debug ("mount %s on `%s`: EPERM, binding the host's `%s` instead", type,
@@ -156,14 +158,24 @@ mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o,
       *top = root_open (rootfd, m->destination, O_PATH);
       if (*top < 0)
         return mk_error_set (err, errno, "open `%s` after mounting it", m->destination);
-      if (flags & MOUNT_BIND_REMOUNT_FLAGS)
+      char tbuf[FD_PATH_MAX];
+      if ((flags & MOUNT_BIND_REMOUNT_FLAGS)
+          && mount_remount_bind (fd_path (*top, tbuf), flags, m->destination, err) < 0)
+        return -1;
+      /* A read-only sysfs stays read-only below too (cgroup mounts under
+       * the host's /sys come along with the recursive bind). */
+      if (flags & MS_RDONLY)
         {
-          char tbuf[FD_PATH_MAX];
-          if (mount_remount_bind (fd_path (*top, tbuf), flags, m->destination, err) < 0)
-            return -1;
+          struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+          if (mount_setattr (*top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+            log_debug ("make `%s` read-only recursively: %s", m->destination, strerror (errno));
         }
       return 0;
     }
+  if (r < 0 && errno == EPERM && host_fallback_for (type))
+    return mk_error_set (err, errno, "mount %s on `%s` (refused in a user namespace without "
+                                     "the matching namespace, and the host has no `%s` to bind)",
+                         type, m->destination, host_fallback_for (type));
   if (r < 0)
     return mk_error_set (err, errno, "mount %s on `%s`", type, m->destination);
   *top = root_open (rootfd, m->destination, O_PATH);
