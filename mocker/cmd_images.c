@@ -1,0 +1,222 @@
+/* mocker images [-q] [--no-trunc] [--format json]: Docker's image table. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/json.h"
+#include "common/util.h"
+#include "mocker/mocker.h"
+#include "mocker/store/image.h"
+#include "mocker/store/refname.h"
+#include "mocker/ui/format.h"
+#include "mocker/ui/table.h"
+
+static const char usage[] =
+  "Usage: mocker images [OPTIONS]\n"
+  "\n"
+  "List images.\n"
+  "\n"
+  "Options:\n"
+  "  -q, --quiet           only image IDs\n"
+  "      --no-trunc        full image IDs\n"
+  "      --format json     one JSON object per line\n"
+  "  -h, --help            print this help\n";
+
+struct row
+{
+  const struct store_image *img;
+  char *repo;   /* familiar repository or "<none>" */
+  char *tag;    /* tag or "<none>" */
+  char *digest; /* repo digest's digest or "<none>" */
+};
+
+/* Docker's rows: one per tag; an image with only digests gets one row per
+ * repository with TAG <none>; one with neither is <none> <none>. */
+static void
+image_rows (const struct store_image *img, struct row **rows, size_t *n)
+{
+  size_t cap = strv_len (img->tags) + strv_len (img->repo_digests) + 1;
+  *rows = xrealloc (*rows, (*n + cap) * sizeof **rows);
+  size_t added = 0;
+  for (char **t = img->tags; t && *t; t++)
+    {
+      _cleanup_free_ char *fam = store_ref_familiar (*t);
+      struct row *r = &(*rows)[*n + added++];
+      r->img = img;
+      store_ref_split (fam, &r->repo, &r->tag);
+      r->digest = NULL;
+      for (char **d = img->repo_digests; d && *d; d++)
+        {
+          _cleanup_free_ char *drepo = NULL, *dd = NULL, *trepo = NULL, *tt = NULL;
+          store_ref_split (*d, &drepo, &dd);
+          store_ref_split (*t, &trepo, &tt);
+          if (strcmp (drepo, trepo) == 0)
+            {
+              r->digest = STEAL (dd);
+              break;
+            }
+        }
+      if (r->digest == NULL)
+        r->digest = xstrdup ("<none>");
+    }
+  if (added == 0)
+    for (char **d = img->repo_digests; d && *d; d++)
+      {
+        _cleanup_free_ char *fam = store_ref_familiar (*d);
+        char *repo, *dig;
+        store_ref_split (fam, &repo, &dig);
+        bool dup = false;
+        for (size_t i = 0; i < added; i++)
+          dup |= strcmp ((*rows)[*n + i].repo, repo) == 0;
+        if (dup)
+          {
+            free (repo);
+            free (dig);
+            continue;
+          }
+        struct row *r = &(*rows)[*n + added++];
+        r->img = img;
+        r->repo = repo;
+        r->tag = xstrdup ("<none>");
+        r->digest = dig;
+      }
+  if (added == 0)
+    {
+      struct row *r = &(*rows)[*n + added++];
+      r->img = img;
+      r->repo = xstrdup ("<none>");
+      r->tag = xstrdup ("<none>");
+      r->digest = xstrdup ("<none>");
+    }
+  *n += added;
+}
+
+static char *
+display_id (const char *id, bool no_trunc)
+{
+  return no_trunc ? xstrdup (id) : ui_short_id (id);
+}
+
+/* Go's time.Time String() in UTC: "2026-11-22 13:51:58 +0000 UTC". */
+static void
+format_created_at (time_t t, char *buf, size_t n)
+{
+  struct tm tm;
+  gmtime_r (&t, &tm);
+  strftime (buf, n, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+}
+
+static void
+print_json_row (const struct row *r, bool no_trunc, time_t now)
+{
+  _cleanup_free_ char *id = display_id (r->img->id, no_trunc);
+  _cleanup_free_ char *ago = ui_format_ago (r->img->created_time, now);
+  _cleanup_free_ char *size = ui_format_size ((double) r->img->size);
+  char created_at[64];
+  format_created_at (r->img->created_time, created_at, sizeof created_at);
+  json_gen *g = json_gen_new (false);
+  json_obj_open (g);
+  json_kv_str (g, "Containers", "N/A");
+  json_kv_str (g, "CreatedAt", created_at);
+  json_kv_str (g, "CreatedSince", ago);
+  json_kv_str (g, "Digest", r->digest);
+  json_kv_str (g, "ID", id);
+  json_kv_str (g, "Repository", r->repo);
+  json_kv_str (g, "SharedSize", "N/A");
+  json_kv_str (g, "Size", size);
+  json_kv_str (g, "Tag", r->tag);
+  json_kv_str (g, "UniqueSize", "N/A");
+  json_kv_str (g, "VirtualSize", size);
+  json_obj_close (g);
+  _cleanup_free_ char *text = json_gen_finish (g, NULL);
+  printf ("%s\n", text);
+}
+
+int
+cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  static const struct option opts[] = {
+    { "quiet", no_argument, NULL, 'q' },
+    { "no-trunc", no_argument, NULL, 'T' },
+    { "format", required_argument, NULL, 'f' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool quiet = false, no_trunc = false, json = false;
+  int c;
+  while ((c = getopt_long (argc, argv, "qh", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'q':
+        quiet = true;
+        break;
+      case 'T':
+        no_trunc = true;
+        break;
+      case 'f':
+        if (strcmp (optarg, "json") != 0 && strcmp (optarg, "{{json .}}") != 0)
+          return mocker_usage_error (err, "images", "unsupported format `%s` (only json)", optarg);
+        json = true;
+        break;
+      case 'h':
+        return mocker_print_usage (usage);
+      default:
+        return mocker_usage_error (err, "images", "bad option");
+      }
+  if (optind < argc)
+    return mocker_usage_error (err, "images", "unexpected argument `%s`", argv[optind]);
+  ctx->quiet = quiet;
+
+  struct store *s = mocker_store (ctx, err);
+  if (s == NULL)
+    return -1;
+  struct store_image **list = NULL;
+  size_t n = 0;
+  if (store_image_list (s, &list, &n, err) < 0)
+    return -1;
+
+  if (quiet)
+    {
+      for (size_t i = 0; i < n; i++)
+        {
+          _cleanup_free_ char *id = display_id (list[i]->id, no_trunc);
+          printf ("%s\n", id);
+        }
+      store_image_list_free (list, n);
+      return 0;
+    }
+
+  struct row *rows = NULL;
+  size_t nrows = 0;
+  for (size_t i = 0; i < n; i++)
+    image_rows (list[i], &rows, &nrows);
+
+  time_t now = time (NULL);
+  if (json)
+    for (size_t i = 0; i < nrows; i++)
+      print_json_row (&rows[i], no_trunc, now);
+  else
+    {
+      _cleanup_ui_table_ struct ui_table *t = ui_table_new (5);
+      ui_table_addv (t, "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+      for (size_t i = 0; i < nrows; i++)
+        {
+          _cleanup_free_ char *id = display_id (rows[i].img->id, no_trunc);
+          _cleanup_free_ char *ago = ui_format_ago (rows[i].img->created_time, now);
+          _cleanup_free_ char *size = ui_format_size ((double) rows[i].img->size);
+          ui_table_addv (t, rows[i].repo, rows[i].tag, id, ago, size);
+        }
+      ui_table_print (t, stdout);
+    }
+  for (size_t i = 0; i < nrows; i++)
+    {
+      free (rows[i].repo);
+      free (rows[i].tag);
+      free (rows[i].digest);
+    }
+  free (rows);
+  store_image_list_free (list, n);
+  return 0;
+}

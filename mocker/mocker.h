@@ -1,0 +1,51 @@
+/* What every mocker command gets: the global options and the store, opened
+ * on first use (so `mocker --version` touches nothing). */
+#ifndef MOCKER_H
+#define MOCKER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "common/error.h"
+
+#define MOCKER_VERSION "0.1.0"
+#define MOCKER_DEFAULT_ROOT "/var/lib/mocker"
+
+/* Exit status for failures of `run` and friends (Docker's 125). */
+#define MOCKER_EXIT_FAILURE 1
+#define MOCKER_EXIT_RUN_FAILURE 125
+
+struct store;
+
+struct mocker_ctx
+{
+  const char *root;     /* --root, $MOCKER_ROOT or /var/lib/mocker */
+  bool debug;           /* --debug */
+  bool quiet;           /* a command's -q, for helpers that print progress */
+  /* Exit status main() uses when a command fails (returns < 0); a command
+   * like `run` sets MOCKER_EXIT_RUN_FAILURE before it can fail. */
+  int failure_status;
+  struct store *store;  /* opened by mocker_store() */
+};
+
+/* The store under ctx->root, opened (and created) on first call. */
+struct store *mocker_store (struct mocker_ctx *ctx, mk_error **err);
+
+/* A command returns 0 on success, < 0 with *err set on failure (main prints
+ * "mocker: <msg>" and exits with ctx->failure_status), or > 0: an exit status
+ * to use as is, nothing printed (a container's exit code). argv[0] is the
+ * command name; options are parsed with getopt_long (optind reset by main). */
+typedef int (*mocker_cmd_fn) (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err);
+
+#define MOCKER_COMMAND(name, summary) \
+  int cmd_##name (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err);
+#include "mocker/commands.def"
+#undef MOCKER_COMMAND
+
+/* Prints a command's usage text to stdout (for --help) and returns 0. */
+int mocker_print_usage (const char *usage);
+/* Records a usage error ("<cmd>: <msg>; see `mocker <cmd> --help`") and returns -1. */
+int mocker_usage_error (mk_error **err, const char *cmd, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+#endif
