@@ -68,7 +68,10 @@ int rd_map (rd_ctx *c, yajl_val obj, const char *path, const char *key, struct s
 int rd_id_mappings (rd_ctx *c, yajl_val obj, const char *path, const char *key,
                     struct spec_id_mapping **out, size_t *n);
 
-/* Parts of the model read by other files. */
+/* Parts of the model read by other files.  rd_process and rd_resources set
+ * *out only on success; rd_linux and rd_seccomp set it first and leave a
+ * partly filled struct behind on failure, which the enclosing struct spec
+ * (freed by its reader) owns. */
 int rd_process (rd_ctx *c, yajl_val v, const char *path, struct spec_process **out);
 int rd_linux (rd_ctx *c, yajl_val v, const char *path, struct spec_linux **out);
 int rd_resources (rd_ctx *c, yajl_val v, const char *path, struct spec_resources **out);
