@@ -45,11 +45,15 @@ locate_error (const char *text, size_t len, size_t *line, size_t *col)
 /* Deeper nesting than this is refused before parsing: no real document
  * comes near it, and yajl frees trees recursively. */
 #define JSON_MAX_DEPTH 1000
+#define MK_STRINGIFY_(x) #x
+#define MK_STRINGIFY(x) MK_STRINGIFY_ (x)
 
-/* The deepest nesting of [ and { outside strings, and where it first
- * exceeds the limit (line/column), for the error message. */
-static bool
-too_deep (const char *text, size_t len, size_t *line, size_t *col)
+/* What yajl's tree would get wrong, found before parsing: nesting deeper
+ * than JSON_MAX_DEPTH, and "\u0000" in a string (yajl's tree keeps strings
+ * as C strings, so "/a\u0000b" would silently become "/a").  Returns the
+ * reason and where (line/column), or NULL when the text is fine. */
+static const char *
+prescan (const char *text, size_t len, size_t *line, size_t *col)
 {
   size_t depth = 0;
   bool in_string = false;
@@ -62,6 +66,8 @@ too_deep (const char *text, size_t len, size_t *line, size_t *col)
         {
           if (ch == '\\')
             {
+              if (len - i >= 6 && text[i + 1] == 'u' && memcmp (text + i + 2, "0000", 4) == 0)
+                return "a string contains \\u0000";
               i++;
               (*col)++;
             }
@@ -73,7 +79,7 @@ too_deep (const char *text, size_t len, size_t *line, size_t *col)
       else if (ch == '[' || ch == '{')
         {
           if (++depth > JSON_MAX_DEPTH)
-            return true;
+            return "nested deeper than " MK_STRINGIFY (JSON_MAX_DEPTH);
         }
       else if ((ch == ']' || ch == '}') && depth > 0)
         depth--;
@@ -85,7 +91,7 @@ too_deep (const char *text, size_t len, size_t *line, size_t *col)
       else
         (*col)++;
     }
-  return false;
+  return NULL;
 }
 
 int
@@ -97,9 +103,10 @@ json_parse (const char *text, size_t len, const char *what, yajl_val *out, mk_er
   if (memchr (text, '\0', len) != NULL)
     return mk_error_set (err, 0, "%s: invalid JSON: contains a NUL byte", what);
   size_t line, col;
-  if (too_deep (text, len, &line, &col))
-    return mk_error_set (err, 0, "%s: invalid JSON at line %zu, column %zu: nested deeper than %d",
-                         what, line, col, JSON_MAX_DEPTH);
+  const char *problem = prescan (text, len, &line, &col);
+  if (problem)
+    return mk_error_set (err, 0, "%s: invalid JSON at line %zu, column %zu: %s", what, line, col,
+                         problem);
   /* yajl_tree_parse wants a C string; text need not be one. */
   _cleanup_free_ char *copy = xstrndup (text, len);
   yajl_val v = yajl_tree_parse (copy, errbuf, sizeof errbuf);

@@ -76,6 +76,15 @@ test_json_parse_errors (void **state)
                       "JSON text");
   expect_parse_error ("{} x", 4, "t.json: invalid JSON at line 1, column 4: trailing garbage");
   expect_parse_error ("{\"a\":\0}", 7, "t.json: invalid JSON: contains a NUL byte");
+  const char *nul = "[\"ok\\\\u0000\",\n \"/a\\u0000b\"]";
+  expect_parse_error (nul, strlen (nul),
+                      "t.json: invalid JSON at line 2, column 5: a string contains \\u0000");
+  /* Other escapes are fine. */
+  const char *esc = "[\"\\u0041\\n\\\\\"]";
+  _cleanup_error_ mk_error *err = NULL;
+  _cleanup_json_ yajl_val v = NULL;
+  assert_int_equal (json_parse (esc, strlen (esc), "t.json", &v, &err), 0);
+  assert_string_equal (v->u.array.values[0]->u.string, "A\n\\");
 }
 
 static void
