@@ -30,7 +30,7 @@ pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -fvisibility=hidden -I. $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
              $(call pkgcflags,$(PKGS_ALL))
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 

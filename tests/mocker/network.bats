@@ -1,0 +1,286 @@
+#!/usr/bin/env bats
+# Container networking (mocker/network) through the hidden `mocker network`
+# command. Never touches the machine's own netns: each test makes a "host"
+# netns (where mocker runs, with its bridge and nftables table) and an
+# "outside" netns joined to it by a veth pair (198.18.0.0/24, a test range),
+# and "containers" are `unshare -n sleep` processes started in the host netns.
+
+setup() {
+  : "${MOCKER_BIN:?}"
+  T=$$-$BATS_TEST_NUMBER
+  H=mkt-host-$T
+  O=mkt-out-$T
+  STATE=$(mktemp -d /tmp/mkt-network-XXXXXX)
+  PIDS=()
+  ip netns add "$H"
+  ip netns add "$O"
+  ip netns exec "$H" ip link set lo up
+  ip netns exec "$O" ip link set lo up
+  ip -n "$H" link add mkt-up type veth peer name mkt-down netns "$O"
+  ip -n "$H" addr add 198.18.0.1/24 dev mkt-up
+  ip -n "$O" addr add 198.18.0.2/24 dev mkt-down
+  ip -n "$H" link set mkt-up up
+  ip -n "$O" link set mkt-down up
+}
+
+teardown() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  ip netns del "$H" 2>/dev/null || true
+  ip netns del "$O" 2>/dev/null || true
+  rm -rf --one-file-system "$STATE"
+}
+
+# mocker inside the test's host netns, with the test's state dir.
+mk() {
+  ip netns exec "$H" env MOCKER_ROOT="$STATE" "$MOCKER_BIN" "$@"
+}
+
+# Starts a "container" (a process in a new netns made inside the host netns);
+# sets CPID. `ip netns exec` and `unshare` exec, so $! is the sleep itself.
+container() {
+  ip netns exec "$H" unshare -n sleep 300 &
+  CPID=$!
+  PIDS+=("$CPID")
+  # Wait until unshare has made the new netns (the link differs from H's).
+  local i hostns
+  hostns=$(ip netns exec "$H" readlink /proc/self/ns/net)
+  for i in $(seq 200); do
+    [ "$(readlink /proc/$CPID/ns/net 2>/dev/null)" != "$hostns" ] &&
+      [ "$(cat /proc/$CPID/comm 2>/dev/null)" = sleep ] && return 0
+    sleep 0.01
+  done
+  return 1
+}
+
+# In the container's netns.
+in_c() {
+  local pid=$1; shift
+  nsenter -t "$pid" -n "$@"
+}
+
+# Waits (bounded) until a TCP port answers an HTTP GET from netns $1.
+wait_http() {
+  local ns=$1 url=$2 i
+  for i in $(seq 200); do
+    ip netns exec "$ns" curl -s -o /dev/null --max-time 1 "$url" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# A python HTTP server in the outside netns; its log has the client addresses.
+outside_server() {
+  mkdir -p "$STATE/www"
+  echo "outside-$T" > "$STATE/www/index.html"
+  ip netns exec "$O" /usr/bin/python3 -m http.server 8000 --bind 198.18.0.2 \
+    --directory "$STATE/www" 2> "$STATE/server.log" &
+  PIDS+=($!)
+  wait_http "$O" http://198.18.0.2:8000/
+}
+
+# A busybox httpd inside a container's netns, serving a file naming the test.
+container_server() {
+  local pid=$1 port=$2
+  mkdir -p "$STATE/cwww"
+  echo "inside-$T" > "$STATE/cwww/index.html"
+  nsenter -t "$pid" -n busybox httpd -f -p "$port" -h "$STATE/cwww" &
+  PIDS+=($!)
+}
+
+lease_field() {  # lease_field JSON FIELD
+  jq -r ".$2" <<< "$1"
+}
+
+@test "network attach: eth0 with an address in the subnet, a default route via the bridge, lo up" {
+  container
+  run mk network attach --id c1-$T --netns /proc/$CPID/ns/net
+  [ "$status" -eq 0 ]
+  lease=$output
+  ip=$(lease_field "$lease" ip)
+  gw=$(lease_field "$lease" gateway)
+  subnet=$(lease_field "$lease" subnet)
+  [ "$gw" = "${subnet%.0/*}.1" ]
+  [[ $ip == "${subnet%.0/*}."* ]]
+  [ "$ip" != "$gw" ]
+  run in_c "$CPID" ip -4 -o addr show dev eth0
+  [[ $output == *"inet $ip/"* ]]
+  run in_c "$CPID" ip route show default
+  [ "$output" = "default via $gw dev eth0 proto static " ] || [ "$output" = "default via $gw dev eth0 proto static" ]
+  run in_c "$CPID" ip -o link show lo
+  [[ $output == *"UP"* ]]
+  run in_c "$CPID" ip -o link show eth0
+  [[ $output == *"link/ether $(lease_field "$lease" mac)"* ]]
+  # The host side is on the bridge, and the container reaches the gateway.
+  run ip -n "$H" -o link show "$(lease_field "$lease" veth)"
+  [[ $output == *"master mocker0"* ]]
+  in_c "$CPID" busybox ping -c 1 -W 5 "$gw"
+  run mk network ls
+  [ "$(jq length <<< "$output")" -eq 1 ]
+  [ "$(jq -r '.[0].ip' <<< "$output")" = "$ip" ]
+}
+
+@test "network: outgoing traffic is masqueraded (the outside server sees the host's address)" {
+  outside_server
+  container
+  mk network attach --id c1-$T --netns /proc/$CPID/ns/net
+  ip=$(mk network ls | jq -r '.[0].ip')
+  run in_c "$CPID" curl -s --max-time 10 http://198.18.0.2:8000/
+  [ "$status" -eq 0 ]
+  [ "$output" = "outside-$T" ]
+  grep -q '^198\.18\.0\.1 .*"GET / ' "$STATE/server.log"
+  ! grep -q "^$ip " "$STATE/server.log"
+}
+
+@test "network: -p publishes a container port to the outside, the host's address and 127.0.0.1" {
+  container
+  run mk network attach --id c1-$T --netns /proc/$CPID/ns/net -p 8080:80 -p 9090:90/udp
+  [ "$status" -eq 0 ]
+  ip=$(lease_field "$output" ip)
+  container_server "$CPID" 80
+  wait_http "$H" "http://$ip:80/"
+  run ip netns exec "$O" curl -s --max-time 10 http://198.18.0.1:8080/
+  [ "$output" = "inside-$T" ]
+  run ip netns exec "$H" curl -s --max-time 10 http://198.18.0.1:8080/
+  [ "$output" = "inside-$T" ]
+  run ip netns exec "$H" curl -s --max-time 10 http://127.0.0.1:8080/
+  [ "$output" = "inside-$T" ]
+  # The rules carry the container's id.
+  run ip netns exec "$H" nft list table ip mocker
+  [[ $output == *"tcp dport 8080 dnat to $ip:80 comment \"mocker:c1-$T\""* ]]
+  [[ $output == *"udp dport 9090 dnat to $ip:90 comment \"mocker:c1-$T\""* ]]
+}
+
+@test "network: a port published on one host address only answers there" {
+  container
+  run mk network attach --id c1-$T --netns /proc/$CPID/ns/net -p 127.0.0.1:8081:80
+  [ "$status" -eq 0 ]
+  ip=$(lease_field "$output" ip)
+  container_server "$CPID" 80
+  wait_http "$H" "http://$ip:80/"
+  run ip netns exec "$H" curl -s --max-time 10 http://127.0.0.1:8081/
+  [ "$output" = "inside-$T" ]
+  run ip netns exec "$O" curl -s --max-time 2 http://198.18.0.1:8081/
+  [ "$status" -ne 0 ]
+}
+
+@test "network detach: removes the container's rules, its veth and its lease" {
+  container
+  c1=$CPID
+  container
+  c2=$CPID
+  mk network attach --id c1-$T --netns /proc/$c1/ns/net -p 8080:80
+  mk network attach --id c2-$T --netns /proc/$c2/ns/net -p 8082:80
+  veth1=$(mk network ls | jq -r ".[] | select(.id == \"c1-$T\") | .veth")
+  ip -n "$H" link show "$veth1"
+  run mk network detach --id c1-$T
+  [ "$status" -eq 0 ]
+  run ip netns exec "$H" nft -j list ruleset
+  [[ $output != *"mocker:c1-$T"* ]]
+  [[ $output == *"mocker:c2-$T"* ]]
+  ! ip -n "$H" link show "$veth1"
+  run mk network ls
+  [ "$(jq -r '.[].id' <<< "$output")" = "c2-$T" ]
+  # Detaching again is fine; the last detach removes the table.
+  mk network detach --id c1-$T
+  mk network detach --id c2-$T
+  run ip netns exec "$H" nft list ruleset
+  [[ $output != *"table ip mocker"* ]]
+  [ "$(mk network ls)" = "[]" ]
+  run ip -n "$H" -o link show type veth
+  [[ $output != *vethmk* ]]
+}
+
+@test "network detach after the container is gone: the veth went with its netns" {
+  container
+  mk network attach --id c1-$T --netns /proc/$CPID/ns/net -p 8080:80
+  kill "$CPID"; wait "$CPID" || true
+  mk network detach --id c1-$T
+  [ "$(mk network ls)" = "[]" ]
+  run ip -n "$H" -o link show type veth
+  [[ $output != *vethmk* ]]
+  run ip netns exec "$H" nft list ruleset
+  [[ $output != *mocker* ]]
+}
+
+@test "network: 50 parallel attaches get 50 distinct addresses; detaching all leaves nothing" {
+  local i pids=() cps=()
+  for i in $(seq 50); do container; cps+=("$CPID"); done
+  for i in $(seq 50); do
+    mk network attach --id p$i-$T --netns /proc/${cps[$((i-1))]}/ns/net > "$STATE/lease.$i" &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  [ "$(cat "$STATE"/lease.* | jq -r .ip | sort -u | wc -l)" -eq 50 ]
+  [ "$(mk network ls | jq length)" -eq 50 ]
+  # Each container really has its own address.
+  for i in 1 25 50; do
+    ip=$(jq -r .ip "$STATE/lease.$i")
+    in_c "${cps[$((i-1))]}" ip -4 -o addr show dev eth0 | grep -q "inet $ip/"
+  done
+  pids=()
+  for i in $(seq 50); do mk network detach --id p$i-$T & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p"; done
+  [ "$(mk network ls)" = "[]" ]
+  run ip -n "$H" -o link show type veth
+  [[ $output != *vethmk* ]]
+  run ip netns exec "$H" nft list ruleset
+  [[ $output != *mocker* ]]
+}
+
+@test "network: the bridge avoids a subnet the host uses; MOCKER_SUBNET chooses one" {
+  ip -n "$H" link add mkt-used type veth peer name mkt-used1
+  ip -n "$H" addr add 10.89.7.1/24 dev mkt-used
+  container
+  run mk network attach --id c1-$T --netns /proc/$CPID/ns/net
+  [ "$status" -eq 0 ]
+  [ "$(lease_field "$output" subnet)" = "172.30.0.0/16" ]
+  mk network detach --id c1-$T
+  ip -n "$H" link del mocker0
+  run ip netns exec "$H" env MOCKER_ROOT="$STATE" MOCKER_SUBNET=10.201.4.0/24 \
+    "$MOCKER_BIN" network attach --id c1-$T --netns /proc/$CPID/ns/net
+  [ "$status" -eq 0 ]
+  [ "$(lease_field "$output" ip)" = "10.201.4.2" ]
+  [ "$(lease_field "$output" gateway)" = "10.201.4.1" ]
+}
+
+@test "network loopback (--network none): only lo, up" {
+  container
+  mk network loopback --netns /proc/$CPID/ns/net
+  run in_c "$CPID" ip -o link show
+  [ "$(wc -l <<< "$output")" -eq 1 ]
+  [[ $output == *"lo:"*"UP"* ]]
+  run ip -n "$H" -o link show
+  [[ $output != *mocker0* ]]
+}
+
+@test "network attach: clear errors, nothing left behind" {
+  container
+  run mk network attach --id c1-$T --netns /proc/self/ns/net
+  [ "$status" -ne 0 ]
+  [[ $output == *"mocker's own network namespace"* ]]
+  run mk network attach --id c1-$T --netns /nonexistent
+  [ "$status" -ne 0 ]
+  [[ $output == *"/nonexistent"* ]]
+  run mk network attach --id c1-$T --netns /proc/$CPID/ns/net -p 8080:99999
+  [ "$status" -ne 0 ]
+  [[ $output == *"port \`8080:99999\`"* ]]
+  run mk network attach --id 'bad id;' --netns /proc/$CPID/ns/net
+  [ "$status" -ne 0 ]
+  [[ $output == *"container id"* ]]
+  mk network attach --id c1-$T --netns /proc/$CPID/ns/net -p 8080:80
+  container
+  run mk network attach --id c1-$T --netns /proc/$CPID/ns/net
+  [ "$status" -ne 0 ]
+  [[ $output == *"already attached"* ]]
+  run mk network attach --id c2-$T --netns /proc/$CPID/ns/net -p 8080:81
+  [ "$status" -ne 0 ]
+  [[ $output == *"host port 8080/tcp is already published by container \`c1-$T\`"* ]]
+  # The failed attaches left no lease, veth or rule.
+  [ "$(mk network ls | jq length)" -eq 1 ]
+  [ "$(ip -n "$H" -o link show type veth | grep -c vethmk)" -eq 1 ]
+  [ "$(ip netns exec "$H" nft list ruleset | grep -c 'mocker:')" -eq 1 ]
+  run in_c "$CPID" ip -o link show
+  [[ $output != *eth0* ]]
+}
