@@ -146,6 +146,12 @@ lease_field() {  # lease_field JSON FIELD
   [ "$output" = "inside-$T" ]
   run ip netns exec "$H" curl -s --max-time 10 http://127.0.0.1:8080/
   [ "$output" = "inside-$T" ]
+  # Another container reaches it through the host's address too.
+  local c1=$CPID
+  container
+  mk network attach --id c2-$T --netns /proc/$CPID/ns/net
+  run in_c "$CPID" curl -s --max-time 10 http://198.18.0.1:8080/
+  [ "$output" = "inside-$T" ]
   # The rules carry the container's id.
   run ip netns exec "$H" nft list table ip mocker
   [[ $output == *"tcp dport 8080 dnat to $ip:80 comment \"mocker:c1-$T\""* ]]
