@@ -41,7 +41,8 @@ print_global_help (void)
   fputs (global_usage, stdout);
   fputs ("\nCommands:\n", stdout);
   for (size_t i = 0; i < ARRAY_SIZE (commands); i++)
-    printf ("  %-10s %s\n", commands[i].name, commands[i].summary);
+    if (commands[i].summary)
+      printf ("  %-10s %s\n", commands[i].name, commands[i].summary);
   fputs ("  help       Show help for a command\n", stdout);
   fputs ("\nRun 'mocker COMMAND --help' for more information on a command.\n", stdout);
 }
