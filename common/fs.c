@@ -74,10 +74,20 @@ int
 write_file_atomic_at (int dirfd, const char *path, const void *data, size_t len,
                       mode_t mode, bool durable, mk_error **err)
 {
-  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", path, (int) getpid ());
-  _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0)
-    return mk_error_set (err, errno, "create `%s`", tmp);
+  /* A name of our own: the pid alone is not enough when threads (tier 2)
+   * write the same file, and O_EXCL never reuses a stale or planted one. */
+  static unsigned counter;
+  _cleanup_free_ char *tmp = NULL;
+  _cleanup_close_ int fd = -1;
+  for (int attempt = 0; fd < 0; attempt++)
+    {
+      free (tmp);
+      tmp = xasprintf ("%s.tmp.%d.%u", path, (int) getpid (),
+                       __atomic_fetch_add (&counter, 1, __ATOMIC_RELAXED));
+      fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+      if (fd < 0 && (errno != EEXIST || attempt >= 100))
+        return mk_error_set (err, errno, "create `%s`", tmp);
+    }
   if (write_all (fd, data, len) < 0 || (durable && fsync (fd) < 0))
     {
       int saved = errno;

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,60 @@ test_write_file_atomic (void **state)
 
   assert_int_equal (rm_rf_one_fs (dir, &err), 0);
   assert_false (path_exists (dir));
+}
+
+struct writer
+{
+  const char *path;
+  char fill;
+  int failures;
+};
+
+static void *
+write_many (void *arg)
+{
+  struct writer *w = arg;
+  char buf[8192];
+  memset (buf, w->fill, sizeof buf);
+  for (int i = 0; i < 100; i++)
+    {
+      mk_error *err = NULL;
+      if (write_file_atomic (w->path, buf, sizeof buf, 0600, false, &err) < 0)
+        w->failures++;
+      mk_error_free (&err);
+    }
+  return NULL;
+}
+
+static void
+test_write_file_atomic_threads (void **state)
+{
+  (void) state;
+  /* Threads of one process writing one file: every write lands whole,
+   * none fails, no temp file stays. */
+  _cleanup_free_ char *dir = make_temp_dir ();
+  _cleanup_free_ char *path = path_join (dir, "shared");
+  struct writer w[4];
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++)
+    {
+      w[i] = (struct writer) { .path = path, .fill = (char) ('a' + i), .failures = 0 };
+      assert_int_equal (pthread_create (&t[i], NULL, write_many, &w[i]), 0);
+    }
+  for (int i = 0; i < 4; i++)
+    {
+      assert_int_equal (pthread_join (t[i], NULL), 0);
+      assert_int_equal (w[i].failures, 0);
+    }
+  assert_int_equal (count_entries (dir), 1);
+  _cleanup_error_ mk_error *err = NULL;
+  _cleanup_free_ char *text = NULL;
+  size_t len;
+  assert_int_equal (read_file (path, &text, &len, &err), 0);
+  assert_int_equal (len, 8192);
+  for (size_t i = 1; i < len; i++)
+    assert_int_equal (text[i], text[0]);
+  assert_int_equal (rm_rf_one_fs (dir, &err), 0);
 }
 
 static void
@@ -511,6 +566,7 @@ main (void)
     cmocka_unit_test (test_json_parse_file),
     cmocka_unit_test (test_error_set_and_wrap),
     cmocka_unit_test (test_write_file_atomic),
+    cmocka_unit_test (test_write_file_atomic_threads),
     cmocka_unit_test (test_read_file),
     cmocka_unit_test (test_path_join),
     cmocka_unit_test (test_parse_integers),
