@@ -1,0 +1,219 @@
+#!/usr/bin/env bats
+# The container's file system view: root, mounts, devices, masked and
+# read-only paths, sysctl; and that none of it leaks to the host.
+
+load rootfs_common
+
+setup() { rf_setup; }
+teardown() { rf_teardown; }
+
+@test "rootfs: the process sees the bundle's rootfs as /" {
+  echo marker-$$ > "$RF_BUNDLE/rootfs/marker"
+  rf_run 'cat /marker; test -e /bin/busybox && echo has-busybox'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "marker-$$" ]
+  [ "${lines[1]}" = has-busybox ]
+}
+
+@test "rootfs: root.readonly refuses writes, mounted tmpfs stays writable" {
+  rf_config '.root.readonly = true'
+  rf_run 'touch /x 2>&1; echo rc=$?; touch /tmp/y && echo tmp-ok'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Read-only file system"* ]]
+  [[ "$output" == *"rc=1"* ]]
+  [[ "$output" == *"tmp-ok"* ]]
+  [ ! -e "$RF_BUNDLE/rootfs/x" ]
+}
+
+@test "rootfs: a writable root is writable" {
+  rf_run 'touch /written && echo ok'
+  [ "$status" -eq 0 ]
+  [ "$output" = ok ]
+  [ -e "$RF_BUNDLE/rootfs/written" ]
+}
+
+@test "rootfs: masked paths read empty, missing ones are skipped" {
+  # Only meaningful for paths that have content on this host.
+  [ -s /proc/keys ] || [ -n "$(ls /sys/firmware)" ] || skip "nothing to mask on this host"
+  rf_run 'wc -c < /proc/keys; ls -A /sys/firmware | wc -l; wc -c < /proc/timer_list; touch /sys/firmware/x 2>&1 || true'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = 0 ]
+  [ "${lines[2]}" = 0 ]
+  [[ "${lines[3]}" == *"Read-only file system"* ]]
+}
+
+@test "rootfs: readonlyPaths refuse writes" {
+  rf_run 'echo dom > /proc/sys/kernel/domainname 2>&1; echo rc=$?; grep " /proc/sys " /proc/mounts'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Read-only file system"* ]]
+  [[ "${lines[2]}" == *" ro,"* ]]
+}
+
+@test "rootfs: proc, tmpfs, devpts, mqueue, sysfs are mounted with their options" {
+  rf_run 'cat /proc/mounts'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"proc /proc proc "* ]]
+  [[ "$output" == *"tmpfs /dev tmpfs rw,nosuid"* ]]
+  [[ "$output" == *"devpts /dev/pts devpts rw,nosuid,noexec"*"ptmxmode=666"* ]]
+  [[ "$output" == *"shm /dev/shm tmpfs rw,nosuid,nodev,noexec"* ]]
+  [[ "$output" == *"mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec"* ]]
+  [[ "$output" == *"/sys sysfs ro,nosuid,nodev,noexec"* ]]
+}
+
+@test "rootfs: default devices work, /dev links exist" {
+  rf_run 'echo x > /dev/null && echo null-ok
+          head -c 8 /dev/zero | wc -c
+          head -c 16 /dev/urandom | wc -c
+          stat -c "%n %t,%T %a" /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty
+          for l in ptmx fd stdin stdout stderr; do readlink /dev/$l; done'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = null-ok ]
+  [ "${lines[1]}" = 8 ]
+  [ "${lines[2]}" = 16 ]
+  [ "${lines[3]}" = "/dev/null 1,3 666" ]
+  [ "${lines[4]}" = "/dev/zero 1,5 666" ]
+  [ "${lines[5]}" = "/dev/full 1,7 666" ]
+  [ "${lines[6]}" = "/dev/random 1,8 666" ]
+  [ "${lines[7]}" = "/dev/urandom 1,9 666" ]
+  [ "${lines[8]}" = "/dev/tty 5,0 666" ]
+  [ "${lines[9]}" = "pts/ptmx" ]
+  [ "${lines[10]}" = "/proc/self/fd" ]
+  [ "${lines[11]}" = "/proc/self/fd/0" ]
+  [ "${lines[12]}" = "/proc/self/fd/1" ]
+  [ "${lines[13]}" = "/proc/self/fd/2" ]
+}
+
+@test "rootfs: linux.devices appear with their type, numbers, mode and owner" {
+  rf_config '.linux.devices = [
+    {"path": "/dev/mydev", "type": "c", "major": 1, "minor": 7, "fileMode": 384, "uid": 11, "gid": 12},
+    {"path": "/dev/net/tun", "type": "c", "major": 10, "minor": 200},
+    {"path": "/dev/myfifo", "type": "p", "fileMode": 416}]'
+  rf_run 'stat -c "%n %F %t,%T %a %u %g" /dev/mydev /dev/net/tun; stat -c "%n %F %a" /dev/myfifo'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/mydev character special file 1,7 600 11 12" ]
+  [ "${lines[1]}" = "/dev/net/tun character special file a,c8 666 0 0" ]
+  [ "${lines[2]}" = "/dev/myfifo fifo 640" ]
+}
+
+@test "rootfs: a bad linux.devices type is a clear error" {
+  rf_config '.linux.devices = [{"path": "/dev/x", "type": "z", "major": 1, "minor": 1}]'
+  rf_run 'true'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'linux.devices[0].type: unknown device type "z"'* ]]
+}
+
+@test "rootfs: a read-only bind mount is read-only inside, the host path untouched" {
+  mkdir -p "$RF_HOST/data"
+  echo content > "$RF_HOST/data/file"
+  rf_config '.mounts += [{"destination": "/data", "type": "bind", "source": $src,
+                          "options": ["rbind", "ro", "nosuid", "nodev"]}]' --arg src "$RF_HOST/data"
+  rf_run 'cat /data/file; touch /data/new 2>&1; grep " /data " /proc/mounts'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = content ]
+  [[ "${lines[1]}" == *"Read-only file system"* ]]
+  [[ "${lines[2]}" == *" ro,nosuid,nodev"* ]]
+  [ ! -e "$RF_HOST/data/new" ]
+  # Still writable here, and not mounted here.
+  touch "$RF_HOST/data/host-write"
+  ! grep -q " $RF_HOST/data " /proc/self/mountinfo
+}
+
+@test "rootfs: a writable bind of a directory and of a single file" {
+  mkdir -p "$RF_HOST/rw"
+  echo one > "$RF_HOST/single"
+  rf_config '.mounts += [{"destination": "/rw", "type": "bind", "source": $d, "options": ["bind"]},
+                         {"destination": "/etc/single", "type": "bind", "source": $f, "options": ["bind", "ro"]}]' \
+    --arg d "$RF_HOST/rw" --arg f "$RF_HOST/single"
+  rf_run 'echo hello > /rw/out && cat /etc/single && test -f /etc/single && echo is-file'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = one ]
+  [ "${lines[1]}" = is-file ]
+  [ "$(cat "$RF_HOST/rw/out")" = hello ]
+}
+
+@test "rootfs: a symlink in the rootfs cannot point a mount at a host path" {
+  mkdir -p "$RF_HOST/target"
+  ln -sfn "$RF_HOST/target" "$RF_BUNDLE/rootfs/evil"
+  ln -sfn "../../../../../../../../$RF_HOST/target" "$RF_BUNDLE/rootfs/evil2"
+  rf_config '.mounts += [{"destination": "/evil/sub", "type": "tmpfs", "source": "tmpfs"},
+                         {"destination": "/evil2", "type": "tmpfs", "source": "tmpfs"}]'
+  rf_run "grep -c 'tmpfs $RF_HOST/target' /proc/mounts"
+  [ "$status" -eq 0 ]
+  # The mounts landed inside the container, at the link's target there...
+  [ "$output" = 2 ]
+  # ...and nothing was created or mounted at the host path.
+  [ -z "$(ls -A "$RF_HOST/target")" ]
+  ! grep -q " $RF_HOST/target" /proc/self/mountinfo
+}
+
+cgroup_mount_checks() {
+  [ "$status" -eq 0 ]
+  [[ "$output" == *" /sys/fs/cgroup "*" ro,"* ]]
+  [[ "$output" == *refused* ]]
+  if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    [[ "$output" == *"cgroup2 /sys/fs/cgroup cgroup2 ro"* ]]
+  else
+    [[ "$output" == *" /sys/fs/cgroup/memory cgroup ro,"* ]]
+    # The container's own cgroup, not the host's root: only its process.
+    [ "${lines[-1]}" = 1 ]
+  fi
+}
+
+cgroup_mount_script='grep " /sys/fs/cgroup" /proc/mounts
+  mkdir /sys/fs/cgroup/x 2>/dev/null || echo refused
+  if [ -d /sys/fs/cgroup/pids ]; then cat /sys/fs/cgroup/pids/cgroup.procs; fi'
+
+@test "rootfs: the cgroup mount shows the container's cgroups, read-only" {
+  rf_config '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+                          "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
+  rf_run "$cgroup_mount_script"
+  cgroup_mount_checks
+}
+
+@test "rootfs: the cgroup mount in a cgroup namespace" {
+  rf_config '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+                          "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]
+             | .linux.namespaces += [{"type": "cgroup"}]'
+  rf_run "$cgroup_mount_script"
+  cgroup_mount_checks
+}
+
+@test "rootfs: linux.sysctl is applied inside the container's namespaces only" {
+  host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+  want=$((1 - host_fwd))
+  rf_config '.linux.sysctl = {"net.ipv4.ip_forward": $v, "kernel.shmmni": "1234"}' --arg v "$want"
+  rf_run 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$want" ]
+  [ "${lines[1]}" = 1234 ]
+  [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_fwd" ]
+  [ "$(cat /proc/sys/kernel/shmmni)" != 1234 ]
+}
+
+@test "rootfs: a sysctl that would change the host is refused" {
+  rf_config '.linux.sysctl = {"vm.swappiness": "1"}'
+  rf_run 'true'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'linux.sysctl: "vm.swappiness" is not namespaced'* ]]
+  rf_config '.linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.namespaces |= map(select(.type != "network"))'
+  rf_run 'true'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'"net.ipv4.ip_forward" needs a network namespace'* ]]
+}
+
+@test "rootfs: mounts happen in config order (a later mount covers an earlier one)" {
+  rf_config '.mounts += [{"destination": "/stack", "type": "tmpfs", "source": "first", "options": ["size=1m"]},
+                         {"destination": "/stack", "type": "tmpfs", "source": "second", "options": ["size=2m"]}]'
+  rf_run 'df -k /stack | tail -1'
+  [ "$status" -eq 0 ]
+  # The size is the second mount's (busybox df names the first source).
+  [ "$(echo "$output" | awk '{print $2}')" = 2048 ]
+}
+
+@test "rootfs: an unknown mount option goes to the file system as data" {
+  rf_config '.mounts += [{"destination": "/opt", "type": "tmpfs", "source": "tmpfs", "options": ["nosuchoption=1"]}]'
+  rf_run 'true'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'mounts[7] (/opt): mount tmpfs on `/opt`: Invalid argument'* ]]
+}
