@@ -22,6 +22,7 @@ log_init (const char *prog, const char *file, bool json, bool debug, mk_error **
   log_prog = prog;
   log_json = json;
   log_verbose = debug;
+  log_close (); /* a second log_init replaces the file, not leaks it */
   if (file)
     {
       log_fd = open (file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

@@ -23,6 +23,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/lock.h"
+#include "common/log.h"
 #include "common/util.h"
 
 /* A fresh temp directory (heap path). */
@@ -556,6 +557,46 @@ test_lock_path (void **state)
   assert_int_equal (rm_rf_one_fs (dir, &err), 0);
 }
 
+static void
+test_log_file (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *dir = make_temp_dir ();
+  _cleanup_free_ char *jpath = path_join (dir, "log.json");
+  _cleanup_free_ char *tpath = path_join (dir, "log.txt");
+  _cleanup_error_ mk_error *err = NULL;
+  /* info is not echoed to stderr without debug, but goes to the file. */
+  assert_int_equal (log_init ("test", jpath, true, false, &err), 0);
+  log_info ("hello %d \"q\"", 1);
+  log_debug ("not written");
+  assert_int_equal (log_init ("test", tpath, false, false, &err), 0); /* replaces */
+  log_info ("plain");
+  log_close ();
+
+  _cleanup_free_ char *jtext = NULL;
+  assert_int_equal (read_file (jpath, &jtext, NULL, &err), 0);
+  assert_non_null (strchr (jtext, '\n'));
+  assert_null (strchr (strchr (jtext, '\n') + 1, '\n')); /* one line */
+  _cleanup_json_ yajl_val v = NULL;
+  assert_int_equal (json_parse (jtext, strlen (jtext), "log", &v, &err), 0);
+  assert_string_equal (json_get_str (v, "level"), "info");
+  assert_string_equal (json_get_str (v, "msg"), "hello 1 \"q\"");
+  const char *t = json_get_str (v, "time");
+  assert_non_null (t);
+  assert_int_equal (strlen (t), strlen ("2026-11-22T13:51:58.123456Z"));
+  assert_true (str_has_suffix (t, "Z"));
+
+  _cleanup_free_ char *ttext = NULL;
+  assert_int_equal (read_file (tpath, &ttext, NULL, &err), 0);
+  assert_true (str_has_suffix (ttext, " info: plain\n"));
+
+  char buf[64];
+  struct timespec ts = { .tv_sec = 86400 + 3661, .tv_nsec = 123456789 };
+  format_rfc3339 (&ts, buf, sizeof buf);
+  assert_string_equal (buf, "1970-01-02T01:01:01.123456Z");
+  assert_int_equal (rm_rf_one_fs (dir, &err), 0);
+}
+
 int
 main (void)
 {
@@ -575,6 +616,7 @@ main (void)
     cmocka_unit_test (test_rm_rf_one_fs),
     cmocka_unit_test (test_rm_rf_refuses_mount_points),
     cmocka_unit_test (test_lock_path),
+    cmocka_unit_test (test_log_file),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
