@@ -152,6 +152,19 @@ lease_field() {  # lease_field JSON FIELD
   mk network attach --id c2-$T --netns /proc/$CPID/ns/net
   run in_c "$CPID" curl -s --max-time 10 http://198.18.0.1:8080/
   [ "$output" = "inside-$T" ]
+  # UDP: a datagram from outside reaches the container's port 90.
+  in_c "$c1" timeout 20 /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 90))
+d, a = s.recvfrom(100)
+open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
+  local udp=$!
+  PIDS+=("$udp")
+  for i in $(seq 200); do in_c "$c1" ss -uln | grep -q ':90 ' && break; sleep 0.05; done
+  ip netns exec "$O" bash -c 'echo udp-$0 > /dev/udp/198.18.0.1/9090' "$T"
+  wait "$udp"
+  [ "$(cat "$STATE/udp.out")" = "udp-$T" ]
   # The rules carry the container's id.
   run ip netns exec "$H" nft list table ip mocker
   [[ $output == *"tcp dport 8080 dnat to $ip:80 comment \"mocker:c1-$T\""* ]]
