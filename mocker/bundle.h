@@ -1,0 +1,64 @@
+/* From an image config and `mocker run` options to the OCI config.json model
+ * the runtime reads: Docker's defaults (mounts, capabilities, masked paths,
+ * a default seccomp profile, device rules), the image's Entrypoint/Cmd, Env,
+ * WorkingDir and User (resolved through the image's /etc/passwd and
+ * /etc/group), then the options on top. */
+#ifndef MOCKER_BUNDLE_H
+#define MOCKER_BUNDLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <yajl/yajl_tree.h>
+
+#include "common/error.h"
+#include "spec/spec.h"
+
+enum net_mode { NET_BRIDGE, NET_NONE, NET_HOST };
+
+struct volume_opt
+{
+  char *host;       /* absolute host path */
+  char *container;  /* absolute path inside the container */
+  bool readonly;
+};
+
+struct run_options
+{
+  char **env;          /* KEY=VALUE, NULL-terminated, may be NULL */
+  char *workdir;       /* NULL = image's WorkingDir or "/" */
+  char *user;          /* NULL = image's User; "name", "uid", "name:group", "uid:gid" */
+  char *hostname;      /* NULL = the short container id */
+  bool has_entrypoint; /* --entrypoint given ("" clears the image's) */
+  char *entrypoint;
+  char **cmd;          /* COMMAND [ARG...], NULL = image's Cmd */
+  bool tty;
+  bool read_only;
+  bool privileged;
+  bool no_new_privileges;
+  bool no_seccomp;     /* leave the default seccomp profile out */
+  int64_t memory;      /* bytes, 0 = no limit */
+  double cpus;         /* 0 = no limit */
+  uint64_t cpu_shares; /* 0 = default */
+  int64_t pids_limit;  /* 0 = no limit */
+  char **cap_add;      /* names with or without CAP_, or ALL */
+  char **cap_drop;
+  struct volume_opt *volumes;
+  size_t n_volumes;
+  enum net_mode network;
+  const char *etc_dir; /* host dir with hosts, hostname, resolv.conf to bind (NULL: none) */
+};
+
+/* image_config: the parsed image config JSON (the object with "config",
+ * "rootfs", ...). rootfs: the host path of the container's root (used to read
+ * /etc/passwd and /etc/group). */
+int bundle_make_spec (yajl_val image_config, const char *rootfs, const char *container_id,
+                      const struct run_options *o, struct spec **out, mk_error **err);
+
+/* Resolves a Docker user string against rootfs's /etc/passwd and /etc/group. */
+int bundle_resolve_user (const char *rootfs, const char *user, struct spec_user *out,
+                         mk_error **err);
+
+/* Docker's default capability set (CAP_ names), NULL-terminated. */
+extern const char *const bundle_default_caps[];
+
+#endif
