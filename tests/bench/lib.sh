@@ -1,0 +1,47 @@
+# Shared helpers for the benchmarks (sourced).
+# Every measurement is one line "<wall ms> <cpu ms> <peak rss KiB> <exit>"
+# written by tests/helpers/measure; paired runs alternate A B A B ... so that
+# drift on a busy machine hits both sides alike.
+
+MEASURE=${MOCKER_HELPERS:?}/measure
+
+# measure_into FILE CMD...: one measured run appended to FILE.
+measure_into() {
+  local file=$1; shift
+  "$MEASURE" "$@" 3>>"$file" >/dev/null 2>&1 || true
+}
+
+# median FILE COLUMN
+median() {
+  awk -v c="$2" '{print $c}' "$1" | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'
+}
+
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b+0 == 0) print "n/a"; else printf "%.2fx", a/b }'
+}
+
+# report TITLE LABEL_A FILE_A LABEL_B FILE_B [TARGET_TEXT]
+report() {
+  local title=$1 la=$2 fa=$3 lb=$4 fb=$5 target=${6:-}
+  local wa wb ca cb ra rb
+  wa=$(median "$fa" 1); wb=$(median "$fb" 1)
+  ca=$(median "$fa" 2); cb=$(median "$fb" 2)
+  ra=$(median "$fa" 3); rb=$(median "$fb" 3)
+  printf '\n== %s (%d runs each, medians)\n' "$title" "$(wc -l < "$fa")"
+  printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7d KiB\n' "$la" "$wa" "$ca" "$ra"
+  printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7d KiB\n' "$lb" "$wb" "$cb" "$rb"
+  printf '  ratio %s/%s: wall %s  cpu %s  rss %s\n' "$la" "$lb" "$(ratio "$wa" "$wb")" \
+    "$(ratio "$ca" "$cb")" "$(ratio "$ra" "$rb")"
+  [ -n "$target" ] && printf '  target: %s\n' "$target"
+  local failures
+  failures=$(awk '$4 != 0' "$fa" "$fb" | wc -l)
+  [ "$failures" -gt 0 ] && printf '  note: %d runs exited non-zero\n' "$failures"
+  return 0
+}
+
+# report_one TITLE LABEL FILE
+report_one() {
+  printf '\n== %s (%d runs, medians)\n' "$1" "$(wc -l < "$3")"
+  printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7d KiB\n' "$2" "$(median "$3" 1)" \
+    "$(median "$3" 2)" "$(median "$3" 3)"
+}
