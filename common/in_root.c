@@ -18,11 +18,19 @@ openat_in_root (int rootfd, const char *path, int flags, mode_t mode)
   how.flags = (unsigned long long) flags | O_CLOEXEC;
   how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  int fd;
-  do
-    fd = (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
-  while (fd < 0 && errno == EAGAIN);
-  return fd;
+  /* An empty path (or only slashes) means the root itself. */
+  while (*path == '/')
+    path++;
+  if (*path == '\0')
+    path = ".";
+  for (int tries = 0; tries < 16; tries++)
+    {
+      long fd = syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+      /* EAGAIN: a rename raced with the lookup; the kernel asks to retry. */
+      if (fd >= 0 || errno != EAGAIN)
+        return (int) fd;
+    }
+  return -1;
 }
 
 int

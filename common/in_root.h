@@ -4,6 +4,9 @@
 #ifndef MK_IN_ROOT_H
 #define MK_IN_ROOT_H
 
+#include <stddef.h>
+#include <sys/types.h>
+
 #include "common/error.h"
 
 /* Like openat(rootfd, path, flags, mode), but every lookup stays beneath
