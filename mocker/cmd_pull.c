@@ -13,6 +13,7 @@
 #include "common/util.h"
 #include "mocker/mocker.h"
 #include "mocker/registry/pull.h"
+#include "mocker/ui/progress.h"
 
 static const char usage[] =
   "Usage: mocker pull [OPTIONS] IMAGE\n"
@@ -49,7 +50,7 @@ struct progress
   size_t n;
   struct
   {
-    char id[13];
+    char digest[72];
     enum layer_state state;
     long long done, total;
   } *layers;
@@ -57,54 +58,23 @@ struct progress
   struct timespec last;
 };
 
-static void
-format_size (long long b, char *buf, size_t size)
+/* One layer's line: "<id>: Downloading [===>   ] 1.2MB/4.3MB" (heap). */
+static char *
+layer_line (struct progress *pr, size_t i)
 {
-  /* Docker's units: powers of 1000 */
-  static const char *units[] = { "B", "kB", "MB", "GB", "TB" };
-  double v = (double) b;
-  size_t u = 0;
-  while (v >= 1000 && u + 1 < ARRAY_SIZE (units))
-    {
-      v /= 1000;
-      u++;
-    }
-  if (u == 0)
-    snprintf (buf, size, "%lldB", b);
-  else
-    snprintf (buf, size, "%.3g%s", v, units[u]);
-}
-
-static void
-layer_line (struct progress *pr, size_t i, char *buf, size_t size)
-{
-  char d[16], t[16];
+  const char *id = pr->layers[i].digest;
   switch (pr->layers[i].state)
     {
     case L_EXISTS:
-      snprintf (buf, size, "%s: Already exists", pr->layers[i].id);
-      break;
+      return ui_progress_line (id, "Already exists", -1, 0);
     case L_WAITING:
-      snprintf (buf, size, "%s: Waiting", pr->layers[i].id);
-      break;
+      return ui_progress_line (id, "Waiting", -1, 0);
     case L_DOWNLOADING:
-      {
-        char bar[51];
-        long long total = pr->layers[i].total > 0 ? pr->layers[i].total : 1;
-        int fill = (int) (50 * pr->layers[i].done / total);
-        for (int k = 0; k < 50; k++)
-          bar[k] = k < fill ? '=' : (k == fill ? '>' : ' ');
-        bar[50] = '\0';
-        format_size (pr->layers[i].done, d, sizeof d);
-        format_size (pr->layers[i].total, t, sizeof t);
-        snprintf (buf, size, "%s: Downloading [%s] %s/%s", pr->layers[i].id, bar, d, t);
-        break;
-      }
+      return ui_progress_line (id, "Downloading", pr->layers[i].done, pr->layers[i].total);
     case L_DONE:
-      snprintf (buf, size, "%s: Pull complete", pr->layers[i].id);
-      break;
+      return ui_progress_line (id, "Pull complete", -1, 0);
     default:
-      snprintf (buf, size, "%s: Pulling fs layer", pr->layers[i].id);
+      return ui_progress_line (id, "Pulling fs layer", -1, 0);
     }
 }
 
@@ -121,8 +91,7 @@ redraw (struct progress *pr, bool force)
     printf ("\033[%zuA", pr->drawn);
   for (size_t i = 0; i < pr->n; i++)
     {
-      char line[256];
-      layer_line (pr, i, line, sizeof line);
+      _cleanup_free_ char *line = layer_line (pr, i);
       printf ("\r\033[2K%s\n", line);
     }
   pr->drawn = pr->n;
@@ -144,8 +113,8 @@ on_status (const struct mk_pull_status *st, void *opaque)
   if (st->layer >= pr->n)
     return;
   typeof (pr->layers[0]) *l = &pr->layers[st->layer];
-  if (l->id[0] == '\0' && st->digest)
-    snprintf (l->id, sizeof l->id, "%.12s", st->digest + strlen ("sha256:"));
+  if (l->digest[0] == '\0' && st->digest)
+    snprintf (l->digest, sizeof l->digest, "%s", st->digest);
   l->total = st->total;
   l->done = st->done;
   enum layer_state before = l->state;
@@ -161,12 +130,11 @@ on_status (const struct mk_pull_status *st, void *opaque)
     redraw (pr, l->state != before && l->state != L_DOWNLOADING);
   else if (l->state != before)
     {
-      char line[256];
-      layer_line (pr, st->layer, line, sizeof line);
-      if (l->state == L_DOWNLOADING)
-        printf ("%s: Downloading\n", l->id);
-      else
-        printf ("%s\n", line);
+      /* not a terminal: one plain line per step, no bars */
+      _cleanup_free_ char *line = l->state == L_DOWNLOADING
+                                      ? ui_progress_line (l->digest, "Downloading", -1, 0)
+                                      : layer_line (pr, st->layer);
+      printf ("%s\n", line);
       fflush (stdout);
     }
 }
@@ -209,7 +177,7 @@ cmd_pull (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (s == NULL)
     return -1;
 
-  struct progress pr = { .tty = isatty (STDOUT_FILENO) };
+  struct progress pr = { .tty = ui_is_terminal (stdout) };
   if (!quiet)
     {
       po.report = on_status;
