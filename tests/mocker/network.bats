@@ -25,11 +25,15 @@ setup() {
 
 teardown() {
   local p
+  if [ -n "${RT_ID:-}" ]; then
+    ip netns exec "$H" "$MOCKER_RUNTIME" --root "$STATE/rt" delete -f "$RT_ID" 2>/dev/null || true
+  fi
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   ip netns del "$H" 2>/dev/null || true
   ip netns del "$O" 2>/dev/null || true
   rm -rf --one-file-system "$STATE"
+  [ "$(stat -c '%t,%T %U %a' /dev/null)" = "1,3 root 666" ]
 }
 
 # mocker inside the test's host netns, with the test's state dir.
@@ -302,4 +306,60 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   [ "$(ip netns exec "$H" nft list ruleset | grep -c 'mocker:')" -eq 1 ]
   run in_c "$CPID" ip -o link show
   [[ $output != *eth0* ]]
+}
+
+# The real flow: the runtime creates the container with a new netns, mocker
+# wires /proc/<pid>/ns/net between `create` and `start`.
+rt_container() {  # rt_container ARGS...: created (not started) busybox container, sets RT_ID
+  : "${MOCKER_RUNTIME:?}" "${MOCKER_TOP:?}"
+  [ -x "$MOCKER_TOP/bundles/busybox/rootfs/bin/busybox" ] || bash "$MOCKER_TOP/bundles/make-rootfs.sh" >&2
+  cp -a "$MOCKER_TOP/bundles/busybox" "$STATE/bundle"
+  # One --arg per word: jq would take words like "-c" for its own options.
+  local i=0 filter='.process.args = [' jqargs=() a
+  for a in "$@"; do jqargs+=(--arg "a$i" "$a"); filter+="\$a$i,"; i=$((i + 1)); done
+  jq "${jqargs[@]}" "${filter%,}]" < "$MOCKER_TOP/bundles/busybox/config.json" \
+    > "$STATE/bundle/config.json"
+  RT_ID=mkt-net-$T
+  ip netns exec "$H" "$MOCKER_RUNTIME" --root "$STATE/rt" create --bundle "$STATE/bundle" \
+    --pid-file "$STATE/pid" "$RT_ID" > "$STATE/out" 2>&1
+}
+
+rt_start_and_wait() {
+  ip netns exec "$H" "$MOCKER_RUNTIME" --root "$STATE/rt" start "$RT_ID"
+  local i s
+  for i in $(seq 200); do
+    s=$(ip netns exec "$H" "$MOCKER_RUNTIME" --root "$STATE/rt" state "$RT_ID" | jq -r .status)
+    [ "$s" = stopped ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+@test "network: a mocker-runtime container wired between create and start reaches the outside" {
+  outside_server
+  rt_container sh -c 'wget -q -O - http://198.18.0.2:8000/ && ip -o -4 addr show eth0'
+  run mk network attach --id "$RT_ID" --netns "/proc/$(cat "$STATE/pid")/ns/net"
+  [ "$status" -eq 0 ]
+  ip=$(lease_field "$output" ip)
+  rt_start_and_wait
+  run cat "$STATE/out"
+  [ "${lines[0]}" = "outside-$T" ]
+  [[ ${lines[1]} == *"inet $ip/"* ]]
+  grep -q '^198\.18\.0\.1 .*"GET / ' "$STATE/server.log"
+  ip netns exec "$H" "$MOCKER_RUNTIME" --root "$STATE/rt" delete "$RT_ID"
+  RT_ID=
+  mk network detach --id mkt-net-$T
+  [ "$(mk network ls)" = "[]" ]
+  run ip -n "$H" -o link show type veth
+  [[ $output != *vethmk* ]]
+}
+
+@test "network: a mocker-runtime container with --network none has only lo, up" {
+  rt_container sh -c 'cat /proc/net/dev | tail -n +3 | cut -d: -f1; ip -o link show lo'
+  mk network loopback --netns "/proc/$(cat "$STATE/pid")/ns/net"
+  rt_start_and_wait
+  run cat "$STATE/out"
+  [ "$(echo ${lines[0]})" = lo ]
+  [ "${#lines[@]}" -eq 2 ]
+  [[ ${lines[1]} == *"<LOOPBACK,UP,LOWER_UP>"* ]]
 }
