@@ -93,6 +93,29 @@ render() {
   [ "$checked" -gt 0 ] || skip "no built binary lists its commands in --help yet"
 }
 
+# Every long option a command's --help lists must be in the man page (checked
+# for the commands whose --help works in the built binaries).
+@test "every option the binaries list in COMMAND --help is in their man page" {
+  checked=0 missing=
+  for pair in "$MOCKER_BIN:mocker.1" "$MOCKER_RUNTIME:mocker-runtime.8"; do
+    bin=${pair%%:*} page=$MOCKER_TOP/docs/man/${pair#*:}
+    [ -x "$bin" ] || continue
+    text=$(sed 's/\\-/-/g' "$page")
+    cmds=$("$bin" --help 2>&1 | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p')
+    for c in $cmds; do
+      help=$("$bin" "$c" --help 2>/dev/null) || continue
+      for o in $(echo "$help" | grep -oE -- '(^|[ ,])--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+' | sort -u); do
+        [ "$o" = --help ] && continue
+        grep -q -- "$o\b" <<< "$text" || missing+=" $bin $c $o;"
+        checked=$((checked + 1))
+      done
+    done
+  done
+  echo "missing:$missing"
+  [ -z "$missing" ]
+  [ "$checked" -gt 0 ] || skip "no command of the built binaries has --help yet"
+}
+
 # complete_words SCRIPT WORD... : COMPREPLY for the last word, one per line.
 # LIBRARY=1 loads bash-completion's library first, as an interactive shell does.
 complete_words() {
