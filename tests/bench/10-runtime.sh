@@ -9,13 +9,13 @@ if [ -z "${BENCH_NS:-}" ]; then
 fi
 source "$MOCKER_TOP/tests/bench/lib.sh"
 if mountpoint -q /sys/fs/cgroup/unified; then
-  mount -t tmpfs -o size=1k none /sys/fs/cgroup/unified
+  mount -t tmpfs -o size=16m none /sys/fs/cgroup/unified
 fi
 
 work=$(mktemp -d /tmp/mocker-bench-rt.XXXXXX)
 trap 'rm -rf --one-file-system "$work"' EXIT
 cp -a "$MOCKER_TOP/bundles/busybox" "$work/bundle"
-jq '.process.args = ["/bin/true"] | .process.terminal = false' \
+jq '.ociVersion = "1.0.2" | .process.args = ["/bin/true"] | .process.terminal = false' \
   "$MOCKER_TOP/bundles/busybox/config.json" > "$work/bundle/config.json"
 
 runs=$BENCH_RUNS

@@ -28,8 +28,8 @@ report() {
   ca=$(median "$fa" 2); cb=$(median "$fb" 2)
   ra=$(median "$fa" 3); rb=$(median "$fb" 3)
   printf '\n== %s (%d runs each, medians)\n' "$title" "$(wc -l < "$fa")"
-  printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7d KiB\n' "$la" "$wa" "$ca" "$ra"
-  printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7d KiB\n' "$lb" "$wb" "$cb" "$rb"
+  printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7.0f KiB\n' "$la" "$wa" "$ca" "$ra"
+  printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7.0f KiB\n' "$lb" "$wb" "$cb" "$rb"
   printf '  ratio %s/%s: wall %s  cpu %s  rss %s\n' "$la" "$lb" "$(ratio "$wa" "$wb")" \
     "$(ratio "$ca" "$cb")" "$(ratio "$ra" "$rb")"
   [ -n "$target" ] && printf '  target: %s\n' "$target"
@@ -42,6 +42,6 @@ report() {
 # report_one TITLE LABEL FILE
 report_one() {
   printf '\n== %s (%d runs, medians)\n' "$1" "$(wc -l < "$3")"
-  printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7d KiB\n' "$2" "$(median "$3" 1)" \
+  printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7.0f KiB\n' "$2" "$(median "$3" 1)" \
     "$(median "$3" 2)" "$(median "$3" 3)"
 }
