@@ -224,6 +224,7 @@ mk_http_response_clear (struct mk_http_response *resp)
 struct transfer
 {
   /* what to do with a 2xx body */
+  bool head;          /* a HEAD request: no body */
   mk_blob_sink sink;  /* NULL: collect into buf */
   void *opaque;
   int64_t limit;      /* most bytes accepted */
@@ -437,6 +438,8 @@ perform_once (struct mk_registry *r, struct transfer *t, const char *url, const 
   curl_easy_setopt (c, CURLOPT_WRITEDATA, t);
   curl_easy_setopt (c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt (c, CURLOPT_ACCEPT_ENCODING, NULL);
+  if (t->head)
+    curl_easy_setopt (c, CURLOPT_NOBODY, 1L);
   CURLcode rc = curl_easy_perform (c);
   if (rc == CURLE_OK)
     curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &t->status);
@@ -848,6 +851,21 @@ mk_registry_get_manifest (struct mk_registry *r, const char *object,
   resp->len = t.len;
   transfer_clear (&t);
   return 0;
+}
+
+int
+mk_registry_head_manifest (struct mk_registry *r, const char *object, char **digest,
+                           mk_error **err)
+{
+  _cleanup_free_ char *url = xasprintf ("%s/v2/%s/manifests/%s", r->endpoint, r->repo, object);
+  struct transfer t = { .head = true, .limit = 0 };
+  int rc = request (r, url, &t, MK_MANIFEST_ACCEPT, REQ_REGISTRY_AUTH, NULL, NULL, err);
+  if (rc == 0 && (t.dcd == NULL || !mk_reference_valid_digest (t.dcd)))
+    rc = mk_error_set (err, 0, "HEAD manifest %s: no Docker-Content-Digest", object);
+  if (rc == 0)
+    *digest = STEAL (t.dcd);
+  transfer_clear (&t);
+  return rc;
 }
 
 int

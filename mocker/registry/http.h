@@ -51,6 +51,11 @@ void mk_http_response_clear (struct mk_http_response *resp);
 int mk_registry_get_manifest (struct mk_registry *r, const char *object,
                               struct mk_http_response *resp, mk_error **err);
 
+/* HEAD of a manifest: its digest (Docker-Content-Digest), without
+ * downloading it (and without counting as a pull on Docker Hub). */
+int mk_registry_head_manifest (struct mk_registry *r, const char *object, char **digest,
+                               mk_error **err);
+
 /* Receives a blob's bytes in order, each byte once (also across retries).
  * Returns < 0 (with *err set) to abort the download. */
 typedef int (*mk_blob_sink) (void *opaque, const void *data, size_t len, mk_error **err);

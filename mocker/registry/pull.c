@@ -76,12 +76,51 @@ report (struct pull *p, enum mk_pull_event ev, size_t layer, const char *digest,
 
 /* ---- manifests ---- */
 
+/* A manifest the store already has (kept by an earlier pull), verified. */
+static int
+local_manifest (struct pull *p, const char *digest, const char *object, struct mk_manifest **out,
+                char **body, size_t *len)
+{
+  _cleanup_error_ mk_error *local_err = NULL;
+  _cleanup_free_ char *data = NULL;
+  size_t n = 0;
+  if (!store_blob_exists (p->store, digest)
+      || store_blob_read (p->store, digest, &data, &n, &local_err) < 0)
+    return -1;
+  _cleanup_free_ char *d = digest_bytes (data, n);
+  _cleanup_free_ char *what = xasprintf ("manifest %s", object);
+  if (strcmp (d, digest) != 0 || mk_manifest_parse (NULL, data, n, what, out, &local_err) < 0)
+    {
+      log_debug ("local manifest %s: %s", digest, local_err ? local_err->msg : "digest mismatch");
+      return -1;
+    }
+  *body = STEAL (data);
+  *len = n;
+  return 0;
+}
+
 /* Fetches and parses a manifest; verifies its digest against expect (when
- * asked by digest) and against Docker-Content-Digest (when sent). */
+ * asked by digest) and against Docker-Content-Digest (when sent). A
+ * manifest the store already has is not downloaded again: for a tag, a
+ * HEAD says which digest it is now. */
 static int
 fetch_manifest (struct pull *p, const char *object, const char *expect, struct mk_manifest **out,
                 char **body, size_t *len, char **digest, mk_error **err)
 {
+  _cleanup_free_ char *head = NULL;
+  if (expect == NULL)
+    {
+      _cleanup_error_ mk_error *head_err = NULL;
+      if (mk_registry_head_manifest (p->reg, object, &head, &head_err) < 0)
+        log_debug ("HEAD manifest %s: %s", object, head_err->msg);
+    }
+  const char *known = expect ? expect : head;
+  if (known && local_manifest (p, known, object, out, body, len) == 0)
+    {
+      *digest = xstrdup (known);
+      return 0;
+    }
+
   struct mk_http_response resp;
   if (mk_registry_get_manifest (p->reg, object, &resp, err) < 0)
     return -1;
@@ -398,6 +437,9 @@ resolve_image_manifest (struct pull *p, const struct mk_reference *ref,
   const struct mk_descriptor *d = mk_manifest_select (top, want, err);
   if (d == NULL)
     return -1;
+  /* kept (verified) so that pulling again needs only a HEAD */
+  if (store_blob_put (p->store, top_body, top_len, *top_digest, NULL, err) < 0)
+    return mk_error_wrap (err, "store manifest %s", *top_digest);
   if (fetch_manifest (p, d->digest, d->digest, m, body, len, digest, err) < 0)
     return -1;
   if ((*m)->kind != MK_MANIFEST_IMAGE)

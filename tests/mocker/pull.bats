@@ -73,6 +73,7 @@ setup_file() {
   done
   reg_push "$L" arch-arm64 test/armonly:latest
   reg_push "$L" one test/docker:latest --format v2s2
+  reg_push "$L" arch test/dlist:latest --format v2s2
 }
 
 teardown_file() {
@@ -190,6 +191,30 @@ assert_not_registered() {
   [ -x "$(layer_dir "$(top_chain_of one)")/bin/busybox" ]
 }
 
+@test "pull: a Docker manifest list" {
+  [ "$(uname -m)" = x86_64 ] || skip "the list is built for an amd64 host"
+  curl -sf -o /dev/null -w '%{content_type}' \
+    -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' \
+    "http://$REG/v2/test/dlist/manifests/latest" > "$ROOT/ct"
+  [ "$(cat "$ROOT/ct")" = application/vnd.docker.distribution.manifest.list.v2+json ]
+  run m pull -q "$REG/test/dlist"
+  [ "$status" -eq 0 ]
+  [[ $output == sha256:* ]]
+  [ -x "$(layer_dir "$(top_chain_of arch-amd64)")/bin/busybox" ]
+  [ ! -e "$(layer_dir "$(top_chain_of arch-arm64)")" ]
+}
+
+@test "pull: docker.io names go to MOCKER_REGISTRY_MIRROR" {
+  MOCKER_REGISTRY_MIRROR=http://$REG run m pull -q test/one
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(config_of one)" ]
+  grep -q '"docker.io/test/one:latest"' "$ROOT/repositories.json"
+  # host:port form, plain HTTP because it is listed as insecure
+  MOCKER_REGISTRY_MIRROR=$REG run m pull -q docker.io/test/multi:latest
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(config_of multi)" ]
+}
+
 @test "pull: a multi-arch index picks the host's platform, --platform another" {
   [ "$(uname -m)" = x86_64 ] || skip "the index is built for an amd64 host"
   run m pull -q "$REG/test/arch"
@@ -199,6 +224,13 @@ assert_not_registered() {
   [ "$status" -eq 0 ]
   [ "$output" = "$(config_of arch-arm64)" ]
   [ "$(cat "$(layer_dir "$(top_chain_of arch-arm64)")/arch")" = arm64 ]
+  # again: the index and the manifest are known, only a HEAD is sent
+  local manifests_before
+  manifests_before=$(reg_count_gets /manifests/)
+  run m pull -q "$REG/test/arch"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(config_of arch-amd64)" ]
+  [ "$(reg_count_gets /manifests/)" = "$manifests_before" ]
 }
 
 @test "pull: no manifest for the platform: the error lists those offered" {
@@ -247,12 +279,16 @@ assert_not_registered() {
 @test "pull again is a no-op; a second image sharing layers downloads only the new one" {
   run m pull -q "$REG/test/multi"
   [ "$status" -eq 0 ]
-  local blobs_before
+  local blobs_before manifests_before
   blobs_before=$(reg_count_gets /blobs/)
+  manifests_before=$(reg_count_gets /manifests/)
   run m pull "$REG/test/multi"
   [ "$status" -eq 0 ]
   [[ $output == *"Image is up to date"* ]]
+  [ "${lines[-1]}" = "$(config_of multi)" ]
+  # nothing downloaded: a HEAD of the manifest was enough
   [ "$(reg_count_gets /blobs/)" = "$blobs_before" ]
+  [ "$(reg_count_gets /manifests/)" = "$manifests_before" ]
 
   run m pull -q "$REG/test/shared"
   [ "$status" -eq 0 ]
