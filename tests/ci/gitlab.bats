@@ -37,7 +37,8 @@ install_gitlab_ci_local() {
     flock 9
     [ -x "$GITLAB_LOCAL" ] && [ "$("$GITLAB_LOCAL" --version 2>/dev/null)" = "$GITLAB_LOCAL_VERSION" ] && exit 0
     tmp=$(mktemp -d "$GITLAB_LOCAL_DIR.tmp.XXXXXX")
-    if ! npm install --prefix "$tmp" --no-audit --no-fund --loglevel=error \
+    if ! npm install --prefix "$tmp" --cache "$(dirname "$GITLAB_LOCAL_DIR")/npm-cache" \
+         --no-audit --no-fund --loglevel=error \
          "gitlab-ci-local@$GITLAB_LOCAL_VERSION" >&2; then
       rm -rf "$tmp"
       echo "npm install gitlab-ci-local@$GITLAB_LOCAL_VERSION failed (is the npm registry reachable?)" >&2
