@@ -3,14 +3,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <time.h>
 
 #include "common/fs.h"
-#include "common/json.h"
-#include "common/log.h"
 #include "common/util.h"
 #include "mocker/mocker.h"
+#include "mocker/store/config_new.h"
 #include "mocker/store/image.h"
 #include "mocker/store/layer.h"
 #include "mocker/store/refname.h"
@@ -24,68 +21,6 @@ static const char usage[] =
   "Options:\n"
   "  -t, --tag NAME[:TAG]   name the image (default: untagged)\n"
   "  -h, --help             print this help\n";
-
-/* Go's GOARCH name of the machine, as image configs want it. */
-static const char *
-host_architecture (void)
-{
-  static struct utsname u;
-  if (uname (&u) < 0)
-    return "amd64";
-  static const struct { const char *machine, *arch; } map[] = {
-    { "x86_64", "amd64" }, { "aarch64", "arm64" }, { "armv7l", "arm" }, { "armv6l", "arm" },
-    { "i686", "386" }, { "i386", "386" }, { "ppc64le", "ppc64le" }, { "s390x", "s390x" },
-    { "riscv64", "riscv64" },
-  };
-  for (size_t i = 0; i < ARRAY_SIZE (map); i++)
-    if (strcmp (u.machine, map[i].machine) == 0)
-      return map[i].arch;
-  return u.machine;
-}
-
-static char *
-build_config (const char *diff_id, const char *dir)
-{
-  struct timespec now;
-  clock_gettime (CLOCK_REALTIME, &now);
-  char created[64];
-  format_rfc3339 (&now, created, sizeof created);
-  _cleanup_free_ char *by = xasprintf ("mocker init %s", dir);
-
-  json_gen *g = json_gen_new (false);
-  json_obj_open (g);
-  json_kv_str (g, "architecture", host_architecture ());
-  json_kv_str (g, "os", "linux");
-  json_kv_str (g, "created", created);
-  json_key (g, "config");
-  json_obj_open (g);
-  json_key (g, "Env");
-  json_arr_open (g);
-  json_str (g, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  json_arr_close (g);
-  json_key (g, "Cmd");
-  json_arr_open (g);
-  json_str (g, "/bin/sh");
-  json_arr_close (g);
-  json_obj_close (g);
-  json_key (g, "rootfs");
-  json_obj_open (g);
-  json_kv_str (g, "type", "layers");
-  json_key (g, "diff_ids");
-  json_arr_open (g);
-  json_str (g, diff_id);
-  json_arr_close (g);
-  json_obj_close (g);
-  json_key (g, "history");
-  json_arr_open (g);
-  json_obj_open (g);
-  json_kv_str (g, "created", created);
-  json_kv_str (g, "created_by", by);
-  json_obj_close (g);
-  json_arr_close (g);
-  json_obj_close (g);
-  return json_gen_finish (g, NULL);
-}
 
 int
 cmd_init (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
@@ -112,7 +47,7 @@ cmd_init (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return mocker_usage_error (err, "init", "exactly one directory expected");
   const char *dir = argv[optind];
   if (!dir_exists (dir))
-    return mk_error_set (err, ENOTDIR, "init: `%s` is not a directory", dir);
+    return mk_error_set (err, 0, "init: `%s` is not a directory", dir);
 
   _cleanup_free_ char *normalized = NULL;
   if (tag && store_ref_normalize (tag, &normalized, err) < 0)
@@ -131,7 +66,9 @@ cmd_init (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       struct layer_created lc = { 0 };
       if (layer_create_from_dir (s, dir, NULL, LAYER_COMPRESSION_GZIP, NULL, &lc, err) < 0)
         return mk_error_wrap (err, "init `%s`", dir);
-      _cleanup_free_ char *config = build_config (lc.diff_id, dir);
+      _cleanup_free_ char *by = xasprintf ("mocker init %s", dir);
+      const char *ids[] = { lc.diff_id };
+      _cleanup_free_ char *config = store_config_new (ids, 1, "/bin/sh", by);
       struct store_image_new_layer layer = {
         .diff_id = lc.diff_id, .digest = lc.digest, .media_type = lc.media_type,
         .blob_size = lc.blob_size,

@@ -116,15 +116,15 @@ layer_create_from_dir (struct store *s, const char *dir, const char *parent_chai
         mk_error_set (err, 0, "compress layer: %s", archive_error_string (c.gz));
       goto out;
     }
-  long long blob_size = blob_writer_size (c.blob);
-  _cleanup_free_ char *digest = NULL;
-  if (blob_writer_commit (c.blob, NULL, -1, &digest, err) < 0)
-    goto out;
   _cleanup_free_ char *diff_id = digest_final (c.diff);
   _cleanup_free_ char *chain_id = NULL;
   long long size = 0;
   if (layer_unpack_finish (c.unpack, parent_chain_id, diff_id, NULL, &chain_id, NULL, &size, err)
       < 0)
+    goto out;
+  long long blob_size = blob_writer_size (c.blob);
+  _cleanup_free_ char *digest = NULL;
+  if (blob_writer_commit (c.blob, NULL, -1, &digest, err) < 0)
     goto out;
   out->diff_id = STEAL (diff_id);
   out->chain_id = STEAL (chain_id);

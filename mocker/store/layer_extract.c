@@ -110,11 +110,34 @@ mkdir_parents (const char *path, mk_error **err)
   return 0;
 }
 
+/* Refuses a whiteout whose directory goes through a symlink (as
+ * ARCHIVE_EXTRACT_SECURE_SYMLINKS does for other entries). */
+static int
+check_no_symlink (const char *dir, const char *name, mk_error **err)
+{
+  _cleanup_free_ char *p = xstrdup (dir);
+  for (char *s = p;; s++)
+    {
+      if (*s != '/' && *s != '\0')
+        continue;
+      char saved = *s;
+      *s = '\0';
+      struct stat st;
+      if (lstat (p, &st) == 0 && S_ISLNK (st.st_mode))
+        return mk_error_set (err, 0, "whiteout `%s` rejected: through symlink `%s`", name, p);
+      if (saved == '\0')
+        return 0;
+      *s = saved;
+    }
+}
+
 /* `.wh.NAME` -> 0/0 char device NAME; `.wh..wh..opq` -> opaque parent. */
 static int
 apply_whiteout (struct archive_entry *e, const char *name, const char *base, mk_error **err)
 {
   _cleanup_free_ char *dir = base == name ? xstrdup (".") : xstrndup (name, base - name - 1);
+  if (check_no_symlink (dir, name, err) < 0)
+    return -1;
   if (strcmp (base, WHITEOUT_OPAQUE) == 0)
     {
       if (mkdir_parents (dir, err) < 0)

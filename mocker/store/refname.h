@@ -13,8 +13,8 @@
 
 #include "common/error.h"
 
-/* Normalizes ref; errors read "invalid reference `x`: <why>". With
- * default_tag false, a name without tag or digest stays without one. */
+/* Normalizes ref (default tag "latest"; with a digest, the digest wins);
+ * errors read "invalid reference `x`: <why>". */
 int store_ref_normalize (const char *ref, char **out, mk_error **err);
 
 /* Display form: strips "docker.io/" and "docker.io/library/". */

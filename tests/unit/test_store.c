@@ -1,0 +1,193 @@
+/* mocker/store: names, chain ids, entry-name checks, blobs, staging. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/digest.h"
+#include "common/fs.h"
+#include "common/util.h"
+#include "mocker/store/layer_extract.h"
+#include "mocker/store/refname.h"
+#include "mocker/store/store.h"
+
+static void
+check_norm (const char *in, const char *want)
+{
+  mk_error *err = NULL;
+  _cleanup_free_ char *out = NULL;
+  if (store_ref_normalize (in, &out, &err) < 0)
+    fail_msg ("normalize `%s`: %s", in, err->msg);
+  assert_string_equal (out, want);
+}
+
+static void
+check_bad (const char *in, const char *want_part)
+{
+  mk_error *err = NULL;
+  _cleanup_free_ char *out = NULL;
+  assert_int_equal (store_ref_normalize (in, &out, &err), -1);
+  if (strstr (err->msg, want_part) == NULL)
+    fail_msg ("`%s`: error `%s` lacks `%s`", in, err->msg, want_part);
+  mk_error_free (&err);
+}
+
+#define HEX "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+static void
+test_normalize (void **state)
+{
+  (void) state;
+  check_norm ("busybox", "docker.io/library/busybox:latest");
+  check_norm ("busybox:1.36", "docker.io/library/busybox:1.36");
+  check_norm ("user/app", "docker.io/user/app:latest");
+  check_norm ("docker.io/busybox", "docker.io/library/busybox:latest");
+  check_norm ("index.docker.io/library/busybox:x", "docker.io/library/busybox:x");
+  check_norm ("localhost/app:1", "localhost/app:1");
+  check_norm ("127.0.0.1:5000/a/b:tag", "127.0.0.1:5000/a/b:tag");
+  check_norm ("quay.io/x/y", "quay.io/x/y:latest");
+  check_norm ("busybox@sha256:" HEX, "docker.io/library/busybox@sha256:" HEX);
+  check_norm ("busybox:1@sha256:" HEX, "docker.io/library/busybox@sha256:" HEX);
+  check_norm ("a_b__c-d--e.f", "docker.io/library/a_b__c-d--e.f:latest");
+  check_bad ("", "empty");
+  check_bad ("Busybox", "lowercase");
+  check_bad ("bad name", "lowercase");
+  check_bad ("a..b", "lowercase");
+  check_bad ("a___b", "lowercase");
+  check_bad ("x:", "bad tag");
+  check_bad ("x:-t", "bad tag");
+  check_bad ("x@sha256:abc", "bad digest");
+  check_bad (HEX, "64-character hex");
+}
+
+static void
+test_familiar_and_split (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *a = store_ref_familiar ("docker.io/library/busybox:latest");
+  assert_string_equal (a, "busybox:latest");
+  _cleanup_free_ char *b = store_ref_familiar ("docker.io/user/app:1");
+  assert_string_equal (b, "user/app:1");
+  _cleanup_free_ char *c = store_ref_familiar ("localhost:5000/library/x:1");
+  assert_string_equal (c, "localhost:5000/library/x:1");
+  _cleanup_free_ char *d = store_ref_familiar ("docker.io/library/a/b:1");
+  assert_string_equal (d, "library/a/b:1");
+
+  _cleanup_free_ char *repo = NULL, *tag = NULL;
+  store_ref_split ("localhost:5000/app:v1", &repo, &tag);
+  assert_string_equal (repo, "localhost:5000/app");
+  assert_string_equal (tag, "v1");
+  _cleanup_free_ char *repo2 = NULL, *dig = NULL;
+  store_ref_split ("busybox@sha256:" HEX, &repo2, &dig);
+  assert_string_equal (repo2, "busybox");
+  assert_string_equal (dig, "sha256:" HEX);
+}
+
+static void
+test_chain_id (void **state)
+{
+  (void) state;
+  const char *d0 = "sha256:" HEX;
+  const char *d1 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  _cleanup_free_ char *c0 = store_chain_id (NULL, d0);
+  assert_string_equal (c0, d0);
+  _cleanup_free_ char *c1 = store_chain_id (c0, d1);
+  _cleanup_free_ char *joined = xasprintf ("%s %s", d0, d1);
+  _cleanup_free_ char *want = digest_bytes (joined, strlen (joined));
+  assert_string_equal (c1, want);
+}
+
+static void
+test_entry_names (void **state)
+{
+  (void) state;
+  const char *why = NULL;
+  assert_string_equal (layer_entry_name_check ("./a/b", &why), "a/b");
+  assert_string_equal (layer_entry_name_check ("a/b", &why), "a/b");
+  assert_string_equal (layer_entry_name_check ("a/..b/c..", &why), "a/..b/c..");
+  assert_string_equal (layer_entry_name_check ("./", &why), "");
+  assert_null (layer_entry_name_check ("../x", &why));
+  assert_string_equal (why, "`..` in name");
+  assert_null (layer_entry_name_check ("a/../../x", &why));
+  assert_null (layer_entry_name_check ("a/..", &why));
+  assert_null (layer_entry_name_check ("/etc/passwd", &why));
+  assert_string_equal (why, "absolute name");
+  assert_null (layer_entry_name_check ("", &why));
+}
+
+static void
+test_blobs_and_staging (void **state)
+{
+  (void) state;
+  char root[] = "/tmp/test_store.XXXXXX";
+  assert_non_null (mkdtemp (root));
+  mk_error *err = NULL;
+  struct store *s = store_open (root, &err);
+  assert_non_null (s);
+
+  _cleanup_free_ char *d = NULL;
+  assert_int_equal (store_blob_put (s, "abc", 3, NULL, &d, &err), 0);
+  assert_string_equal (d, "sha256:" HEX);
+  assert_true (store_blob_exists (s, d));
+  long long size = 0;
+  assert_int_equal (store_blob_verify (s, d, &size, &err), 0);
+  assert_int_equal (size, 3);
+
+  /* A mismatch is refused and leaves nothing behind. */
+  struct blob_writer *w = store_blob_writer_new (s, &err);
+  assert_non_null (w);
+  assert_int_equal (blob_writer_write (w, "abd", 3, &err), 0);
+  assert_int_equal (blob_writer_commit (w, "sha256:" HEX, -1, NULL, &err), -1);
+  assert_non_null (strstr (err->msg, "digest mismatch: expected sha256:" HEX));
+  mk_error_free (&err);
+  blob_writer_free (w);
+  w = store_blob_writer_new (s, &err);
+  assert_int_equal (blob_writer_write (w, "abc", 3, &err), 0);
+  assert_int_equal (blob_writer_commit (w, NULL, 4, NULL, &err), -1);
+  assert_non_null (strstr (err->msg, "size 3, expected 4"));
+  mk_error_free (&err);
+  blob_writer_free (w);
+  _cleanup_free_ char *tmp = store_path (s, "tmp");
+  assert_int_equal (rmdir (tmp), 0); /* empty: the temp files went away */
+  assert_int_equal (mkdir (tmp, 0700), 0);
+
+  /* A corrupt blob is detected and removed. */
+  _cleanup_free_ char *bp = store_blob_path (s, d);
+  assert_int_equal (write_file_atomic (bp, "xyz", 3, 0644, false, &err), 0);
+  assert_int_equal (store_blob_verify (s, d, NULL, &err), -1);
+  assert_int_equal (mk_error_errno (err), ENOENT);
+  mk_error_free (&err);
+  assert_false (store_blob_exists (s, d));
+
+  /* Staging directories are locked while owned. */
+  _cleanup_free_ char *st = NULL;
+  int lock = store_tmpdir_create (s, "t", &st, &err);
+  assert_true (lock >= 0);
+  assert_true (dir_exists (st));
+  store_tmpdir_remove (st, lock);
+  assert_false (dir_exists (st));
+
+  store_close (s);
+  assert_int_equal (rm_rf_one_fs (root, &err), 0);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_normalize),
+    cmocka_unit_test (test_familiar_and_split),
+    cmocka_unit_test (test_chain_id),
+    cmocka_unit_test (test_entry_names),
+    cmocka_unit_test (test_blobs_and_staging),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
