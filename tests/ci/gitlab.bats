@@ -195,3 +195,21 @@ PY
   [ "${lines[1]}" = 'failure: (in test file x.bats, line 9) / `false` failed' ]
   [ "${lines[2]}" = "cgroups 1 0 0 v2 limits" ]
 }
+
+@test "CI runs every suite tests/run-suites.sh knows, and only make targets that exist" {
+  ci=$MOCKER_TOP/.gitlab-ci.yml
+  known=$(sed -n 's/^\[ \${#suites\[@\]} -eq 0 \] && suites=(\(.*\))$/\1/p' "$MOCKER_TOP/tests/run-suites.sh")
+  [ -n "$known" ]
+  in_ci=$(grep -oE 'SUITES="[^"]*"|SUITES=[a-z]+' "$ci" | sed 's/SUITES=//; s/"//g' | tr ' ' '\n' | sort -u)
+  for s in $known; do
+    echo "$in_ci" | grep -qx "$s" || { echo "suite $s is not run by any CI job"; return 1; }
+  done
+  for s in $in_ci; do
+    [ "$s" = none ] && continue
+    echo "$known" | tr ' ' '\n' | grep -qx "$s" || { echo "CI names unknown suite $s"; return 1; }
+  done
+  for t in $(grep -oE '\bmake [a-z][a-z0-9-]*' "$ci" | awk '{print $2}' | sort -u); do
+    grep -qE "^([a-z-]+ )*$t( [a-z-]+)*:" "$MOCKER_TOP/Makefile" ||
+      { echo "make target $t is not in the Makefile"; return 1; }
+  done
+}
