@@ -43,6 +43,13 @@ render() {
   ! render "$WORK/bad.1"
 }
 
+@test "no man page documents a command twice" {
+  for page in "$MOCKER_TOP"/docs/man/*.[18]; do
+    dup=$(sed -n 's/^\.SS "\([a-z-]*\).*/\1/p' "$page" | sort | uniq -d)
+    [ -z "$dup" ] || { echo "$page: twice: $dup"; return 1; }
+  done
+}
+
 @test "mocker(1) has a section for every command, the environment and exit codes" {
   page=$MOCKER_TOP/docs/man/mocker.1
   for c in $MOCKER_COMMANDS; do
