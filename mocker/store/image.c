@@ -446,6 +446,9 @@ cmp_newest_first (const void *a, const void *b)
   const struct store_image *y = *(struct store_image *const *) b;
   if (x->created_time != y->created_time)
     return x->created_time > y->created_time ? -1 : 1;
+  /* Same second: RFC 3339 texts of the same form order by their fraction. */
+  if (x->created && y->created && strcmp (x->created, y->created) != 0)
+    return strcmp (y->created, x->created);
   return strcmp (x->id, y->id);
 }
 

@@ -151,14 +151,16 @@ store_image_remove (struct store *s, const char *ref, bool force, store_report_f
   _cleanup_strv_ char **tags = NULL;
   _cleanup_strv_ char **digests = NULL;
   _cleanup_free_ char *container = NULL;
+  const char *short_id = NULL;
+  bool in_use = false;
   if (store_image_resolve (&idx, ref, &id, &name, err) < 0)
     goto out;
   if (store_image_read_record (s, id, &img, err) < 0)
     goto out;
   tags = store_map_keys_for (&idx.tags, id);
   digests = store_map_keys_for (&idx.digests, id);
-  const char *short_id = digest_hex (id);
-  bool in_use = store_image_in_use (s, id, &container);
+  short_id = digest_hex (id);
+  in_use = store_image_in_use (s, id, &container);
 
   if (name)
     {

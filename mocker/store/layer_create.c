@@ -90,55 +90,59 @@ layer_created_clear (struct layer_created *c)
   memset (c, 0, sizeof *c);
 }
 
+static void
+create_clear (struct create *c)
+{
+  if (c->gz)
+    archive_write_free (c->gz);  /* before blob_err: it may write once more */
+  mk_error_free (&c->blob_err);
+  blob_writer_free (c->blob);
+  layer_unpack_free (c->unpack);
+  digest_free (c->diff);
+}
+
 int
 layer_create_from_dir (struct store *s, const char *dir, const char *parent_chain_id,
                        enum layer_compression compression, const struct layer_pack_opts *opts,
                        struct layer_created *out, mk_error **err)
 {
-  struct create c = { 0 };
-  int ret = -1;
+  __attribute__ ((cleanup (create_clear))) struct create c = { 0 };
   c.diff = digest_init ();
   c.unpack = layer_unpack_begin (s, err);
   if (c.unpack == NULL)
-    goto out;
+    return -1;
   c.blob = store_blob_writer_new (s, err);
   if (c.blob == NULL)
-    goto out;
+    return -1;
   if (compression == LAYER_COMPRESSION_GZIP && open_gzip (&c, err) < 0)
-    goto out;
+    return -1;
   if (layer_pack_dir (dir, opts, tee_sink, &c, err) < 0)
-    goto out;
+    return -1;
   if (c.gz && archive_write_close (c.gz) != ARCHIVE_OK)
     {
       if (c.blob_err)
-        *err = STEAL (c.blob_err);
-      else
-        mk_error_set (err, 0, "compress layer: %s", archive_error_string (c.gz));
-      goto out;
+        {
+          *err = STEAL (c.blob_err);
+          return -1;
+        }
+      return mk_error_set (err, 0, "compress layer: %s", archive_error_string (c.gz));
     }
+  /* The layer first: if it is refused, no blob is kept either. */
   _cleanup_free_ char *diff_id = digest_final (c.diff);
   _cleanup_free_ char *chain_id = NULL;
   long long size = 0;
   if (layer_unpack_finish (c.unpack, parent_chain_id, diff_id, NULL, &chain_id, NULL, &size, err)
       < 0)
-    goto out;
+    return -1;
   long long blob_size = blob_writer_size (c.blob);
   _cleanup_free_ char *digest = NULL;
   if (blob_writer_commit (c.blob, NULL, -1, &digest, err) < 0)
-    goto out;
+    return -1;
   out->diff_id = STEAL (diff_id);
   out->chain_id = STEAL (chain_id);
   out->digest = STEAL (digest);
   out->media_type = compression == LAYER_COMPRESSION_GZIP ? MEDIA_TYPE_TAR_GZIP : MEDIA_TYPE_TAR;
   out->blob_size = blob_size;
   out->size = size;
-  ret = 0;
-out:
-  if (c.gz)
-    archive_write_free (c.gz);
-  mk_error_free (&c.blob_err);
-  blob_writer_free (c.blob);
-  layer_unpack_free (c.unpack);
-  digest_free (c.diff);
-  return ret;
+  return 0;
 }

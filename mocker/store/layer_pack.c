@@ -300,13 +300,13 @@ layer_pack_dir (const char *dir, const struct layer_pack_opts *opts, layer_sink_
 out:
   if (ret < 0 && err && *err)
     mk_error_wrap (err, "pack `%s`", dir);
-  mk_error_free (&p.sink_err);
   if (p.links)
     archive_entry_linkresolver_free (p.links);
   if (p.meta)
     archive_read_free (p.meta);
   if (p.out)
-    archive_write_free (p.out);
+    archive_write_free (p.out); /* may call the sink once more: before sink_err */
+  mk_error_free (&p.sink_err);
   free (p.buf);
   return ret;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,14 @@ static pid_t
 spawn_child (const char *diff_dir, int data_fd, int result_fd, mk_error **err)
 {
   _cleanup_free_ char *env0 = xasprintf (CHILD_ENV "=%s", diff_dir);
+  /* Our path, resolved now (no allocation after fork); under valgrind
+   * /proc/self/exe itself would be the tool. */
+  char exe[PATH_MAX] = "/proc/self/exe";
+  ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0)
+    exe[n] = '\0';
+  if (n <= 0 || str_has_suffix (exe, " (deleted)")) /* replaced on disk: the open one */
+    strcpy (exe, "/proc/self/exe");
   char *argv[] = { (char *) "mocker-layer-unpack", NULL };
   char *envp[] = { env0, NULL };
   pid_t pid = fork ();
@@ -97,7 +106,7 @@ spawn_child (const char *diff_dir, int data_fd, int result_fd, mk_error **err)
         _exit (126);
       /* No inherited descriptor may lead out of the chroot. */
       close_range (3, ~0U, 0);
-      execve ("/proc/self/exe", argv, envp);
+      execve (exe, argv, envp);
       _exit (127);
     }
   return pid;

@@ -4,8 +4,7 @@
  *   user/app:1         -> docker.io/user/app:1
  *   host:5000/a:b      -> host:5000/a:b
  *   name@sha256:<hex>  -> docker.io/library/name@sha256:<hex>
- * (The registry client's full parser is mocker/registry/reference.h; this
- * is the same grammar, kept here so the store does not depend on it.) */
+ * The grammar is mocker/registry/reference.h's (mk_reference_parse). */
 #ifndef MOCKER_STORE_REFNAME_H
 #define MOCKER_STORE_REFNAME_H
 
@@ -14,7 +13,7 @@
 #include "common/error.h"
 
 /* Normalizes ref (default tag "latest"; with a digest, the digest wins);
- * errors read "invalid reference `x`: <why>". */
+ * errors read `invalid reference "x": <why>`. */
 int store_ref_normalize (const char *ref, char **out, mk_error **err);
 
 /* Display form: strips "docker.io/" and "docker.io/library/". */

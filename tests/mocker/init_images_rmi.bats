@@ -76,7 +76,7 @@ content_size() {
   [ "$stderr" = "mocker: init: \`$MOCKER_TEST_DIR/nope\` is not a directory" ]
   run --separate-stderr mocker init "$(ROOTFS)" -t 'Bad:Name'
   [ "$status" -eq 1 ]
-  [[ $stderr == "mocker: invalid reference \`Bad:Name\`"* ]]
+  [[ $stderr == 'mocker: invalid reference "Bad:Name": '* ]]
   [ "$(image_count)" -eq 0 ]
 }
 
