@@ -8,6 +8,7 @@
                             and "PORT RANGE PATH bytes=N-" when a Range was asked
   --bearer                  demand a Bearer token from our own /token endpoint
   --user U:P                the token endpoint wants these Basic credentials
+  --basic U:P               demand HTTP Basic with these credentials (no tokens)
   --token-uses N            a token is good for N requests, then 401 again (refresh test)
   --redirect-blobs          answer blob GETs with 307 to a second port (another origin)
   --drop-after N            blob bodies longer than N: send N bytes, then close
@@ -151,6 +152,12 @@ class Registry(Base):
             return self.token()
         if args.bearer and not self.authorized():
             return self.challenge()
+        if args.basic:
+            want = "Basic " + base64.b64encode(args.basic.encode()).decode()
+            if self.headers.get("Authorization") != want:
+                return self.send_json(401, {"errors": [{"code": "UNAUTHORIZED",
+                                                        "message": "authentication required"}]},
+                                      [("WWW-Authenticate", 'Basic realm="fake registry"')])
         if args.ratelimit and "/manifests/" in self.path:
             return self.send_json(429, {"errors": [{"code": "TOOMANYREQUESTS",
                                                     "message": "You have reached your pull rate limit."}]},
@@ -189,6 +196,7 @@ def main():
     p.add_argument("--bearer", action="store_true")
     p.add_argument("--user")
     p.add_argument("--token-uses", type=int)
+    p.add_argument("--basic")
     p.add_argument("--redirect-blobs", action="store_true")
     p.add_argument("--drop-after", type=int)
     p.add_argument("--drop-times", type=int, default=-1)

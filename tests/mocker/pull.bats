@@ -333,6 +333,23 @@ assert_not_registered() {
   grep -q "GET /token.* auth=Basic $(printf alice:s3cret | base64)" "$FAKE_LOG"
 }
 
+@test "pull: HTTP Basic: a login is required, bad credentials are refused, none cross a redirect" {
+  fake_start "$ROOT" --basic bob:pw --redirect-blobs
+  export MOCKER_INSECURE_REGISTRIES=$FAKE
+  run m pull -q "$FAKE/test/one"
+  [ "$status" -ne 0 ]
+  [[ $output == *"$FAKE requires a login (Basic): set MOCKER_AUTH or ~/.mocker/auth.json"* ]]
+  MOCKER_AUTH=bob:nope run m pull -q "$FAKE/test/one"
+  [ "$status" -ne 0 ]
+  [[ $output == *"bad credentials for $FAKE"* ]]
+  MOCKER_AUTH=bob:pw run m pull -q "$FAKE/test/one"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(config_of one)" ]
+  grep -q "^${FAKE#*:} GET /v2/test/one/blobs/.* auth=Basic $(printf bob:pw | base64)" "$FAKE_LOG"
+  grep -q "^$FAKE_BLOB_PORT GET /v2/test/one/blobs/" "$FAKE_LOG"
+  ! grep "^$FAKE_BLOB_PORT " "$FAKE_LOG" | grep -v 'auth=-$'
+}
+
 @test "pull: a rate limit is an error quoting the limit" {
   fake_start "$ROOT" --ratelimit
   run m pull -q --insecure "$FAKE/test/one"
