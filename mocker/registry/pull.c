@@ -551,6 +551,8 @@ mk_pull (struct store *s, const char *image, const struct mk_pull_options *opts,
         }
       break;
     }
+  if (p.reg)
+    log_debug ("pull %s: %d transient failures retried", full, mk_registry_retries (p.reg));
   mk_registry_free (p.reg);
   pthread_mutex_destroy (&p.report_lock);
   mk_platform_clear (&want);

@@ -26,7 +26,6 @@ enum mk_pull_event
   MK_PULL_LAYER_WAITING,   /* queued for download */
   MK_PULL_LAYER_PROGRESS,  /* done of total bytes */
   MK_PULL_LAYER_DONE,      /* verified and unpacked */
-  MK_PULL_LAYER_RETRY,     /* a transient failure, being retried */
 };
 
 struct mk_pull_status

@@ -14,6 +14,8 @@
   --drop-after N            blob bodies longer than N: send N bytes, then close
   --drop-times K            ... only the first K times (default: always)
   --stall                   with --drop-after: hang instead of closing
+  --error-status S          blob GETs answer HTTP S ...
+  --error-times K           ... the first K times (default: always)
   --ratelimit               manifests answer 429 with ratelimit-* headers
 Only loopback is ever contacted.
 """
@@ -33,6 +35,7 @@ lock = threading.Lock()
 tokens = {}  # token -> uses left
 counter = itertools.count(1)
 drops = {"done": 0}
+errors = {"done": 0}
 
 
 def log(port, handler):
@@ -163,6 +166,15 @@ class Registry(Base):
                                                     "message": "You have reached your pull rate limit."}]},
                                   [("ratelimit-limit", "100;w=21600"),
                                    ("ratelimit-remaining", "0;w=21600")])
+        if args.error_status and "/blobs/" in self.path:
+            with lock:
+                fail = args.error_times < 0 or errors["done"] < args.error_times
+                if fail:
+                    errors["done"] += 1
+            if fail:
+                return self.send_json(args.error_status,
+                                      {"errors": [{"code": "UNAVAILABLE",
+                                                   "message": "try again later"}]})
         if args.redirect_blobs and "/blobs/" in self.path:
             self.send_response(307)
             self.send_header("Location", "http://localhost:%d%s" % (blob_port, self.path))
@@ -201,6 +213,8 @@ def main():
     p.add_argument("--drop-after", type=int)
     p.add_argument("--drop-times", type=int, default=-1)
     p.add_argument("--stall", action="store_true")
+    p.add_argument("--error-status", type=int)
+    p.add_argument("--error-times", type=int, default=-1)
     p.add_argument("--ratelimit", action="store_true")
     args = p.parse_args()
     main_srv = Server(("127.0.0.1", 0), Registry)

@@ -68,7 +68,13 @@ setup_file() {
     oci_finish "$L" "$r" > "$WORK/$r.digest"
   done
 
-  for r in one multi shared zstd arch armidx bad trunc drop slow; do
+  # a config whose diff_id does not match its layer
+  mkdir -p "$WORK/baddiff"; echo baddiff > "$WORK/baddiff/f"
+  oci_add_layer "$L" "$WORK/baddiff" gzip
+  OCI_DIFFIDS=("\"sha256:$(echo other | sha256sum | cut -d' ' -f1)\"")
+  oci_finish "$L" baddiff > /dev/null
+
+  for r in one multi shared zstd arch armidx bad trunc drop slow baddiff; do
     reg_push "$L" "$r" "test/$r:latest"
   done
   reg_push "$L" arch-arm64 test/armonly:latest
@@ -369,6 +375,29 @@ assert_not_registered() {
   assert_not_registered test/bad
   [ ! -e "$ROOT/layers/$(top_chain_of bad | cut -d: -f2)" ]
   [ -z "$(ls -A "$ROOT/tmp")" ]
+}
+
+@test "pull: a layer whose diff_id does not match the config is not published" {
+  run m pull -q "$REG/test/baddiff"
+  [ "$status" -ne 0 ]
+  [[ $output == *"diff_id mismatch"* ]]
+  assert_not_registered test/baddiff
+  [ -z "$(ls -A "$ROOT/layers")" ]
+  [ -z "$(ls -A "$ROOT/tmp")" ]
+}
+
+@test "pull: 5xx answers are retried; always failing, a clear error" {
+  fake_start "$ROOT" --error-status 503 --error-times 2
+  run m pull -q --insecure "$FAKE/test/one"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(config_of one)" ]
+  fake_stop
+  rm -rf "$ROOT/layers" "$ROOT/repositories.json" "$ROOT/blobs"
+  fake_start "$ROOT" --error-status 503
+  run m pull -q --insecure "$FAKE/test/one"
+  [ "$status" -ne 0 ]
+  [[ $output == *"giving up after 5 attempts: HTTP 503: try again later"* ]]
+  assert_not_registered test/one
 }
 
 @test "pull: a truncated blob is refused after retries" {
