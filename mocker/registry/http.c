@@ -26,6 +26,7 @@
 struct mk_registry
 {
   char *domain;    /* as in the reference: "docker.io" */
+  char *cred_domain;  /* whose credentials to use: the domain, or the mirror's host */
   char *endpoint;  /* "https://registry-1.docker.io" */
   char *origin;    /* "https://registry-1.docker.io:443", to compare with redirect targets */
   char *repo;      /* "library/ubuntu" */
@@ -147,6 +148,15 @@ mk_registry_open (const struct mk_reference *ref, bool insecure, struct mk_regis
   r->endpoint = endpoint_for (ref->domain, insecure);
   r->origin = url_origin (r->endpoint);
   r->have_creds = -1;
+  if (strcmp (ref->domain, MK_DOCKER_HUB) == 0 && strcmp (r->endpoint, DOCKER_HUB_ENDPOINT) != 0)
+    {
+      /* a mirror never gets Docker Hub's credentials, only its own */
+      const char *h = strstr (r->endpoint, "://");
+      h = h ? h + 3 : r->endpoint;
+      r->cred_domain = xstrndup (h, strcspn (h, "/"));
+    }
+  else
+    r->cred_domain = xstrdup (ref->domain);
   pthread_mutex_init (&r->lock, NULL);
   for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
     pthread_mutex_init (&r->share_locks[i], NULL);
@@ -185,6 +195,7 @@ mk_registry_free (struct mk_registry *r)
   free (r->service);
   free (r->scope);
   free (r->domain);
+  free (r->cred_domain);
   free (r->endpoint);
   free (r->origin);
   free (r->repo);
@@ -708,13 +719,13 @@ fetch_token (struct mk_registry *r, const char *realm, const char *service, cons
   _cleanup_free_ char *basic = NULL;
   if (r->have_creds < 0)
     {
-      r->have_creds = mk_auth_find_credentials (r->domain, &r->creds, err);
+      r->have_creds = mk_auth_find_credentials (r->cred_domain, &r->creds, err);
       if (r->have_creds < 0)
         return -1;
     }
   if (r->have_creds)
     {
-      if (!str_has_prefix (realm, "https://") && !r->insecure && !listed_insecure (r->domain))
+      if (!str_has_prefix (realm, "https://") && !r->insecure && !listed_insecure (r->cred_domain))
         return mk_error_set (err, 0, "token realm `%s` is not https: not sending credentials",
                              realm);
       basic = mk_auth_basic_value (&r->creds);
@@ -730,7 +741,7 @@ fetch_token (struct mk_registry *r, const char *realm, const char *service, cons
       bool refused = t.status == 401 || t.status == 403;
       transfer_clear (&t);
       if (r->have_creds && refused)
-        return mk_error_wrap (err, "bad credentials for %s", r->domain);
+        return mk_error_wrap (err, "bad credentials for %s", r->cred_domain);
       return -1;
     }
   rc = mk_auth_parse_token_response (t.buf ? t.buf : "", t.len, token, expires, err);
@@ -801,18 +812,18 @@ auth_from_challenge (struct mk_registry *r, const char *header, unsigned failed_
     {
       if (r->authorization && str_has_prefix (r->authorization, "Basic "))
         {
-          ret = mk_error_set (err, 0, "bad credentials for %s", r->domain);
+          ret = mk_error_set (err, 0, "bad credentials for %s", r->cred_domain);
           goto out;
         }
       if (r->have_creds < 0)
-        r->have_creds = mk_auth_find_credentials (r->domain, &r->creds, err);
+        r->have_creds = mk_auth_find_credentials (r->cred_domain, &r->creds, err);
       if (r->have_creds <= 0)
         {
           ret = r->have_creds < 0 ? -1
                                   : mk_error_set (err, 0,
                                                   "%s requires a login (Basic): set MOCKER_AUTH "
                                                   "or ~/.mocker/auth.json",
-                                                  r->domain);
+                                                  r->cred_domain);
           goto out;
         }
       free (r->authorization);

@@ -221,6 +221,21 @@ assert_not_registered() {
   [ "$output" = "$(config_of multi)" ]
 }
 
+@test "pull: a mirror never gets Docker Hub's credentials, only its own" {
+  fake_start "$ROOT" --basic bob:pw
+  export MOCKER_INSECURE_REGISTRIES=$FAKE MOCKER_REGISTRY_MIRROR=$FAKE
+  mkdir -p "$HOME/.mocker"
+  echo "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"$(printf bob:pw | base64)\"}}}" > "$HOME/.mocker/auth.json"
+  run m pull -q test/one
+  [ "$status" -ne 0 ]
+  [[ $output == *"$FAKE requires a login"* ]]
+  ! grep -q 'auth=Basic' "$FAKE_LOG"
+  echo "{\"auths\":{\"$FAKE\":{\"auth\":\"$(printf bob:pw | base64)\"}}}" > "$HOME/.mocker/auth.json"
+  run m pull -q test/one
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(config_of one)" ]
+}
+
 @test "pull: a multi-arch index picks the host's platform, --platform another" {
   [ "$(uname -m)" = x86_64 ] || skip "the index is built for an amd64 host"
   run m pull -q "$REG/test/arch"
