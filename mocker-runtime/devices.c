@@ -61,6 +61,8 @@ bind_host_device (int rootfd, const struct device *d, mk_error **err)
   return top < 0 ? -1 : 0;
 }
 
+/* replace: false for the default devices (an image's node of the right
+ * kind is kept), true for linux.devices (made afresh with its mode/owner). */
 static int
 make_device (int rootfd, const struct device *d, bool replace, mk_error **err)
 {
@@ -76,14 +78,16 @@ make_device (int rootfd, const struct device *d, bool replace, mk_error **err)
                   && (d->type == S_IFIFO || st.st_rdev == makedev (d->major, d->minor));
       if (same && !replace)
         return 0;  /* a default device the image already has */
-      if (same)
-        return fix_node (dirfd, name, d, err);
-      /* A plain file (or a wrong node) from the image: replace it.  Busy =
-       * a config mount sits on it: that one wins. */
+      /* Never chmod/chown what exists: it may be a host device bound there.
+       * An image's node (or a plain file) is replaced by a fresh one; a busy
+       * one (a mount: a bound host device) is left exactly as it is. */
       if (unlinkat (dirfd, name, 0) < 0)
         {
           if (errno == EBUSY)
-            return 0;
+            {
+              log_debug ("`%s` is a mount point: left as it is", d->path);
+              return 0;
+            }
           return mk_error_set (err, errno, "replace `%s`", d->path);
         }
     }

@@ -7,7 +7,8 @@
 
 #include "common/util.h"
 
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_IGNORE };
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_IGNORE, OPT_REC_SET, OPT_REC_CLEAR,
+                OPT_REC_ATIME };
 
 struct opt
 {
@@ -52,6 +53,25 @@ static const struct opt opt_table[] = {
   { "rslave", OPT_PROPAGATION, MS_SLAVE | MS_REC },
   { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE },
   { "runbindable", OPT_PROPAGATION, MS_UNBINDABLE | MS_REC },
+  /* Recursive variants (runtime-spec 1.1), MOUNT_ATTR_* values. */
+  { "rro", OPT_REC_SET, MOUNT_ATTR_RDONLY },
+  { "rrw", OPT_REC_CLEAR, MOUNT_ATTR_RDONLY },
+  { "rnosuid", OPT_REC_SET, MOUNT_ATTR_NOSUID },
+  { "rsuid", OPT_REC_CLEAR, MOUNT_ATTR_NOSUID },
+  { "rnodev", OPT_REC_SET, MOUNT_ATTR_NODEV },
+  { "rdev", OPT_REC_CLEAR, MOUNT_ATTR_NODEV },
+  { "rnoexec", OPT_REC_SET, MOUNT_ATTR_NOEXEC },
+  { "rexec", OPT_REC_CLEAR, MOUNT_ATTR_NOEXEC },
+  { "rnodiratime", OPT_REC_SET, MOUNT_ATTR_NODIRATIME },
+  { "rdiratime", OPT_REC_CLEAR, MOUNT_ATTR_NODIRATIME },
+  { "rnosymfollow", OPT_REC_SET, MOUNT_ATTR_NOSYMFOLLOW },
+  { "rsymfollow", OPT_REC_CLEAR, MOUNT_ATTR_NOSYMFOLLOW },
+  { "rrelatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME },
+  { "rnorelatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME },
+  { "rnoatime", OPT_REC_ATIME, MOUNT_ATTR_NOATIME },
+  { "ratime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME },
+  { "rstrictatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME },
+  { "rnostrictatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME },
   /* crun's "copy the image's content into the tmpfs": not supported, and
    * harmless to drop (the tmpfs is just empty). */
   { "tmpcopyup", OPT_IGNORE, 0 },
@@ -120,6 +140,19 @@ mount_options_parse (char *const *options, struct mount_options *out, mk_error *
                                    MOUNT_MAX_PROPAGATION);
             }
           out->propagation[out->n_propagation++] = o->flag;
+          break;
+        case OPT_REC_SET:
+          out->rec_set |= o->flag;
+          out->rec_clr &= ~o->flag;
+          break;
+        case OPT_REC_CLEAR:
+          out->rec_clr |= o->flag;
+          out->rec_set &= ~o->flag;
+          break;
+        case OPT_REC_ATIME:
+          /* The atime mode is one field: clear it all, set the one asked. */
+          out->rec_clr |= MOUNT_ATTR__ATIME;
+          out->rec_set = (out->rec_set & ~MOUNT_ATTR__ATIME) | o->flag;
           break;
         case OPT_IGNORE:
           break;

@@ -16,6 +16,9 @@ struct mount_options
   unsigned long propagation[MOUNT_MAX_PROPAGATION]; /* each applied by its own mount call */
   size_t n_propagation;
   bool bind;               /* "bind" or "rbind" */
+  /* Recursive options ("rro", "rnosuid" ...): MOUNT_ATTR_* for mount_setattr
+   * with AT_RECURSIVE, after the mount. */
+  unsigned long long rec_set, rec_clr;
   char *data;              /* unknown options joined with ',', NULL when none (heap) */
 };
 

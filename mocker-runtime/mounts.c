@@ -63,6 +63,16 @@ mount_remount_add (const char *target, unsigned long flags, const char *what, mk
 }
 
 int
+mount_setattr_recursive (int fd, unsigned long long set, unsigned long long clr, const char *what,
+                         mk_error **err)
+{
+  struct mount_attr attr = { .attr_set = set, .attr_clr = clr };
+  if (mount_setattr (fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return mk_error_set (err, errno, "apply the recursive options to `%s`", what);
+  return 0;
+}
+
+int
 mount_apply_propagation (const char *target, const unsigned long *props, size_t n,
                          const char *what, mk_error **err)
 {
@@ -166,9 +176,10 @@ mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o,
        * the host's /sys come along with the recursive bind). */
       if (flags & MS_RDONLY)
         {
-          struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-          if (mount_setattr (*top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
-            log_debug ("make `%s` read-only recursively: %s", m->destination, strerror (errno));
+          mk_error *e = NULL;
+          if (mount_setattr_recursive (*top, MOUNT_ATTR_RDONLY, 0, m->destination, &e) < 0)
+            log_debug ("%s", e->msg);
+          mk_error_free (&e);
         }
       return 0;
     }
@@ -211,6 +222,9 @@ mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m,
   else if (mount_fs (rootfd, m, o, &top, err) < 0)
     return -1;
 
+  if ((o->rec_set || o->rec_clr) && mount_setattr_recursive (top, o->rec_set, o->rec_clr,
+                                                             m->destination, err) < 0)
+    return -1;
   return mount_apply_propagation (fd_path (top, buf), o->propagation, o->n_propagation,
                                   m->destination, err);
 }

@@ -20,6 +20,10 @@ int mount_remount_bind (const char *target, unsigned long flags, const char *wha
 /* MS_REMOUNT|MS_BIND adding flags to the ones the mount already has. */
 int mount_remount_add (const char *target, unsigned long flags, const char *what, mk_error **err);
 
+/* mount_setattr(AT_RECURSIVE) on the mount at fd: MOUNT_ATTR_* set/cleared. */
+int mount_setattr_recursive (int fd, unsigned long long set, unsigned long long clr, const char *what,
+                             mk_error **err);
+
 /* Each propagation flag by its own mount call. */
 int mount_apply_propagation (const char *target, const unsigned long *props, size_t n,
                              const char *what, mk_error **err);

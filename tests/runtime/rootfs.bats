@@ -96,6 +96,20 @@ teardown() { rf_teardown; }
   [ "${lines[2]}" = "/dev/myfifo fifo 640" ]
 }
 
+@test "rootfs: a device bound from the host is never chmod'ed or chown'ed" {
+  # A stand-in for a host device node (the real /dev/zero must not be the
+  # victim if this ever regresses).
+  mknod "$RF_HOST/fakezero" c 1 5
+  chmod 644 "$RF_HOST/fakezero"
+  rf_config '.mounts += [{"destination": "/dev/zero", "type": "bind", "source": $src, "options": ["bind"]}]
+             | .linux.devices = [{"path": "/dev/zero", "type": "c", "major": 1, "minor": 5,
+                                  "fileMode": 384, "uid": 7, "gid": 7}]' --arg src "$RF_HOST/fakezero"
+  rf_run 'stat -c "%t,%T %a %u" /dev/zero'
+  [ "$status" -eq 0 ]
+  [ "$output" = "1,5 644 0" ]
+  [ "$(stat -c '%t,%T %a %u %g' "$RF_HOST/fakezero")" = "1,5 644 0 0" ]
+}
+
 @test "rootfs: a bad linux.devices type is a clear error" {
   rf_config '.linux.devices = [{"path": "/dev/x", "type": "z", "major": 1, "minor": 1}]'
   rf_run 'true'
@@ -117,6 +131,20 @@ teardown() { rf_teardown; }
   # Still writable here, and not mounted here.
   touch "$RF_HOST/data/host-write"
   ! grep -q " $RF_HOST/data " /proc/self/mountinfo
+}
+
+@test "rootfs: rbind with rro makes the submounts read-only too, ro only the top" {
+  mkdir -p "$RF_HOST/tree/sub"
+  mount -t tmpfs rf-sub "$RF_HOST/tree/sub"
+  rf_config '.mounts += [{"destination": "/rro", "type": "bind", "source": $src, "options": ["rbind", "rro"]},
+                         {"destination": "/ro", "type": "bind", "source": $src, "options": ["rbind", "ro"]}]' \
+    --arg src "$RF_HOST/tree"
+  rf_run 'touch /rro/sub/x 2>&1; touch /ro/x 2>&1; touch /ro/sub/y && echo sub-writable'
+  umount "$RF_HOST/tree/sub"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"Read-only file system"* ]]
+  [[ "${lines[1]}" == *"Read-only file system"* ]]
+  [ "${lines[2]}" = sub-writable ]
 }
 
 @test "rootfs: a writable bind of a directory and of a single file" {
@@ -216,4 +244,56 @@ cgroup_mount_script='grep " /sys/fs/cgroup" /proc/mounts
   rf_run 'true'
   [ "$status" -ne 0 ]
   [[ "$output" == *'mounts[7] (/opt): mount tmpfs on `/opt`: Invalid argument'* ]]
+}
+
+@test "rootfs: --no-pivot moves the rootfs over / and chroots" {
+  rf_config '.root.readonly = true'
+  rt_args "$RF_BUNDLE" sh -c 'touch /x 2>&1; test -e /bin/busybox && echo has-busybox'
+  # The container's output goes to a file: a pipe would stay open until it exits.
+  rt create --no-pivot --bundle "$RF_BUNDLE" "$RF_ID" > "$RT_TMP/out" 2>&1 < /dev/null
+  rt start "$RF_ID"
+  for _ in $(seq 200); do [ "$(rt_status "$RF_ID")" = stopped ] && break; sleep 0.05; done
+  [ "$(rt_status "$RF_ID")" = stopped ]
+  run cat "$RT_TMP/out"
+  [[ "${lines[0]}" == *"Read-only file system"* ]]
+  [ "${lines[1]}" = has-busybox ]
+}
+
+@test "rootfs: in a user namespace, devices are the host's bound, never changed" {
+  rf_config '.linux.namespaces += [{"type": "user"}]
+             | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+             | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+             | .linux.devices = [{"path": "/dev/zero", "type": "c", "major": 1, "minor": 5,
+                                  "fileMode": 384, "uid": 5, "gid": 5}]
+             | .root.readonly = true'
+  # The mapped root (host uid 200000) must be able to reach the rootfs.
+  chmod 755 "$RT_TMP" "$RF_BUNDLE"
+  host_zero=$(stat -c '%t,%T %u %g %a' /dev/zero)
+  rf_run 'echo x > /dev/null && echo null-ok; head -c 4 /dev/zero | wc -c;
+          stat -c "%t,%T" /dev/null /dev/zero; touch /x 2>&1; cat /proc/self/uid_map'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = null-ok ]
+  [ "${lines[1]}" = 4 ]
+  [ "${lines[2]}" = 1,3 ]
+  [ "${lines[3]}" = 1,5 ]
+  [[ "${lines[4]}" == *"Read-only file system"* ]]
+  [[ "${lines[5]}" == *"200000"* ]]
+  # mknod is refused there: the host's node was bound, and never chmod'ed or chown'ed.
+  [ "$(stat -c '%t,%T %u %g %a' /dev/zero)" = "$host_zero" ]
+}
+
+@test "rootfs: rootfsPropagation sets the new root's propagation" {
+  rf_config '.linux.rootfsPropagation = "rshared"'
+  rf_run 'awk '\''$5 == "/"'\'' /proc/self/mountinfo'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *" shared:"* ]]
+  rf_config '.linux.rootfsPropagation = "rprivate"'
+  rf_run 'awk '\''$5 == "/"'\'' /proc/self/mountinfo'
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"shared:"* ]]
+  [[ "$output" != *"master:"* ]]
+  rf_config '.linux.rootfsPropagation = "bogus"'
+  rf_run 'true'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'linux.rootfsPropagation: unknown'*'"bogus"'* ]]
 }

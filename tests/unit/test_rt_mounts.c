@@ -117,6 +117,27 @@ test_data_passthrough (void **state)
 }
 
 static void
+test_recursive_options (void **state)
+{
+  (void) state;
+  char *opts[] = { "rbind", "rro", "rnosuid", "rnodev", "rexec", "rnoatime", NULL };
+  struct mount_options o;
+  parse_ok (opts, &o);
+  /* Not mount(2) flags: they go to mount_setattr on the whole tree. */
+  assert_int_equal (o.flags, MS_BIND | MS_REC);
+  assert_int_equal (o.rec_set, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
+                                   | MOUNT_ATTR_NOATIME);
+  assert_int_equal (o.rec_clr, MOUNT_ATTR_NOEXEC | MOUNT_ATTR__ATIME);
+  mount_options_clear (&o);
+
+  char *flip[] = { "rro", "rrw", "rnoatime", "rstrictatime", NULL };
+  parse_ok (flip, &o);
+  assert_int_equal (o.rec_set, MOUNT_ATTR_STRICTATIME);
+  assert_int_equal (o.rec_clr, MOUNT_ATTR_RDONLY | MOUNT_ATTR__ATIME);
+  mount_options_clear (&o);
+}
+
+static void
 test_no_options (void **state)
 {
   (void) state;
@@ -150,6 +171,7 @@ main (void)
     cmocka_unit_test (test_propagation_separate),
     cmocka_unit_test (test_too_many_propagation),
     cmocka_unit_test (test_data_passthrough),
+    cmocka_unit_test (test_recursive_options),
     cmocka_unit_test (test_no_options),
     cmocka_unit_test (test_propagation_names),
   };
