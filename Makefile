@@ -3,7 +3,9 @@
 # Sources are discovered by folder, so adding a file never needs a Makefile edit:
 #   common/*.c spec/*.c        -> shared static libraries
 #   mocker-runtime/**/*.c      -> mocker-runtime (main.c holds main())
-#   mocker/**/*.c              -> mocker         (main.c holds main())
+#   mocker/**/*.c              -> mocker         (main.c holds main()), except:
+#   mocker/monitor/*.c         -> mocker-monitor (static, common/ + yajl only, with
+#                                 mocker/container/state.c: it must stay tiny)
 #   tests/unit/test_*.c        -> one cmocka binary each, linked with everything
 # `make SANITIZE=1 ...` builds with ASan+UBSan into build-asan/.
 
@@ -37,7 +39,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 COMMON_SRC  := $(wildcard common/*.c)
 SPEC_SRC    := $(wildcard spec/*.c)
 RUNTIME_SRC := $(shell find mocker-runtime -name '*.c' 2>/dev/null | sort)
-MOCKER_SRC  := $(shell find mocker -name '*.c' 2>/dev/null | sort)
+MOCKER_SRC  := $(shell find mocker -name '*.c' -not -path 'mocker/monitor/*' 2>/dev/null | sort)
+MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 HELPER_SRC  := $(wildcard tests/helpers/*.c)
 
@@ -50,12 +53,13 @@ MOCKER_LIB  := $(BUILD)/libmocker.a
 
 RUNTIME_BIN := $(BUILD)/bin/mocker-runtime
 MOCKER_BIN  := $(BUILD)/bin/mocker
+MONITOR_BIN := $(BUILD)/bin/mocker-monitor
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRC))
 
 BINS := $(RUNTIME_BIN)
 ifneq ($(strip $(filter-out mocker/main.c,$(MOCKER_SRC))),)
-BINS += $(MOCKER_BIN)
+BINS += $(MOCKER_BIN) $(MONITOR_BIN)
 endif
 
 .PHONY: all deps check check-unit check-v2 bench bundles install clean demo run
@@ -81,6 +85,17 @@ $(RUNTIME_BIN): $(call obj,mocker-runtime/main.c) $(RUNTIME_LIB) $(SPEC_LIB) $(C
 $(MOCKER_BIN): $(call obj,mocker/main.c) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_MOCKER) $(PKGS_COMMON)) -lpthread
+
+# Static, so no shared library is mapped: the monitor's RSS stays small.
+# (ASan builds link it dynamically: the sanitizer runtimes need that.)
+ifeq ($(SANITIZE),1)
+MONITOR_LINK :=
+else
+MONITOR_LINK := -static
+endif
+$(MONITOR_BIN): $(call obj,$(MONITOR_SRC)) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) $(MONITOR_LINK) -o $@ $^ $(if $(MONITOR_LINK),-l:libyajl_s.a,$(call pkglibs,$(PKGS_COMMON)))
 
 LIBS_ALL := $(RUNTIME_LIB) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBS_ALL)
@@ -128,6 +143,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
 	install -m 0755 $(RUNTIME_BIN) $(DESTDIR)$(PREFIX)/sbin/mocker-runtime
 	if [ -x $(MOCKER_BIN) ]; then install -m 0755 $(MOCKER_BIN) $(DESTDIR)$(PREFIX)/bin/mocker; fi
+	if [ -x $(MONITOR_BIN) ]; then install -m 0755 $(MONITOR_BIN) $(DESTDIR)$(PREFIX)/bin/mocker-monitor; fi
 	if [ -d docs/man ]; then \
 	  install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8; \
 	  for m in docs/man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; \

@@ -1,0 +1,189 @@
+/* mocker inspect CONTAINER...: a JSON array in Docker's shape (Id, Name,
+ * Created, Path, Args, State, Image, Config, HostConfig, Mounts,
+ * NetworkSettings). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/util.h"
+#include "mocker/container/container.h"
+#include "mocker/container/status.h"
+#include "mocker/mocker.h"
+
+static const char usage[] =
+  "Usage: mocker inspect CONTAINER [CONTAINER...]\n"
+  "\n"
+  "Print details of containers as a JSON array.\n"
+  "\n"
+  "Options:\n"
+  "  -h, --help    print this help\n";
+
+static void
+kv_tree (json_gen *g, const char *key, yajl_val v)
+{
+  json_key (g, key);
+  if (v)
+    json_tree (g, v);
+  else
+    json_null (g);
+}
+
+static void
+gen_state (json_gen *g, const struct container *c)
+{
+  enum ctr_live live = ctr_live_status (c);
+  const struct ctr_state *st = &c->state;
+  json_key (g, "State");
+  json_obj_open (g);
+  json_kv_str (g, "Status", ctr_live_name (live));
+  json_kv_bool (g, "Running", live == LIVE_RUNNING);
+  json_kv_bool (g, "Paused", false);
+  json_kv_bool (g, "OOMKilled", st->oom_killed);
+  json_kv_bool (g, "Dead", false);
+  json_kv_int (g, "Pid", live == LIVE_RUNNING ? st->pid : 0);
+  json_kv_int (g, "ExitCode", live == LIVE_RUNNING ? 0
+                              : st->status == CTR_RUNNING ? 137 : st->exit_code);
+  json_kv_str (g, "Error", st->error);
+  json_kv_str (g, "StartedAt", *st->started_at ? st->started_at : "0001-01-01T00:00:00Z");
+  json_kv_str (g, "FinishedAt", *st->finished_at ? st->finished_at : "0001-01-01T00:00:00Z");
+  json_obj_close (g);
+}
+
+static void
+gen_mounts (json_gen *g, const struct container *c)
+{
+  yajl_val binds = json_get (json_get (c->record, "host_config"), "Binds");
+  json_key (g, "Mounts");
+  json_arr_open (g);
+  for (size_t i = 0; binds && YAJL_IS_ARRAY (binds) && i < binds->u.array.len; i++)
+    {
+      const char *b = YAJL_GET_STRING (binds->u.array.values[i]);
+      if (b == NULL)
+        continue;
+      _cleanup_free_ char *copy = xstrdup (b);
+      char *dst = strchr (copy, ':');
+      if (dst == NULL)
+        continue;
+      *dst++ = '\0';
+      char *mode = strchr (dst, ':');
+      if (mode)
+        *mode++ = '\0';
+      json_obj_open (g);
+      json_kv_str (g, "Type", "bind");
+      json_kv_str (g, "Source", copy);
+      json_kv_str (g, "Destination", dst);
+      json_kv_str (g, "Mode", mode ? mode : "");
+      json_kv_bool (g, "RW", !(mode && strcmp (mode, "ro") == 0));
+      json_kv_str (g, "Propagation", "rprivate");
+      json_obj_close (g);
+    }
+  json_arr_close (g);
+}
+
+static void
+gen_network (json_gen *g, const struct container *c)
+{
+  bool running = ctr_live_status (c) == LIVE_RUNNING;
+  json_key (g, "NetworkSettings");
+  json_obj_open (g);
+  json_kv_str (g, "IPAddress", running ? c->state.ip : "");
+  json_key (g, "Ports");
+  json_obj_open (g);
+  struct port_map *ports = NULL;
+  size_t n = 0;
+  _cleanup_error_ mk_error *e = NULL;
+  if (ctr_ports (c, &ports, &n, &e) == 0)
+    for (size_t i = 0; i < n; i++)
+      {
+        char key[16], hp[8];
+        snprintf (key, sizeof key, "%u/%s", ports[i].container_port, ports[i].proto);
+        snprintf (hp, sizeof hp, "%u", ports[i].host_port);
+        json_key (g, key);
+        json_arr_open (g);
+        json_obj_open (g);
+        json_kv_str (g, "HostIp", ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0");
+        json_kv_str (g, "HostPort", hp);
+        json_obj_close (g);
+        json_arr_close (g);
+      }
+  free (ports);
+  json_obj_close (g);
+  json_obj_close (g);
+}
+
+static void
+gen_container (json_gen *g, const struct container *c)
+{
+  json_obj_open (g);
+  json_kv_str (g, "Id", c->id);
+  json_kv_str (g, "Created", json_get_str (c->record, "created"));
+  json_kv_str (g, "Path", json_get_str (c->record, "path"));
+  kv_tree (g, "Args", json_get (c->record, "args"));
+  gen_state (g, c);
+  json_kv_str (g, "Image", ctr_image (c));
+  _cleanup_free_ char *name = xasprintf ("/%s", c->name);
+  json_kv_str (g, "Name", name);
+  _cleanup_free_ char *log = xasprintf ("%s/container.log", c->dir);
+  json_kv_str (g, "LogPath", log);
+  json_kv_str (g, "Driver", "overlay");
+  kv_tree (g, "HostConfig", json_get (c->record, "host_config"));
+  json_key (g, "GraphDriver");
+  json_obj_open (g);
+  json_kv_str (g, "Name", "overlay");
+  json_key (g, "Data");
+  json_obj_open (g);
+  _cleanup_free_ char *upper = xasprintf ("%s/upper", c->dir);
+  _cleanup_free_ char *merged = xasprintf ("%s/bundle/rootfs", c->dir);
+  _cleanup_free_ char *work = xasprintf ("%s/work", c->dir);
+  json_kv_str (g, "UpperDir", upper);
+  json_kv_str (g, "MergedDir", merged);
+  json_kv_str (g, "WorkDir", work);
+  json_obj_close (g);
+  json_obj_close (g);
+  gen_mounts (g, c);
+  kv_tree (g, "Config", json_get (c->record, "config"));
+  gen_network (g, c);
+  json_obj_close (g);
+}
+
+int
+cmd_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  static const struct option opts[] = {
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'h': return mocker_print_usage (usage);
+      default: return mocker_usage_error (err, "inspect", "unknown option");
+      }
+  if (optind >= argc)
+    return mocker_usage_error (err, "inspect", "at least one CONTAINER is required");
+  struct store *s = mocker_store (ctx, err);
+  if (s == NULL)
+    return -1;
+  json_gen *g = json_gen_new (true);
+  json_arr_open (g);
+  int failed = 0;
+  for (int i = optind; i < argc; i++)
+    {
+      _cleanup_container_ struct container *ct = NULL;
+      _cleanup_error_ mk_error *e = NULL;
+      if (ctr_find (s, argv[i], &ct, &e) < 0)
+        {
+          fprintf (stderr, "mocker: %s\n", e->msg);
+          failed = 1;
+          continue;
+        }
+      gen_container (g, ct);
+    }
+  json_arr_close (g);
+  _cleanup_free_ char *text = json_gen_finish (g, NULL);
+  printf ("%s\n", text);
+  return failed;
+}

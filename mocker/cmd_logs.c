@@ -1,0 +1,156 @@
+/* mocker logs [-f] [--tail N] [-t] CONTAINER: the json-file log, stdout
+ * lines to stdout and stderr lines to stderr; -f follows until the
+ * container's monitor is done. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/json.h"
+#include "common/util.h"
+#include "mocker/container/container.h"
+#include "mocker/mocker.h"
+
+static const char usage[] =
+  "Usage: mocker logs [OPTIONS] CONTAINER\n"
+  "\n"
+  "Print a container's output (stdout and stderr kept apart).\n"
+  "\n"
+  "Options:\n"
+  "  -f, --follow        keep printing until the container exits\n"
+  "  -n, --tail N        only the last N lines (default all)\n"
+  "  -t, --timestamps    prefix each line with its time\n"
+  "  -h, --help          print this help\n";
+
+static void
+print_entry (const char *line, size_t len, bool timestamps)
+{
+  _cleanup_json_ yajl_val v = NULL;
+  _cleanup_error_ mk_error *e = NULL;
+  if (json_parse (line, len, "log line", &v, &e) < 0)
+    return; /* a torn last line is completed later */
+  const char *text = json_get_str (v, "log");
+  const char *stream = json_get_str (v, "stream");
+  const char *time = json_get_str (v, "time");
+  if (text == NULL)
+    return;
+  FILE *out = stream && strcmp (stream, "stderr") == 0 ? stderr : stdout;
+  if (timestamps)
+    fprintf (out, "%s ", time ? time : "");
+  fputs (text, out);
+  if (out == stderr)
+    fflush (stderr);
+}
+
+/* Prints the complete lines of buf[*start..len); *start moves past them. */
+static void
+print_lines (const char *buf, size_t len, size_t *start, bool timestamps)
+{
+  while (*start < len)
+    {
+      const char *nl = memchr (buf + *start, '\n', len - *start);
+      if (nl == NULL)
+        return;
+      print_entry (buf + *start, (size_t) (nl - (buf + *start)), timestamps);
+      *start = (size_t) (nl - buf) + 1;
+    }
+}
+
+int
+cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  static const struct option opts[] = {
+    { "follow", no_argument, NULL, 'f' },      { "tail", required_argument, NULL, 'n' },
+    { "timestamps", no_argument, NULL, 't' },  { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool follow = false, timestamps = false;
+  long long tail = -1;
+  int c;
+  while ((c = getopt_long (argc, argv, "fn:th", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'f': follow = true; break;
+      case 't': timestamps = true; break;
+      case 'n':
+        if (strcmp (optarg, "all") == 0)
+          tail = -1;
+        else if (!parse_int64 (optarg, &tail) || tail < 0)
+          return mocker_usage_error (err, "logs", "--tail: invalid number `%s`", optarg);
+        break;
+      case 'h': return mocker_print_usage (usage);
+      default: return mocker_usage_error (err, "logs", "unknown option");
+      }
+  if (argc - optind != 1)
+    return mocker_usage_error (err, "logs", "exactly one CONTAINER expected");
+  struct store *s = mocker_store (ctx, err);
+  if (s == NULL)
+    return -1;
+  _cleanup_container_ struct container *ct = NULL;
+  if (ctr_find (s, argv[optind], &ct, err) < 0)
+    return -1;
+  _cleanup_free_ char *path = path_join (ct->dir, "container.log");
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno != ENOENT)
+    return mk_error_set (err, errno, "open `%s`", path);
+
+  char *buf = NULL;
+  size_t len = 0, cap = 0, start = 0;
+  /* Whether the monitor is still there is asked before reading, so the
+   * last lines it wrote before leaving are always read. */
+  bool more = follow && ctr_monitor_active (ct);
+  for (;;)
+    {
+      if (fd >= 0)
+        for (;;)
+          {
+            if (cap - len < 65536)
+              {
+                cap = cap * 2 + 65536;
+                buf = xrealloc (buf, cap);
+              }
+            ssize_t n = read (fd, buf + len, cap - len);
+            if (n < 0 && errno == EINTR)
+              continue;
+            if (n <= 0)
+              break;
+            len += (size_t) n;
+          }
+      if (tail >= 0)
+        {
+          /* Skip to the start of the last `tail` complete lines. */
+          size_t end = len;
+          while (end > 0 && buf[end - 1] != '\n')
+            end--;
+          size_t p = end;
+          for (long long k = 0; k < tail && p > start; k++)
+            {
+              size_t q = p - 1; /* the newline ending the line before p */
+              while (q > start && buf[q - 1] != '\n')
+                q--;
+              p = q;
+            }
+          start = p;
+          tail = -1;
+        }
+      print_lines (buf, len, &start, timestamps);
+      fflush (stdout);
+      if (!more)
+        break;
+      /* Drop what was printed, keep a partial line. */
+      memmove (buf, buf + start, len - start);
+      len -= start;
+      start = 0;
+      more = ctr_monitor_active (ct);
+      if (more)
+        usleep (100000);
+      if (fd < 0)
+        fd = open (path, O_RDONLY | O_CLOEXEC);
+    }
+  free (buf);
+  return 0;
+}

@@ -1,0 +1,86 @@
+/* mocker rm [-f] CONTAINER... */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "common/util.h"
+#include "mocker/container/container.h"
+#include "mocker/container/status.h"
+#include "mocker/mocker.h"
+
+static const char usage[] =
+  "Usage: mocker rm [OPTIONS] CONTAINER [CONTAINER...]\n"
+  "\n"
+  "Remove containers (by name, ID or ID prefix).\n"
+  "\n"
+  "Options:\n"
+  "  -f, --force   kill a running container first\n"
+  "  -h, --help    print this help\n";
+
+static int
+remove_one (struct store *s, const char *ref, bool force, mk_error **err)
+{
+  _cleanup_container_ struct container *c = NULL;
+  if (ctr_find (s, ref, &c, err) < 0)
+    return -1;
+  _cleanup_close_ int lock = ctr_lock (c, err);
+  if (lock < 0)
+    return -1;
+  ctr_reload_state (c);
+  if (ctr_live_status (c) == LIVE_RUNNING)
+    {
+      if (!force)
+        return mk_error_set (err, 0,
+                             "cannot remove container \"%s\": container is running: stop the "
+                             "container before removing or force remove",
+                             c->name);
+      _cleanup_error_ mk_error *e = NULL;
+      ctr_signal (s, c, SIGKILL, &e); /* it may have exited meanwhile */
+      ctr_wait_gone (c, 10000);
+    }
+  /* The monitor records the exit and tears down; wait for it. */
+  ctr_monitor_wait (c);
+  ctr_teardown (s, c, err);
+  if (ctr_remove_files (s, c, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+cmd_rm (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  static const struct option opts[] = {
+    { "force", no_argument, NULL, 'f' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool force = false;
+  int c;
+  while ((c = getopt_long (argc, argv, "fh", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'f': force = true; break;
+      case 'h': return mocker_print_usage (usage);
+      default: return mocker_usage_error (err, "rm", "unknown option");
+      }
+  if (optind >= argc)
+    return mocker_usage_error (err, "rm", "at least one CONTAINER is required");
+  struct store *s = mocker_store (ctx, err);
+  if (s == NULL)
+    return -1;
+  int failed = 0;
+  for (int i = optind; i < argc; i++)
+    {
+      _cleanup_error_ mk_error *e = NULL;
+      if (remove_one (s, argv[i], force, &e) < 0)
+        {
+          fflush (stdout);
+          fprintf (stderr, "mocker: %s\n", e && e->msg ? e->msg : "rm failed");
+          failed = 1;
+          continue;
+        }
+      printf ("%s\n", argv[i]);
+      fflush (stdout);
+    }
+  return failed;
+}

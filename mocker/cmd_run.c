@@ -1,0 +1,423 @@
+/* mocker run [OPTIONS] IMAGE [COMMAND [ARG...]] */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/json.h"
+#include "common/util.h"
+#include "mocker/bundle.h"
+#include "mocker/container/container.h"
+#include "mocker/container/launch.h"
+#include "mocker/mocker.h"
+#include "mocker/registry/pull.h"
+#include "mocker/store/image.h"
+#include "mocker/store/refname.h"
+
+static const char usage[] =
+  "Usage: mocker run [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
+  "\n"
+  "Create and run a new container from an image (pulled first when missing).\n"
+  "\n"
+  "Options:\n"
+  "  -d, --detach               run in the background and print the container ID\n"
+  "      --rm                   remove the container when it exits\n"
+  "      --name NAME            name the container\n"
+  "  -e, --env KEY[=VALUE]      set an environment variable (KEY alone: the caller's value)\n"
+  "      --env-file FILE        read KEY=VALUE lines from a file\n"
+  "  -w, --workdir DIR          working directory inside the container\n"
+  "  -u, --user USER[:GROUP]    user name or uid (and group)\n"
+  "  -h, --hostname NAME        container host name\n"
+  "      --entrypoint CMD       override the image's entrypoint\n"
+  "  -i, --interactive          keep stdin open\n"
+  "  -t, --tty                  allocate a pseudo-terminal\n"
+  "  -m, --memory BYTES         memory limit (suffix b, k, m, g)\n"
+  "      --cpus N               number of CPUs (e.g. 0.5)\n"
+  "  -c, --cpu-shares N         relative CPU weight\n"
+  "      --pids-limit N         maximum number of processes (-1: unlimited)\n"
+  "      --network MODE         bridge (default), none or host\n"
+  "  -p, --publish [IP:]HOST:CONTAINER[/tcp|udp]   publish a port\n"
+  "  -v, --volume HOST:CONTAINER[:ro]              bind-mount a host directory\n"
+  "      --read-only            mount the root file system read-only\n"
+  "      --cap-add CAP          add a capability (or ALL)\n"
+  "      --cap-drop CAP         drop a capability (or ALL)\n"
+  "      --privileged           every capability, no seccomp, no masked paths, all devices\n"
+  "      --help                 print this help\n";
+
+enum
+{
+  OPT_RM = 256, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_CPUS, OPT_PIDS, OPT_NETWORK,
+  OPT_READ_ONLY, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED, OPT_HELP,
+};
+
+struct run_args
+{
+  bool detach, auto_remove, interactive;
+  const char *name;
+  struct run_options o;
+  char **ports;
+};
+
+static void
+run_args_clear (struct run_args *a)
+{
+  strv_free (a->o.env);
+  strv_free (a->o.cap_add);
+  strv_free (a->o.cap_drop);
+  strv_free (a->ports);
+  for (size_t i = 0; i < a->o.n_volumes; i++)
+    {
+      free (a->o.volumes[i].host);
+      free (a->o.volumes[i].container);
+    }
+  free (a->o.volumes);
+}
+
+/* "512m", "1g", "1048576", "64k", "100b" -> bytes. */
+static int
+parse_bytes (const char *s, int64_t *out, mk_error **err)
+{
+  char *end = NULL;
+  errno = 0;
+  double v = strtod (s, &end);
+  if (end == s || errno || v < 0 || !isfinite (v))
+    return mk_error_set (err, 0, "invalid size `%s`", s);
+  double mult = 1;
+  if (*end)
+    {
+      switch (*end | 0x20)
+        {
+        case 'b': mult = 1; break;
+        case 'k': mult = 1024.0; break;
+        case 'm': mult = 1024.0 * 1024; break;
+        case 'g': mult = 1024.0 * 1024 * 1024; break;
+        default: return mk_error_set (err, 0, "invalid size `%s`: unknown unit", s);
+        }
+      end++;
+      if (*end == 'b' || *end == 'B')
+        end++;
+      if (*end)
+        return mk_error_set (err, 0, "invalid size `%s`", s);
+    }
+  *out = (int64_t) (v * mult);
+  return 0;
+}
+
+static void
+add_env (char ***env, const char *kv)
+{
+  if (strchr (kv, '='))
+    {
+      strv_push (env, kv);
+      return;
+    }
+  const char *v = getenv (kv);
+  if (v)
+    {
+      _cleanup_free_ char *e = xasprintf ("%s=%s", kv, v);
+      strv_push (env, e);
+    }
+}
+
+static int
+read_env_file (const char *path, char ***env, mk_error **err)
+{
+  _cleanup_free_ char *text = NULL;
+  if (read_file (path, &text, NULL, err) < 0)
+    return mk_error_wrap (err, "--env-file");
+  char *save = NULL;
+  for (char *line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      size_t n = strlen (line);
+      if (n && line[n - 1] == '\r')
+        line[n - 1] = '\0';
+      while (*line == ' ' || *line == '\t')
+        line++;
+      if (*line == '\0' || *line == '#')
+        continue;
+      if (*line == '=')
+        return mk_error_set (err, 0, "--env-file `%s`: invalid line `%s`", path, line);
+      add_env (env, line);
+    }
+  return 0;
+}
+
+static int
+parse_volume (const char *spec, struct run_options *o, mk_error **err)
+{
+  _cleanup_free_ char *copy = xstrdup (spec);
+  char *host = copy, *ctr = strchr (copy, ':');
+  if (ctr == NULL)
+    return mk_error_set (err, 0, "-v `%s`: want HOST:CONTAINER[:ro]", spec);
+  *ctr++ = '\0';
+  char *mode = strchr (ctr, ':');
+  bool ro = false;
+  if (mode)
+    {
+      *mode++ = '\0';
+      if (strcmp (mode, "ro") == 0)
+        ro = true;
+      else if (strcmp (mode, "rw") != 0)
+        return mk_error_set (err, 0, "-v `%s`: unknown mode `%s` (ro or rw)", spec, mode);
+    }
+  if (host[0] != '/')
+    return mk_error_set (err, 0, "-v `%s`: the host path must be absolute (named volumes are not supported)", spec);
+  if (ctr[0] != '/')
+    return mk_error_set (err, 0, "-v `%s`: the container path must be absolute", spec);
+  /* As Docker: a missing host directory is created. */
+  if (!path_exists (host) && mkdir_p (host, 0755, err) < 0)
+    return mk_error_wrap (err, "-v `%s`", spec);
+  o->volumes = xrealloc (o->volumes, (o->n_volumes + 1) * sizeof *o->volumes);
+  o->volumes[o->n_volumes++] = (struct volume_opt) { .host = xstrdup (host),
+                                                     .container = xstrdup (ctr), .readonly = ro };
+  return 0;
+}
+
+static int
+parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
+{
+  static const struct option opts[] = {
+    { "detach", no_argument, NULL, 'd' },        { "rm", no_argument, NULL, OPT_RM },
+    { "name", required_argument, NULL, OPT_NAME }, { "env", required_argument, NULL, 'e' },
+    { "env-file", required_argument, NULL, OPT_ENV_FILE },
+    { "workdir", required_argument, NULL, 'w' }, { "user", required_argument, NULL, 'u' },
+    { "hostname", required_argument, NULL, 'h' },
+    { "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+    { "interactive", no_argument, NULL, 'i' },   { "tty", no_argument, NULL, 't' },
+    { "memory", required_argument, NULL, 'm' },  { "cpus", required_argument, NULL, OPT_CPUS },
+    { "cpu-shares", required_argument, NULL, 'c' },
+    { "pids-limit", required_argument, NULL, OPT_PIDS },
+    { "network", required_argument, NULL, OPT_NETWORK },
+    { "net", required_argument, NULL, OPT_NETWORK },
+    { "publish", required_argument, NULL, 'p' }, { "volume", required_argument, NULL, 'v' },
+    { "read-only", no_argument, NULL, OPT_READ_ONLY },
+    { "cap-add", required_argument, NULL, OPT_CAP_ADD },
+    { "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+    { "privileged", no_argument, NULL, OPT_PRIVILEGED },
+    { "help", no_argument, NULL, OPT_HELP },      { NULL, 0, NULL, 0 },
+  };
+  int c;
+  while ((c = getopt_long (argc, argv, "+de:w:u:h:itm:c:p:v:", opts, NULL)) != -1)
+    {
+      long long n;
+      switch (c)
+        {
+        case 'd': a->detach = true; break;
+        case OPT_RM: a->auto_remove = true; break;
+        case OPT_NAME: a->name = optarg; break;
+        case 'e': add_env (&a->o.env, optarg); break;
+        case OPT_ENV_FILE:
+          if (read_env_file (optarg, &a->o.env, err) < 0)
+            return -1;
+          break;
+        case 'w': a->o.workdir = optarg; break;
+        case 'u': a->o.user = optarg; break;
+        case 'h': a->o.hostname = optarg; break;
+        case OPT_ENTRYPOINT:
+          a->o.has_entrypoint = true;
+          a->o.entrypoint = optarg;
+          break;
+        case 'i': a->interactive = true; break;
+        case 't': a->o.tty = true; break;
+        case 'm':
+          if (parse_bytes (optarg, &a->o.memory, err) < 0)
+            return mk_error_wrap (err, "--memory");
+          if (a->o.memory > 0 && a->o.memory < 6 * 1024 * 1024)
+            return mk_error_set (err, 0, "--memory `%s`: the minimum is 6MB", optarg);
+          break;
+        case OPT_CPUS:
+          {
+            char *end = NULL;
+            a->o.cpus = strtod (optarg, &end);
+            if (end == optarg || *end || a->o.cpus <= 0 || a->o.cpus > 1024)
+              return mk_error_set (err, 0, "--cpus: invalid number `%s`", optarg);
+            break;
+          }
+        case 'c':
+          if (!parse_int64 (optarg, &n) || n < 0)
+            return mk_error_set (err, 0, "--cpu-shares: invalid number `%s`", optarg);
+          a->o.cpu_shares = (uint64_t) n;
+          break;
+        case OPT_PIDS:
+          if (!parse_int64 (optarg, &n) || n < -1)
+            return mk_error_set (err, 0, "--pids-limit: invalid number `%s`", optarg);
+          a->o.pids_limit = n;
+          break;
+        case OPT_NETWORK:
+          if (strcmp (optarg, "bridge") == 0 || strcmp (optarg, "default") == 0)
+            a->o.network = NET_BRIDGE;
+          else if (strcmp (optarg, "none") == 0)
+            a->o.network = NET_NONE;
+          else if (strcmp (optarg, "host") == 0)
+            a->o.network = NET_HOST;
+          else
+            return mk_error_set (err, 0, "--network `%s`: want bridge, none or host", optarg);
+          break;
+        case 'p': strv_push (&a->ports, optarg); break;
+        case 'v':
+          if (parse_volume (optarg, &a->o, err) < 0)
+            return -1;
+          break;
+        case OPT_READ_ONLY: a->o.read_only = true; break;
+        case OPT_CAP_ADD: strv_push (&a->o.cap_add, optarg); break;
+        case OPT_CAP_DROP: strv_push (&a->o.cap_drop, optarg); break;
+        case OPT_PRIVILEGED: a->o.privileged = true; break;
+        case OPT_HELP: return 1;
+        default: return mocker_usage_error (err, "run", "unknown option or missing value");
+        }
+    }
+  if (optind >= argc)
+    return mocker_usage_error (err, "run", "an IMAGE is required");
+  if (a->detach && a->auto_remove)
+    { /* fine: removed when it exits */ }
+  return 0;
+}
+
+static void
+pull_report (const struct mk_pull_status *st, void *opaque)
+{
+  (void) opaque;
+  if (st->event == MK_PULL_LAYER_DONE)
+    fprintf (stderr, "%.12s: Pull complete\n", st->digest ? st->digest + 7 : "");
+}
+
+/* The image id for ref: found in the store, else pulled (as Docker). */
+static int
+find_or_pull (struct store *s, const char *ref, char **id, mk_error **err)
+{
+  _cleanup_error_ mk_error *e = NULL;
+  if (store_image_find (s, ref, id, &e) == 0)
+    return 0;
+  if (mk_error_errno (e) != ENOENT)
+    {
+      *err = STEAL (e);
+      return -1;
+    }
+  _cleanup_free_ char *normalized = NULL;
+  _cleanup_error_ mk_error *ne = NULL;
+  if (store_ref_normalize (ref, &normalized, &ne) < 0)
+    {
+      *err = STEAL (e);
+      return -1;
+    }
+  _cleanup_free_ char *fam = store_ref_familiar (normalized);
+  fprintf (stderr, "Unable to find image '%s' locally\n", fam);
+  struct mk_pull_options po = { .report = pull_report };
+  struct mk_pull_result res;
+  if (mk_pull (s, ref, &po, &res, err) < 0)
+    return mk_error_wrap (err, "pull `%s`", ref);
+  fprintf (stderr, "Digest: %s\nStatus: Downloaded newer image for %s\n", res.manifest_digest,
+           fam);
+  *id = xstrdup (res.image_id);
+  mk_pull_result_clear (&res);
+  return 0;
+}
+
+static struct termios saved_tio;
+static bool tio_saved;
+
+static void
+terminal_raw (void)
+{
+  if (tcgetattr (STDIN_FILENO, &saved_tio) < 0)
+    return;
+  struct termios raw = saved_tio;
+  cfmakeraw (&raw);
+  raw.c_oflag |= OPOST; /* keep \n -> \r\n for our own messages */
+  if (tcsetattr (STDIN_FILENO, TCSANOW, &raw) == 0)
+    tio_saved = true;
+}
+
+static void
+terminal_restore (void)
+{
+  if (tio_saved)
+    tcsetattr (STDIN_FILENO, TCSANOW, &saved_tio);
+  tio_saved = false;
+}
+
+int
+cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  ctx->failure_status = MOCKER_EXIT_RUN_FAILURE;
+  struct run_args a = { 0 };
+  int r = parse_args (argc, argv, &a, err);
+  if (r != 0)
+    {
+      run_args_clear (&a);
+      return r < 0 ? -1 : mocker_print_usage (usage);
+    }
+  int ret = -1;
+  _cleanup_free_ struct port_map *ports = NULL;
+  size_t n_ports = strv_len (a.ports);
+  _cleanup_free_ char *image_id = NULL;
+  _cleanup_free_ char *config_text = NULL;
+  _cleanup_json_ yajl_val config = NULL;
+  _cleanup_container_ struct container *c = NULL;
+  struct launch l = { .sock = -1, .pidfd = -1 };
+  const char *ref = argv[optind];
+  struct store *s;
+
+  if (a.interactive && a.o.tty && !isatty (STDIN_FILENO) && !a.detach)
+    {
+      mk_error_set (err, 0, "the input device is not a TTY");
+      goto out;
+    }
+  ports = xzalloc ((n_ports + 1) * sizeof *ports);
+  for (size_t i = 0; i < n_ports; i++)
+    if (port_map_parse (a.ports[i], &ports[i], err) < 0)
+      goto out;
+  if (n_ports && a.o.network != NET_BRIDGE)
+    {
+      mk_error_set (err, 0, "-p needs the bridge network");
+      goto out;
+    }
+  a.o.cmd = argv + optind + 1;
+  if ((s = mocker_store (ctx, err)) == NULL)
+    goto out;
+  if (find_or_pull (s, ref, &image_id, err) < 0)
+    goto out;
+  size_t len;
+  if (store_image_config (s, image_id, &config_text, &len, err) < 0
+      || json_parse (config_text, len, "image config", &config, err) < 0)
+    goto out;
+
+  struct ctr_new in = {
+    .name = a.name, .image_id = image_id, .image_ref = ref, .image_config = config,
+    .opts = &a.o, .auto_remove = a.auto_remove, .open_stdin = a.interactive,
+    .ports = ports, .n_ports = n_ports,
+  };
+  if (ctr_create (s, &in, &c, err) < 0)
+    goto out;
+
+  struct launch_opts lo = { .attach = !a.detach, .stdin_open = a.interactive, .tty = a.o.tty };
+  bool raw = !a.detach && a.o.tty && a.interactive && isatty (STDIN_FILENO);
+  if (raw)
+    terminal_raw ();
+  if (ctr_launch (s, c, &lo, &l, err) < 0)
+    {
+      terminal_restore ();
+      ctx->failure_status = l.failure;
+      goto out;
+    }
+  if (a.detach)
+    {
+      printf ("%s\n", c->id);
+      ret = 0;
+      goto out;
+    }
+  ret = ctr_wait_attached (&l, a.o.tty);
+  terminal_restore ();
+  if (ret == 0)
+    ret = 0;
+
+out:
+  ctr_launch_close (&l);
+  run_args_clear (&a);
+  return ret;
+}

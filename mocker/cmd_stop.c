@@ -1,0 +1,90 @@
+/* mocker stop [-t SECONDS] CONTAINER...: the image's StopSignal (default
+ * SIGTERM), then SIGKILL after the timeout (default 10 s). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "common/util.h"
+#include "mocker/container/container.h"
+#include "mocker/container/status.h"
+#include "mocker/mocker.h"
+
+static const char usage[] =
+  "Usage: mocker stop [OPTIONS] CONTAINER [CONTAINER...]\n"
+  "\n"
+  "Stop running containers: the stop signal (the image's StopSignal, default\n"
+  "SIGTERM), then SIGKILL after a grace period.\n"
+  "\n"
+  "Options:\n"
+  "  -t, --time SECONDS   grace period before SIGKILL (default 10)\n"
+  "  -h, --help           print this help\n";
+
+static int
+stop_one (struct store *s, const char *ref, long long timeout, mk_error **err)
+{
+  _cleanup_container_ struct container *c = NULL;
+  if (ctr_find (s, ref, &c, err) < 0)
+    return -1;
+  _cleanup_close_ int lock = ctr_lock (c, err);
+  if (lock < 0)
+    return -1;
+  ctr_reload_state (c);
+  if (ctr_live_status (c) != LIVE_RUNNING)
+    return 0; /* as Docker: stopping a stopped container succeeds */
+  const char *name = ctr_str (c, "config", "StopSignal");
+  int sig = name ? ctr_parse_signal (name) : SIGTERM;
+  if (sig < 0)
+    sig = SIGTERM;
+  _cleanup_error_ mk_error *e = NULL;
+  if (ctr_signal (s, c, sig, &e) < 0 || !ctr_wait_gone (c, (int) (timeout * 1000)))
+    {
+      _cleanup_error_ mk_error *e2 = NULL;
+      ctr_signal (s, c, SIGKILL, &e2);
+      ctr_wait_gone (c, -1);
+    }
+  ctr_monitor_wait (c);
+  return 0;
+}
+
+int
+cmd_stop (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  static const struct option opts[] = {
+    { "time", required_argument, NULL, 't' },
+    { "timeout", required_argument, NULL, 't' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  long long timeout = 10;
+  int c;
+  while ((c = getopt_long (argc, argv, "t:h", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 't':
+        if (!parse_int64 (optarg, &timeout) || timeout < 0)
+          return mocker_usage_error (err, "stop", "-t: invalid number of seconds `%s`", optarg);
+        break;
+      case 'h': return mocker_print_usage (usage);
+      default: return mocker_usage_error (err, "stop", "unknown option");
+      }
+  if (optind >= argc)
+    return mocker_usage_error (err, "stop", "at least one CONTAINER is required");
+  struct store *s = mocker_store (ctx, err);
+  if (s == NULL)
+    return -1;
+  int failed = 0;
+  for (int i = optind; i < argc; i++)
+    {
+      _cleanup_error_ mk_error *e = NULL;
+      if (stop_one (s, argv[i], timeout, &e) < 0)
+        {
+          fflush (stdout);
+          fprintf (stderr, "mocker: %s\n", e && e->msg ? e->msg : "stop failed");
+          failed = 1;
+          continue;
+        }
+      printf ("%s\n", argv[i]);
+      fflush (stdout);
+    }
+  return failed;
+}

@@ -1,0 +1,363 @@
+/* Making a container: its directory, the overlay rootfs, the /etc files,
+ * bundle/config.json, state.json and, last, the record (container.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "mocker/container/caps_filter.h"
+#include "mocker/container/container.h"
+#include "mocker/container/names.h"
+#include "mocker/store/image.h"
+#include "mocker/store/store.h"
+
+static char *
+random_id (void)
+{
+  unsigned char b[32];
+  if (getrandom (b, sizeof b, 0) != sizeof b)
+    abort ();
+  char *hex = xmalloc (65);
+  for (size_t i = 0; i < sizeof b; i++)
+    sprintf (hex + 2 * i, "%02x", b[i]);
+  return hex;
+}
+
+/* Reserves the name (a symlink .names/<name> -> id: creation is atomic). */
+static int
+reserve_name (const char *base, const char *name, const char *id, char **out, mk_error **err)
+{
+  _cleanup_free_ char *names = path_join (base, ".names");
+  if (mkdir_p (names, 0700, err) < 0)
+    return -1;
+  for (unsigned attempt = 0;; attempt++)
+    {
+      _cleanup_free_ char *n = name ? xstrdup (name) : ctr_name_generate (attempt);
+      _cleanup_free_ char *link = path_join (names, n);
+      if (symlink (id, link) == 0)
+        {
+          *out = STEAL (n);
+          return 0;
+        }
+      if (errno != EEXIST)
+        return mk_error_set (err, errno, "symlink `%s`", link);
+      char target[80] = "";
+      ssize_t len = readlink (link, target, sizeof target - 1);
+      target[len > 0 ? len : 0] = '\0';
+      if (name)
+        return store_fail (err, EEXIST,
+                           "conflict: the container name \"/%s\" is already in use by container "
+                           "\"%s\"; remove (or rename) that container to reuse the name",
+                           name, target);
+      if (attempt > 50)
+        return store_fail (err, EEXIST, "no free container name found");
+    }
+}
+
+static int
+mount_overlay (const char *dir, char **chain_ids, struct store *s, mk_error **err)
+{
+  _cleanup_free_ char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
+  _cleanup_free_ char *lower = NULL;
+  size_t n = strv_len (chain_ids);
+  if (n == 0)
+    lower = xasprintf ("%s/empty", dir);
+  /* overlay wants the top layer first. */
+  for (size_t i = n; i-- > 0;)
+    {
+      _cleanup_free_ char *d = store_layer_diff_dir (s, chain_ids[i]);
+      char *l = lower ? xasprintf ("%s:%s", lower, d) : xstrdup (d);
+      free (lower);
+      lower = l;
+    }
+  _cleanup_free_ char *opts = xasprintf ("lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower,
+                                         dir, dir);
+  if (strlen (opts) >= 4096)
+    return mk_error_set (err, 0, "overlay options for %zu layers exceed a page", n);
+  if (mount ("overlay", rootfs, "overlay", 0, opts) < 0)
+    return mk_error_set (err, errno, "mount overlay on `%s`", rootfs);
+  return 0;
+}
+
+static bool
+is_mounted (const char *path)
+{
+  struct stat a, b;
+  _cleanup_free_ char *parent = xasprintf ("%s/..", path);
+  if (stat (path, &a) < 0 || stat (parent, &b) < 0)
+    return false;
+  return a.st_dev != b.st_dev;
+}
+
+static char **
+record_layers (const struct container *c)
+{
+  char **out = xzalloc (sizeof *out);
+  yajl_val l = json_get (c->record, "layers");
+  for (size_t i = 0; l && YAJL_IS_ARRAY (l) && i < l->u.array.len; i++)
+    if (YAJL_IS_STRING (l->u.array.values[i]))
+      strv_push (&out, YAJL_GET_STRING (l->u.array.values[i]));
+  return out;
+}
+
+int
+ctr_mount_rootfs (struct store *s, const struct container *c, mk_error **err)
+{
+  _cleanup_free_ char *rootfs = xasprintf ("%s/bundle/rootfs", c->dir);
+  if (is_mounted (rootfs))
+    return 0;
+  _cleanup_strv_ char **layers = record_layers (c);
+  return mount_overlay (c->dir, layers, s, err);
+}
+
+static void
+umount_rootfs (const char *dir)
+{
+  _cleanup_free_ char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
+  for (int i = 0; i < 10 && is_mounted (rootfs); i++)
+    if (umount2 (rootfs, 0) < 0 && errno == EBUSY)
+      umount2 (rootfs, MNT_DETACH);
+}
+
+static void
+gen_strv (json_gen *g, const char *key, char *const *v)
+{
+  json_key (g, key);
+  if (v == NULL)
+    {
+      json_null (g);
+      return;
+    }
+  json_arr_open (g);
+  for (size_t i = 0; v[i]; i++)
+    json_str (g, v[i]);
+  json_arr_close (g);
+}
+
+static yajl_val
+image_cfg (yajl_val image_config, const char *key)
+{
+  return json_get (json_get (image_config, "config"), key);
+}
+
+static char *
+record_json (const char *id, const char *name, const char *created, const struct ctr_new *in,
+             const struct spec *spec, char **layers)
+{
+  const struct run_options *o = in->opts;
+  json_gen *g = json_gen_new (true);
+  json_obj_open (g);
+  json_kv_str (g, "id", id);
+  json_kv_str (g, "name", name);
+  json_kv_str (g, "image", in->image_id);
+  json_kv_str (g, "image_ref", in->image_ref);
+  json_kv_str (g, "created", created);
+  json_kv_str (g, "path", spec->process->args[0]);
+  gen_strv (g, "args", spec->process->args + 1);
+
+  json_key (g, "config");
+  json_obj_open (g);
+  json_kv_str (g, "Hostname", spec->hostname);
+  _cleanup_free_ char *user = o->user ? xstrdup (o->user) : NULL;
+  if (user == NULL)
+    {
+      const char *iu = json_get_str (json_get (in->image_config, "config"), "User");
+      user = xstrdup (iu ? iu : "");
+    }
+  json_kv_str (g, "User", user);
+  json_kv_bool (g, "Tty", o->tty);
+  json_kv_bool (g, "OpenStdin", in->open_stdin);
+  gen_strv (g, "Env", spec->process->env);
+  if (o->cmd && o->cmd[0])
+    gen_strv (g, "Cmd", o->cmd);
+  else
+    {
+      json_key (g, "Cmd");
+      yajl_val v = o->has_entrypoint ? NULL : image_cfg (in->image_config, "Cmd");
+      v ? json_tree (g, v) : json_null (g);
+    }
+  json_key (g, "Entrypoint");
+  if (o->has_entrypoint)
+    {
+      if (str_is_empty (o->entrypoint))
+        json_null (g);
+      else
+        {
+          json_arr_open (g);
+          json_str (g, o->entrypoint);
+          json_arr_close (g);
+        }
+    }
+  else
+    {
+      yajl_val v = image_cfg (in->image_config, "Entrypoint");
+      v ? json_tree (g, v) : json_null (g);
+    }
+  json_kv_str (g, "WorkingDir", spec->process->cwd);
+  json_kv_str (g, "Image", in->image_ref);
+  const char *stop = json_get_str (json_get (in->image_config, "config"), "StopSignal");
+  json_kv_str (g, "StopSignal", stop ? stop : "SIGTERM");
+  json_obj_close (g);
+
+  json_key (g, "host_config");
+  json_obj_open (g);
+  json_kv_bool (g, "AutoRemove", in->auto_remove);
+  json_kv_str (g, "NetworkMode",
+               o->network == NET_NONE ? "none" : o->network == NET_HOST ? "host" : "bridge");
+  json_kv_int (g, "Memory", o->memory);
+  json_kv_int (g, "NanoCpus", (long long) (o->cpus * 1e9 + 0.5));
+  json_kv_int (g, "CpuShares", (long long) o->cpu_shares);
+  json_kv_int (g, "PidsLimit", o->pids_limit);
+  json_kv_bool (g, "ReadonlyRootfs", o->read_only);
+  json_kv_bool (g, "Privileged", o->privileged);
+  gen_strv (g, "CapAdd", o->cap_add);
+  gen_strv (g, "CapDrop", o->cap_drop);
+  json_key (g, "Binds");
+  json_arr_open (g);
+  for (size_t i = 0; i < o->n_volumes; i++)
+    {
+      _cleanup_free_ char *b = xasprintf ("%s:%s%s", o->volumes[i].host, o->volumes[i].container,
+                                          o->volumes[i].readonly ? ":ro" : "");
+      json_str (g, b);
+    }
+  json_arr_close (g);
+  json_obj_close (g);
+
+  json_key (g, "ports");
+  json_arr_open (g);
+  for (size_t i = 0; i < in->n_ports; i++)
+    {
+      char buf[64];
+      port_map_format (&in->ports[i], buf, sizeof buf);
+      json_str (g, buf);
+    }
+  json_arr_close (g);
+  gen_strv (g, "layers", layers);
+  json_obj_close (g);
+  return json_gen_finish (g, NULL);
+}
+
+int
+ctr_create (struct store *s, const struct ctr_new *in, struct container **out, mk_error **err)
+{
+  if (in->name && !ctr_name_valid (in->name))
+    return store_fail (err, EINVAL,
+                       "invalid container name `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                       in->name);
+  _cleanup_free_ char *base = ctr_containers_dir (s);
+  _cleanup_free_ char *id = random_id ();
+  _cleanup_free_ char *name = NULL;
+  if (reserve_name (base, in->name, id, &name, err) < 0)
+    return -1;
+  _cleanup_free_ char *dir = path_join (base, id);
+  _cleanup_free_ char *name_link = xasprintf ("%s/.names/%s", base, name);
+  _cleanup_store_image_ struct store_image *img = NULL;
+  _cleanup_strv_ char **layers = xzalloc (sizeof *layers);
+  _cleanup_spec_ struct spec *spec = NULL;
+  bool mounted = false;
+  static const char *const subdirs[] = { "", "upper", "work", "etc", "bundle", "bundle/rootfs",
+                                         "empty" };
+  for (size_t i = 0; i < ARRAY_SIZE (subdirs); i++)
+    {
+      _cleanup_free_ char *d = path_join (dir, subdirs[i]);
+      if (mkdir (d, i == 0 ? 0700 : 0755) < 0)
+        {
+          mk_error_set (err, errno, "mkdir `%s`", d);
+          goto fail;
+        }
+    }
+  if (store_image_load (s, in->image_id, &img, err) < 0)
+    goto fail;
+  for (size_t i = 0; i < img->n_layers; i++)
+    strv_push (&layers, img->layers[i].chain_id);
+  if (mount_overlay (dir, layers, s, err) < 0)
+    goto fail;
+  mounted = true;
+
+  struct run_options *o = in->opts;
+  _cleanup_free_ char *etc = path_join (dir, "etc");
+  _cleanup_free_ char *short_id = xstrndup (id, 12);
+  struct net_etc_opts eo = {
+    .hostname = o->hostname ? o->hostname : short_id,
+    .name = name,
+    .host_network = o->network == NET_HOST,
+  };
+  if (network_write_etc_files (etc, &eo, err) < 0)
+    goto fail;
+  o->etc_dir = etc;
+  _cleanup_free_ char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
+  if (bundle_make_spec (in->image_config, rootfs, id, o, &spec, err) < 0)
+    goto fail;
+  caps_filter_bounding (spec->process->capabilities);
+  _cleanup_free_ char *cfg = xasprintf ("%s/bundle/config.json", dir);
+  if (spec_write_file (spec, cfg, err) < 0)
+    goto fail;
+  struct ctr_state st = { .status = CTR_CREATED };
+  if (ctr_state_write (dir, &st, err) < 0)
+    goto fail;
+  char created[40];
+  ctr_time_now (created, sizeof created);
+  _cleanup_free_ char *rec = record_json (id, name, created, in, spec, layers);
+  _cleanup_free_ char *rec_path = path_join (dir, "container.json");
+  if (write_file_atomic (rec_path, rec, strlen (rec), 0600, false, err) < 0)
+    goto fail;
+  return ctr_load (s, id, out, err);
+
+fail:
+  if (mounted)
+    umount_rootfs (dir);
+  {
+    _cleanup_error_ mk_error *e = NULL;
+    if (rm_rf_one_fs (dir, &e) < 0)
+      log_warning ("%s", e->msg);
+  }
+  unlink (name_link);
+  return -1;
+}
+
+int
+ctr_teardown (struct store *s, const struct container *c, mk_error **err)
+{
+  (void) err;
+  _cleanup_error_ mk_error *e = NULL;
+  if (ctr_net_mode (c) == NET_BRIDGE && network_detach (store_root (s), c->id, &e) < 0)
+    {
+      log_warning ("container %.12s: %s", c->id, e->msg);
+      mk_error_free (&e);
+    }
+  char *del[] = { (char *) "delete", (char *) "--force", c->id, NULL };
+  _cleanup_free_ char *text = NULL;
+  if (ctr_runtime_call (s, del, &text) != 0)
+    log_warning ("container %.12s: mocker-runtime delete: %s", c->id, text ? text : "failed");
+  umount_rootfs (c->dir);
+  return 0;
+}
+
+int
+ctr_remove_files (struct store *s, const struct container *c, mk_error **err)
+{
+  _cleanup_free_ char *base = ctr_containers_dir (s);
+  _cleanup_free_ char *link = xasprintf ("%s/.names/%s", base, c->name);
+  umount_rootfs (c->dir);
+  /* Renamed out of sight first: a crash midway leaves no half container. */
+  _cleanup_free_ char *trash = xasprintf ("%s/.trash-%s", base, c->id);
+  if (rename (c->dir, trash) < 0)
+    {
+      if (errno == ENOENT)
+        return 0;
+      return mk_error_set (err, errno, "rename `%s`", c->dir);
+    }
+  char target[80];
+  ssize_t n = readlink (link, target, sizeof target - 1);
+  if (n > 0 && (size_t) n == strlen (c->id) && memcmp (target, c->id, (size_t) n) == 0)
+    unlink (link);
+  return rm_rf_one_fs (trash, err);
+}

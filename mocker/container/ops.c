@@ -1,0 +1,56 @@
+/* Small operations on a container shared by stop, kill, rm and start. */
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/lock.h"
+#include "common/util.h"
+#include "mocker/container/container.h"
+
+void
+ctr_reload_state (struct container *c)
+{
+  _cleanup_error_ mk_error *e = NULL;
+  c->has_state = ctr_state_read (c->dir, &c->state, &e) == 0;
+}
+
+int
+ctr_signal (struct store *s, const struct container *c, int sig, mk_error **err)
+{
+  char num[16];
+  snprintf (num, sizeof num, "%d", sig);
+  char *args[] = { (char *) "kill", c->id, num, NULL };
+  _cleanup_free_ char *text = NULL;
+  int r = ctr_runtime_call (s, args, &text);
+  if (r != 0)
+    return mk_error_set (err, 0, "container %.12s: mocker-runtime kill: %s", c->id,
+                         text && *text ? text : "failed");
+  return 0;
+}
+
+bool
+ctr_wait_gone (const struct container *c, int timeout_ms)
+{
+  struct timespec start;
+  clock_gettime (CLOCK_MONOTONIC, &start);
+  for (;;)
+    {
+      if (c->state.pid <= 0 || proc_start_time (c->state.pid) != c->state.pid_start)
+        return true;
+      struct timespec now;
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+      if (timeout_ms >= 0 && ms >= timeout_ms)
+        return false;
+      usleep (10000);
+    }
+}
+
+int
+ctr_lock (const struct container *c, mk_error **err)
+{
+  _cleanup_free_ char *p = path_join (c->dir, "lock");
+  return lock_path (p, true, err);
+}

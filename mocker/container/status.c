@@ -1,0 +1,56 @@
+/* Docker's STATUS text and State of a container, from the record and the
+ * live system (no runtime call). */
+#include "mocker/container/status.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/util.h"
+#include "mocker/ui/format.h"
+
+enum ctr_live
+ctr_live_status (const struct container *c)
+{
+  if (!c->has_state)
+    return LIVE_CREATED;
+  switch (c->state.status)
+    {
+    case CTR_CREATED:
+      return LIVE_CREATED;
+    case CTR_RUNNING:
+      return ctr_state_alive (&c->state) ? LIVE_RUNNING : LIVE_EXITED;
+    default:
+      return LIVE_EXITED;
+    }
+}
+
+const char *
+ctr_live_name (enum ctr_live l)
+{
+  return l == LIVE_RUNNING ? "running" : l == LIVE_EXITED ? "exited" : "created";
+}
+
+char *
+ctr_status_text (const struct container *c, time_t now)
+{
+  enum ctr_live l = ctr_live_status (c);
+  if (l == LIVE_CREATED)
+    return xstrdup ("Created");
+  if (l == LIVE_RUNNING)
+    {
+      time_t started = ctr_time_parse (c->state.started_at);
+      _cleanup_free_ char *d = ui_format_duration (started && now > started
+                                                       ? (double) (now - started) : 0);
+      return xasprintf ("Up %s", d);
+    }
+  time_t finished = ctr_time_parse (c->state.finished_at);
+  if (finished == 0)
+    finished = ctr_time_parse (c->state.started_at);
+  _cleanup_free_ char *ago = ui_format_ago (finished, now);
+  /* A container recorded running whose process vanished (its monitor was
+   * killed): its exit code is unknown, Docker would show 128+9. */
+  int code = c->state.status == CTR_RUNNING ? 137 : c->state.exit_code;
+  return xasprintf ("Exited (%d) %s", code, ago);
+}

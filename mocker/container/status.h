@@ -1,0 +1,23 @@
+/* A container's status as users see it, derived from state.json and a
+ * cheap liveness check (pid + start time). */
+#ifndef MOCKER_CONTAINER_STATUS_H
+#define MOCKER_CONTAINER_STATUS_H
+
+#include <time.h>
+
+#include "mocker/container/container.h"
+
+enum ctr_live
+{
+  LIVE_CREATED,
+  LIVE_RUNNING,
+  LIVE_EXITED,
+};
+
+enum ctr_live ctr_live_status (const struct container *c);
+/* "created", "running", "exited" (Docker's State.Status). */
+const char *ctr_live_name (enum ctr_live l);
+/* "Up 3 seconds", "Exited (0) 2 minutes ago", "Created" (heap). */
+char *ctr_status_text (const struct container *c, time_t now);
+
+#endif

@@ -1,0 +1,55 @@
+/* mocker-monitor: the small per-container process (like conmon).  See
+ * docs/containers.md for the protocol with `mocker run` / `mocker start`.
+ * Links only common/, mocker/container/state.c and yajl, statically, to
+ * stay well under 1 MiB of RSS. */
+#ifndef MOCKER_MONITOR_H
+#define MOCKER_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+/* Messages on the SOCK_SEQPACKET socket shared with mocker (one per packet):
+ *   monitor -> mocker: "created <pid>", "started", "exited <code>",
+ *                      "error <exit code> <message>"
+ *   mocker -> monitor: "start <ip or ->", "abort", "resize" */
+#define MON_MSG_MAX 1024
+
+struct monitor
+{
+  const char *id;
+  const char *dir;          /* the container directory */
+  const char *runtime;      /* mocker-runtime binary */
+  const char *runtime_root;
+  const char *mocker;       /* mocker binary, exec'd for the teardown */
+  const char *store;        /* store root, given to mocker --root */
+  bool attach;              /* fds 1 and 2 are the caller's: copy output there */
+  bool stdin_open;          /* fd 0 is the caller's stdin */
+  bool tty;
+  int sync_fd;              /* -1 once mocker went away */
+  int log_fd;               /* the container's json-file log */
+  int master_fd;            /* tty: the pty master, else -1 */
+  int out_fd, err_fd;       /* read ends of the container's stdout/stderr */
+  pid_t pid;                /* the container's init */
+};
+
+/* Runs `mocker-runtime --root R ARGS...` with the given stdio (-1 =
+ * /dev/null) and waits; returns its exit status (0..255) or -1. */
+int mon_runtime (const struct monitor *m, int in, int out, int errfd, char *const args[]);
+/* Spawns it without waiting; returns the pid or -1. */
+pid_t mon_runtime_spawn (const struct monitor *m, int in, int out, int errfd, char *const args[]);
+
+/* Sends one message to mocker (ignored once it went away). */
+void mon_send (struct monitor *m, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+/* Copies the container's output to the log (and to the caller when
+ * attached), the caller's input to the pty, and reaps children until the
+ * init exits and its output is drained.  Returns the init's wait status. */
+int mon_relay (struct monitor *m);
+
+/* One json-file log line per line of output (see docs/containers.md). */
+void mon_log_write (int fd, const char *stream, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,308 @@
+#!/usr/bin/env bats
+bats_require_minimum_version 1.5.0
+# mocker run and the container commands (ps, logs, stop, start, kill, rm,
+# inspect, exec) on a private store with a busybox image.  Every container
+# here uses --network none: the machine's own network is never touched
+# (bridge networking is tested in run-network.bats inside test netns).
+
+load container-helpers
+
+setup_file() {
+  containers_setup
+}
+
+teardown_file() {
+  containers_teardown
+}
+
+# Each test starts from an empty container list.
+teardown() {
+  local ids
+  ids=$(all_ids)
+  echo "$ids" >> "$MOCKER_TEST_DIR/ids"
+  [ -z "$ids" ] || mocker rm -f $ids > /dev/null 2>&1 || true
+}
+
+# run with --network none.
+mrun() {
+  mocker run --network none "$@"
+}
+
+@test "run: stdout and stderr stay apart, the exit status is the container's" {
+  run --separate-stderr mrun busybox sh -c 'echo to-out; echo to-err >&2; exit 3'
+  [ "$status" -eq 3 ]
+  [ "$output" = to-out ]
+  [ "$stderr" = to-err ]
+  run mrun busybox true
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+}
+
+@test "run: Docker's exit codes: 127 not found, 126 not executable, 125 mocker failed, 137 killed" {
+  run -127 mrun busybox no-such-command
+  [ "$status" -eq 127 ]
+  [[ $output == *'no-such-command'*'not found'* ]]
+  run mrun busybox /etc/passwd
+  [ "$status" -eq 126 ]
+  run mrun --no-such-option busybox true
+  [ "$status" -eq 125 ]
+  run mrun no-such-image-here:v1
+  [ "$status" -eq 125 ]
+  run mrun -m 12x busybox true
+  [ "$status" -eq 125 ]
+  [[ $output == *"invalid size"* ]]
+  # Killed while attached: 137.
+  mrun --name killed busybox sleep 1000 > /dev/null 2>&1 &
+  local runner=$!
+  for i in $(seq 100); do [ "$(mocker ps -q | wc -l)" = 1 ] && break; sleep 0.05; done
+  mocker kill killed
+  local st=0
+  wait "$runner" || st=$?
+  [ "$st" -eq 137 ]
+}
+
+@test "run -d prints the full id; ps shows it Up; rm refuses it running; rm -f removes it" {
+  run mrun -d --name sleeper busybox sleep 1000
+  [ "$status" -eq 0 ]
+  id=$output
+  [[ $id =~ ^[0-9a-f]{64}$ ]]
+  run mocker ps
+  [ "$status" -eq 0 ]
+  [[ ${lines[0]} == "CONTAINER ID   IMAGE"*"COMMAND"*"CREATED"*"STATUS"*"PORTS"*"NAMES" ]]
+  [[ ${lines[1]} == "${id:0:12}   busybox   \"sleep 1000\""*"Up "*"sleeper" ]]
+  run mocker ps -q --no-trunc
+  [ "$output" = "$id" ]
+  run mocker ps --format json
+  [ "$(jq -r .Names <<< "$output")" = sleeper ]
+  [ "$(jq -r .State <<< "$output")" = running ]
+  run mocker rm sleeper
+  [ "$status" -ne 0 ]
+  [[ $output == *"container is running"* ]]
+  run mocker rm -f "${id:0:7}"
+  [ "$status" -eq 0 ]
+  [ "$output" = "${id:0:7}" ]
+  [ -z "$(mocker ps -aq)" ]
+  [ ! -d "$MOCKER_ROOT/containers/$id" ]
+  ! grep -q "$id" /proc/self/mountinfo
+}
+
+@test "ps -a: Exited (N) and Created; names unique; refs by name, id and prefix" {
+  run mrun --name exits-4 busybox sh -c 'exit 4'
+  [ "$status" -eq 4 ]
+  run mrun --name exits-4 busybox true
+  [ "$status" -eq 125 ]
+  [[ $output == *'name "/exits-4" is already in use'* ]]
+  run -127 mrun --name not-found busybox no-such-command
+  [ "$status" -eq 127 ]
+  run mocker ps -a
+  [[ $output == *"Exited (4) "*"exits-4"* ]]
+  [[ $output == *"Created "*"not-found"* ]]
+  run mocker ps
+  [[ $output != *exits-4* ]]
+  # A generated name looks like Docker's.
+  id=$(mrun -d busybox true)
+  name=$(mocker inspect "$id" | jq -r '.[0].Name')
+  [[ $name =~ ^/[a-z]+_[a-z]+[0-9]?$ ]]
+  mocker rm exits-4 not-found "${name#/}"
+  [ -z "$(mocker ps -aq)" ]
+  run mocker rm exits-4
+  [ "$status" -ne 0 ]
+  [[ $output == *"no such container"* ]]
+}
+
+@test "run --rm removes the container after it exits" {
+  run mrun --rm busybox sh -c 'echo bye'
+  [ "$status" -eq 0 ]
+  [ "$output" = bye ]
+  [ -z "$(mocker ps -aq)" ]
+  run -127 mrun --rm busybox no-such-command
+  [ "$status" -eq 127 ]
+  [ -z "$(mocker ps -aq)" ]
+  id=$(mrun -d --rm busybox sleep 0.2)
+  remember "$id"
+  for i in $(seq 100); do [ -z "$(mocker ps -aq)" ] && break; sleep 0.05; done
+  [ -z "$(mocker ps -aq)" ]
+}
+
+@test "run: -e, --env-file, -w, -u, --hostname, --entrypoint" {
+  printf '# comment\nFROM_FILE=yes\n\nPASSED\n' > "$MOCKER_TEST_DIR/env"
+  PASSED=through run mrun --rm -e A=1 -e PASSED --env-file "$MOCKER_TEST_DIR/env" -w /tmp \
+    -u nobody --hostname box busybox sh -c 'echo $A $PASSED $FROM_FILE; pwd; id -u; id -g; hostname; cat /etc/hostname'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "1 through yes" ]
+  [ "${lines[1]}" = /tmp ]
+  [ "${lines[2]}" = 65534 ]
+  [ "${lines[3]}" = 65534 ]
+  [ "${lines[4]}" = box ]
+  [ "${lines[5]}" = box ]
+  run mrun --rm -u 123:456 busybox id
+  [[ $output == "uid=123 gid=456"* ]]
+  run mrun --rm --entrypoint /bin/echo busybox hello world
+  [ "$output" = "hello world" ]
+  # The default hostname is the short id.
+  id=$(mrun -d busybox hostname)
+  wait_exited "$id"
+  [ "$(mocker logs "$id")" = "${id:0:12}" ]
+  mocker rm "$id"
+}
+
+@test "run: --read-only, --cap-drop, --cap-add, --privileged" {
+  run mrun --rm --read-only busybox touch /x
+  [ "$status" -ne 0 ]
+  [[ $output == *"Read-only file system"* ]]
+  run mrun --rm busybox sh -c 'touch /x && chown 1:1 /x && echo ok'
+  [ "$output" = ok ]
+  run mrun --rm --cap-drop CHOWN busybox sh -c 'touch /x && chown 1:1 /x'
+  [ "$status" -ne 0 ]
+  [[ $output == *"Operation not permitted"* ]]
+  run mrun --rm busybox ip link set lo mtu 1000
+  [ "$status" -ne 0 ]
+  run mrun --rm --cap-add NET_ADMIN busybox ip link set lo mtu 1000
+  [ "$status" -eq 0 ]
+  # --privileged: every capability mocker has (its bounding set), /sys writable.
+  run mrun --rm --privileged busybox sh -c 'grep CapEff /proc/self/status; mount | grep " /sys "'
+  [ "${lines[0]#*:}" = "$(grep CapBnd /proc/self/status | cut -d: -f2)" ]
+  [[ ${lines[1]} == *"(rw,"* ]]
+  run mrun --rm busybox sh -c 'mount | grep " /sys "'
+  [[ $output == *"(ro,"* ]]
+}
+
+@test "run -v: bind mounts, read-write and read-only" {
+  mkdir -p "$MOCKER_TEST_DIR/vol"
+  echo from-host > "$MOCKER_TEST_DIR/vol/in"
+  run mrun --rm -v "$MOCKER_TEST_DIR/vol:/data" busybox sh -c 'cat /data/in; echo from-container > /data/out'
+  [ "$status" -eq 0 ]
+  [ "$output" = from-host ]
+  [ "$(cat "$MOCKER_TEST_DIR/vol/out")" = from-container ]
+  run mrun --rm -v "$MOCKER_TEST_DIR/vol:/data:ro" busybox sh -c 'cat /data/in; echo x > /data/out2'
+  [ "$status" -ne 0 ]
+  [[ $output == *from-host*"Read-only file system"* ]]
+  [ ! -e "$MOCKER_TEST_DIR/vol/out2" ]
+  run mrun --rm -v relative:/data busybox true
+  [ "$status" -eq 125 ]
+  [[ $output == *"must be absolute"* ]]
+}
+
+@test "run: the rootfs is an overlay of the image's layers; changes stay in the container's upper dir" {
+  id=$(mrun -d busybox sh -c 'echo changed > /etc/motd; rm /bin/vi; sleep 1000')
+  for i in $(seq 100); do [ -e "$MOCKER_ROOT/containers/$id/upper/etc/motd" ] && break; sleep 0.05; done
+  grep -q " $MOCKER_ROOT/containers/$id/bundle/rootfs .* overlay " /proc/self/mountinfo
+  grep " $MOCKER_ROOT/containers/$id/bundle/rootfs " /proc/self/mountinfo | grep -q "lowerdir=$MOCKER_ROOT/layers/"
+  [ "$(cat "$MOCKER_ROOT/containers/$id/upper/etc/motd")" = changed ]
+  [ "$(stat -c %t,%T "$MOCKER_ROOT/containers/$id/upper/bin/vi")" = 0,0 ]
+  # The image's layer is untouched.
+  [ -e "$MOCKER_TOP/bundles/busybox/rootfs/bin/vi" ]
+  [ -z "$(find "$MOCKER_ROOT/layers" -name motd)" ]
+  mocker rm -f "$id"
+}
+
+@test "logs: stdout and stderr apart, --tail, -t, -f ends when the container exits" {
+  id=$(mrun -d busybox sh -c 'for i in 1 2 3; do echo out$i; echo err$i >&2; done')
+  wait_exited "$id"
+  run --separate-stderr mocker logs "$id"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'out1\nout2\nout3')" ]
+  [ "$stderr" = "$(printf 'err1\nerr2\nerr3')" ]
+  id3=$(mrun -d busybox seq 1 10)
+  wait_exited "$id3"
+  run mocker logs --tail 3 "$id3"
+  [ "$output" = "$(seq 8 10)" ]
+  run mocker logs --tail 0 "$id3"
+  [ -z "$output" ]
+  run mocker logs -t --tail 1 "$id3"
+  [[ $output =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\ 10$ ]]
+  # The file is Docker's json-file format.
+  head -1 "$MOCKER_ROOT/containers/$id/container.log" | jq -e '.log == "out1\n" and .stream == "stdout" and (.time | test("Z$"))'
+  # -f follows until the container exits.
+  id2=$(mrun -d busybox sh -c 'echo first; sleep 0.5; echo second')
+  run timeout 20 "$MOCKER_BIN" logs -f "$id2"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'first\nsecond')" ]
+  mocker rm "$id" "$id2"
+}
+
+@test "stop: TERM then KILL after -t; start runs it again; kill -s; kill of a stopped one fails" {
+  id=$(mrun -d --name st busybox sh -c 'trap "echo term; exit 7" TERM; while true; do sleep 0.1; done')
+  run mocker stop st
+  [ "$status" -eq 0 ]
+  [ "$output" = st ]
+  [ "$(mocker inspect st | jq -r '.[0].State.ExitCode')" = 7 ]
+  [ "$(mocker logs st)" = term ]
+  # A process ignoring TERM is killed after the grace period.
+  id2=$(mrun -d --name stubborn busybox sh -c 'trap "" TERM; while true; do sleep 0.1; done')
+  run mocker stop -t 1 stubborn
+  [ "$status" -eq 0 ]
+  [ "$(mocker inspect stubborn | jq -r '.[0].State.ExitCode')" = 137 ]
+  # start: the same container again (same id, log appended).
+  run mocker start st
+  [ "$status" -eq 0 ]
+  [ "$(mocker inspect st | jq -r '.[0].State.Running')" = true ]
+  run mocker kill -s TERM st
+  [ "$status" -eq 0 ]
+  wait_exited st
+  [ "$(mocker logs st)" = "$(printf 'term\nterm')" ]
+  run mocker kill st
+  [ "$status" -ne 0 ]
+  [[ $output == *"is not running"* ]]
+  mocker start st
+  run mocker kill st
+  [ "$status" -eq 0 ]
+  [ "$(mocker inspect st | jq -r '.[0].State.ExitCode')" = 137 ]
+  mocker rm st stubborn
+}
+
+@test "inspect: Docker's shape (State, Config, HostConfig, Mounts, NetworkSettings)" {
+  mkdir -p "$MOCKER_TEST_DIR/insp"
+  id=$(mrun -d --name insp -e X=1 -m 64m --pids-limit 50 -v "$MOCKER_TEST_DIR/insp:/in:ro" busybox sleep 1000)
+  run mocker inspect insp
+  [ "$status" -eq 0 ]
+  j=$output
+  [ "$(jq length <<< "$j")" = 1 ]
+  [ "$(jq -r '.[0].Id' <<< "$j")" = "$id" ]
+  [ "$(jq -r '.[0].Name' <<< "$j")" = /insp ]
+  [ "$(jq -r '.[0].State.Status' <<< "$j")" = running ]
+  [ "$(jq -r '.[0].State.Running' <<< "$j")" = true ]
+  pid=$(jq -r '.[0].State.Pid' <<< "$j")
+  [ "$pid" -gt 0 ]
+  [ "$(cat /proc/$pid/comm)" = sleep ]
+  [ "$(jq -r '.[0].Image' <<< "$j")" = "$(mocker images -q --no-trunc | head -1)" ]
+  [ "$(jq -r '.[0].Config.Image' <<< "$j")" = busybox ]
+  [ "$(jq -c '.[0].Config.Cmd' <<< "$j")" = '["sleep","1000"]' ]
+  jq -e '.[0].Config.Env | index("X=1")' <<< "$j"
+  [ "$(jq -r '.[0].HostConfig.Memory' <<< "$j")" = 67108864 ]
+  [ "$(jq -r '.[0].HostConfig.PidsLimit' <<< "$j")" = 50 ]
+  [ "$(jq -r '.[0].Mounts[0].Destination' <<< "$j")" = /in ]
+  [ "$(jq -r '.[0].Mounts[0].RW' <<< "$j")" = false ]
+  [ "$(jq -r '.[0].NetworkSettings.IPAddress' <<< "$j")" = "" ]
+  [ "$(jq -r '.[0].State.StartedAt' <<< "$j")" != "0001-01-01T00:00:00Z" ]
+  mocker rm -f insp
+  run mocker inspect insp
+  [ "$status" -ne 0 ]
+  [[ $output == *"no such container"* ]]
+}
+
+@test "rmi refuses an image a container uses" {
+  id=$(mrun -d busybox true)
+  wait_exited "$id"
+  run mocker rmi busybox
+  [ "$status" -ne 0 ]
+  [[ $output == *"container ${id:0:12} is using"* ]]
+  mocker rm "$id"
+}
+
+@test "20 parallel run -d and 20 rm -f leave the store consistent" {
+  local pids=() i
+  for i in $(seq 20); do
+    mrun -d --name par$i busybox sleep 1000 > "$MOCKER_TEST_DIR/par$i" &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  [ "$(mocker ps -q | wc -l)" -eq 20 ]
+  for i in $(seq 20); do remember "$(cat "$MOCKER_TEST_DIR/par$i")"; done
+  pids=()
+  for i in $(seq 20); do mocker rm -f par$i > /dev/null & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p"; done
+  [ -z "$(mocker ps -aq)" ]
+  [ -z "$(ls "$MOCKER_ROOT/containers/.names")" ]
+  assert_nothing_left
+}
