@@ -171,11 +171,11 @@ clean_incomplete (const char *root, const char *id, const struct rt_state *st)
 static int
 publish_state_dir (const struct create_opts *o, const struct rt_state *st, mk_error **err)
 {
-  if (mkdir_p (o->root, 0711, err) < 0)
+  if (mkdir_p (o->root, 0700, err) < 0)
     return -1;
   _cleanup_free_ char *dir = path_join (o->root, o->id);
   _cleanup_free_ char *tmp = xasprintf ("%s/.new-%d-%s", o->root, (int) getpid (), o->id);
-  if (mkdir (tmp, 0711) < 0)
+  if (mkdir (tmp, 0700) < 0)
     return mk_error_set (err, errno, "mkdir `%s`", tmp);
   _cleanup_close_ int dfd = open (tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0 || flock (dfd, LOCK_EX) < 0)
@@ -185,7 +185,10 @@ publish_state_dir (const struct create_opts *o, const struct rt_state *st, mk_er
     }
   if (state_write (dfd, st, err) < 0)
     goto fail;
-  if (!o->attached && mkfifoat (dfd, "exec.fifo", 0622) < 0)
+  /* Writable by the init whatever uid it runs as; the directory (0700)
+   * keeps others out, the init reopens the fifo through /proc/self/fd. */
+  if (!o->attached
+      && (mkfifoat (dfd, "exec.fifo", 0622) < 0 || fchmodat (dfd, "exec.fifo", 0622, 0) < 0))
     {
       mk_error_set (err, errno, "mkfifo `%s/exec.fifo`", tmp);
       goto fail;

@@ -22,6 +22,7 @@
 # Creates $RT_TMP and $RT_ROOT for one test.
 rt_setup() {
   RT_TMP=$(mktemp -d /tmp/mocker-rt.XXXXXX)
+  chmod 755 "$RT_TMP"  # a user namespace's root (an unprivileged host uid) must reach bundles
   RT_ROOT=$RT_TMP/state
   export RT_TMP RT_ROOT
   : > "$RT_TMP/ids"

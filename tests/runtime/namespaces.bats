@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# Namespaces: user namespace id maps, joining namespaces by path.
+
+load helpers
+
+setup() { rt_setup; }
+teardown() { rt_teardown; }
+
+@test "user namespace mappings show in /proc/self/uid_map and gid_map" {
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 200000, size: 65536}]'
+  rt_args "$b" sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
+  run rt run -b "$b" "$(rt_id)"
+  [ "$status" -eq 0 ]
+  [[ $(echo ${lines[0]}) == "0 100000 65536" ]]
+  [[ $(echo ${lines[1]}) == "0 200000 65536" ]]
+  [ "${lines[2]}" = 0 ]
+}
+
+@test "the container's root is an unprivileged host uid in a user namespace" {
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+  rt_args "$b" sleep 1000
+  id=$(rt_id)
+  rt create -b "$b" --pid-file "$RT_TMP/pid" "$id"
+  rt start "$id"
+  pid=$(cat "$RT_TMP/pid")
+  [ "$(awk '/^Uid:/ {print $2}' /proc/$pid/status)" = 100000 ]
+  rt delete --force "$id"
+}
+
+@test "a namespace with a path is joined instead of created" {
+  b=$(rt_bundle)
+  rt_config "$b" '.hostname = "first"'
+  rt_args "$b" sleep 1000
+  first=$(rt_id)
+  rt create -b "$b" --pid-file "$RT_TMP/pid" "$first"
+  pid=$(cat "$RT_TMP/pid")
+
+  b2=$(rt_bundle)
+  rt_config "$b2" '.hostname = null
+    | .linux.namespaces = [.linux.namespaces[] | if .type == "uts" or .type == "network"
+                            then .path = "/proc/\($pid)/ns/\(.type | sub("network"; "net"))" else . end]' \
+    --arg pid "$pid"
+  rt_args "$b2" sh -c 'hostname; readlink /proc/self/ns/net'
+  run rt run -b "$b2" "$(rt_id)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = first ]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/net)" ]
+  [ "${lines[1]}" != "$(readlink /proc/self/ns/net)" ]
+  rt delete --force "$first"
+}
+
+@test "setting a hostname without a uts namespace is refused" {
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.namespaces = [.linux.namespaces[] | select(.type != "uts")]'
+  id=$(rt_id)
+  run rt create -b "$b" "$id"
+  [ "$status" -eq 1 ]
+  [[ $output == *"hostname"*"uts namespace"* ]]
+  [ ! -e "$RT_ROOT/$id" ]
+}
+
+@test "a config without a mount namespace is refused" {
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.namespaces = [.linux.namespaces[] | select(.type != "mount")]'
+  id=$(rt_id)
+  run rt create -b "$b" "$id"
+  [ "$status" -eq 1 ]
+  [[ $output == *"mount"* ]]
+  [ ! -e "$RT_ROOT/$id" ]
+}
