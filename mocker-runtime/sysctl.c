@@ -26,13 +26,26 @@ namespace_for (const char *key)
   return NULL;
 }
 
+/* The key in its dotted form: sysctl(8) also takes "net/ipv4/conf/eth0.1/x",
+ * where '/' separates and '.' is part of a name.  Heap. */
+static char *
+dotted (const char *key)
+{
+  char *k = xstrdup (key);
+  if (strchr (k, '/'))
+    for (char *p = k; *p; p++)
+      *p = *p == '/' ? '.' : *p;
+  return k;
+}
+
 int
 sysctl_check (const struct spec *spec, const char *key, mk_error **err)
 {
   if (str_is_empty (key) || strstr (key, "..") || key[0] == '.' || key[0] == '/'
-      || strchr (key, '/'))
+      || strstr (key, "/.") || strstr (key, "./") || strstr (key, "//"))
     return mk_error_set (err, 0, "linux.sysctl: invalid key \"%s\"", key);
-  const char *ns = namespace_for (key);
+  _cleanup_free_ char *k = dotted (key);
+  const char *ns = namespace_for (k);
   if (ns == NULL)
     return mk_error_set (err, 0, "linux.sysctl: \"%s\" is not namespaced and would change the host",
                          key);
@@ -51,9 +64,10 @@ sysctl_apply (const struct spec *spec, mk_error **err)
   for (size_t i = 0; m && i < m->len; i++)
     {
       _cleanup_free_ char *path = xasprintf ("/proc/sys/%s", m->keys[i]);
-      for (char *p = path + strlen ("/proc/sys/"); *p; p++)
-        if (*p == '.')
-          *p = '/';
+      if (!strchr (m->keys[i], '/'))
+        for (char *p = path + strlen ("/proc/sys/"); *p; p++)
+          if (*p == '.')
+            *p = '/';
       if (write_file_string (path, m->values[i], err) < 0)
         return mk_error_wrap (err, "linux.sysctl: \"%s\"", m->keys[i]);
     }

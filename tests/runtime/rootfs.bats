@@ -210,11 +210,16 @@ cgroup_mount_script='grep " /sys/fs/cgroup" /proc/mounts
 @test "rootfs: linux.sysctl is applied inside the container's namespaces only" {
   host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
   want=$((1 - host_fwd))
-  rf_config '.linux.sysctl = {"net.ipv4.ip_forward": $v, "kernel.shmmni": "1234"}' --arg v "$want"
-  rf_run 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni'
+  host_sc=$(cat /proc/sys/net/ipv4/tcp_syncookies)
+  want_sc=$(( host_sc == 1 ? 2 : 1 ))
+  rf_config '.linux.sysctl = {"net.ipv4.ip_forward": $v, "kernel.shmmni": "1234",
+                              "net/ipv4/tcp_syncookies": $sc}' --arg v "$want" --arg sc "$want_sc"
+  rf_run 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni /proc/sys/net/ipv4/tcp_syncookies'
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "$want" ]
   [ "${lines[1]}" = 1234 ]
+  [ "${lines[2]}" = "$want_sc" ]
+  [ "$(cat /proc/sys/net/ipv4/tcp_syncookies)" = "$host_sc" ]
   [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_fwd" ]
   [ "$(cat /proc/sys/kernel/shmmni)" != 1234 ]
 }

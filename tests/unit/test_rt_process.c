@@ -128,7 +128,13 @@ test_sysctl_keys (void **state)
   assert_int_equal (sysctl_check (&s, "net.ipv4.ip_forward", &err), 0);
   assert_int_equal (sysctl_check (&s, "kernel.shmmax", &err), 0);
   assert_int_equal (sysctl_check (&s, "fs.mqueue.msg_max", &err), 0);
+  /* sysctl(8)'s slash form: '.' belongs to a name there. */
+  assert_int_equal (sysctl_check (&s, "net/ipv4/conf/eth0.100/rp_filter", &err), 0);
   assert_null (err);
+  assert_int_equal (sysctl_check (&s, "vm/swappiness", &err), -1);
+  mk_error_free (&err);
+  assert_int_equal (sysctl_check (&s, "net//x", &err), -1);
+  mk_error_free (&err);
 
   assert_int_equal (sysctl_check (&s, "kernel.hostname", &err), -1); /* no uts ns */
   assert_non_null (strstr (err->msg, "needs a uts namespace"));
