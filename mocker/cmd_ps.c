@@ -45,17 +45,21 @@ command_cell (const struct container *c, bool no_trunc)
 static char *
 ports_cell (const struct container *c, bool running)
 {
-  yajl_val p = json_get (c->record, "ports");
-  if (!running || p == NULL || !YAJL_IS_ARRAY (p))
-    return xstrdup ("");
+  struct port_map *ports = NULL;
+  size_t n = 0;
+  _cleanup_error_ mk_error *e = NULL;
   char *out = xstrdup ("");
-  for (size_t i = 0; i < p->u.array.len; i++)
+  if (!running || ctr_ports (c, &ports, &n, &e) < 0)
+    return out;
+  for (size_t i = 0; i < n; i++)
     {
-      const char *s = YAJL_GET_STRING (p->u.array.values[i]);
-      char *n = xasprintf ("%s%s%s", out, *out ? ", " : "", s ? s : "");
+      char buf[64];
+      port_map_format (&ports[i], buf, sizeof buf);
+      char *next = xasprintf ("%s%s%s", out, *out ? ", " : "", buf);
       free (out);
-      out = n;
+      out = next;
     }
+  free (ports);
   return out;
 }
 

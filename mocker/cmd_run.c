@@ -390,7 +390,7 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   struct ctr_new in = {
     .name = a.name, .image_id = image_id, .image_ref = ref, .image_config = config,
     .opts = &a.o, .auto_remove = a.auto_remove, .open_stdin = a.interactive,
-    .ports = ports, .n_ports = n_ports,
+    .ports = ports, .n_ports = n_ports, .port_specs = a.ports,
   };
   if (ctr_create (s, &in, &c, err) < 0)
     goto out;

@@ -231,14 +231,11 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_arr_close (g);
   json_obj_close (g);
 
+  /* The -p values as typed (port_map_parse reads them back). */
   json_key (g, "ports");
   json_arr_open (g);
-  for (size_t i = 0; i < in->n_ports; i++)
-    {
-      char buf[64];
-      port_map_format (&in->ports[i], buf, sizeof buf);
-      json_str (g, buf);
-    }
+  for (size_t i = 0; in->port_specs && in->port_specs[i]; i++)
+    json_str (g, in->port_specs[i]);
   json_arr_close (g);
   gen_strv (g, "layers", layers);
   json_obj_close (g);
