@@ -662,7 +662,7 @@ request (struct mk_registry *r, const char *start_url, struct transfer *t, const
           _cleanup_free_ char *text = error_text (t);
           if (s == 401 || s == 403)
             {
-              if (flags & REQ_REGISTRY_AUTH)
+              if ((flags & REQ_REGISTRY_AUTH) && strcmp (origin, r->origin) == 0)
                 return mk_error_set (err, 0,
                                      "%spull access denied, repository does not exist or may "
                                      "require authorization: %s",
