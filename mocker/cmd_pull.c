@@ -89,9 +89,13 @@ redraw (struct progress *pr, bool force)
   pr->last = now;
   if (pr->drawn)
     printf ("\033[%zuA", pr->drawn);
+  int width = ui_terminal_width (stdout);
   for (size_t i = 0; i < pr->n; i++)
     {
       _cleanup_free_ char *line = layer_line (pr, i);
+      /* a wrapped line would break the cursor-up arithmetic */
+      if (width > 1 && strlen (line) >= (size_t) width)
+        line[width - 1] = '\0';
       printf ("\r\033[2K%s\n", line);
     }
   pr->drawn = pr->n;
