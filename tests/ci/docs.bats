@@ -132,6 +132,7 @@ complete_words() {
       . /usr/share/bash-completion/bash_completion || exit 3
     fi
     . "$0" || exit 4
+    [ -n "${STUB:-}" ] && eval "$STUB"
     name=$1
     fn=$(complete -p "$name" | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
     [ -n "$fn" ] || exit 5
@@ -167,6 +168,36 @@ complete_words() {
     run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker run --network ""
     [ "$(echo "$output" | tr '\n' ' ')" = "bridge none host " ]
   done
+}
+
+@test "mocker completion: containers and images come from mocker ps and images" {
+  # A stand-in for the mocker binary, so no store is needed.
+  export STUB='mocker() {
+    case "$*" in
+      *" ps -a "*|"ps -a "*)
+        printf "%s\n" "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS   PORTS   NAMES" \
+          "4f3c2b1a0d9e8f7a   busybox   sh   1 minute ago   Up 1 minute      web" \
+          "a1b2c3d4e5f6a7b8   busybox   sh   1 minute ago   Exited (0) 1 minute ago      db" ;;
+      *" ps "*|"ps "*)
+        printf "%s\n" "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS   PORTS   NAMES" \
+          "4f3c2b1a0d9e8f7a   busybox   sh   1 minute ago   Up 1 minute      web" ;;
+      *images*)
+        printf "%s\n" "REPOSITORY   TAG   IMAGE ID   CREATED   SIZE" \
+          "busybox   latest   0123456789ab   2 hours ago   4.3MB" ;;
+    esac; }'
+  export LIBRARY=0
+  run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker rm ""
+  echo "$output"
+  [ "$(echo "$output" | sort | tr '\n' ' ')" = "4f3c2b1a0d9e a1b2c3d4e5f6 db web " ]
+  run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker exec w
+  [ "$output" = web ]
+  run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker exec d
+  [ -z "$output" ]
+  run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker run bu
+  [ "$output" = busybox:latest ]
+  # After the image comes the container's own command line: nothing offered.
+  run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker run busybox ""
+  [ -z "$output" ]
 }
 
 @test "mocker-runtime completion: commands and their options" {
