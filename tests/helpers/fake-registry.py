@@ -16,6 +16,8 @@
   --stall                   with --drop-after: hang instead of closing
   --error-status S          blob GETs answer HTTP S ...
   --error-times K           ... the first K times (default: always)
+  --barrier D1,D2,...       GETs of these blobs wait until all of them were asked for
+                            (proof of parallel downloads); after 10 s alone: 404
   --ratelimit               manifests answer 429 with ratelimit-* headers
 Only loopback is ever contacted.
 """
@@ -36,6 +38,8 @@ tokens = {}  # token -> uses left
 counter = itertools.count(1)
 drops = {"done": 0}
 errors = {"done": 0}
+barrier = threading.Condition()
+barrier_seen = set()
 
 
 def log(port, handler):
@@ -175,6 +179,17 @@ class Registry(Base):
                 return self.send_json(args.error_status,
                                       {"errors": [{"code": "UNAVAILABLE",
                                                    "message": "try again later"}]})
+        if args.barrier and "/blobs/" in self.path:
+            want = set(args.barrier.split(","))
+            digest = self.path.rsplit("/", 1)[-1]
+            if digest in want:
+                with barrier:
+                    barrier_seen.add(digest)
+                    barrier.notify_all()
+                    ok = barrier.wait_for(lambda: want <= barrier_seen, timeout=10)
+                if not ok:
+                    return self.send_json(404, {"errors": [{"code": "BLOB_UNKNOWN",
+                                                            "message": "barrier: asked for alone"}]})
         if args.redirect_blobs and "/blobs/" in self.path:
             self.send_response(307)
             self.send_header("Location", "http://localhost:%d%s" % (blob_port, self.path))
@@ -215,6 +230,7 @@ def main():
     p.add_argument("--stall", action="store_true")
     p.add_argument("--error-status", type=int)
     p.add_argument("--error-times", type=int, default=-1)
+    p.add_argument("--barrier")
     p.add_argument("--ratelimit", action="store_true")
     args = p.parse_args()
     main_srv = Server(("127.0.0.1", 0), Registry)

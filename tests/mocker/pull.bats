@@ -145,6 +145,41 @@ assert_not_registered() {
   [[ $output == *"Pull complete"* ]]
   [ -x "$(layer_dir "$(top_chain_of one)")/bin/busybox" ]
   grep -q "$REG/test/one:latest" "$ROOT/repositories.json"
+  run m images
+  [ "$status" -eq 0 ]
+  [[ ${lines[1]} == "$REG/test/one "*latest*"$(config_of one | cut -c8-19)"* ]]
+}
+
+@test "pull: layers are downloaded in parallel" {
+  fake_start "$ROOT" --barrier "$(jq -r .digest "$WORK/multi.layers" | paste -sd,)"
+  run m pull -q --insecure "$FAKE/test/multi"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(config_of multi)" ]
+}
+
+@test "pull: two pulls of one image at once make one image" {
+  m pull -q "$REG/test/multi" > "$ROOT/a" 2>&1 &
+  local a=$!
+  m pull -q "$REG/test/multi" > "$ROOT/b" 2>&1 &
+  local b=$!
+  wait "$a"
+  wait "$b"
+  [ "$(cat "$ROOT/a")" = "$(config_of multi)" ]
+  [ "$(cat "$ROOT/b")" = "$(config_of multi)" ]
+  [ "$(m images -q | wc -l)" = 1 ]
+  [ -d "$(layer_dir "$(top_chain_of multi)")" ]
+}
+
+@test "pull after rmi downloads the layers again" {
+  run m pull -q "$REG/test/one"
+  [ "$status" -eq 0 ]
+  run m rmi "$REG/test/one"
+  [ "$status" -eq 0 ]
+  [ ! -e "$ROOT/layers/$(top_chain_of one | cut -d: -f2)" ]
+  run m pull -q "$REG/test/one"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(config_of one)" ]
+  [ -x "$(layer_dir "$(top_chain_of one)")/bin/busybox" ]
 }
 
 @test "pull -q prints only the ID; --insecure without the environment" {
