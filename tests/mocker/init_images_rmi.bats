@@ -41,7 +41,7 @@ content_size() {
   [ "$status" -eq 0 ] && [ "$output" = "mocker version 0.1.0" ]
   run mocker --help
   [ "$status" -eq 0 ] && [[ $output == *"Usage: mocker"* ]] && [[ $output == *images* ]]
-  for c in init images rmi import; do
+  for c in init images rmi import tag; do
     run mocker "$c" --help
     [ "$status" -eq 0 ] && [[ $output == "Usage: mocker $c"* ]]
     run mocker help "$c"
@@ -164,9 +164,7 @@ assert caps == ["ping"], caps'
   id=$(mocker init "$(ROOTFS)" -t a:1)
   mocker init "$(ROOTFS)" -t b:1 >/dev/null   # another image, same layer
   hex=${id#sha256:}
-  # a second name for the same image (the store API tags, no command yet: re-init gives a new id)
-  jq --arg id "$id" '.tags["docker.io/library/a:2"] = $id' "$MOCKER_ROOT/repositories.json" > "$MOCKER_TEST_DIR/r.json"
-  mv "$MOCKER_TEST_DIR/r.json" "$MOCKER_ROOT/repositories.json"
+  mocker tag a:1 a:2
   run mocker rmi a:1
   [ "$status" -eq 0 ] && [ "$output" = "Untagged: a:1" ]
   [ -d "$MOCKER_ROOT/images/$hex" ]
@@ -182,8 +180,7 @@ assert caps == ["ping"], caps'
 @test "rmi of an id with several names needs -f" {
   id=$(mocker init "$(ROOTFS)" -t m:1)
   hex=${id#sha256:}
-  jq --arg id "$id" '.tags["docker.io/library/m:2"] = $id' "$MOCKER_ROOT/repositories.json" > "$MOCKER_TEST_DIR/r.json"
-  mv "$MOCKER_TEST_DIR/r.json" "$MOCKER_ROOT/repositories.json"
+  mocker tag "${hex:0:6}" m:2
   run --separate-stderr mocker rmi "${hex:0:12}"
   [ "$status" -eq 1 ]
   [ "$stderr" = "mocker: conflict: unable to delete ${hex:0:12} (must be forced) - image is referenced in multiple repositories" ]
@@ -316,4 +313,28 @@ assert caps == ["ping"], caps'
   [ "${#lines[@]}" -eq 1 ]
   [ "$(jq -r .Tag <<< "$output")" = 1 ]
   [ "$(jq -r .Size <<< "$output")" = "$(docker_size "$(content_size "$big")")" ]
+}
+
+@test "tag: another name by name, id or prefix; a moved name leaves the old image untagged" {
+  id1=$(mocker init "$(ROOTFS)" -t t:1)
+  id2=$(mocker init "$(ROOTFS)")
+  run --separate-stderr mocker tag t:1 localhost:5000/x/y:z
+  [ "$status" -eq 0 ] && [ -z "$output" ] && [ -z "$stderr" ]
+  mocker tag "$id2" t:2
+  mocker tag "${id2:7:8}" t:3
+  run mocker images --format json
+  [ "$(jq -r 'select(.Repository=="localhost:5000/x/y") | .ID' <<< "$output")" = "${id1:7:12}" ]
+  [ "$(jq -r 'select(.Tag=="2") | .ID' <<< "$output")" = "${id2:7:12}" ]
+  [ "$(jq -r 'select(.Tag=="3") | .ID' <<< "$output")" = "${id2:7:12}" ]
+  # move t:1 to id2: id1 keeps its other name
+  mocker tag t:2 t:1
+  run mocker images --format json
+  [ "$(jq -r 'select(.Tag=="1") | .ID' <<< "$output")" = "${id2:7:12}" ]
+  [ "$(jq -sr 'map(select(.ID=="'"${id1:7:12}"'")) | length' <<< "$output")" -eq 1 ]
+  run --separate-stderr mocker tag nope:1 t:9
+  [ "$status" -eq 1 ] && [ "$stderr" = "mocker: no such image: nope:1" ]
+  run --separate-stderr mocker tag t:1 'UPPER:case'
+  [ "$status" -eq 1 ] && [[ $stderr == 'mocker: invalid reference "UPPER:case": '* ]]
+  run --separate-stderr mocker tag t:1
+  [ "$status" -eq 1 ] && [[ $stderr == "mocker: tag: a source image and a target name expected"* ]]
 }
