@@ -65,6 +65,9 @@ struct layer_pack_opts
   /* Commit: turn overlay whiteouts (0/0 char devices, opaque dirs) back into
    * `.wh.` entries and leave out trusted.overlay.* xattrs. */
   bool overlay_whiteouts;
+  /* Paths (relative to dir, no leading '/') left out with everything under
+   * them, or NULL (commit: mount points the runtime made in the upper dir). */
+  char *const *skip;
 };
 
 /* Writes dir as a tar stream (pax, so xattrs and long names survive) with

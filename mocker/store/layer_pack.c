@@ -163,6 +163,9 @@ pack_one (struct pack *p, int dirfd, const char *abs_dir, const char *rel_dir, c
     return 0; /* tar cannot hold sockets; they are runtime artifacts anyway */
 
   _cleanup_free_ char *rel = *rel_dir ? xasprintf ("%s/%s", rel_dir, name) : xstrdup (name);
+  for (size_t i = 0; p->opts && p->opts->skip && p->opts->skip[i]; i++)
+    if (strcmp (rel, p->opts->skip[i]) == 0)
+      return 0;
   _cleanup_free_ char *abs = path_join (abs_dir, name);
 
   if (p->opts && p->opts->overlay_whiteouts && S_ISCHR (st.st_mode) && st.st_rdev == makedev (0, 0))

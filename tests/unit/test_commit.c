@@ -1,0 +1,163 @@
+/* mocker/commit_config.c: the config of a committed image and -c changes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/util.h"
+#include "mocker/commit.h"
+
+static const char base[] =
+  "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2020-01-01T00:00:00Z\","
+  "\"container_config\":{\"Cmd\":[\"old\"]},"
+  "\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"/bin/sh\"],\"Labels\":{\"a\":\"b\"},"
+  "\"StopSignal\":\"SIGINT\"},"
+  "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:1111\"]},"
+  "\"history\":[{\"created_by\":\"base\"}]}";
+
+static const char ctr[] =
+  "{\"Hostname\":\"abc123\",\"User\":\"\",\"Tty\":true,"
+  "\"Env\":[\"PATH=/bin\",\"HOSTNAME=abc123\",\"TERM=xterm\",\"FOO=bar\"],"
+  "\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Entrypoint\":null,\"WorkingDir\":\"/w\"}";
+
+/* Builds with the changes; returns the parsed result (NULL on error, *err set). */
+static yajl_val
+build (char *const *changes, mk_error **err)
+{
+  _cleanup_json_ yajl_val c = NULL;
+  assert_int_equal (json_parse (ctr, strlen (ctr), "ctr", &c, NULL), 0);
+  struct commit_meta m = {
+    .diff_id = "sha256:2222", .created = "2026-01-01T00:00:00Z", .created_by = "sh -c echo hi",
+    .author = "me", .comment = "msg", .changes = changes,
+  };
+  _cleanup_free_ char *out = NULL;
+  if (commit_config_build (base, strlen (base), c, &m, &out, err) < 0)
+    return NULL;
+  yajl_val v = NULL;
+  assert_int_equal (json_parse (out, strlen (out), "out", &v, NULL), 0);
+  return v;
+}
+
+static const char *
+arr_str (yajl_val a, size_t i)
+{
+  assert_true (a && YAJL_IS_ARRAY (a) && i < a->u.array.len);
+  return YAJL_GET_STRING (a->u.array.values[i]);
+}
+
+static void
+test_keeps_container_settings (void **state)
+{
+  (void) state;
+  _cleanup_json_ yajl_val v = build (NULL, NULL);
+  assert_non_null (v);
+  yajl_val cfg = json_get (v, "config");
+  yajl_val env = json_get (cfg, "Env");
+  assert_int_equal (env->u.array.len, 2); /* HOSTNAME and the tty's TERM dropped */
+  assert_string_equal (arr_str (env, 0), "PATH=/bin");
+  assert_string_equal (arr_str (env, 1), "FOO=bar");
+  assert_string_equal (arr_str (json_get (cfg, "Cmd"), 2), "echo hi");
+  assert_true (YAJL_IS_NULL (json_get (cfg, "Entrypoint")));
+  assert_string_equal (json_get_str (cfg, "WorkingDir"), "/w");
+  assert_null (json_get (cfg, "User"));
+  /* The base's other settings stay. */
+  assert_string_equal (json_get_str (json_get (cfg, "Labels"), "a"), "b");
+  assert_string_equal (json_get_str (cfg, "StopSignal"), "SIGINT");
+  assert_string_equal (json_get_str (v, "architecture"), "amd64");
+  assert_null (json_get (v, "container_config"));
+  assert_string_equal (json_get_str (v, "created"), "2026-01-01T00:00:00Z");
+  assert_string_equal (json_get_str (v, "author"), "me");
+  yajl_val ids = json_get (json_get (v, "rootfs"), "diff_ids");
+  assert_int_equal (ids->u.array.len, 2);
+  assert_string_equal (arr_str (ids, 0), "sha256:1111");
+  assert_string_equal (arr_str (ids, 1), "sha256:2222");
+  yajl_val hist = json_get (v, "history");
+  assert_int_equal (hist->u.array.len, 2);
+  yajl_val h = hist->u.array.values[1];
+  assert_string_equal (json_get_str (h, "created_by"), "sh -c echo hi");
+  assert_string_equal (json_get_str (h, "comment"), "msg");
+}
+
+static void
+test_changes (void **state)
+{
+  (void) state;
+  char *changes[] = { (char *) "ENV A=1 B=\"two words\" C='x y'", (char *) "env D  spaced value",
+                      (char *) "ENV FOO=baz", (char *) "CMD echo $A",
+                      (char *) "WORKDIR sub", (char *) "USER nobody", NULL };
+  _cleanup_json_ yajl_val v = build (changes, NULL);
+  assert_non_null (v);
+  yajl_val cfg = json_get (v, "config");
+  yajl_val env = json_get (cfg, "Env");
+  assert_int_equal (env->u.array.len, 6);
+  assert_string_equal (arr_str (env, 1), "FOO=baz");
+  assert_string_equal (arr_str (env, 2), "A=1");
+  assert_string_equal (arr_str (env, 3), "B=two words");
+  assert_string_equal (arr_str (env, 4), "C=x y");
+  assert_string_equal (arr_str (env, 5), "D=spaced value");
+  yajl_val cmd = json_get (cfg, "Cmd");
+  assert_string_equal (arr_str (cmd, 0), "/bin/sh");
+  assert_string_equal (arr_str (cmd, 1), "-c");
+  assert_string_equal (arr_str (cmd, 2), "echo $A");
+  assert_string_equal (json_get_str (cfg, "WorkingDir"), "/w/sub");
+  assert_string_equal (json_get_str (cfg, "User"), "nobody");
+}
+
+static void
+test_entrypoint_drops_cmd (void **state)
+{
+  (void) state;
+  char *only_ep[] = { (char *) "ENTRYPOINT [\"/bin/echo\", \"x\"]", NULL };
+  _cleanup_json_ yajl_val v = build (only_ep, NULL);
+  yajl_val cfg = json_get (v, "config");
+  assert_true (YAJL_IS_NULL (json_get (cfg, "Cmd")));
+  assert_string_equal (arr_str (json_get (cfg, "Entrypoint"), 0), "/bin/echo");
+
+  char *both[] = { (char *) "CMD [\"y\"]", (char *) "ENTRYPOINT [\"/bin/echo\"]", NULL };
+  _cleanup_json_ yajl_val w = build (both, NULL);
+  assert_string_equal (arr_str (json_get (json_get (w, "config"), "Cmd"), 0), "y");
+}
+
+static void
+expect_error (const char *change, const char *text)
+{
+  char *changes[] = { (char *) change, NULL };
+  _cleanup_error_ mk_error *err = NULL;
+  yajl_val v = build (changes, &err);
+  assert_null (v);
+  assert_non_null (err);
+  if (strstr (err->msg, text) == NULL)
+    fail_msg ("`%s`: error `%s` lacks `%s`", change, err->msg, text);
+}
+
+static void
+test_bad_changes (void **state)
+{
+  (void) state;
+  expect_error ("EXPOSE 80", "unsupported instruction `EXPOSE`");
+  expect_error ("CMD", "needs an argument");
+  expect_error ("CMD [\"a\", 1]", "not a string");
+  expect_error ("CMD [\"a\"", "CMD");
+  expect_error ("ENV A=\"open", "unterminated quote");
+  expect_error ("ENV =x", "not KEY=VALUE");
+  expect_error ("ENV ONLYKEY", "a value is needed");
+  expect_error ("   ", "empty change");
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_keeps_container_settings),
+    cmocka_unit_test (test_changes),
+    cmocka_unit_test (test_entrypoint_drops_cmd),
+    cmocka_unit_test (test_bad_changes),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
