@@ -196,7 +196,12 @@ run_create (struct monitor *m, int in, int out, int errfd)
   _cleanup_free_ char *pidfile = path_join (m->dir, "init.pid");
   unlink (pidfile);
   int lsock = -1;
-  const char *sock_name = "console.sock"; /* relative: sun_path is short */
+  /* Absolute (runc resolves it after moving to the bundle), short enough
+   * for sun_path; a deep store gets one in /tmp. */
+  char sock_name[108];
+  if ((size_t) snprintf (sock_name, sizeof sock_name, "%s/console.sock", m->dir)
+      >= sizeof sock_name)
+    snprintf (sock_name, sizeof sock_name, "/tmp/mocker-console-%d.sock", (int) getpid ());
   if (m->tty)
     {
       unlink (sock_name);
@@ -209,7 +214,7 @@ run_create (struct monitor *m, int in, int out, int errfd)
     }
   char *create[] = { (char *) "create", (char *) "--bundle", bundle, (char *) "--pid-file",
                      pidfile, m->tty ? (char *) "--console-socket" : (char *) m->id,
-                     m->tty ? (char *) sock_name : NULL, m->tty ? (char *) m->id : NULL, NULL };
+                     m->tty ? sock_name : NULL, m->tty ? (char *) m->id : NULL, NULL };
   pid_t pid = mon_runtime_spawn (m, in, out, errfd, create);
   if (pid < 0)
     return -1;
