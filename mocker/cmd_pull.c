@@ -13,6 +13,7 @@
 #include "common/util.h"
 #include "mocker/mocker.h"
 #include "mocker/registry/pull.h"
+#include "mocker/ui/format.h"
 #include "mocker/ui/progress.h"
 
 static const char usage[] =
@@ -55,6 +56,7 @@ struct progress
     long long done, total;
   } *layers;
   size_t drawn;  /* lines drawn so far (tty) */
+  int width;     /* terminal columns */
   struct timespec last;
 };
 
@@ -70,7 +72,16 @@ layer_line (struct progress *pr, size_t i)
     case L_WAITING:
       return ui_progress_line (id, "Waiting", -1, 0);
     case L_DOWNLOADING:
-      return ui_progress_line (id, "Downloading", pr->layers[i].done, pr->layers[i].total);
+      if (pr->width >= 110)
+        return ui_progress_line (id, "Downloading", pr->layers[i].done, pr->layers[i].total);
+      else
+        {
+          /* narrow terminals get the sizes without the bar (as Docker) */
+          _cleanup_free_ char *sid = ui_short_id (id);
+          _cleanup_free_ char *done = ui_format_size (pr->layers[i].done);
+          _cleanup_free_ char *total = ui_format_size (pr->layers[i].total);
+          return xasprintf ("%s: Downloading  %s/%s", sid, done, total);
+        }
     case L_DONE:
       return ui_progress_line (id, "Pull complete", -1, 0);
     default:
@@ -89,7 +100,7 @@ redraw (struct progress *pr, bool force)
   pr->last = now;
   if (pr->drawn)
     printf ("\033[%zuA", pr->drawn);
-  int width = ui_terminal_width (stdout);
+  int width = pr->width = ui_terminal_width (stdout);
   for (size_t i = 0; i < pr->n; i++)
     {
       _cleanup_free_ char *line = layer_line (pr, i);
@@ -131,7 +142,7 @@ on_status (const struct mk_pull_status *st, void *opaque)
     default: break;
     }
   if (pr->tty)
-    redraw (pr, l->state != before && l->state != L_DOWNLOADING);
+    redraw (pr, l->state != before); /* every change of state shows */
   else if (l->state != before)
     {
       /* not a terminal: one plain line per step, no bars */

@@ -150,6 +150,17 @@ assert_not_registered() {
   [[ ${lines[1]} == "$REG/test/one "*latest*"$(config_of one | cut -c8-19)"* ]]
 }
 
+@test "pull on a terminal draws progress in place (a bar from 110 columns)" {
+  script -qec "stty cols 80; $MOCKER_BIN --root $ROOT pull $REG/test/one" /dev/null > "$ROOT/tty.out"
+  grep -q $'\e\[2K.*Downloading  [0-9.]*[kM]*B/1.03[0-9]*MB' "$ROOT/tty.out"
+  grep -q $'\e\[[0-9]*A' "$ROOT/tty.out"
+  grep -q "Pull complete" "$ROOT/tty.out"
+  [ "$(tail -1 "$ROOT/tty.out" | tr -d '\r')" = "$(config_of one)" ]
+  rm -rf "$ROOT/layers" "$ROOT/repositories.json"
+  script -qec "stty cols 120; $MOCKER_BIN --root $ROOT pull $REG/test/one" /dev/null > "$ROOT/tty.out"
+  grep -q $'\e\[2K.*Downloading \[=*>* *\] *[0-9.]*[kM]*B/1.03[0-9]*MB' "$ROOT/tty.out"
+}
+
 @test "pull: layers are downloaded in parallel" {
   fake_start "$ROOT" --barrier "$(jq -r .digest "$WORK/multi.layers" | paste -sd,)"
   run m pull -q --insecure "$FAKE/test/multi"
