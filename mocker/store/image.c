@@ -11,6 +11,7 @@
 #include "common/digest.h"
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "common/util.h"
 #include "mocker/store/image_internal.h"
 #include "mocker/store/index.h"
@@ -463,11 +464,12 @@ store_image_list (struct store *s, struct store_image ***out, size_t *n, mk_erro
   for (size_t i = 0; i < cap; i++)
     {
       struct store_image *img = NULL;
-      if (store_image_read_record (s, idx.images[i], &img, err) < 0)
+      _cleanup_error_ mk_error *bad = NULL;
+      if (store_image_read_record (s, idx.images[i], &img, &bad) < 0)
         {
-          store_image_list_free (list, k);
-          store_index_clear (&idx);
-          return -1;
+          /* One damaged record must not hide every other image. */
+          log_warning ("%s", bad->msg);
+          continue;
         }
       fill_names (img, &idx);
       list[k++] = img;

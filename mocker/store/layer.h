@@ -72,7 +72,9 @@ struct layer_pack_opts
 
 /* Writes dir as a tar stream (pax, so xattrs and long names survive) with
  * names relative to dir, keeping modes, owners (numeric), mtimes,
- * symlinks, hardlinks, devices and xattrs.  opts may be NULL. */
+ * symlinks, hardlinks, devices and xattrs.  Never descends into another
+ * file system (a mount point is packed as an empty directory); sockets are
+ * left out.  opts may be NULL. */
 int layer_pack_dir (const char *dir, const struct layer_pack_opts *opts, layer_sink_fn sink,
                     void *opaque, mk_error **err);
 

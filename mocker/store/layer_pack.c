@@ -36,6 +36,7 @@ struct pack
   void *opaque;
   mk_error *sink_err;        /* what the sink said when it failed */
   char *buf;
+  dev_t dev;                 /* the packed directory's file system */
 };
 
 static la_ssize_t
@@ -223,6 +224,9 @@ pack_one (struct pack *p, int dirfd, const char *abs_dir, const char *rel_dir, c
           if (write_marker (p, opq, &st, st.st_mode & 07777, err) < 0)
             return -1;
         }
+      /* A mount point (a /proc mounted in a rootfs...) stays an empty dir. */
+      if (st.st_dev != p->dev)
+        return 0;
       int sub = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (sub < 0)
         return mk_error_set (err, errno, "open `%s`", abs);
@@ -272,6 +276,14 @@ layer_pack_dir (const char *dir, const struct layer_pack_opts *opts, layer_sink_
     return mk_error_set (err, errno, "open directory `%s`", dir);
 
   struct pack p = { .opts = opts, .sink = sink, .opaque = opaque };
+  struct stat root_st;
+  if (fstat (fd, &root_st) < 0)
+    {
+      int saved = errno;
+      close (fd);
+      return mk_error_set (err, saved, "stat `%s`", dir);
+    }
+  p.dev = root_st.st_dev;
   p.buf = xmalloc (CHUNK);
   p.out = archive_write_new ();
   p.meta = archive_read_disk_new ();

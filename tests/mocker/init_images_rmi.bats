@@ -338,3 +338,19 @@ assert caps == ["ping"], caps'
   run --separate-stderr mocker tag t:1
   [ "$status" -eq 1 ] && [[ $stderr == "mocker: tag: a source image and a target name expected"* ]]
 }
+
+@test "init does not descend into mount points inside the directory" {
+  src=$MOCKER_TEST_DIR/withmount
+  mkdir -p "$src/mnt"
+  echo top > "$src/top"
+  # this suite runs in a private mount namespace (tests/run-suites.sh)
+  mount -t tmpfs tmpfs "$src/mnt"
+  echo hidden > "$src/mnt/inside"
+  run mocker init "$src"
+  umount "$src/mnt"
+  [ "$status" -eq 0 ]
+  chain=$(jq -r '.layers[0].chain_id' "$MOCKER_ROOT/images/${output#sha256:}/image.json")
+  L=$MOCKER_ROOT/layers/${chain#sha256:}/diff
+  [ -d "$L/mnt" ] && [ -z "$(ls -A "$L/mnt")" ]
+  [ "$(cat "$L/top")" = top ]
+}
