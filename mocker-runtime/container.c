@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker-runtime/cgroup.h"
+#include "mocker-runtime/cgroup_entry.h"
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/init.h"
 #include "mocker-runtime/namespaces.h"
@@ -229,10 +230,28 @@ fail:
   return -1;
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3 straight into the cgroup2 group when there is one (no migration
+ * afterwards); entry->into_cgroup_done tells the child which way it went. */
 static pid_t
-clone3_init (unsigned long flags)
+clone3_init (unsigned long flags, struct cgroup_entry *entry)
 {
   struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+  if (entry->v2_dir_fd >= 0)
+    {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = (uint64_t) entry->v2_dir_fd;
+      entry->into_cgroup_done = 1;
+      pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+      if (pid >= 0 || (errno != EINVAL && errno != EOPNOTSUPP && errno != E2BIG))
+        return pid;
+      args.flags &= ~CLONE_INTO_CGROUP;
+      args.cgroup = 0;
+      entry->into_cgroup_done = 0;
+    }
   return (pid_t) syscall (SYS_clone3, &args, sizeof args);
 }
 
@@ -283,9 +302,6 @@ setup_from_parent (struct container *c, const struct create_opts *o, const struc
   if (proc_stat_start_time (c->pid, &st->start_time, NULL) < 0)
     return mk_error_set (err, errno, "read start time of the init (pid %d)", (int) c->pid);
   if (plan->new_user && ns_write_id_maps (c->pid, spec, err) < 0)
-    return -1;
-  const struct spec_resources *res = spec->linux_ ? spec->linux_->resources : NULL;
-  if (cgroup_create (st->cgroup_path, res, c->pid, err) < 0)
     return -1;
   if (spec->hooks.prestart.len || spec->hooks.create_runtime.len)
     {
@@ -378,6 +394,13 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
 
   int fifo_fd = -1, pair[2] = { -1, -1 }, own_pid_ns = -1;
   int ret = -1;
+  struct cgroup_entry entry = { .v2_dir_fd = -1, .v2_procs_fd = -1 };
+  /* The cgroup, with its limits, exists before the init: the init enters it
+   * itself before it runs anything (cgroup_entry.h). */
+  const struct spec_resources *res = spec->linux_ ? spec->linux_->resources : NULL;
+  if (cgroup_create (c->st->cgroup_path, res, 0, err) < 0
+      || cgroup_entry_open (c->st->cgroup_path, &entry, err) < 0)
+    goto out;
   if (!o->attached && (fifo_fd = openat (c->lock_fd, "exec.fifo", O_PATH | O_CLOEXEC)) < 0)
     {
       mk_error_set (err, errno, "open exec.fifo");
@@ -399,7 +422,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
         }
     }
   fflush (NULL);
-  c->pid = clone3_init (plan.clone_flags);
+  c->pid = clone3_init (plan.clone_flags, &entry);
   if (c->pid == 0)
     {
       close (pair[0]);
@@ -408,6 +431,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
         .spec = spec, .rootfs = rootfs, .ns = &plan, .sync_fd = pair[1], .fifo_fd = fifo_fd,
         .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
         .preserve_fds = o->preserve_fds, .console_socket = o->console_socket, .id = o->id,
+        .cgroup = &entry,
       };
       init_main (&a);
     }
@@ -441,6 +465,7 @@ out:
     close (pair[1]);
   if (own_pid_ns >= 0)
     close (own_pid_ns);
+  cgroup_entry_close (&entry);
   ns_plan_close (&plan);
   if (ret < 0)
     {
@@ -534,28 +559,46 @@ container_start (const char *root, const char *id, mk_error **err)
   if (fifo < 0)
     return mk_error_set (err, errno, "open exec.fifo");
   /* The init is blocked opening the fifo for writing: our open released it.
-   * Wait for its byte, or for it to die. */
+   * It writes one byte, then holds the fifo open until its execve closes it
+   * (or writes "E<error>" and exits): read to the end, or until it dies
+   * without having opened the fifo. */
   struct pollfd p[2] = { { .fd = fifo, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+  char buf[4096];
+  size_t got = 0;
+  bool released = false;
   for (;;)
     {
-      if (poll (p, 2, -1) < 0)
+      if (poll (p, released ? 1 : 2, -1) < 0)
         {
           if (errno == EINTR)
             continue;
           return mk_error_set (err, errno, "poll exec.fifo");
         }
-      char byte;
       if (p[0].revents & (POLLIN | POLLHUP))
         {
-          ssize_t n = read (fifo, &byte, 1);
-          if (n == 1)
-            break;
+          ssize_t n = read (fifo, buf + got, sizeof buf - 1 - got);
           if (n < 0 && (errno == EAGAIN || errno == EINTR))
             continue;
-          return mk_error_set (err, 0, "container init exited before start");
+          if (n < 0)
+            return mk_error_set (err, errno, "read exec.fifo");
+          if (n == 0)
+            break; /* executed, or gone */
+          got += n;
+          released = true;
+          if (got == sizeof buf - 1)
+            break;
+          continue;
         }
-      if (p[1].revents)
+      if (!released && p[1].revents)
         return mk_error_set (err, 0, "container init exited before start");
+    }
+  buf[got] = '\0';
+  if (got == 0)
+    return mk_error_set (err, 0, "container init exited before start");
+  if (got > 1 && buf[1] == 'E')
+    {
+      unlinkat (dfd, "exec.fifo", 0);
+      return mk_error_set (err, 0, "%s", buf + 2);
     }
   if (unlinkat (dfd, "exec.fifo", 0) < 0)
     return mk_error_set (err, errno, "remove exec.fifo");

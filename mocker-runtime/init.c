@@ -24,12 +24,20 @@
 #endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
+/* The write end of exec.fifo once `start` opened it: kept open (close-on-exec)
+ * so that `start` sees end-of-file exactly when the program was executed, and
+ * gets the error text when something fails before that. */
+static int start_fd = -1;
+
 /* Reports err to the runtime (or, once nobody listens, to stderr) and exits. */
 static void __attribute__ ((noreturn))
 init_fail (const struct init_args *a, mk_error *err)
 {
   const char *msg = err && err->msg ? err->msg : "container init failed";
   mk_error *ignored = NULL;
+  /* After start: `start` reads the fifo to its end. */
+  if (start_fd >= 0 && dprintf (start_fd, "E%s", msg) > 0)
+    _exit (255);
   if (sync_send (a->sync_fd, SYNC_ERROR, msg, &ignored) < 0)
     {
       dprintf (2, "mocker-runtime: %s\n", msg);
@@ -116,8 +124,8 @@ wait_for_start (const struct init_args *a, mk_error **err)
         close (fd);
         return mk_error_set (err, errno, "write exec fifo");
       }
-  close (fd);
   close (a->fifo_fd);
+  start_fd = fd;
   return 0;
 }
 
@@ -164,6 +172,9 @@ init_main (const struct init_args *a)
   const struct spec *spec = a->spec;
   const struct spec_process *proc = spec->process;
 
+  /* Into the container's cgroups before anything else runs or allocates. */
+  if (cgroup_entry_join_self (a->cgroup, &err) < 0)
+    init_fail (a, err);
   /* If the runtime dies before the container is created, so does the init. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   reset_signals ();

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "mocker-runtime/cgroup_entry.h"
 #include "mocker-runtime/namespaces.h"
 #include "spec/spec.h"
 
@@ -21,6 +22,7 @@ struct init_args
   int preserve_fds;            /* fds 3 .. 3+N-1 stay open in the container */
   const char *console_socket;  /* process.terminal (issue 3) */
   const char *id;
+  const struct cgroup_entry *cgroup;  /* joined first thing */
 };
 
 void init_main (const struct init_args *a) __attribute__ ((noreturn));

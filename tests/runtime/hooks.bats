@@ -86,3 +86,16 @@ EOF
   [[ $output == *"warning: poststop hook"* ]]
   [ ! -e "$RT_ROOT/$id" ]
 }
+
+@test "a failing startContainer hook fails start with its error" {
+  b=$(rt_bundle)
+  rt_config "$b" '.hooks.startContainer = [{path: "/bin/false"}]'
+  rt_args "$b" sleep 1000
+  id=$(rt_id)
+  rt create -b "$b" "$id"
+  run rt start "$id"
+  [ "$status" -eq 1 ]
+  [[ $output == *"startContainer hook \`/bin/false\`: exited with status 1"* ]]
+  [ "$(rt_status "$id")" = stopped ]
+  rt delete "$id"
+}
