@@ -389,3 +389,26 @@ PY
   [ "$status" -ne 0 ]
   [[ $output == *"is not running"* ]]
 }
+
+@test "run in the foreground forwards SIGINT and SIGTERM to the container" {
+  ( exec "$MOCKER_BIN" run --network none --name fg busybox sh -c \
+      'trap "echo got-int; exit 9" INT; trap "echo got-term; exit 8" TERM; while :; do sleep 0.1; done' \
+      > "$MOCKER_TEST_DIR/fg.out" 2>&1 ) &
+  local runner=$! st=0 i
+  for i in $(seq 200); do [ "$(mocker inspect fg 2>/dev/null | jq -r '.[0].State.Running')" = true ] && break; sleep 0.05; done
+  kill -INT "$runner"
+  wait "$runner" || st=$?
+  [ "$st" -eq 9 ]
+  [ "$(cat "$MOCKER_TEST_DIR/fg.out")" = got-int ]
+  mocker rm fg
+  ( exec "$MOCKER_BIN" run --rm --network none --name fg busybox sh -c \
+      'trap "echo got-term; exit 8" TERM; while :; do sleep 0.1; done' \
+      > "$MOCKER_TEST_DIR/fg.out" 2>&1 ) &
+  runner=$! st=0
+  for i in $(seq 200); do [ "$(mocker inspect fg 2>/dev/null | jq -r '.[0].State.Running')" = true ] && break; sleep 0.05; done
+  kill -TERM "$runner"
+  wait "$runner" || st=$?
+  [ "$st" -eq 8 ]
+  [ "$(cat "$MOCKER_TEST_DIR/fg.out")" = got-term ]
+  [ -z "$(mocker ps -aq)" ]
+}
