@@ -82,13 +82,16 @@ enum layer_compression
 {
   LAYER_COMPRESSION_NONE,
   LAYER_COMPRESSION_GZIP,
+  /* Keep no blob at all (commit, where speed matters and a push could
+   * regenerate it): digest is then NULL, blob_size the tar's size. */
+  LAYER_COMPRESSION_NO_BLOB,
 };
 
 struct layer_created
 {
   char *diff_id;
   char *chain_id;
-  char *digest;        /* of the stored blob */
+  char *digest;        /* of the stored blob; NULL with LAYER_COMPRESSION_NO_BLOB */
   const char *media_type;  /* static string */
   long long blob_size;
   long long size;      /* unpacked */

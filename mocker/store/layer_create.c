@@ -1,6 +1,6 @@
-/* A directory into a stored layer, in one pass: the tar stream is hashed
- * (diff_id), fed to a layer_unpack (the layer directory) and compressed
- * into a blob. */
+/* A directory into a stored layer, in one pass: the tar stream is fed to a
+ * layer_unpack (which unpacks it and computes the diff_id) and, unless no
+ * blob is wanted, compressed into a blob. */
 #include "mocker/store/layer.h"
 
 #include <archive.h>
@@ -20,7 +20,7 @@ struct create
   struct layer_unpack *unpack;
   struct blob_writer *blob;
   struct archive *gz;   /* raw format + gzip filter into blob; NULL: blob gets plain tar */
-  mk_digest *diff;
+  unsigned long long tar_size;  /* the diff_id is computed by the unpacker */
   mk_error *blob_err;
 };
 
@@ -40,9 +40,11 @@ static int
 tee_sink (void *opaque, const void *data, size_t len, mk_error **err)
 {
   struct create *c = opaque;
-  digest_update (c->diff, data, len);
+  c->tar_size += len;
   if (layer_unpack_write (c->unpack, data, len, err) < 0)
     return -1;
+  if (c->blob == NULL)
+    return 0;
   if (c->gz == NULL)
     return blob_writer_write (c->blob, data, len, err);
   if (archive_write_data (c->gz, data, len) < 0)
@@ -98,7 +100,6 @@ create_clear (struct create *c)
   mk_error_free (&c->blob_err);
   blob_writer_free (c->blob);
   layer_unpack_free (c->unpack);
-  digest_free (c->diff);
 }
 
 int
@@ -107,13 +108,15 @@ layer_create_from_dir (struct store *s, const char *dir, const char *parent_chai
                        struct layer_created *out, mk_error **err)
 {
   __attribute__ ((cleanup (create_clear))) struct create c = { 0 };
-  c.diff = digest_init ();
   c.unpack = layer_unpack_begin (s, err);
   if (c.unpack == NULL)
     return -1;
-  c.blob = store_blob_writer_new (s, err);
-  if (c.blob == NULL)
-    return -1;
+  if (compression != LAYER_COMPRESSION_NO_BLOB)
+    {
+      c.blob = store_blob_writer_new (s, err);
+      if (c.blob == NULL)
+        return -1;
+    }
   if (compression == LAYER_COMPRESSION_GZIP && open_gzip (&c, err) < 0)
     return -1;
   if (layer_pack_dir (dir, opts, tee_sink, &c, err) < 0)
@@ -128,15 +131,17 @@ layer_create_from_dir (struct store *s, const char *dir, const char *parent_chai
       return mk_error_set (err, 0, "compress layer: %s", archive_error_string (c.gz));
     }
   /* The layer first: if it is refused, no blob is kept either. */
-  _cleanup_free_ char *diff_id = digest_final (c.diff);
+  _cleanup_free_ char *diff_id = NULL;
   _cleanup_free_ char *chain_id = NULL;
   long long size = 0;
-  if (layer_unpack_finish (c.unpack, parent_chain_id, diff_id, NULL, &chain_id, NULL, &size, err)
+  if (layer_unpack_finish (c.unpack, parent_chain_id, NULL, &diff_id, &chain_id, NULL, &size, err)
       < 0)
     return -1;
-  long long blob_size = blob_writer_size (c.blob);
+  long long blob_size = c.blob ? (long long) blob_writer_size (c.blob) : (long long) c.tar_size;
   _cleanup_free_ char *digest = NULL;
-  if (blob_writer_commit (c.blob, NULL, -1, &digest, err) < 0)
+  /* A plain blob is the tar itself: its digest must be the diff_id. */
+  const char *expect = compression == LAYER_COMPRESSION_NONE ? diff_id : NULL;
+  if (c.blob && blob_writer_commit (c.blob, expect, -1, &digest, err) < 0)
     return -1;
   out->diff_id = STEAL (diff_id);
   out->chain_id = STEAL (chain_id);

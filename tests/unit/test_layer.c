@@ -157,6 +157,33 @@ test_same_tree_same_layer (void **state)
 }
 
 static void
+test_no_blob (void **state)
+{
+  struct fixture *f = *state;
+  _cleanup_free_ char *up = make_upper (f->top);
+  mk_error *err = NULL;
+  struct layer_pack_opts opts = { .overlay_whiteouts = true };
+  struct layer_created lc = { 0 };
+  assert_int_equal (layer_create_from_dir (f->store, up, NULL, LAYER_COMPRESSION_NO_BLOB, &opts,
+                                           &lc, &err), 0);
+  assert_null (lc.digest);
+  assert_true (lc.blob_size > 0 && lc.blob_size % 512 == 0);
+  assert_true (store_layer_exists (f->store, lc.chain_id));
+  _cleanup_free_ char *blobs = store_path (f->store, "blobs/sha256");
+  assert_int_equal (rmdir (blobs), 0); /* nothing was stored */
+  assert_int_equal (mkdir (blobs, 0700), 0);
+  /* same tree, plain blob: same diff_id, and the blob is that tar */
+  struct layer_created plain = { 0 };
+  assert_int_equal (layer_create_from_dir (f->store, up, NULL, LAYER_COMPRESSION_NONE, &opts,
+                                           &plain, &err), 0);
+  assert_string_equal (plain.diff_id, lc.diff_id);
+  assert_string_equal (plain.digest, lc.diff_id);
+  assert_int_equal (plain.blob_size, lc.blob_size);
+  layer_created_clear (&lc);
+  layer_created_clear (&plain);
+}
+
+static void
 test_unpack_stream_and_mismatch (void **state)
 {
   struct fixture *f = *state;
@@ -209,6 +236,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_commit_round_trip, setup, teardown),
     cmocka_unit_test_setup_teardown (test_same_tree_same_layer, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_no_blob, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unpack_stream_and_mismatch, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
