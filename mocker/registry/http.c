@@ -13,36 +13,15 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker/registry/auth.h"
+#include "mocker/registry/http_internal.h"
 #include "mocker/registry/manifest.h"
 
 #define MAX_ATTEMPTS 5         /* one try and four retries */
 #define BACKOFF_FIRST_MS 200   /* doubled at each retry */
 #define MAX_REDIRECTS 10
 #define MAX_MANIFEST (4 << 20)
-#define MAX_TOKEN_BODY (1 << 20)
 #define MAX_ERROR_BODY (64 << 10)
 #define DOCKER_HUB_ENDPOINT "https://registry-1.docker.io"
-
-struct mk_registry
-{
-  char *domain;    /* as in the reference: "docker.io" */
-  char *cred_domain;  /* whose credentials to use: the domain, or the mirror's host */
-  char *endpoint;  /* "https://registry-1.docker.io" */
-  char *origin;    /* "https://registry-1.docker.io:443", to compare with redirect targets */
-  char *repo;      /* "library/ubuntu" */
-  bool insecure;
-  CURLSH *share;
-  pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
-
-  pthread_mutex_t lock;  /* guards what follows */
-  char *authorization;   /* "Bearer ..." / "Basic ..." or NULL */
-  unsigned auth_gen;     /* bumped at each change */
-  time_t auth_expires;   /* 0 = does not expire */
-  char *realm, *service, *scope;  /* the last Bearer challenge */
-  struct mk_credentials creds;
-  int have_creds;  /* -1 = not looked up yet */
-  int retries;
-};
 
 /* ---- libcurl plumbing ---- */
 
@@ -92,8 +71,8 @@ url_origin (const char *url)
   return res;
 }
 
-static bool
-listed_insecure (const char *hostport)
+bool
+registry_listed_insecure (const char *hostport)
 {
   const char *list = getenv ("MOCKER_INSECURE_REGISTRIES");
   if (list == NULL)
@@ -132,7 +111,7 @@ endpoint_for (const char *domain, bool insecure)
         }
       host = mirror;
     }
-  bool plain = insecure || listed_insecure (host);
+  bool plain = insecure || registry_listed_insecure (host);
   return xasprintf ("%s://%s", plain ? "http" : "https", host);
 }
 
@@ -232,26 +211,6 @@ mk_http_response_clear (struct mk_http_response *resp)
 
 /* ---- one transfer ---- */
 
-struct transfer
-{
-  /* what to do with a 2xx body */
-  bool head;          /* a HEAD request: no body */
-  mk_blob_sink sink;  /* NULL: collect into buf */
-  void *opaque;
-  int64_t limit;      /* most bytes accepted */
-  int64_t delivered;  /* bytes given to sink so far, across attempts */
-
-  /* the current response */
-  long status;
-  bool first_write;
-  int64_t skip;  /* bytes of this body already delivered by an earlier attempt */
-  char *content_type, *dcd, *www_auth, *rl_limit, *rl_remaining, *retry_after, *content_range;
-  char *location;  /* absolute redirect target */
-  char *buf;
-  size_t len, cap;
-  mk_error *abort_err;  /* set by the write callback to stop the transfer */
-};
-
 static void
 transfer_reset_response (struct transfer *t)
 {
@@ -272,7 +231,7 @@ transfer_reset_response (struct transfer *t)
   t->len = 0;
 }
 
-static void
+void
 transfer_clear (struct transfer *t)
 {
   transfer_reset_response (t);
@@ -532,49 +491,13 @@ backoff (int attempt)
     ;
 }
 
-static int auth_from_challenge (struct mk_registry *r, const char *challenge, unsigned failed_gen,
-                                mk_error **err);
-
-/* Current Authorization for the registry's origin, refreshing an expired token. */
-static char *
-current_auth (struct mk_registry *r, unsigned *gen, mk_error **err, int *rc)
-{
-  *rc = 0;
-  pthread_mutex_lock (&r->lock);
-  if (r->authorization && r->auth_expires && time (NULL) >= r->auth_expires - 10 && r->realm)
-    {
-      /* re-run the token request for the last challenge */
-      _cleanup_free_ char *ch = xasprintf ("Bearer realm=\"%s\"%s%s%s%s%s%s", r->realm,
-                                           r->service ? ",service=\"" : "",
-                                           r->service ? r->service : "", r->service ? "\"" : "",
-                                           r->scope ? ",scope=\"" : "", r->scope ? r->scope : "",
-                                           r->scope ? "\"" : "");
-      unsigned g = r->auth_gen;
-      pthread_mutex_unlock (&r->lock);
-      if (auth_from_challenge (r, ch, g, err) < 0)
-        {
-          *rc = -1;
-          return NULL;
-        }
-      pthread_mutex_lock (&r->lock);
-    }
-  char *a = r->authorization ? xstrdup (r->authorization) : NULL;
-  *gen = r->auth_gen;
-  pthread_mutex_unlock (&r->lock);
-  return a;
-}
-
-enum request_flags
-{
-  REQ_REGISTRY_AUTH = 1,  /* send/obtain the registry's Authorization */
-};
-
 /* GET url (absolute) with retries and manual redirects. The body goes to
  * t->sink or t->buf. fixed_auth is sent to url's own origin instead of the
  * registry's authorization (the token request). */
-static int
-request (struct mk_registry *r, const char *start_url, struct transfer *t, const char *accept,
-         int flags, const char *fixed_auth, const char *what, mk_error **err)
+int
+registry_request (struct mk_registry *r, const char *start_url, struct transfer *t,
+                  const char *accept, int flags, const char *fixed_auth, const char *what,
+                  mk_error **err)
 {
   _cleanup_free_ char *start_origin = url_origin (start_url);
   _cleanup_free_ char *last = NULL;
@@ -597,7 +520,7 @@ request (struct mk_registry *r, const char *start_url, struct transfer *t, const
           if ((flags & REQ_REGISTRY_AUTH) && strcmp (origin, r->origin) == 0)
             {
               int rc;
-              auth = current_auth (r, &gen, err, &rc);
+              auth = registry_current_auth (r, &gen, err, &rc);
               if (rc < 0)
                 return -1;
             }
@@ -655,7 +578,7 @@ request (struct mk_registry *r, const char *start_url, struct transfer *t, const
               && !reauthed && t->www_auth)
             {
               reauthed = true;
-              if (auth_from_challenge (r, t->www_auth, gen, err) < 0)
+              if (registry_auth_from_challenge (r, t->www_auth, gen, err) < 0)
                 return what ? mk_error_wrap (err, "%s", what) : -1;
               continue; /* same URL, new authorization */
             }
@@ -694,154 +617,6 @@ request (struct mk_registry *r, const char *start_url, struct transfer *t, const
     }
 }
 
-/* ---- authorization ---- */
-
-static int
-fetch_token (struct mk_registry *r, const char *realm, const char *service, const char *scope,
-             char **token, long *expires, mk_error **err)
-{
-  _cleanup_free_ char *url = NULL;
-  CURL *esc = curl_easy_init ();
-  char *s = service ? curl_easy_escape (esc, service, 0) : NULL;
-  char *sc = scope ? curl_easy_escape (esc, scope, 0) : NULL;
-  url = xasprintf ("%s%s%s%s%s%s", realm, strchr (realm, '?') ? "&" : "?",
-                   s ? "service=" : "", s ? s : "", (s && sc) ? "&" : "", sc ? "scope=" : "");
-  if (sc)
-    {
-      char *u2 = xasprintf ("%s%s", url, sc);
-      free (url);
-      url = u2;
-    }
-  curl_free (s);
-  curl_free (sc);
-  curl_easy_cleanup (esc);
-
-  _cleanup_free_ char *basic = NULL;
-  if (r->have_creds < 0)
-    {
-      r->have_creds = mk_auth_find_credentials (r->cred_domain, &r->creds, err);
-      if (r->have_creds < 0)
-        return -1;
-    }
-  if (r->have_creds)
-    {
-      if (!str_has_prefix (realm, "https://") && !r->insecure && !listed_insecure (r->cred_domain))
-        return mk_error_set (err, 0, "token realm `%s` is not https: not sending credentials",
-                             realm);
-      basic = mk_auth_basic_value (&r->creds);
-    }
-
-  struct transfer t = { .limit = MAX_TOKEN_BODY };
-  _cleanup_free_ char *what = xasprintf ("token from %s", realm);
-  int rc = request (r, url, &t, "application/json", 0, basic, what, err);
-  if (basic)
-    explicit_bzero (basic, strlen (basic));
-  if (rc < 0)
-    {
-      bool refused = t.status == 401 || t.status == 403;
-      transfer_clear (&t);
-      if (r->have_creds && refused)
-        return mk_error_wrap (err, "bad credentials for %s", r->cred_domain);
-      return -1;
-    }
-  rc = mk_auth_parse_token_response (t.buf ? t.buf : "", t.len, token, expires, err);
-  transfer_clear (&t);
-  if (rc < 0)
-    return mk_error_wrap (err, "%s", what);
-  return 0;
-}
-
-/* Sets the registry's Authorization from a 401's WWW-Authenticate. Under
- * the lock, and only if nobody refreshed since the failed request used
- * generation failed_gen. */
-static int
-auth_from_challenge (struct mk_registry *r, const char *header, unsigned failed_gen,
-                     mk_error **err)
-{
-  struct mk_auth_challenge *ch = NULL;
-  size_t n = 0;
-  if (mk_www_authenticate_parse (header, &ch, &n, err) < 0)
-    return -1;
-  int ret = 0;
-  pthread_mutex_lock (&r->lock);
-  if (r->auth_gen != failed_gen)
-    goto out; /* another thread already got a new one */
-
-  const struct mk_auth_challenge *bearer = NULL, *basic = NULL;
-  for (size_t i = 0; i < n; i++)
-    {
-      if (strcmp (ch[i].scheme, "bearer") == 0 && bearer == NULL)
-        bearer = &ch[i];
-      else if (strcmp (ch[i].scheme, "basic") == 0 && basic == NULL)
-        basic = &ch[i];
-    }
-  if (bearer)
-    {
-      const char *realm = mk_auth_challenge_param (bearer, "realm");
-      const char *service = mk_auth_challenge_param (bearer, "service");
-      const char *scope = mk_auth_challenge_param (bearer, "scope");
-      _cleanup_free_ char *own_scope = NULL;
-      if (realm == NULL || *realm == '\0')
-        {
-          ret = mk_error_set (err, 0, "Bearer challenge without realm: `%s`", header);
-          goto out;
-        }
-      if (scope == NULL)
-        scope = own_scope = xasprintf ("repository:%s:pull", r->repo);
-      char *token = NULL;
-      long expires = 0;
-      if (fetch_token (r, realm, service, scope, &token, &expires, err) < 0)
-        {
-          ret = -1;
-          goto out;
-        }
-      free (r->authorization);
-      r->authorization = xasprintf ("Bearer %s", token);
-      explicit_bzero (token, strlen (token));
-      free (token);
-      r->auth_expires = time (NULL) + expires;
-      char *nr = xstrdup (realm), *ns = service ? xstrdup (service) : NULL, *nsc = xstrdup (scope);
-      free (r->realm);
-      free (r->service);
-      free (r->scope);
-      r->realm = nr;
-      r->service = ns;
-      r->scope = nsc;
-    }
-  else if (basic)
-    {
-      if (r->authorization && str_has_prefix (r->authorization, "Basic "))
-        {
-          ret = mk_error_set (err, 0, "bad credentials for %s", r->cred_domain);
-          goto out;
-        }
-      if (r->have_creds < 0)
-        r->have_creds = mk_auth_find_credentials (r->cred_domain, &r->creds, err);
-      if (r->have_creds <= 0)
-        {
-          ret = r->have_creds < 0 ? -1
-                                  : mk_error_set (err, 0,
-                                                  "%s requires a login (Basic): set MOCKER_AUTH "
-                                                  "or ~/.mocker/auth.json",
-                                                  r->cred_domain);
-          goto out;
-        }
-      free (r->authorization);
-      r->authorization = mk_auth_basic_value (&r->creds);
-      r->auth_expires = 0;
-    }
-  else
-    {
-      ret = mk_error_set (err, 0, "unsupported authentication scheme `%s`", ch[0].scheme);
-      goto out;
-    }
-  r->auth_gen++;
-out:
-  pthread_mutex_unlock (&r->lock);
-  mk_auth_challenges_free (ch, n);
-  return ret;
-}
-
 /* ---- the two operations ---- */
 
 int
@@ -852,7 +627,7 @@ mk_registry_get_manifest (struct mk_registry *r, const char *object,
   struct transfer t = { .limit = MAX_MANIFEST };
   memset (resp, 0, sizeof *resp);
   /* no prefix: the caller names the reference, "manifest unknown" reads best */
-  if (request (r, url, &t, MK_MANIFEST_ACCEPT, REQ_REGISTRY_AUTH, NULL, NULL, err) < 0)
+  if (registry_request (r, url, &t, MK_MANIFEST_ACCEPT, REQ_REGISTRY_AUTH, NULL, NULL, err) < 0)
     {
       transfer_clear (&t);
       return -1;
@@ -872,7 +647,7 @@ mk_registry_head_manifest (struct mk_registry *r, const char *object, char **dig
 {
   _cleanup_free_ char *url = xasprintf ("%s/v2/%s/manifests/%s", r->endpoint, r->repo, object);
   struct transfer t = { .head = true, .limit = 0 };
-  int rc = request (r, url, &t, MK_MANIFEST_ACCEPT, REQ_REGISTRY_AUTH, NULL, NULL, err);
+  int rc = registry_request (r, url, &t, MK_MANIFEST_ACCEPT, REQ_REGISTRY_AUTH, NULL, NULL, err);
   if (rc == 0 && (t.dcd == NULL || !mk_reference_valid_digest (t.dcd)))
     rc = mk_error_set (err, 0, "HEAD manifest %s: no Docker-Content-Digest", object);
   if (rc == 0)
@@ -888,7 +663,7 @@ mk_registry_get_blob (struct mk_registry *r, const char *digest, int64_t size, m
   _cleanup_free_ char *url = xasprintf ("%s/v2/%s/blobs/%s", r->endpoint, r->repo, digest);
   _cleanup_free_ char *what = xasprintf ("blob %s", digest);
   struct transfer t = { .sink = sink, .opaque = opaque, .limit = size };
-  int rc = request (r, url, &t, NULL, REQ_REGISTRY_AUTH, NULL, what, err);
+  int rc = registry_request (r, url, &t, NULL, REQ_REGISTRY_AUTH, NULL, what, err);
   transfer_clear (&t);
   return rc;
 }

@@ -357,7 +357,8 @@ mk_manifest_select (const struct mk_manifest *index, const struct mk_platform *w
         continue;
       bool want_v = want->variant && *want->variant;
       bool have_v = d->platform.variant && *d->platform.variant;
-      if ((!want_v && !have_v) || (want_v && have_v && strcmp (want->variant, d->platform.variant) == 0))
+      if ((!want_v && !have_v)
+          || (want_v && have_v && strcmp (want->variant, d->platform.variant) == 0))
         return d;
       if ((!want_v || !have_v) && loose == NULL)
         loose = d;
