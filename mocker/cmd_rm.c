@@ -27,16 +27,21 @@ remove_one (struct store *s, const char *ref, bool force, mk_error **err)
   if (lock < 0)
     return -1;
   ctr_reload_state (c);
-  if (ctr_live_status (c) == LIVE_RUNNING)
+  enum ctr_live live = ctr_live_status (c);
+  /* A monitor with a container not yet running: a `run` or `start` is
+   * between create and start. */
+  bool starting = live != LIVE_RUNNING && c->state.status != CTR_EXITED && ctr_monitor_active (c);
+  if (live == LIVE_RUNNING || starting)
     {
       if (!force)
         return mk_error_set (err, 0,
-                             "cannot remove container \"%s\": container is running: stop the "
+                             "cannot remove container \"%s\": container is %s: stop the "
                              "container before removing or force remove",
-                             c->name);
+                             c->name, starting ? "starting" : "running");
       _cleanup_error_ mk_error *e = NULL;
       ctr_signal (s, c, SIGKILL, &e); /* it may have exited meanwhile */
-      ctr_wait_gone (c, 10000);
+      if (live == LIVE_RUNNING)
+        ctr_wait_gone (c, 10000);
     }
   /* The monitor records the exit and tears down; wait for it. */
   ctr_monitor_wait (c);

@@ -131,3 +131,12 @@ outside_server() {
   run mk run --rm --network none -p 8080:80 busybox true
   [ "$status" -eq 125 ]
 }
+
+@test "--network host: the host's interfaces, hosts and resolv.conf; no lease" {
+  run mk run --rm --network host busybox ip -o link show mkt-up
+  [ "$status" -eq 0 ]
+  [[ $output == *"mkt-up"* ]]
+  [ "$(mk network ls)" = "[]" ]
+  run mk run --rm --network host busybox cat /etc/resolv.conf
+  [ "$output" = "$(cat /etc/resolv.conf)" ]
+}
