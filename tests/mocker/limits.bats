@@ -74,3 +74,29 @@ cgroup_dir() {  # cgroup_dir CONTROLLER ID
   [ "$share" -ge 10 ]
   mocker rm -f "$id"
 }
+
+@test "-m with suffixes, --cpu-shares and --pids-limit reach the container's cgroup" {
+  id=$(mocker run -d --network none -m 1g --cpu-shares 512 --pids-limit 77 busybox sleep 1000)
+  mem=$(cgroup_dir memory "$id")
+  if [ -f "$mem/memory.limit_in_bytes" ]; then
+    [ "$(cat "$mem/memory.limit_in_bytes")" = 1073741824 ]
+    [ "$(cat "$(cgroup_dir cpu "$id")/cpu.shares")" = 512 ]
+  else
+    [ "$(cat "$mem/memory.max")" = 1073741824 ]
+  fi
+  [ "$(cat "$(cgroup_dir pids "$id")/pids.max")" = 77 ]
+  mocker rm -f "$id"
+  run mocker run --rm --network none -m 5m busybox true
+  [ "$status" -eq 125 ]
+  [[ $output == *"minimum is 6MB"* ]]
+}
+
+@test "the monitor stays under 1 MiB of RSS" {
+  id=$(mocker run -d --network none busybox sleep 1000)
+  mon=$(jq -r .monitor_pid "$MOCKER_ROOT/containers/$id/state.json")
+  [ "$(cat /proc/$mon/comm)" = mocker-monitor ]
+  rss=$(awk '/^VmRSS/ {print $2}' /proc/$mon/status)
+  echo "monitor RSS: $rss kB"
+  [ "$rss" -lt 1024 ]
+  mocker rm -f "$id"
+}
