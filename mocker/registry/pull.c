@@ -299,8 +299,8 @@ download_layer (struct layer_job *j, mk_error **err)
       *err = STEAL (j->unpack_err);
       return mk_error_wrap (err, "layer %s", d->digest);
     }
-  _cleanup_free_ char *chain = NULL;
-  if (layer_unpack_finish (j->unpack, j->parent_chain, j->diff_id, NULL, &chain, NULL, NULL, err)
+  /* checks the diff_id, then publishes layers/<ChainID(parent, diff_id)> */
+  if (layer_unpack_finish (j->unpack, j->parent_chain, j->diff_id, NULL, NULL, NULL, NULL, err)
       < 0)
     return mk_error_wrap (err, "layer %s", d->digest);
   report (j->p, MK_PULL_LAYER_DONE, j->index, d->digest, d->size, d->size);
