@@ -27,6 +27,7 @@ int cmd_list (struct rt_globals *g, int argc, char **argv, mk_error **err);
 int cmd_kill (struct rt_globals *g, int argc, char **argv, mk_error **err);
 int cmd_delete (struct rt_globals *g, int argc, char **argv, mk_error **err);
 int cmd_spec (struct rt_globals *g, int argc, char **argv, mk_error **err);
+int cmd_exec (struct rt_globals *g, int argc, char **argv, mk_error **err);
 
 /* Option parsing shared by the commands: getopt_long (both `--flag value`
  * and `--flag=value`) with our own messages.  Start each parse with

@@ -26,7 +26,9 @@
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/init.h"
 #include "mocker-runtime/namespaces.h"
+#include "mocker-runtime/state_config.h"
 #include "mocker-runtime/sync.h"
+#include "mocker-runtime/terminal.h"
 
 void
 container_free (struct container *c)
@@ -37,6 +39,8 @@ container_free (struct container *c)
     close (c->lock_fd);
   if (c->sync_fd >= 0)
     close (c->sync_fd);
+  if (c->console_fd >= 0)
+    close (c->console_fd);
   rt_state_free (c->st);
   free (c->root);
   free (c->id);
@@ -170,7 +174,8 @@ clean_incomplete (const char *root, const char *id, const struct rt_state *st)
  * state.json (pid 0) and exec.fifo: a temp dir renamed into place.  Returns
  * the locked fd. */
 static int
-publish_state_dir (const struct create_opts *o, const struct rt_state *st, mk_error **err)
+publish_state_dir (const struct create_opts *o, const struct rt_state *st, const char *config,
+                   mk_error **err)
 {
   if (mkdir_p (o->root, 0700, err) < 0)
     return -1;
@@ -184,7 +189,7 @@ publish_state_dir (const struct create_opts *o, const struct rt_state *st, mk_er
       mk_error_set (err, errno, "open `%s`", tmp);
       goto fail;
     }
-  if (state_write (dfd, st, err) < 0)
+  if (state_write (dfd, st, err) < 0 || state_config_save (dfd, config, err) < 0)
     goto fail;
   /* Writable by the init whatever uid it runs as; the directory (0700)
    * keeps others out, the init reopens the fifo through /proc/self/fd. */
@@ -376,6 +381,8 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   _cleanup_free_ char *rootfs = resolve_rootfs (bundle, spec->root_path, err);
   if (rootfs == NULL)
     return -1;
+  if (terminal_check_options (spec->process->terminal, !o->foreground, o->console_socket, err) < 0)
+    return -1;
   struct ns_plan plan;
   if (ns_plan_make (spec, &plan, err) < 0)
     return mk_error_wrap (err, "config.json");
@@ -384,15 +391,16 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   c->root = xstrdup (o->root);
   c->id = xstrdup (o->id);
   c->sync_fd = -1;
+  c->console_fd = -1;
   c->st = initial_state (o, spec, bundle, rootfs);
-  c->lock_fd = publish_state_dir (o, c->st, err);
+  c->lock_fd = publish_state_dir (o, c->st, config, err);
   if (c->lock_fd < 0)
     {
       ns_plan_close (&plan);
       return -1;
     }
 
-  int fifo_fd = -1, pair[2] = { -1, -1 }, own_pid_ns = -1;
+  int fifo_fd = -1, pair[2] = { -1, -1 }, own_pid_ns = -1, console_fd = -1;
   int ret = -1;
   struct cgroup_entry entry = { .v2_dir_fd = -1, .v2_procs_fd = -1 };
   /* The cgroup, with its limits, exists before the init: the init enters it
@@ -401,6 +409,22 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   if (cgroup_create (c->st->cgroup_path, res, 0, err) < 0
       || cgroup_entry_open (c->st->cgroup_path, &entry, err) < 0)
     goto out;
+  if (spec->process->terminal)
+    {
+      /* The init makes the pty after pivot_root; the way out is opened here. */
+      int sp[2];
+      if (!o->foreground)
+        console_fd = terminal_connect (o->console_socket, err);
+      else if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == 0)
+        {
+          c->console_fd = sp[0];
+          console_fd = sp[1];
+        }
+      else
+        mk_error_set (err, errno, "socketpair");
+      if (console_fd < 0)
+        goto out;
+    }
   if (!o->attached && (fifo_fd = openat (c->lock_fd, "exec.fifo", O_PATH | O_CLOEXEC)) < 0)
     {
       mk_error_set (err, errno, "open exec.fifo");
@@ -432,6 +456,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
         .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
         .preserve_fds = o->preserve_fds, .console_socket = o->console_socket, .id = o->id,
         .cgroup = &entry,
+        .console_fd = console_fd,
       };
       init_main (&a);
     }
@@ -459,6 +484,8 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
 out:
   if (fifo_fd >= 0)
     close (fifo_fd);
+  if (console_fd >= 0)
+    close (console_fd);
   if (pair[0] >= 0)
     close (pair[0]);
   if (pair[1] >= 0)

@@ -22,6 +22,7 @@ struct create_opts
   bool systemd_cgroup;
   int preserve_fds;
   bool attached;               /* run: the init waits for container_start_attached */
+  bool foreground;             /* run without -d: a terminal is relayed by the runtime */
 };
 
 struct container
@@ -30,6 +31,7 @@ struct container
   char *id;
   int lock_fd;      /* the locked state dir; -1 once released */
   int sync_fd;      /* attached: talks to the init until it execs */
+  int console_fd;   /* foreground terminal: the pty master arrives here (terminal.h); -1 */
   pid_t pid;
   struct rt_state *st;
 };

@@ -18,6 +18,7 @@
 #include "mocker-runtime/rootfs.h"
 #include "mocker-runtime/seccomp.h"
 #include "mocker-runtime/sync.h"
+#include "mocker-runtime/terminal.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -217,12 +218,8 @@ init_main (const struct init_args *a)
 
   if (rootfs_setup (spec, a->rootfs, a->no_pivot, &err) < 0)
     init_fail (a, err);
-  if (proc->terminal)
-    {
-      /* The console (a pty sent over --console-socket) comes with issue 3. */
-      mk_error_set (&err, 0, "process.terminal: terminals are not supported yet");
-      init_fail (a, err);
-    }
+  if (proc->terminal && terminal_setup (proc, a->console_fd, true, &err) < 0)
+    init_fail (a, err);
   if (ns_set_hostname (spec, a->ns, &err) < 0)
     init_fail (a, err);
   if (rootfs_finalize (spec, &err) < 0)

@@ -20,7 +20,8 @@ struct init_args
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;            /* fds 3 .. 3+N-1 stay open in the container */
-  const char *console_socket;  /* process.terminal (issue 3) */
+  const char *console_socket;  /* process.terminal: the caller's socket (already connected: console_fd) */
+  int console_fd;              /* process.terminal: the pty master is sent here (terminal.h) */
   const char *id;
   const struct cgroup_entry *cgroup;  /* joined first thing */
 };

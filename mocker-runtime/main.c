@@ -31,6 +31,7 @@ static const struct
   { "kill", cmd_kill, "send a signal to a container's process" },
   { "delete", cmd_delete, "delete a container" },
   { "spec", cmd_spec, "write a default config.json" },
+  { "exec", cmd_exec, "run a new process in a running container" },
 };
 
 static void

@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 
 #include "common/log.h"
+#include "common/util.h"
 #include "mocker-runtime/commands.h"
 #include "mocker-runtime/container.h"
+#include "mocker-runtime/terminal.h"
 
 static const struct option run_options[] = {
   CREATE_LONG_OPTIONS,
@@ -57,6 +59,7 @@ cmd_run (struct rt_globals *g, int argc, char **argv, mk_error **err)
     }
   if (detach)
     g->fail_status = 1;
+  o.foreground = !detach;
   if (cli_args ("run", argc, argv, 1, 1, "run [OPTIONS] ID", err) < 0)
     return -1;
   o.id = argv[optind];
@@ -64,6 +67,12 @@ cmd_run (struct rt_globals *g, int argc, char **argv, mk_error **err)
   _cleanup_container_ struct container *ct = NULL;
   if (container_create (&o, &ct, err) < 0)
     return -1;
+  _cleanup_close_ int master = -1;
+  if (ct->console_fd >= 0 && terminal_recv_master (ct->console_fd, true, &master, err) < 0)
+    {
+      container_abort (ct);
+      return -1;
+    }
   if (!detach)
     forward_signals (ct->pid);
   if (container_start_attached (ct, err) < 0)
@@ -74,10 +83,16 @@ cmd_run (struct rt_globals *g, int argc, char **argv, mk_error **err)
   if (detach)
     return 0;
 
-  int status;
-  while (waitpid (ct->pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return mk_error_set (err, errno, "wait for the container process");
+  int status = 0;
+  if (master >= 0)
+    {
+      if (terminal_relay (master, ct->pid, &status, err) < 0)
+        return -1;
+    }
+  else
+    while (waitpid (ct->pid, &status, 0) < 0)
+      if (errno != EINTR)
+        return mk_error_set (err, errno, "wait for the container process");
   forward_pid = 0;
   int code = WIFSIGNALED (status) ? 128 + WTERMSIG (status) : WEXITSTATUS (status);
 

@@ -1,0 +1,119 @@
+#include "mocker-runtime/exec_child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "mocker-runtime/cgroup.h"
+#include "mocker-runtime/process.h"
+#include "mocker-runtime/seccomp.h"
+#include "mocker-runtime/terminal.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static void __attribute__ ((noreturn))
+child_fail (const struct exec_child_args *a, mk_error *err)
+{
+  const char *msg = err && err->msg ? err->msg : "exec failed";
+  size_t len = strlen (msg);
+  while (len > 0)
+    {
+      ssize_t w = write (a->err_fd, msg, len);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        break;
+      msg += w;
+      len -= (size_t) w;
+    }
+  _exit (255);
+}
+
+static void
+reset_signals (void)
+{
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      sigaction (sig, &dfl, NULL);
+  sigset_t none;
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+/* fds 3 .. 3+n-1 stay open, everything else closes at execve. */
+static int
+keep_fds (int n, mk_error **err)
+{
+  for (int fd = 3; fd < 3 + n; fd++)
+    {
+      int flags = fcntl (fd, F_GETFD);
+      if (flags >= 0 && fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        return mk_error_set (err, errno, "preserve fd %d", fd);
+    }
+  if (syscall (SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    for (int fd = 3 + n; fd < 1024; fd++)
+      {
+        int flags = fcntl (fd, F_GETFD);
+        if (flags >= 0)
+          fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
+      }
+  return 0;
+}
+
+void
+exec_child_main (const struct exec_child_args *a)
+{
+  _cleanup_error_ mk_error *err = NULL;
+  const struct spec_process *proc = a->proc;
+  reset_signals ();
+
+  /* The cgroup first, while the host's cgroup tree is still in view. */
+  if (a->cgroup_path && cgroup_enter (a->cgroup_path, 0, &err) < 0)
+    {
+      mk_error_wrap (&err, "join the container's cgroup");
+      child_fail (a, err);
+    }
+  /* All namespaces at once through the init's pidfd: the user namespace
+   * first, as the kernel orders them. */
+  if (a->ns_flags && setns (a->pidfd, a->ns_flags) < 0)
+    {
+      mk_error_set (&err, errno, "join the container's namespaces");
+      child_fail (a, err);
+    }
+  /* The init's root (a pivot_root'ed or a moved rootfs alike). */
+  if (fchdir (a->root_fd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+    {
+      mk_error_set (&err, errno, "enter the container's root");
+      child_fail (a, err);
+    }
+  if (proc->terminal && terminal_setup (proc, a->console_fd, false, &err) < 0)
+    child_fail (a, err);
+
+  _cleanup_free_ char *exe = NULL;
+  if (process_find_executable (proc, &exe, &err) < 0)
+    child_fail (a, err);
+  /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the
+   * capabilities are dropped (as runc does); with it, last. */
+  if (!proc->no_new_privileges && seccomp_apply (a->seccomp, &err) < 0)
+    child_fail (a, err);
+  if (process_apply_rlimits (proc, &err) < 0 || process_apply_oom_score_adj (proc, &err) < 0
+      || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
+      || process_apply_no_new_privs (proc, &err) < 0 || keep_fds (a->preserve_fds, &err) < 0)
+    child_fail (a, err);
+  if (proc->no_new_privileges && seccomp_apply (a->seccomp, &err) < 0)
+    child_fail (a, err);
+
+  char *empty_env[] = { NULL };
+  execve (exe, proc->args, proc->env ? proc->env : empty_env);
+  mk_error_set (&err, errno, "exec `%s`", exe);
+  child_fail (a, err);
+}

@@ -1,0 +1,25 @@
+/* The child side of `exec`: from a fork of the runtime (already in the
+ * container's pid namespace) to execve of the new process inside the
+ * container.  Any failure is written to err_fd (a close-on-exec pipe: the
+ * runtime reads EOF when execve succeeded) and the child exits 255. */
+#ifndef RT_EXEC_CHILD_H
+#define RT_EXEC_CHILD_H
+
+#include "spec/spec.h"
+
+struct exec_child_args
+{
+  const struct spec_process *proc;
+  const struct spec_seccomp *seccomp;  /* the container's, may be NULL */
+  const char *cgroup_path;             /* NULL: leave the cgroup alone */
+  int pidfd;                           /* the container's init */
+  int ns_flags;                        /* namespaces to join through pidfd (not pid) */
+  int root_fd;                         /* O_PATH of the init's root */
+  int console_fd;                      /* process.terminal: where the master goes; -1 */
+  int err_fd;
+  int preserve_fds;
+};
+
+void exec_child_main (const struct exec_child_args *a) __attribute__ ((noreturn));
+
+#endif
