@@ -13,8 +13,10 @@
  * come back through a close-on-exec pipe: EOF means execve succeeded. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +230,25 @@ write_pid_file (const char *path, pid_t pid, mk_error **err)
   return 0;
 }
 
+/* fork, straight into the container's cgroup2 group when there is one (as
+ * the create path does: no migration of a running process afterwards). */
+static pid_t
+fork_into_cgroup (struct cgroup_entry *entry)
+{
+  struct clone_args args = { .exit_signal = SIGCHLD };
+  if (entry->v2_dir_fd >= 0)
+    {
+      args.flags = CLONE_INTO_CGROUP;
+      args.cgroup = (uint64_t) entry->v2_dir_fd;
+      entry->into_cgroup_done = 1;
+      pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+      if (pid >= 0 || (errno != EINVAL && errno != EOPNOTSUPP && errno != E2BIG))
+        return pid;
+      entry->into_cgroup_done = 0;
+    }
+  return fork ();
+}
+
 static volatile pid_t forward_pid;
 
 static void
@@ -289,6 +310,7 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
   struct exec_fds f = { -1, -1, -1, -1, -1 };
   int ret = -1, pipefd[2] = { -1, -1 };
   pid_t pid = -1;
+  struct cgroup_entry entry = { .v2_dir_fd = -1, .v2_procs_fd = -1 };
 
   f.pidfd = open_init_pidfd (st, err);
   if (f.pidfd < 0)
@@ -319,6 +341,11 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
       if (f.console_fd < 0)
         goto out;
     }
+  if (st->cgroup_path && cgroup_entry_open (st->cgroup_path, &entry, err) < 0)
+    {
+      mk_error_wrap (err, "container cgroup");
+      goto out;
+    }
   int flags = namespaces_to_join (spec, st->pid);
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     {
@@ -337,12 +364,12 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
     }
   struct exec_child_args a = {
     .proc = proc, .seccomp = spec->linux_ ? spec->linux_->seccomp : NULL,
-    .cgroup_path = st->cgroup_path, .pidfd = f.pidfd, .ns_flags = flags & ~CLONE_NEWPID,
+    .cgroup = st->cgroup_path ? &entry : NULL, .pidfd = f.pidfd, .ns_flags = flags & ~CLONE_NEWPID,
     .root_fd = f.root_fd, .console_fd = f.console_fd, .err_fd = pipefd[1],
     .preserve_fds = o->preserve_fds,
   };
   fflush (NULL);
-  pid = fork ();
+  pid = fork_into_cgroup (&entry);
   if (pid == 0)
     exec_child_main (&a);
   int fork_errno = errno;
@@ -389,6 +416,7 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
       goto out;
     }
   exec_fds_close (&f);
+  cgroup_entry_close (&entry);
   int status = 0;
   if (master >= 0)
     {
@@ -419,6 +447,7 @@ out:
     if (pipefd[i] >= 0)
       close (pipefd[i]);
   exec_fds_close (&f);
+  cgroup_entry_close (&entry);
   return ret;
 }
 

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "common/util.h"
-#include "mocker-runtime/cgroup.h"
 #include "mocker-runtime/process.h"
 #include "mocker-runtime/seccomp.h"
 #include "mocker-runtime/terminal.h"
@@ -76,8 +75,8 @@ exec_child_main (const struct exec_child_args *a)
   const struct spec_process *proc = a->proc;
   reset_signals ();
 
-  /* The cgroup first, while the host's cgroup tree is still in view. */
-  if (a->cgroup_path && cgroup_enter (a->cgroup_path, 0, &err) < 0)
+  /* The cgroup first (the rest of it when clone3 did not place us). */
+  if (a->cgroup && cgroup_entry_join_self (a->cgroup, &err) < 0)
     {
       mk_error_wrap (&err, "join the container's cgroup");
       child_fail (a, err);

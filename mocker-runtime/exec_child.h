@@ -5,13 +5,14 @@
 #ifndef RT_EXEC_CHILD_H
 #define RT_EXEC_CHILD_H
 
+#include "mocker-runtime/cgroup_entry.h"
 #include "spec/spec.h"
 
 struct exec_child_args
 {
   const struct spec_process *proc;
   const struct spec_seccomp *seccomp;  /* the container's, may be NULL */
-  const char *cgroup_path;             /* NULL: leave the cgroup alone */
+  const struct cgroup_entry *cgroup;   /* NULL: leave the cgroup alone */
   int pidfd;                           /* the container's init */
   int ns_flags;                        /* namespaces to join through pidfd (not pid) */
   int root_fd;                         /* O_PATH of the init's root */
