@@ -5,7 +5,7 @@
 #   mocker-runtime/**/*.c      -> mocker-runtime (main.c holds main())
 #   mocker/**/*.c              -> mocker         (main.c holds main()), except:
 #   mocker/monitor/*.c         -> mocker-monitor (static, common/ + yajl only, with
-#                                 mocker/container/state.c: it must stay tiny)
+#                                 mocker/container/{state,remove}.c: it must stay tiny)
 #   tests/unit/test_*.c        -> one cmocka binary each, linked with everything
 # `make SANITIZE=1 ...` builds with ASan+UBSan into build-asan/.
 
@@ -40,7 +40,7 @@ COMMON_SRC  := $(wildcard common/*.c)
 SPEC_SRC    := $(wildcard spec/*.c)
 RUNTIME_SRC := $(shell find mocker-runtime -name '*.c' 2>/dev/null | sort)
 MOCKER_SRC  := $(shell find mocker -name '*.c' -not -path 'mocker/monitor/*' 2>/dev/null | sort)
-MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c
+MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c mocker/container/remove.c
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 HELPER_SRC  := $(wildcard tests/helpers/*.c)
 

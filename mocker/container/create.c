@@ -16,6 +16,7 @@
 #include "mocker/container/caps_filter.h"
 #include "mocker/container/container.h"
 #include "mocker/container/names.h"
+#include "mocker/container/remove.h"
 #include "mocker/store/image.h"
 #include "mocker/store/store.h"
 
@@ -87,16 +88,6 @@ mount_overlay (const char *dir, char **chain_ids, struct store *s, mk_error **er
   return 0;
 }
 
-static bool
-is_mounted (const char *path)
-{
-  struct stat a, b;
-  _cleanup_free_ char *parent = xasprintf ("%s/..", path);
-  if (stat (path, &a) < 0 || stat (parent, &b) < 0)
-    return false;
-  return a.st_dev != b.st_dev;
-}
-
 static char **
 record_layers (const struct container *c)
 {
@@ -111,20 +102,10 @@ record_layers (const struct container *c)
 int
 ctr_mount_rootfs (struct store *s, const struct container *c, mk_error **err)
 {
-  _cleanup_free_ char *rootfs = xasprintf ("%s/bundle/rootfs", c->dir);
-  if (is_mounted (rootfs))
+  if (ctr_rootfs_mounted (c->dir))
     return 0;
   _cleanup_strv_ char **layers = record_layers (c);
   return mount_overlay (c->dir, layers, s, err);
-}
-
-static void
-umount_rootfs (const char *dir)
-{
-  _cleanup_free_ char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
-  for (int i = 0; i < 10 && is_mounted (rootfs); i++)
-    if (umount2 (rootfs, 0) < 0 && errno == EBUSY)
-      umount2 (rootfs, MNT_DETACH);
 }
 
 static void
@@ -310,7 +291,7 @@ ctr_create (struct store *s, const struct ctr_new *in, struct container **out, m
 
 fail:
   if (mounted)
-    umount_rootfs (dir);
+    ctr_umount_rootfs (dir);
   {
     _cleanup_error_ mk_error *e = NULL;
     if (rm_rf_one_fs (dir, &e) < 0)
@@ -334,7 +315,7 @@ ctr_teardown (struct store *s, const struct container *c, mk_error **err)
   _cleanup_free_ char *text = NULL;
   if (ctr_runtime_call (s, del, &text) != 0)
     log_warning ("container %.12s: mocker-runtime delete: %s", c->id, text ? text : "failed");
-  umount_rootfs (c->dir);
+  ctr_umount_rootfs (c->dir);
   return 0;
 }
 
@@ -342,19 +323,5 @@ int
 ctr_remove_files (struct store *s, const struct container *c, mk_error **err)
 {
   _cleanup_free_ char *base = ctr_containers_dir (s);
-  _cleanup_free_ char *link = xasprintf ("%s/.names/%s", base, c->name);
-  umount_rootfs (c->dir);
-  /* Renamed out of sight first: a crash midway leaves no half container. */
-  _cleanup_free_ char *trash = xasprintf ("%s/.trash-%s", base, c->id);
-  if (rename (c->dir, trash) < 0)
-    {
-      if (errno == ENOENT)
-        return 0;
-      return mk_error_set (err, errno, "rename `%s`", c->dir);
-    }
-  char target[80];
-  ssize_t n = readlink (link, target, sizeof target - 1);
-  if (n > 0 && (size_t) n == strlen (c->id) && memcmp (target, c->id, (size_t) n) == 0)
-    unlink (link);
-  return rm_rf_one_fs (trash, err);
+  return ctr_remove_dir (base, c->id, c->name, err);
 }

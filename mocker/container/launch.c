@@ -55,7 +55,7 @@ static pid_t
 spawn_monitor (struct store *s, const struct container *c, const struct launch_opts *o, int sock)
 {
   _cleanup_free_ char *rt_root = ctr_runtime_root (s);
-  const char *argv[20];
+  const char *argv[24];
   size_t n = 0;
   argv[n++] = ctr_monitor_path ();
   argv[n++] = "--id";
@@ -76,6 +76,14 @@ spawn_monitor (struct store *s, const struct container *c, const struct launch_o
     argv[n++] = "--stdin";
   if (o->tty)
     argv[n++] = "--tty";
+  if (ctr_net_mode (c) == NET_BRIDGE)
+    argv[n++] = "--bridge";
+  if (ctr_flag (c, "host_config", "AutoRemove"))
+    {
+      argv[n++] = "--rm";
+      argv[n++] = "--name";
+      argv[n++] = c->name;
+    }
   argv[n] = NULL;
   fflush (stdout);
   fflush (stderr);

@@ -3,11 +3,13 @@
  * subreaper, runs `mocker-runtime create` with the container's stdout and
  * stderr as pipes (or a pty received on the console socket), reports the
  * pid so mocker can wire the network, runs `start` when told, writes the
- * json-file log, records the exit, then execs `mocker _cleanup ID` for the
- * teardown that needs the big libraries (network, mounts, --rm).
+ * json-file log, records the exit, then tears down: itself (runtime delete,
+ * unmount, --rm) or, with a bridge network, by exec'ing `mocker _cleanup
+ * ID`, which needs the big libraries for network_detach.
  *
  *   mocker-monitor --id ID --dir DIR --runtime BIN --runtime-root DIR
  *                  --mocker BIN --store ROOT [--attach] [--stdin] [--tty]
+ *                  [--bridge] [--rm --name NAME]
  *
  * fd 3 is the SOCK_SEQPACKET socket to mocker (see monitor.h).  The flock
  * on DIR/monitor.lock is held from the start until the teardown is done:
@@ -30,6 +32,7 @@
 
 #include "common/fs.h"
 #include "common/util.h"
+#include "mocker/container/remove.h"
 #include "mocker/container/state.h"
 #include "mocker/monitor/monitor.h"
 
@@ -272,11 +275,33 @@ oom_killed (const struct monitor *m)
   return read_oom_kill (p);
 }
 
-/* Execs mocker for the teardown; the lock and the socket stay open in it
- * so `mocker rm` and an attached `mocker run` see when it is done. */
+/* The teardown.  Without a bridge network it needs no big library: the
+ * runtime's delete, the unmount and, for --rm, the removal are done here.
+ * With one, mocker is exec'd (`_cleanup`) for network_detach too.  The lock
+ * and the socket stay open until the end (across the exec), so `mocker rm`
+ * and an attached `mocker run` see when it is done. */
 static void __attribute__ ((noreturn))
 teardown (struct monitor *m, int lock_fd)
 {
+  if (!m->bridge)
+    {
+      if (m->log_fd >= 0)
+        close (m->log_fd);
+      char *del[] = { (char *) "delete", (char *) "--force", (char *) m->id, NULL };
+      mon_runtime (m, -1, -1, -1, del);
+      ctr_umount_rootfs (m->dir);
+      if (m->auto_remove && chdir ("/") == 0)
+        {
+          _cleanup_free_ char *base = xstrdup (m->dir);
+          char *slash = strrchr (base, '/');
+          if (slash)
+            *slash = '\0';
+          _cleanup_error_ mk_error *err = NULL;
+          if (ctr_remove_dir (base, m->id, m->name, &err) < 0)
+            dprintf (2, "mocker-monitor: %s\n", err->msg);
+        }
+      _exit (0);
+    }
   if (lock_fd >= 0)
     set_cloexec (lock_fd, false);
   if (m->sync_fd >= 0)
@@ -312,7 +337,9 @@ main (int argc, char **argv)
     { "runtime", required_argument, NULL, 'r' },     { "runtime-root", required_argument, NULL, 'R' },
     { "mocker", required_argument, NULL, 'm' },      { "store", required_argument, NULL, 's' },
     { "attach", no_argument, NULL, 'a' },            { "stdin", no_argument, NULL, 'I' },
-    { "tty", no_argument, NULL, 't' },               { NULL, 0, NULL, 0 },
+    { "tty", no_argument, NULL, 't' },               { "bridge", no_argument, NULL, 'b' },
+    { "rm", no_argument, NULL, 'x' },                { "name", required_argument, NULL, 'n' },
+    { NULL, 0, NULL, 0 },
   };
   struct monitor m = { .sync_fd = SYNC_FD, .log_fd = -1, .master_fd = -1, .out_fd = -1,
                        .err_fd = -1 };
@@ -329,6 +356,9 @@ main (int argc, char **argv)
       case 'a': m.attach = true; break;
       case 'I': m.stdin_open = true; break;
       case 't': m.tty = true; break;
+      case 'b': m.bridge = true; break;
+      case 'x': m.auto_remove = true; break;
+      case 'n': m.name = optarg; break;
       default: return 2;
       }
   if (!m.id || !m.dir || !m.runtime || !m.runtime_root || !m.mocker || !m.store)

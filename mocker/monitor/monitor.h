@@ -28,6 +28,9 @@ struct monitor
   bool attach;              /* fds 1 and 2 are the caller's: copy output there */
   bool stdin_open;          /* fd 0 is the caller's stdin */
   bool tty;
+  bool bridge;              /* teardown needs mocker (network_detach) */
+  bool auto_remove;         /* --rm */
+  const char *name;         /* the container's name (its link goes with --rm) */
   int sync_fd;              /* -1 once mocker went away */
   int log_fd;               /* the container's json-file log */
   int master_fd;            /* tty: the pty master, else -1 */
