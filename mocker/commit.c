@@ -179,9 +179,10 @@ make_layer (struct store *s, struct container *c, bool pause, const char *parent
     return -1;
   _cleanup_strv_ char **skip = runtime_mount_points (s, c, upper);
   struct layer_pack_opts po = { .overlay_whiteouts = true, .skip = skip };
-  /* Uncompressed, as Docker and podman keep local layers: compressing is
-   * for a push. */
-  return layer_create_from_dir (s, upper, parent_chain, LAYER_COMPRESSION_NONE, &po, lc, err);
+  /* Only the layer directory, no blob: Docker and podman keep none for a
+   * local commit either (a transport form is for a push, which can pack
+   * the layer then); it halves what a commit writes. */
+  return layer_create_from_dir (s, upper, parent_chain, LAYER_COMPRESSION_NO_BLOB, &po, lc, err);
 }
 
 int

@@ -22,7 +22,11 @@ struct create
   struct archive *gz;   /* raw format + gzip filter into blob; NULL: blob gets plain tar */
   unsigned long long tar_size;  /* the diff_id is computed by the unpacker */
   mk_error *blob_err;
+  char *buf;            /* the tar's 10 KiB blocks gathered: fewer writes to the unpacker */
+  size_t buf_len;
 };
+
+#define CREATE_BUF (1 << 20)
 
 static la_ssize_t
 gz_write_cb (struct archive *a, void *opaque, const void *buf, size_t len)
@@ -37,10 +41,8 @@ gz_write_cb (struct archive *a, void *opaque, const void *buf, size_t len)
 }
 
 static int
-tee_sink (void *opaque, const void *data, size_t len, mk_error **err)
+tee_write (struct create *c, const void *data, size_t len, mk_error **err)
 {
-  struct create *c = opaque;
-  c->tar_size += len;
   if (layer_unpack_write (c->unpack, data, len, err) < 0)
     return -1;
   if (c->blob == NULL)
@@ -57,6 +59,28 @@ tee_sink (void *opaque, const void *data, size_t len, mk_error **err)
         }
       return mk_error_set (err, 0, "compress layer: %s", archive_error_string (c->gz));
     }
+  return 0;
+}
+
+static int
+tee_flush (struct create *c, mk_error **err)
+{
+  size_t n = c->buf_len;
+  c->buf_len = 0;
+  return n ? tee_write (c, c->buf, n, err) : 0;
+}
+
+static int
+tee_sink (void *opaque, const void *data, size_t len, mk_error **err)
+{
+  struct create *c = opaque;
+  c->tar_size += len;
+  if (c->buf_len + len > CREATE_BUF && tee_flush (c, err) < 0)
+    return -1;
+  if (len >= CREATE_BUF)
+    return tee_write (c, data, len, err);
+  memcpy (c->buf + c->buf_len, data, len);
+  c->buf_len += len;
   return 0;
 }
 
@@ -100,6 +124,7 @@ create_clear (struct create *c)
   mk_error_free (&c->blob_err);
   blob_writer_free (c->blob);
   layer_unpack_free (c->unpack);
+  free (c->buf);
 }
 
 int
@@ -119,7 +144,8 @@ layer_create_from_dir (struct store *s, const char *dir, const char *parent_chai
     }
   if (compression == LAYER_COMPRESSION_GZIP && open_gzip (&c, err) < 0)
     return -1;
-  if (layer_pack_dir (dir, opts, tee_sink, &c, err) < 0)
+  c.buf = xmalloc (CREATE_BUF);
+  if (layer_pack_dir (dir, opts, tee_sink, &c, err) < 0 || tee_flush (&c, err) < 0)
     return -1;
   if (c.gz && archive_write_close (c.gz) != ARCHIVE_OK)
     {
