@@ -78,9 +78,19 @@ $(BUILD)/%.a:
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
+# mocker-runtime starts once per container operation: linked statically it
+# starts faster and peaks at ~1.3 MiB instead of ~2 MiB (`make bench`).
+# RUNTIME_STATIC=0 links it dynamically (for valgrind); ASan needs that too.
+RUNTIME_STATIC ?= $(if $(filter 1,$(SANITIZE)),0,1)
+ifeq ($(RUNTIME_STATIC),1)
+RUNTIME_LDLIBS = -static -lcap -lseccomp -lyajl_s
+else
+RUNTIME_LDLIBS = $(call pkglibs,$(PKGS_RUNTIME) $(PKGS_COMMON))
+endif
+
 $(RUNTIME_BIN): $(call obj,mocker-runtime/main.c) $(RUNTIME_LIB) $(SPEC_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_RUNTIME) $(PKGS_COMMON))
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(RUNTIME_LDLIBS)
 
 $(MOCKER_BIN): $(call obj,mocker/main.c) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
