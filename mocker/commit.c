@@ -150,6 +150,10 @@ pause_container (struct pause_guard *g, mk_error **err)
       g->paused = true;
       return 0;
     }
+  /* Paused already (by someone else: they resume it), or it exited since
+   * we looked: nothing to pause. */
+  if (text && (strstr (text, "already paused") || strstr (text, "not running")))
+    return 0;
   /* TODO: drop once every mocker-runtime has pause (issue 3): an older
    * runtime makes us read the upper directory of a live container. */
   if (text && strstr (text, "unknown command"))
