@@ -219,6 +219,17 @@ seccomp_build (const struct spec_seccomp *s, scmp_filter_ctx *out, mk_error **er
 }
 
 int
+seccomp_check (const struct spec_seccomp *s, mk_error **err)
+{
+  if (s == NULL)
+    return 0;
+  if (s->listener_path)
+    return mk_error_set (err, 0, "linux.seccomp.listenerPath: seccomp agents are not supported");
+  _cleanup_scmp_ scmp_filter_ctx ctx = NULL;
+  return seccomp_build (s, &ctx, err);
+}
+
+int
 seccomp_apply (const struct spec_seccomp *s, mk_error **err)
 {
   if (s == NULL)

@@ -9,4 +9,9 @@
 /* s may be NULL (nothing to do). */
 int seccomp_apply (const struct spec_seccomp *s, mk_error **err);
 
+/* Compiles the filter without loading it: lets `create` report a bad
+ * linux.seccomp (unknown action/operator/architecture/flag, with its JSON
+ * path) before any process is made. */
+int seccomp_check (const struct spec_seccomp *s, mk_error **err);
+
 #endif

@@ -17,7 +17,8 @@
 # status is the suites'.
 #
 # Environment: V2_SUITES (bats files, default below), V2_MEM (default 1536M),
-# V2_CPUS (2), V2_TIMEOUT (seconds, default 600), V2_ACCEL (tcg; kvm where
+# V2_CPUS (2), V2_TIMEOUT (seconds for the whole VM, default 600),
+# V2_TEST_TIMEOUT (seconds per bats test, default 120), V2_ACCEL (tcg; kvm where
 # it works — not on this machine), V2_CACHE (/var/cache/mocker-v2vm).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -107,6 +108,7 @@ mkdir -p "$job"
   printf 'BUILD=%q\n' "$BUILD"
   printf 'SUITES=%q\n' "$SUITES"
   printf 'KVER=%q\n' "$KVER"
+  printf 'BATS_TEST_TIMEOUT=%q\n' "${V2_TEST_TIMEOUT:-120}"
 } > "$job/env"
 logs=$top/$BUILD/test-logs/v2
 rm -rf "$logs"
@@ -128,7 +130,7 @@ esac
 say "booting $KVER ($ACCEL) for: $SUITES"
 start=$SECONDS
 qrc=0
-timeout --foreground "$TIMEOUT" "${qemu[@]}" < /dev/null | tr -d '\r' | tee "$job/output.log" || qrc=${PIPESTATUS[0]}
+timeout --foreground "$TIMEOUT" "${qemu[@]}" < /dev/null | sed -u 's/\r$//' | tee "$job/output.log" || qrc=${PIPESTATUS[0]}
 elapsed=$((SECONDS - start))
 
 if [ ! -s "$job/exit-code" ]; then
