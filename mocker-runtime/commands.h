@@ -28,6 +28,12 @@ int cmd_kill (struct rt_globals *g, int argc, char **argv, mk_error **err);
 int cmd_delete (struct rt_globals *g, int argc, char **argv, mk_error **err);
 int cmd_spec (struct rt_globals *g, int argc, char **argv, mk_error **err);
 int cmd_exec (struct rt_globals *g, int argc, char **argv, mk_error **err);
+int cmd_pause (struct rt_globals *g, int argc, char **argv, mk_error **err);
+int cmd_resume (struct rt_globals *g, int argc, char **argv, mk_error **err);
+int cmd_update (struct rt_globals *g, int argc, char **argv, mk_error **err);
+int cmd_ps (struct rt_globals *g, int argc, char **argv, mk_error **err);
+int cmd_events (struct rt_globals *g, int argc, char **argv, mk_error **err);
+int cmd_features (struct rt_globals *g, int argc, char **argv, mk_error **err);
 
 /* Option parsing shared by the commands: getopt_long (both `--flag value`
  * and `--flag=value`) with our own messages.  Start each parse with

@@ -645,13 +645,24 @@ container_kill (const char *root, const char *id, int sig, bool all, mk_error **
   _cleanup_close_ int pidfd = open_init_pidfd (st);
   if (pidfd < 0 || state_status (root, st) == RT_STOPPED)
     return mk_error_set (err, 0, "container not running");
+  /* A frozen task (cgroup v1) dies only once thawed: SIGKILL thaws, as runc. */
+  bool thaw = sig == SIGKILL && state_status (root, st) == RT_PAUSED;
   if (all)
-    return cgroup_kill_all (st->cgroup_path, sig, err);
-  if (syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+    {
+      if (cgroup_kill_all (st->cgroup_path, sig, err) < 0)
+        return -1;
+    }
+  else if (syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
     {
       if (errno == ESRCH)
         return mk_error_set (err, 0, "container not running");
       return mk_error_set (err, errno, "kill container");
+    }
+  if (thaw)
+    {
+      mk_error *ignored = NULL;
+      if (cgroup_freeze (st->cgroup_path, false, &ignored) < 0)
+        mk_error_free (&ignored);
     }
   return 0;
 }

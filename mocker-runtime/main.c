@@ -32,6 +32,12 @@ static const struct
   { "delete", cmd_delete, "delete a container" },
   { "spec", cmd_spec, "write a default config.json" },
   { "exec", cmd_exec, "run a new process in a running container" },
+  { "pause", cmd_pause, "freeze every process of a container" },
+  { "resume", cmd_resume, "thaw a paused container" },
+  { "update", cmd_update, "change the resource limits of a container" },
+  { "ps", cmd_ps, "list the processes of a container" },
+  { "events", cmd_events, "print resource usage statistics of a container" },
+  { "features", cmd_features, "print the features this runtime supports (JSON)" },
 };
 
 static void
