@@ -11,6 +11,7 @@
 
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/lock.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker/container/caps_filter.h"
@@ -30,6 +31,30 @@ random_id (void)
   for (size_t i = 0; i < sizeof b; i++)
     sprintf (hex + 2 * i, "%02x", b[i]);
   return hex;
+}
+
+/* A name whose container directory is gone (a removal killed between the
+ * rename of the directory and the unlink of the name) is free again.
+ * Directories are made before their name and removed before it, so a link
+ * to an existing directory is always valid.  Under a lock, so two creators
+ * never both take a reclaimed name. */
+static bool
+reclaim_name (const char *base, const char *link, const char *target)
+{
+  _cleanup_free_ char *dir = path_join (base, target);
+  if (dir_exists (dir))
+    return false;
+  _cleanup_free_ char *lock_file = path_join (base, ".names.lock");
+  _cleanup_close_ int lock = lock_path (lock_file, true, NULL);
+  if (lock < 0)
+    return false;
+  char now[80] = "";
+  ssize_t n = readlink (link, now, sizeof now - 1);
+  now[n > 0 ? n : 0] = '\0';
+  if (n <= 0 || strcmp (now, target) != 0 || dir_exists (dir))
+    return n <= 0 || strcmp (now, target) != 0; /* changed meanwhile: try again */
+  unlink (link);
+  return true;
 }
 
 /* Reserves the name (a symlink .names/<name> -> id: creation is atomic). */
@@ -53,6 +78,11 @@ reserve_name (const char *base, const char *name, const char *id, char **out, mk
       char target[80] = "";
       ssize_t len = readlink (link, target, sizeof target - 1);
       target[len > 0 ? len : 0] = '\0';
+      if (len > 0 && reclaim_name (base, link, target))
+        {
+          attempt--; /* the same name again */
+          continue;
+        }
       if (name)
         return store_fail (err, EEXIST,
                            "conflict: the container name \"/%s\" is already in use by container "
@@ -223,42 +253,25 @@ record_json (const char *id, const char *name, const char *created, const struct
   return json_gen_finish (g, NULL);
 }
 
-int
-ctr_create (struct store *s, const struct ctr_new *in, struct container **out, mk_error **err)
+/* Everything after the directory: the name, the overlay, the /etc files,
+ * config.json, state.json and the record.  On failure the caller removes
+ * what was made (*name_out tells whether a name was reserved). */
+static int
+fill_container (struct store *s, const struct ctr_new *in, const char *base, const char *id,
+                const char *dir, char **name_out, mk_error **err)
 {
-  if (in->name && !ctr_name_valid (in->name))
-    return store_fail (err, EINVAL,
-                       "invalid container name `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-                       in->name);
-  _cleanup_free_ char *base = ctr_containers_dir (s);
-  _cleanup_free_ char *id = random_id ();
-  _cleanup_free_ char *name = NULL;
-  if (reserve_name (base, in->name, id, &name, err) < 0)
+  /* The name after the directory (see reclaim_name). */
+  if (reserve_name (base, in->name, id, name_out, err) < 0)
     return -1;
-  _cleanup_free_ char *dir = path_join (base, id);
-  _cleanup_free_ char *name_link = xasprintf ("%s/.names/%s", base, name);
+  const char *name = *name_out;
   _cleanup_store_image_ struct store_image *img = NULL;
-  _cleanup_strv_ char **layers = xzalloc (sizeof *layers);
-  _cleanup_spec_ struct spec *spec = NULL;
-  bool mounted = false;
-  static const char *const subdirs[] = { "", "upper", "work", "etc", "bundle", "bundle/rootfs",
-                                         "empty" };
-  for (size_t i = 0; i < ARRAY_SIZE (subdirs); i++)
-    {
-      _cleanup_free_ char *d = path_join (dir, subdirs[i]);
-      if (mkdir (d, i == 0 ? 0700 : 0755) < 0)
-        {
-          mk_error_set (err, errno, "mkdir `%s`", d);
-          goto fail;
-        }
-    }
   if (store_image_load (s, in->image_id, &img, err) < 0)
-    goto fail;
+    return -1;
+  _cleanup_strv_ char **layers = xzalloc (sizeof *layers);
   for (size_t i = 0; i < img->n_layers; i++)
     strv_push (&layers, img->layers[i].chain_id);
   if (mount_overlay (dir, layers, s, err) < 0)
-    goto fail;
-  mounted = true;
+    return -1;
 
   struct run_options *o = in->opts;
   _cleanup_free_ char *etc = path_join (dir, "etc");
@@ -269,35 +282,63 @@ ctr_create (struct store *s, const struct ctr_new *in, struct container **out, m
     .host_network = o->network == NET_HOST,
   };
   if (network_write_etc_files (etc, &eo, err) < 0)
-    goto fail;
+    return -1;
   o->etc_dir = etc;
   _cleanup_free_ char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
-  if (bundle_make_spec (in->image_config, rootfs, id, o, &spec, err) < 0)
-    goto fail;
+  _cleanup_spec_ struct spec *spec = NULL;
+  int r = bundle_make_spec (in->image_config, rootfs, id, o, &spec, err);
+  o->etc_dir = NULL;
+  if (r < 0)
+    return -1;
   caps_filter_bounding (spec->process->capabilities);
   _cleanup_free_ char *cfg = xasprintf ("%s/bundle/config.json", dir);
   if (spec_write_file (spec, cfg, err) < 0)
-    goto fail;
+    return -1;
   struct ctr_state st = { .status = CTR_CREATED };
   if (ctr_state_write (dir, &st, err) < 0)
-    goto fail;
+    return -1;
   char created[40];
   ctr_time_now (created, sizeof created);
   _cleanup_free_ char *rec = record_json (id, name, created, in, spec, layers);
   _cleanup_free_ char *rec_path = path_join (dir, "container.json");
-  if (write_file_atomic (rec_path, rec, strlen (rec), 0600, false, err) < 0)
-    goto fail;
-  return ctr_load (s, id, out, err);
+  return write_file_atomic (rec_path, rec, strlen (rec), 0600, false, err);
+}
 
-fail:
-  if (mounted)
-    ctr_umount_rootfs (dir);
-  {
-    _cleanup_error_ mk_error *e = NULL;
-    if (rm_rf_one_fs (dir, &e) < 0)
-      log_warning ("%s", e->msg);
-  }
-  unlink (name_link);
+int
+ctr_create (struct store *s, const struct ctr_new *in, struct container **out, mk_error **err)
+{
+  if (in->name && !ctr_name_valid (in->name))
+    return store_fail (err, EINVAL,
+                       "invalid container name `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                       in->name);
+  _cleanup_free_ char *base = ctr_containers_dir (s);
+  _cleanup_free_ char *names = path_join (base, ".names");
+  if (mkdir_p (names, 0700, err) < 0)
+    return -1;
+  _cleanup_free_ char *id = random_id ();
+  _cleanup_free_ char *dir = path_join (base, id);
+  static const char *const subdirs[] = { "", "upper", "work", "etc", "bundle", "bundle/rootfs",
+                                         "empty" };
+  int r = 0;
+  for (size_t i = 0; r == 0 && i < ARRAY_SIZE (subdirs); i++)
+    {
+      _cleanup_free_ char *d = path_join (dir, subdirs[i]);
+      if (mkdir (d, i == 0 ? 0700 : 0755) < 0)
+        r = mk_error_set (err, errno, "mkdir `%s`", d);
+    }
+  _cleanup_free_ char *name = NULL;
+  if (r == 0 && fill_container (s, in, base, id, dir, &name, err) == 0)
+    return ctr_load (s, id, out, err);
+
+  ctr_umount_rootfs (dir);
+  _cleanup_error_ mk_error *e = NULL;
+  if (rm_rf_one_fs (dir, &e) < 0)
+    log_warning ("%s", e->msg);
+  if (name)
+    {
+      _cleanup_free_ char *link = path_join (names, name);
+      unlink (link);
+    }
   return -1;
 }
 

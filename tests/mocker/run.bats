@@ -412,3 +412,16 @@ PY
   [ "$(cat "$MOCKER_TEST_DIR/fg.out")" = got-term ]
   [ -z "$(mocker ps -aq)" ]
 }
+
+@test "a name whose container directory vanished (a crash during rm) is free again" {
+  mrun --name phoenix busybox true
+  id=$(mocker ps -aq --no-trunc)
+  # What a removal killed after the directory's rename leaves behind.
+  mv "$MOCKER_ROOT/containers/$id" "$MOCKER_ROOT/containers/.trash-$id"
+  rm -rf --one-file-system "$MOCKER_ROOT/containers/.trash-$id"
+  [ -L "$MOCKER_ROOT/containers/.names/phoenix" ]
+  run mrun --name phoenix busybox echo reborn
+  [ "$status" -eq 0 ]
+  [ "$output" = reborn ]
+  [ "$(readlink "$MOCKER_ROOT/containers/.names/phoenix")" = "$(mocker ps -aq --no-trunc)" ]
+}
