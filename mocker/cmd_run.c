@@ -403,6 +403,13 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     {
       terminal_restore ();
       ctx->failure_status = l.failure;
+      if (l.no_teardown)
+        {
+          _cleanup_error_ mk_error *e = NULL;
+          ctr_teardown (s, c, &e);
+          if (a.auto_remove)
+            ctr_remove_files (s, c, &e);
+        }
       goto out;
     }
   if (a.detach)

@@ -71,6 +71,11 @@ cmd_start (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       if (ctr_launch (s, ct, &lo, &l, err) < 0)
         {
           ctx->failure_status = l.failure;
+          if (l.no_teardown)
+            {
+              _cleanup_error_ mk_error *e = NULL;
+              ctr_teardown (s, ct, &e);
+            }
           ctr_launch_close (&l);
           return -1;
         }

@@ -162,8 +162,11 @@ ctr_launch (struct store *s, const struct container *c, const struct launch_opts
 
   char msg[1024];
   if (recv_msg (l->sock, msg, sizeof msg) < 0)
-    return mk_error_set (err, 0, "container %.12s: the monitor (%s) ended without a word",
-                         c->id, ctr_monitor_path ());
+    {
+      l->no_teardown = true;
+      return mk_error_set (err, 0, "container %.12s: the monitor (%s) ended without a word",
+                           c->id, ctr_monitor_path ());
+    }
   if (str_has_prefix (msg, "error "))
     goto failed;
   long long pid = 0;

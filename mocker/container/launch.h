@@ -19,6 +19,7 @@ struct launch
   pid_t pid;       /* the container's init */
   int pidfd;       /* for forwarding signals, -1 when unavailable */
   int failure;     /* on failure: Docker's exit code (125, 126, 127) */
+  bool no_teardown; /* on failure: the monitor never ran, nothing was torn down */
 };
 
 struct launch_opts

@@ -425,3 +425,18 @@ PY
   [ "$output" = reborn ]
   [ "$(readlink "$MOCKER_ROOT/containers/.names/phoenix")" = "$(mocker ps -aq --no-trunc)" ]
 }
+
+@test "run without a monitor binary: 125, nothing mounted, --rm leaves nothing" {
+  MOCKER_MONITOR=/nonexistent/mocker-monitor run mrun --rm busybox true
+  [ "$status" -eq 125 ]
+  [[ $output == *"monitor"* ]]
+  [ -z "$(mocker ps -aq)" ]
+  MOCKER_MONITOR=/nonexistent/mocker-monitor run mrun --name nomon busybox true
+  [ "$status" -eq 125 ]
+  [[ $(mocker ps -a) == *"Created"*"nomon"* ]]
+  ! grep -q " $MOCKER_ROOT/containers/" /proc/self/mountinfo
+  # start with the monitor back
+  run mocker start -a nomon
+  [ "$status" -eq 0 ]
+  mocker rm nomon
+}
