@@ -224,6 +224,9 @@ complete_words() {
   echo "$output"
   [ "$status" -eq 0 ]
   [ -x "$dest/usr/sbin/mocker-runtime" ]
+  # The manager and its monitor, once they are built.
+  if [ -x "$MOCKER_BIN" ]; then [ -x "$dest/usr/bin/mocker" ]; fi
+  if [ -x "$(dirname "$MOCKER_BIN")/mocker-monitor" ]; then [ -x "$dest/usr/bin/mocker-monitor" ]; fi
   [ -f "$dest/usr/share/man/man1/mocker.1" ]
   [ -f "$dest/usr/share/man/man8/mocker-runtime.8" ]
   [ -f "$dest/usr/share/bash-completion/completions/mocker" ]
