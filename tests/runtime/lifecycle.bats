@@ -311,3 +311,43 @@ teardown() { rt_teardown; }
   [ "$(cat /proc/$(cat "$RT_TMP/pid")/comm)" = sleep ]
   rt delete --force "$id"
 }
+
+@test "spec writes a default config.json that runs, and never overwrites one" {
+  b=$(rt_bundle)
+  rm "$b/config.json"
+  rt spec --bundle "$b"
+  [ "$(jq -r .ociVersion "$b/config.json")" != null ]
+  [ "$(jq -r .root.path "$b/config.json")" = rootfs ]
+  rt_config "$b" '.process.terminal = false'
+  rt_args "$b" sh -c 'echo spec-ok'
+  run rt run -b "$b" "$(rt_id)"
+  [ "$status" -eq 0 ]
+  [ "$output" = spec-ok ]
+  run rt spec -b "$b"
+  [ "$status" -eq 1 ]
+  [[ $output == *"exists"* ]]
+  mkdir "$RT_TMP/rootless"
+  (cd "$RT_TMP/rootless" && rt spec --rootless)
+  [ "$(jq '[.linux.namespaces[] | select(.type == "user")] | length' "$RT_TMP/rootless/config.json")" = 1 ]
+}
+
+@test "kill --all signals every process of the container" {
+  b=$(rt_bundle)
+  # pid 1 ignores SIGTERM (no handler); its child does not: only --all reaches it.
+  rt_args "$b" sh -c 'sleep 1000 & wait'
+  id=$(rt_id)
+  rt create -b "$b" --pid-file "$RT_TMP/pid" "$id"
+  rt start "$id"
+  pid=$(cat "$RT_TMP/pid")
+  until [ -n "$(cat /proc/$pid/task/$pid/children)" ]; do sleep 0.05; done
+  child=$(cat /proc/$pid/task/$pid/children)
+  rt kill "$id" TERM
+  [ "$(rt_status "$id")" = running ]
+  kill -0 $child
+  rt kill --all "$id" TERM
+  while kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' /proc/$pid/stat 2>/dev/null)" != Z ]; do
+    sleep 0.05
+  done
+  [ "$(rt_status "$id")" = stopped ]
+  rt delete "$id"
+}
