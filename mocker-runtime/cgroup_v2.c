@@ -98,13 +98,39 @@ fail:
   return -1;
 }
 
+/* Writes a limit file.  When it is missing because its controller is not
+ * enabled for this group (the parent holds processes, or the parent's
+ * parent did not pass it down), say so rather than "No such file". */
+static int
+limit_write (const char *dir, const char *file, const char *value, mk_error **err)
+{
+  _cleanup_error_ mk_error *e = NULL;
+  if (cgroup_write (dir, file, value, &e) == 0)
+    return 0;
+  const char *dot = strchr (file, '.');
+  _cleanup_free_ char *avail = NULL;
+  _cleanup_error_ mk_error *re = NULL;
+  if (mk_error_errno (e) == ENOENT && dot != NULL && cgroup_read (dir, "cgroup.controllers", &avail, &re) == 0)
+    {
+      _cleanup_free_ char *controller = xstrndup (file, dot - file);
+      if (!word_in (avail, controller))
+        return mk_error_set (err, 0,
+                             "cgroup: write \"%s\" to %s/%s: the %s controller is not enabled for %s "
+                             "(is it missing from the parent's cgroup.subtree_control, "
+                             "or does the parent hold processes?)",
+                             value, dir, file, controller, dir);
+    }
+  *err = STEAL (e);
+  return -1;
+}
+
 static int
 apply_memory (const char *dir, const struct spec_memory *m, mk_error **err)
 {
   if (m->has_limit && m->limit != 0)
     {
       _cleanup_free_ char *v = cgroup_limit_string (m->limit);
-      if (cgroup_write (dir, "memory.max", v, err) < 0)
+      if (limit_write (dir, "memory.max", v, err) < 0)
         return -1;
     }
   int64_t swap;
@@ -116,13 +142,13 @@ apply_memory (const char *dir, const struct spec_memory *m, mk_error **err)
       _cleanup_free_ char *v = cgroup_limit_string (swap);
       /* Without swap accounting the file is absent; "max" is then the truth. */
       if (swap >= 0 || cgroup_has_file (dir, "memory.swap.max"))
-        if (cgroup_write (dir, "memory.swap.max", v, err) < 0)
+        if (limit_write (dir, "memory.swap.max", v, err) < 0)
           return -1;
     }
   if (m->has_reservation && m->reservation != 0)
     {
       _cleanup_free_ char *v = cgroup_limit_string (m->reservation);
-      if (cgroup_write (dir, "memory.low", v, err) < 0)
+      if (limit_write (dir, "memory.low", v, err) < 0)
         return -1;
     }
   if (m->has_kernel)
@@ -140,7 +166,7 @@ apply_cpu (const char *dir, const struct spec_cpu *c, mk_error **err)
   if (c->has_shares && c->shares != 0)
     {
       _cleanup_free_ char *v = xasprintf ("%" PRIu64, cgroup_shares_to_weight (c->shares));
-      if (cgroup_write (dir, "cpu.weight", v, err) < 0)
+      if (limit_write (dir, "cpu.weight", v, err) < 0)
         return -1;
     }
   bool has_quota = c->has_quota && c->quota != 0;
@@ -160,27 +186,27 @@ apply_cpu (const char *dir, const struct spec_cpu *c, mk_error **err)
       quota = parse_int64 (cur, &q) ? q : -1;
     }
   _cleanup_free_ char *max = cgroup_cpu_max_string (has_quota, quota, has_period, c->period);
-  if (max && cgroup_write (dir, "cpu.max", max, err) < 0)
+  if (max && limit_write (dir, "cpu.max", max, err) < 0)
     return -1;
   if (c->has_burst)
     {
       _cleanup_free_ char *v = xasprintf ("%" PRIu64, c->burst);
-      if (cgroup_write (dir, "cpu.max.burst", v, err) < 0)
+      if (limit_write (dir, "cpu.max.burst", v, err) < 0)
         return -1;
     }
   if (c->has_idle)
     {
       _cleanup_free_ char *v = xasprintf ("%" PRId64, c->idle);
-      if (cgroup_write (dir, "cpu.idle", v, err) < 0)
+      if (limit_write (dir, "cpu.idle", v, err) < 0)
         return -1;
     }
   if ((c->has_realtime_runtime && c->realtime_runtime != 0)
       || (c->has_realtime_period && c->realtime_period != 0))
     return mk_error_set (err, 0,
                          "linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
-  if (c->cpus && c->cpus[0] && cgroup_write (dir, "cpuset.cpus", c->cpus, err) < 0)
+  if (c->cpus && c->cpus[0] && limit_write (dir, "cpuset.cpus", c->cpus, err) < 0)
     return -1;
-  if (c->mems && c->mems[0] && cgroup_write (dir, "cpuset.mems", c->mems, err) < 0)
+  if (c->mems && c->mems[0] && limit_write (dir, "cpuset.mems", c->mems, err) < 0)
     return -1;
   return 0;
 }
@@ -195,7 +221,7 @@ cgroup_v2_apply (const char *dir, const struct spec_resources *res, mk_error **e
   if (res->pids && res->pids->has_limit && res->pids->limit != 0)
     {
       _cleanup_free_ char *v = cgroup_limit_string (res->pids->limit);
-      if (cgroup_write (dir, "pids.max", v, err) < 0)
+      if (limit_write (dir, "pids.max", v, err) < 0)
         return -1;
     }
   if (res->block_io && res->block_io->has_weight && res->block_io->weight != 0)
@@ -204,7 +230,7 @@ cgroup_v2_apply (const char *dir, const struct spec_resources *res, mk_error **e
       if (cgroup_has_file (dir, "io.bfq.weight"))
         {
           _cleanup_free_ char *v = xasprintf ("%u", (unsigned) w);
-          if (cgroup_write (dir, "io.bfq.weight", v, err) < 0)
+          if (limit_write (dir, "io.bfq.weight", v, err) < 0)
             return -1;
         }
       else
@@ -212,7 +238,7 @@ cgroup_v2_apply (const char *dir, const struct spec_resources *res, mk_error **e
           /* blkio.weight 10..1000 onto io.weight 1..10000. */
           unsigned iw = w < 10 ? 1 : 1 + ((unsigned) w - 10) * 9999 / 990;
           _cleanup_free_ char *v = xasprintf ("default %u", iw);
-          if (cgroup_write (dir, "io.weight", v, err) < 0)
+          if (limit_write (dir, "io.weight", v, err) < 0)
             return -1;
         }
     }
@@ -221,7 +247,7 @@ cgroup_v2_apply (const char *dir, const struct spec_resources *res, mk_error **e
       const struct spec_hugepage_limit *hp = &res->hugepage_limits[i];
       _cleanup_free_ char *file = xasprintf ("hugetlb.%s.max", hp->page_size ? hp->page_size : "");
       _cleanup_free_ char *v = xasprintf ("%" PRIu64, hp->limit);
-      if (cgroup_write (dir, file, v, err) < 0)
+      if (limit_write (dir, file, v, err) < 0)
         return -1;
     }
   if (res->n_devices > 0)
@@ -231,7 +257,7 @@ cgroup_v2_apply (const char *dir, const struct spec_resources *res, mk_error **e
       const char *key = res->unified.keys[i];
       if (key[0] == '\0' || key[0] == '.' || strchr (key, '/') != NULL)
         return mk_error_set (err, 0, "linux.resources.unified: invalid file name \"%s\"", key);
-      if (cgroup_write (dir, key, res->unified.values[i], err) < 0)
+      if (limit_write (dir, key, res->unified.values[i], err) < 0)
         return mk_error_wrap (err, "linux.resources.unified.%s", key);
     }
   return 0;

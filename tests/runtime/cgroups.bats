@@ -181,6 +181,22 @@ cg_all_dirs() {
   for d in $(cg_all_dirs "/mocker/$id"); do [ ! -e "$d" ]; done
 }
 
+@test "cgroups: v2: a limit below a cgroup holding processes names the missing controller" {
+  is_v2 || skip "pure cgroup v2 only (make check-v2)"
+  own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+  [ "$own" != / ] || skip "this test runs in the root cgroup"
+  b=$(rt_bundle)
+  id=$(rt_id)
+  rt_config "$b" '.linux.cgroupsPath = $p | .linux.resources.memory = {"limit": 33554432}' \
+    --arg p "$own/mocker-test-$id"
+  rt_args "$b" true
+  run rt create -b "$b" "$id"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"the memory controller is not enabled"* ]]
+  [ ! -e "/sys/fs/cgroup$own/mocker-test-$id" ]
+}
+
 @test "cgroups: a cgroupsPath leaving the cgroup root is refused" {
   b=$(rt_bundle)
   rt_config "$b" '.linux.cgroupsPath = "/../../escape"'

@@ -335,6 +335,15 @@ test_v2_create_destroy (void **state)
   _cleanup_free_ char *t2 = path_join (r, "mocker/t2");
   assert_false (dir_exists (t2));
 
+  /* A group whose controllers lack memory: the error says why the file is missing. */
+  touch (r, "g/cgroup.controllers", "cpu pids\n");
+  struct spec_memory mem = { .has_limit = true, .limit = 4096 };
+  struct spec_resources mres = { .memory = &mem };
+  mk_error_free (&e);
+  assert_int_equal (cgroup_update ("/g", &mres, &e), -1);
+  assert_non_null (strstr (e->msg, "memory.max: the memory controller is not enabled for"));
+  mk_error_free (&e);
+
   /* destroy: files of the fake group must go first (a real cgroup's do not count). */
   bool frozen = true;
   assert_int_equal (cgroup_is_frozen ("/mocker/gone", &frozen, NULL), 0);
