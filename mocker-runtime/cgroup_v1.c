@@ -249,6 +249,16 @@ apply_devices (const struct cgroup_host *h, const char *rel, const struct spec_r
       if (cgroup_write (d, dev->allow ? "devices.allow" : "devices.deny", rule, err) < 0)
         return -1;
     }
+  /* After the config's rules (typically "deny all"), the devices every
+   * container needs, as runc adds them: mknod of anything, null, zero, full,
+   * random, urandom, tty, ptmx and the pts of its own devpts, tun. */
+  static const char *const defaults[] = {
+    "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
+    "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
+  };
+  for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+    if (cgroup_write (d, "devices.allow", defaults[i], err) < 0)
+      return -1;
   return 0;
 }
 
