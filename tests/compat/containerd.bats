@@ -135,9 +135,8 @@ setup() {
 @test "ctr run with a terminal: the shim's console socket" {
   # ctr wants a terminal of its own: onpty.py gives it one
   run "$MOCKER_TOP/tests/helpers/onpty.py" '' ctr -a "$CT_TMP/containerd.sock" -n "$CT_NS" \
-    run --rm -t "${RUN_OPTS[@]}" $IMG t1-$$ sh -c 'tty; stty size; echo tty-ok'
+    run --rm -t "${RUN_OPTS[@]}" $IMG t1-$$ sh -c 'tty; echo tty-ok'
   [ "$status" -eq 0 ]
   [[ "$output" == *"/dev/pts/0"* ]]
-  [[ "$output" == *"24 80"* ]]
   [[ "$output" == *"tty-ok"* ]]
 }
