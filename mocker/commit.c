@@ -2,6 +2,7 @@
 #include "mocker/commit.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -126,6 +127,7 @@ struct pause_guard
   struct store *s;
   const char *id;
   bool paused;
+  sigset_t saved;  /* signal mask before the pause */
 };
 
 static void
@@ -137,7 +139,11 @@ pause_guard_release (struct pause_guard *g)
   _cleanup_free_ char *text = NULL;
   if (ctr_runtime_call (g->s, args, &text) != 0)
     log_warning ("container %.12s: mocker-runtime resume: %s", g->id, text ? text : "failed");
+  else
+    log_debug ("container %.12s: resumed", g->id);
   g->paused = false;
+  /* A ^C that came while paused takes effect now, after the resume. */
+  sigprocmask (SIG_SETMASK, &g->saved, NULL);
 }
 
 static int
@@ -145,22 +151,26 @@ pause_container (struct pause_guard *g, mk_error **err)
 {
   char *args[] = { (char *) "pause", (char *) g->id, NULL };
   _cleanup_free_ char *text = NULL;
+  /* No ^C between pause and resume: it would leave the container frozen
+   * (only SIGKILL can, then `mocker-runtime resume` thaws it). */
+  sigset_t block;
+  sigemptyset (&block);
+  sigaddset (&block, SIGINT);
+  sigaddset (&block, SIGTERM);
+  sigaddset (&block, SIGHUP);
+  sigaddset (&block, SIGQUIT);
+  sigprocmask (SIG_BLOCK, &block, &g->saved);
   if (ctr_runtime_call (g->s, args, &text) == 0)
     {
+      log_debug ("container %.12s: paused for the commit", g->id);
       g->paused = true;
       return 0;
     }
+  sigprocmask (SIG_SETMASK, &g->saved, NULL);
   /* Paused already (by someone else: they resume it), or it exited since
    * we looked: nothing to pause. */
   if (text && (strstr (text, "already paused") || strstr (text, "not running")))
     return 0;
-  /* TODO: drop once every mocker-runtime has pause (issue 3): an older
-   * runtime makes us read the upper directory of a live container. */
-  if (text && strstr (text, "unknown command"))
-    {
-      log_debug ("container %.12s: the runtime cannot pause; reading it live", g->id);
-      return 0;
-    }
   return mk_error_set (err, 0, "pause container %.12s: mocker-runtime pause: %s", g->id,
                        text && *text ? text : "failed");
 }

@@ -154,7 +154,12 @@ stat -c "suid %a %U" /suid'
   full=$(cid live)
   up=$MOCKER_ROOT/containers/$full/upper
   pid=$(mocker inspect live | jq -r '.[0].State.Pid')
-  id=$(mocker commit live)
+  run --separate-stderr mocker --debug commit live
+  [ "$status" -eq 0 ]
+  id=$output
+  # Paused through the runtime, and resumed.
+  [[ $stderr == *"paused for the commit"*"resumed"* ]]
+  [ "$("$MOCKER_RUNTIME" --root "$MOCKER_ROOT/runtime" state "$full" | jq -r .status)" = running ]
   run mrun --rm "$id" cat /live
   [ "$output" = live ]
   [ "$(mocker inspect live | jq -r '.[0].State.Running')" = true ]
@@ -169,7 +174,10 @@ stat -c "suid %a %U" /suid'
   done
   [ "$moved" = 1 ]
   # --pause=false reads it live.
-  id=$(mocker commit --pause=false live)
+  run --separate-stderr mocker --debug commit --pause=false live
+  [ "$status" -eq 0 ]
+  [[ $stderr != *"paused for the commit"* ]]
+  id=$output
   run mrun --rm "$id" cat /live
   [ "$output" = live ]
 }
