@@ -90,7 +90,7 @@ render() {
     [ -x "$bin" ] || continue
     help=$("$bin" --help 2>&1) || continue
     # Lines of the form "  command   description" in the help's command list.
-    cmds=$(echo "$help" | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p')
+    cmds=$(echo "$help" | sed -n 's/^  \([a-z][a-z-]*\)  *[A-Za-z].*/\1/p')
     [ -n "$cmds" ] || continue
     for c in $cmds; do
       grep -Eq "^\.SS \"$c( |\")" "$page" || { echo "$bin: $c not in $page"; return 1; }
@@ -108,7 +108,7 @@ render() {
     bin=${pair%%:*} page=$MOCKER_TOP/docs/man/${pair#*:}
     [ -x "$bin" ] || continue
     text=$(sed 's/\\-/-/g' "$page")
-    cmds=$("$bin" --help 2>&1 | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p')
+    cmds=$("$bin" --help 2>&1 | sed -n 's/^  \([a-z][a-z-]*\)  *[A-Za-z].*/\1/p')
     for c in $cmds; do
       help=$("$bin" "$c" --help 2>/dev/null) || continue
       for o in $(echo "$help" | grep -oE -- '(^|[ ,])--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+' | sort -u); do
