@@ -63,6 +63,14 @@ cmd_start (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         }
       /* The previous run's teardown must be over. */
       ctr_monitor_wait (ct);
+      ctr_reload_state (ct);
+      if (ct->state.status == CTR_RUNNING)
+        {
+          /* Recorded running but gone: its monitor died (or the machine
+           * rebooted) before tearing down; do it now. */
+          _cleanup_error_ mk_error *e = NULL;
+          ctr_teardown (s, ct, &e);
+        }
       if (ctr_mount_rootfs (s, ct, err) < 0)
         return -1;
       bool tty = ctr_flag (ct, "config", "Tty");

@@ -75,3 +75,13 @@ wait_exited() {
   done
   return 1
 }
+
+# Waits (bounded, 10 s) until the container's log has COUNT lines equal to TEXT.
+wait_log() {  # wait_log CONTAINER TEXT COUNT
+  local i
+  for i in $(seq 200); do
+    [ "$(mocker logs "$1" 2>/dev/null | grep -cx "$2")" -ge "$3" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}

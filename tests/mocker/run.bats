@@ -222,14 +222,17 @@ mrun() {
 }
 
 @test "stop: TERM then KILL after -t; start runs it again; kill -s; kill of a stopped one fails" {
-  id=$(mrun -d --name st busybox sh -c 'trap "echo term; exit 7" TERM; while true; do sleep 0.1; done')
+  # Signals are sent once the trap is set (the program says "ready").
+  id=$(mrun -d --name st busybox sh -c 'trap "echo term; exit 7" TERM; echo ready; while true; do sleep 0.1; done')
+  wait_log st ready 1
   run mocker stop st
   [ "$status" -eq 0 ]
   [ "$output" = st ]
   [ "$(mocker inspect st | jq -r '.[0].State.ExitCode')" = 7 ]
-  [ "$(mocker logs st)" = term ]
+  [ "$(mocker logs st)" = "$(printf 'ready\nterm')" ]
   # A process ignoring TERM is killed after the grace period.
-  id2=$(mrun -d --name stubborn busybox sh -c 'trap "" TERM; while true; do sleep 0.1; done')
+  id2=$(mrun -d --name stubborn busybox sh -c 'trap "" TERM; echo ready; while true; do sleep 0.1; done')
+  wait_log stubborn ready 1
   run mocker stop -t 1 stubborn
   [ "$status" -eq 0 ]
   [ "$(mocker inspect stubborn | jq -r '.[0].State.ExitCode')" = 137 ]
@@ -237,10 +240,11 @@ mrun() {
   run mocker start st
   [ "$status" -eq 0 ]
   [ "$(mocker inspect st | jq -r '.[0].State.Running')" = true ]
+  wait_log st ready 2
   run mocker kill -s TERM st
   [ "$status" -eq 0 ]
   wait_exited st
-  [ "$(mocker logs st)" = "$(printf 'term\nterm')" ]
+  [ "$(mocker logs st)" = "$(printf 'ready\nterm\nready\nterm')" ]
   run mocker kill st
   [ "$status" -ne 0 ]
   [[ $output == *"is not running"* ]]
@@ -392,24 +396,25 @@ PY
 
 @test "run in the foreground forwards SIGINT and SIGTERM to the container" {
   ( exec "$MOCKER_BIN" run --network none --name fg busybox sh -c \
-      'trap "echo got-int; exit 9" INT; trap "echo got-term; exit 8" TERM; while :; do sleep 0.1; done' \
+      'trap "echo got-int; exit 9" INT; trap "echo got-term; exit 8" TERM; echo ready; while :; do sleep 0.1; done' \
       > "$MOCKER_TEST_DIR/fg.out" 2>&1 ) &
   local runner=$! st=0 i
-  for i in $(seq 200); do [ "$(mocker inspect fg 2>/dev/null | jq -r '.[0].State.Running')" = true ] && break; sleep 0.05; done
+  # The traps are set once "ready" is out.
+  for i in $(seq 200); do grep -q ready "$MOCKER_TEST_DIR/fg.out" && break; sleep 0.05; done
   kill -INT "$runner"
   wait "$runner" || st=$?
   [ "$st" -eq 9 ]
-  [ "$(cat "$MOCKER_TEST_DIR/fg.out")" = got-int ]
+  [ "$(cat "$MOCKER_TEST_DIR/fg.out")" = "$(printf 'ready\ngot-int')" ]
   mocker rm fg
   ( exec "$MOCKER_BIN" run --rm --network none --name fg busybox sh -c \
-      'trap "echo got-term; exit 8" TERM; while :; do sleep 0.1; done' \
-      > "$MOCKER_TEST_DIR/fg.out" 2>&1 ) &
+      'trap "echo got-term; exit 8" TERM; echo ready; while :; do sleep 0.1; done' \
+      > "$MOCKER_TEST_DIR/fg2.out" 2>&1 ) &
   runner=$! st=0
-  for i in $(seq 200); do [ "$(mocker inspect fg 2>/dev/null | jq -r '.[0].State.Running')" = true ] && break; sleep 0.05; done
+  for i in $(seq 200); do grep -q ready "$MOCKER_TEST_DIR/fg2.out" && break; sleep 0.05; done
   kill -TERM "$runner"
   wait "$runner" || st=$?
   [ "$st" -eq 8 ]
-  [ "$(cat "$MOCKER_TEST_DIR/fg.out")" = got-term ]
+  [ "$(cat "$MOCKER_TEST_DIR/fg2.out")" = "$(printf 'ready\ngot-term')" ]
   [ -z "$(mocker ps -aq)" ]
 }
 
@@ -439,4 +444,20 @@ PY
   run mocker start -a nomon
   [ "$status" -eq 0 ]
   mocker rm nomon
+}
+
+@test "a container whose monitor was killed: ps says Exited (137), start and rm still work" {
+  id=$(mrun -d --name orphan busybox sleep 1000)
+  mon=$(jq -r .monitor_pid "$MOCKER_ROOT/containers/$id/state.json")
+  pid=$(jq -r .pid "$MOCKER_ROOT/containers/$id/state.json")
+  kill -9 "$mon"
+  kill -9 "$pid"
+  for i in $(seq 100); do [ -e "/proc/$pid" ] || break; sleep 0.05; done
+  run mocker ps -a
+  [[ $output == *"Exited (137)"*"orphan"* ]]
+  run mocker start orphan
+  [ "$status" -eq 0 ]
+  [ "$(mocker inspect orphan | jq -r '.[0].State.Running')" = true ]
+  mocker rm -f orphan
+  [ -z "$(mocker ps -aq)" ]
 }
