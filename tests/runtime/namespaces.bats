@@ -74,3 +74,21 @@ teardown() { rt_teardown; }
   [[ $output == *"mount"* ]]
   [ ! -e "$RT_ROOT/$id" ]
 }
+
+@test "joining another container's pid namespace shows its processes" {
+  b=$(rt_bundle)
+  rt_args "$b" sleep 1000
+  first=$(rt_id)
+  rt create -b "$b" --pid-file "$RT_TMP/pid" "$first"
+  rt start "$first"
+  pid=$(cat "$RT_TMP/pid")
+  b2=$(rt_bundle)
+  rt_config "$b2" '.linux.namespaces = [.linux.namespaces[] | if .type == "pid"
+                   then .path = "/proc/\($pid)/ns/pid" else . end]' --arg pid "$pid"
+  rt_args "$b2" sh -c 'echo "pid=$$"; ps -o pid,args'
+  run rt run -b "$b2" "$(rt_id)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" != "pid=1" ]
+  [[ $output == *"1 sleep 1000"* ]]
+  rt delete --force "$first"
+}
