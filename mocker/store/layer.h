@@ -34,6 +34,9 @@ struct layer_unpack;
 
 /* Starts an unpack: a staging directory and the confined child. */
 struct layer_unpack *layer_unpack_begin (struct store *s, mk_error **err);
+/* Before the first write: the caller does not want the digest of the bytes
+ * fed (input_digest_out of finish), so they are not hashed (a pass less). */
+void layer_unpack_skip_input_digest (struct layer_unpack *u);
 /* Feeds bytes of the layer (compressed or not). Fails when the child
  * stopped (a rejected entry): the error says why. */
 int layer_unpack_write (struct layer_unpack *u, const void *data, size_t len, mk_error **err);

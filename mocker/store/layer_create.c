@@ -136,6 +136,8 @@ layer_create_from_dir (struct store *s, const char *dir, const char *parent_chai
   c.unpack = layer_unpack_begin (s, err);
   if (c.unpack == NULL)
     return -1;
+  /* The blob writer hashes what it keeps; the unpacker gives the diff_id. */
+  layer_unpack_skip_input_digest (c.unpack);
   if (compression != LAYER_COMPRESSION_NO_BLOB)
     {
       c.blob = store_blob_writer_new (s, err);

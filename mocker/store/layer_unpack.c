@@ -212,12 +212,20 @@ collect_child (struct layer_unpack *u, char **diff_id, long long *size, mk_error
   return 0;
 }
 
+void
+layer_unpack_skip_input_digest (struct layer_unpack *u)
+{
+  digest_free (u->input);
+  u->input = NULL;
+}
+
 int
 layer_unpack_write (struct layer_unpack *u, const void *data, size_t len, mk_error **err)
 {
   if (u->data_fd < 0)
     return mk_error_set (err, EPIPE, "layer unpack already finished");
-  digest_update (u->input, data, len);
+  if (u->input)
+    digest_update (u->input, data, len);
   const char *p = data;
   while (len > 0)
     {
@@ -254,7 +262,9 @@ layer_unpack_finish (struct layer_unpack *u, const char *parent_chain_id,
   long long size = 0;
   if (collect_child (u, &diff_id, &size, err) < 0)
     return -1;
-  _cleanup_free_ char *input_digest = digest_final (u->input);
+  if (input_digest_out && u->input == NULL)
+    return mk_error_set (err, EINVAL, "layer unpack: the input digest was not kept");
+  _cleanup_free_ char *input_digest = u->input ? digest_final (u->input) : NULL;
   if (expected_diff_id && strcmp (expected_diff_id, diff_id) != 0)
     return mk_error_set (err, 0, "layer diff_id mismatch: expected %s, got %s", expected_diff_id,
                          diff_id);
