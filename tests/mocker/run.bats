@@ -185,7 +185,7 @@ mrun() {
 
 @test "run: the rootfs is an overlay of the image's layers; changes stay in the container's upper dir" {
   id=$(mrun -d busybox sh -c 'echo changed > /etc/motd; rm /bin/vi; sleep 1000')
-  for i in $(seq 100); do [ -e "$MOCKER_ROOT/containers/$id/upper/etc/motd" ] && break; sleep 0.05; done
+  for i in $(seq 200); do [ -e "$MOCKER_ROOT/containers/$id/upper/bin/vi" ] && break; sleep 0.05; done
   grep -q " $MOCKER_ROOT/containers/$id/bundle/rootfs .* overlay " /proc/self/mountinfo
   grep " $MOCKER_ROOT/containers/$id/bundle/rootfs " /proc/self/mountinfo | grep -q "lowerdir=$MOCKER_ROOT/layers/"
   [ "$(cat "$MOCKER_ROOT/containers/$id/upper/etc/motd")" = changed ]
@@ -327,7 +327,7 @@ mrun() {
 import os, pty, sys, select, time
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(sys.argv[1], [sys.argv[1], "run", "-it", "--rm", "--network", "none", "busybox", "sh"])
+    os.execv(sys.argv[1], sys.argv[1:])
 out = b""
 def read_until(token, timeout=20):
     global out
@@ -350,22 +350,33 @@ _, st = os.waitpid(pid, 0)
 sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
 sys.exit(100 if not ok else os.waitstatus_to_exitcode(st))
 PY
-  run timeout 60 python3 "$MOCKER_TEST_DIR/interactive.py" "$MOCKER_BIN"
+  run timeout 60 python3 "$MOCKER_TEST_DIR/interactive.py" "$MOCKER_BIN" run -it --rm --network none busybox sh
   echo "$output"
   if [[ $output == *"terminals are not supported"* ]]; then
     # mocker's side (console socket, raw mode, relay) is still checked with runc.
     command -v runc > /dev/null || skip "mocker-runtime has no terminal support yet"
-    MOCKER_RUNTIME=$(command -v runc) run timeout 60 python3 "$MOCKER_TEST_DIR/interactive.py" "$MOCKER_BIN"
+    MOCKER_RUNTIME=$(command -v runc) run timeout 60 python3 "$MOCKER_TEST_DIR/interactive.py" "$MOCKER_BIN" run -it --rm --network none busybox sh
     echo "$output"
   fi
   [ "$status" -eq 5 ]
   [[ $output == *"/dev/pts/0"* ]]
   [[ $output == *"42x"* ]]
+  [ -z "$(mocker ps -aq)" ]
+  # exec -it into a running container: a second pty.
+  if "$MOCKER_RUNTIME" --help 2>&1 | grep -q '^  exec ' && [[ $output != *"terminals are not supported"* ]]; then
+    mrun -d --name shell busybox sleep 1000
+    run timeout 60 python3 "$MOCKER_TEST_DIR/interactive.py" "$MOCKER_BIN" exec -it shell sh
+    echo "$output"
+    [ "$status" -eq 5 ]
+    [[ $output == *"/dev/pts/"* ]]
+    [[ $output == *"42x"* ]]
+    mocker rm -f shell
+  fi
 }
 
 @test "exec: runs in a running container; status, -u, -w, -e, -i, -d; refused when not running" {
   # Until mocker-runtime has `exec`, mocker's side is checked with runc.
-  if ! "$MOCKER_RUNTIME" exec --help > /dev/null 2>&1; then
+  if ! "$MOCKER_RUNTIME" --help 2>&1 | grep -q '^  exec '; then
     command -v runc > /dev/null || skip "mocker-runtime has no exec yet"
     export MOCKER_RUNTIME=$(command -v runc)
   fi
@@ -379,6 +390,8 @@ PY
   [ "$output" = "$(printf '65534\n/tmp\nbar')" ]
   run -127 mocker exec ex no-such-command
   [ "$status" -eq 127 ]
+  run mocker exec ex /etc/passwd
+  [ "$status" -eq 126 ]
   run bash -c 'echo piped | "$MOCKER_BIN" exec -i ex cat'
   [ "$output" = piped ]
   run mocker exec -d ex sh -c 'echo detached > /tmp/d'
