@@ -6,12 +6,20 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
 
+#include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/commit.h"
+#include "mocker/store/layer.h"
 
 static const char base[] =
   "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2020-01-01T00:00:00Z\","
@@ -150,6 +158,85 @@ test_bad_changes (void **state)
   expect_error ("   ", "empty change");
 }
 
+/* ---- packing an upper directory (layer_pack_dir as commit calls it) ---- */
+
+struct bytes
+{
+  char *data;
+  size_t len;
+};
+
+static int
+collect (void *opaque, const void *data, size_t len, mk_error **err)
+{
+  (void) err;
+  struct bytes *b = opaque;
+  b->data = xrealloc (b->data, b->len + len);
+  memcpy (b->data + b->len, data, len);
+  b->len += len;
+  return 0;
+}
+
+/* The entry names of a tar, joined by spaces. */
+static char *
+tar_names (const struct bytes *b)
+{
+  struct archive *a = archive_read_new ();
+  archive_read_support_format_tar (a);
+  assert_int_equal (archive_read_open_memory (a, b->data, b->len), ARCHIVE_OK);
+  char *out = xstrdup ("");
+  struct archive_entry *e;
+  while (archive_read_next_header (a, &e) == ARCHIVE_OK)
+    {
+      char *n = xasprintf ("%s%s ", out, archive_entry_pathname (e));
+      free (out);
+      out = n;
+    }
+  archive_read_free (a);
+  return out;
+}
+
+static void
+test_pack_upper (void **state)
+{
+  (void) state;
+  char tmpl[] = "/tmp/test-commit-XXXXXX";
+  assert_non_null (mkdtemp (tmpl));
+  _cleanup_free_ char *etc = path_join (tmpl, "etc");
+  _cleanup_free_ char *hosts = path_join (tmpl, "etc/hosts");
+  _cleanup_free_ char *added = path_join (tmpl, "added");
+  _cleanup_free_ char *gone = path_join (tmpl, "gone");
+  _cleanup_free_ char *opq = path_join (tmpl, "opq");
+  _cleanup_free_ char *opq_f = path_join (tmpl, "opq/f");
+  assert_int_equal (mkdir (etc, 0755), 0);
+  assert_int_equal (write_file_atomic (hosts, "", strlen (""), 0644, false, NULL), 0);
+  assert_int_equal (write_file_atomic (added, "x", strlen ("x"), 0644, false, NULL), 0);
+  assert_int_equal (mkdir (opq, 0755), 0);
+  assert_int_equal (write_file_atomic (opq_f, "y", strlen ("y"), 0644, false, NULL), 0);
+  /* Overlay's whiteout and opaque mark need root (the suites run as root). */
+  bool root = mknod (gone, S_IFCHR | 0600, makedev (0, 0)) == 0
+              && setxattr (opq, "trusted.overlay.opaque", "y", 1, 0) == 0;
+
+  char *skip[] = { (char *) "etc/hosts", NULL };
+  struct layer_pack_opts po = { .overlay_whiteouts = true, .skip = skip };
+  struct bytes b = { 0 };
+  _cleanup_error_ mk_error *err = NULL;
+  assert_int_equal (layer_pack_dir (tmpl, &po, collect, &b, &err), 0);
+  _cleanup_free_ char *names = tar_names (&b);
+  free (b.data);
+  assert_non_null (strstr (names, "added "));
+  assert_non_null (strstr (names, "etc/ "));
+  assert_null (strstr (names, "hosts"));
+  if (root)
+    {
+      assert_non_null (strstr (names, ".wh.gone "));
+      assert_non_null (strstr (names, "opq/.wh..wh..opq "));
+      assert_null (strstr (names, " gone "));
+    }
+  _cleanup_error_ mk_error *e2 = NULL;
+  assert_int_equal (rm_rf_one_fs (tmpl, &e2), 0);
+}
+
 int
 main (void)
 {
@@ -158,6 +245,7 @@ main (void)
     cmocka_unit_test (test_changes),
     cmocka_unit_test (test_entrypoint_drops_cmd),
     cmocka_unit_test (test_bad_changes),
+    cmocka_unit_test (test_pack_upper),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
