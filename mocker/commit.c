@@ -210,17 +210,28 @@ commit_container (struct store *s, const struct commit_request *req, char **id_o
   _cleanup_free_ char *tag = NULL;
   if (resolve_target (s, req->target, &base_id, &tag, err) < 0)
     return -1;
-  if (base_id == NULL)
+  bool own = base_id == NULL;
+  if (own)
     {
-      const char *own = ctr_image (c);
-      if (own == NULL)
+      const char *image = ctr_image (c);
+      if (image == NULL)
         return mk_error_set (err, 0, "container %.12s: its record names no image", c->id);
-      base_id = xstrdup (own);
+      base_id = xstrdup (image);
     }
 
   _cleanup_store_image_ struct store_image *img = NULL;
   if (store_image_load (s, base_id, &img, err) < 0)
-    return mk_error_wrap (err, "image %s of container %s", base_id, c->name);
+    {
+      if (own && mk_error_errno (*err) == ENOENT)
+        {
+          mk_error_free (err);
+          return store_fail (err, ENOENT,
+                             "container %s: its image %s no longer exists (no such image); "
+                             "give an image to commit onto",
+                             c->name, base_id);
+        }
+      return mk_error_wrap (err, "image %s", base_id);
+    }
   _cleanup_free_ char *base_cfg = NULL;
   size_t base_len = 0;
   if (store_image_config (s, img->id, &base_cfg, &base_len, err) < 0)

@@ -255,7 +255,11 @@ stat -c "suid %a %U" /suid'
   before=$(image_count)
   run mocker commit orphan
   [ "$status" -ne 0 ]
-  [[ $output == *"no such image"* ]]
+  [[ $output == *orphan*"$gone"*"no such image"* ]]
   [ "$(image_count)" -eq "$before" ]
+  # Onto an image that exists it still commits.
+  run mocker commit orphan "$(cat "$MOCKER_TEST_DIR/other.id")"
+  [ "$status" -eq 0 ]
+  [ "$(image_count)" -eq $((before + 1)) ]
   check_no_junk
 }
