@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# podman run --rm of /bin/true: the same podman with --runtime mocker-runtime
+# and with runc (crun cannot run under podman on this hybrid cgroup host).
+# Private podman storage and config in a temp dir; image imported from the
+# local busybox rootfs.
+set -euo pipefail
+if [ -z "${BENCH_NS:-}" ]; then
+  exec unshare --mount --propagation private env BENCH_NS=1 bash "$0" "$@"
+fi
+source "$MOCKER_TOP/tests/bench/lib.sh"
+
+work=$(mktemp -d /tmp/mocker-bench-podman.XXXXXX)
+pm() {
+  CONTAINERS_CONF=$work/containers.conf podman --root "$work/root" --runroot "$work/runroot" \
+    --tmpdir "$work/tmp" --storage-driver vfs "$@"
+}
+cleanup() {
+  pm rm -af -t 0 >/dev/null 2>&1 || true
+  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done || true
+  rm -rf --one-file-system "$work"
+  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
+}
+trap cleanup EXIT
+cat > "$work/containers.conf" <<CONF
+[containers]
+default_ulimits = []
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+img=localhost/mocker-bench-busybox:test
+tar -C "$MOCKER_TOP/bundles/busybox/rootfs" -c . | pm import - "$img" >/dev/null
+pm run --rm --network none "$img" true   # warm caches once
+
+runs=$BENCH_RUNS
+for _ in $(seq "$runs"); do
+  measure_into "$work/mocker" env CONTAINERS_CONF="$work/containers.conf" podman --root "$work/root" \
+    --runroot "$work/runroot" --tmpdir "$work/tmp" --storage-driver vfs \
+    --runtime "$MOCKER_RUNTIME" run --rm --network none "$img" /bin/true
+  measure_into "$work/runc" env CONTAINERS_CONF="$work/containers.conf" podman --root "$work/root" \
+    --runroot "$work/runroot" --tmpdir "$work/tmp" --storage-driver vfs \
+    --runtime runc run --rm --network none "$img" /bin/true
+done
+report "podman run --rm /bin/true: --runtime mocker-runtime vs runc" podman+mocker "$work/mocker" \
+  podman+runc "$work/runc" "wall <= 0.8x podman+runc"
