@@ -395,7 +395,9 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (ctr_create (s, &in, &c, err) < 0)
     goto out;
 
-  struct launch_opts lo = { .attach = !a.detach, .stdin_open = a.interactive, .tty = a.o.tty };
+  /* Detached, nothing reads the caller's stdin (there is no attach). */
+  struct launch_opts lo = { .attach = !a.detach, .stdin_open = a.interactive && !a.detach,
+                            .tty = a.o.tty };
   bool raw = !a.detach && a.o.tty && a.interactive && isatty (STDIN_FILENO);
   if (raw)
     terminal_raw ();

@@ -80,6 +80,10 @@ stream_read (struct monitor *m, struct stream *s)
       return false;
     }
   stream_feed (m, s, buf, (size_t) n);
+  /* A terminal's output is interactive (prompts end without a newline):
+   * what was read is logged now. */
+  if (m->tty)
+    stream_flush (m, s);
   return true;
 }
 

@@ -320,6 +320,13 @@ mrun() {
   run bash -c 'echo hello-stdin | "$MOCKER_BIN" run --rm --network none busybox cat'
   [ "$status" -eq 0 ]
   [ -z "$output" ]
+  # -dit: a shell on a pty stays up in the background; its prompt is logged.
+  id=$(mrun -dit busybox sh)
+  for i in $(seq 200); do mocker logs "$id" | grep -q '# ' && break; sleep 0.05; done
+  [[ $(mocker logs "$id") == *"# "* ]]
+  [ "$(mocker inspect "$id" | jq -r '.[0].State.Running')" = true ]
+  [ "$(mocker inspect "$id" | jq -r '.[0].Config.Tty')" = true ]
+  mocker rm -f "$id"
 }
 
 @test "run -it: an interactive shell on a real pty" {
