@@ -24,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
 BUILD=${BUILD:-build}
-SUITES=${V2_SUITES:-tests/runtime/cgroups.bats tests/runtime/lifecycle.bats}
+SUITES=${V2_SUITES:-tests/runtime/cgroups.bats tests/runtime/lifecycle.bats tests/runtime/manage.bats}
 MEM=${V2_MEM:-1536M}
 CPUS=${V2_CPUS:-2}
 TIMEOUT=${V2_TIMEOUT:-600}
@@ -110,6 +110,8 @@ mkdir -p "$job"
   printf 'KVER=%q\n' "$KVER"
   printf 'BATS_TEST_TIMEOUT=%q\n' "${V2_TEST_TIMEOUT:-120}"
 } > "$job/env"
+# One file crosses 9p much faster than the many small files of a rootfs.
+[ -d bundles ] && tar -C bundles -cf "$job/bundles.tar" .
 logs=$top/$BUILD/test-logs/v2
 rm -rf "$logs"
 mkdir -p "$logs"
