@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -291,6 +292,14 @@ fill_container (struct store *s, const struct ctr_new *in, const char *base, con
   if (r < 0)
     return -1;
   caps_filter_bounding (spec->process->capabilities);
+  struct winsize ws;
+  if (o->tty && ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+    {
+      /* The caller's window size from the first instant (resizes follow). */
+      spec->process->has_console_size = true;
+      spec->process->console_height = ws.ws_row;
+      spec->process->console_width = ws.ws_col;
+    }
   _cleanup_free_ char *cfg = xasprintf ("%s/bundle/config.json", dir);
   if (spec_write_file (spec, cfg, err) < 0)
     return -1;

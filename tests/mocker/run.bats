@@ -335,6 +335,8 @@ import os, pty, sys, select, time
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
+import fcntl, struct, termios
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
 out = b""
 def read_until(token, timeout=20):
     global out
@@ -349,7 +351,7 @@ def read_until(token, timeout=20):
     return token in out
 read_until(b"# ", 10)
 try:
-    os.write(fd, b"tty; echo $((6*7))x; exit 5\n")
+    os.write(fd, b"tty; stty size; echo $((6*7))x; exit 5\n")
 except OSError:
     pass
 ok = read_until(b"42x")
@@ -368,6 +370,8 @@ PY
   [ "$status" -eq 5 ]
   [[ $output == *"/dev/pts/0"* ]]
   [[ $output == *"42x"* ]]
+  # The caller's window size (set on the pty by the script) reached the container.
+  [[ $output == *"33 111"* ]]
   [ -z "$(mocker ps -aq)" ]
   # exec -it into a running container: a second pty.
   if "$MOCKER_RUNTIME" --help 2>&1 | grep -q '^  exec ' && [[ $output != *"terminals are not supported"* ]]; then
