@@ -2,11 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -18,28 +16,6 @@ fd_path (int fd, char buf[FD_PATH_MAX])
   return buf;
 }
 
-int
-root_open (int rootfd, const char *path, int flags)
-{
-  struct open_how how = {
-    .flags = (unsigned long long) (flags | O_CLOEXEC),
-    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-  };
-  /* Skip leading slashes: resolution is relative to rootfd either way, but an
-   * empty path must mean the root itself. */
-  while (*path == '/')
-    path++;
-  if (*path == '\0')
-    path = ".";
-  for (int tries = 0; tries < 16; tries++)
-    {
-      long fd = syscall (SYS_openat2, rootfd, path, &how, sizeof how);
-      /* EAGAIN: a rename raced with the lookup; the kernel asks to retry. */
-      if (fd >= 0 || errno != EAGAIN)
-        return (int) fd;
-    }
-  return -1;
-}
 
 /* The path to create instead when the component ending at path[end] is a
  * dangling symlink: its target (relative to the link's directory) followed

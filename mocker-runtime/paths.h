@@ -8,11 +8,16 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "common/error.h"
+#include "common/in_root.h"
 
 /* Opens path (absolute or relative) below rootfd with openat2 RESOLVE_IN_ROOT.
  * flags are open(2) flags (O_CLOEXEC is added).  Returns the fd or -1 with
  * errno set (no error object: callers decide whether ENOENT matters). */
-int root_open (int rootfd, const char *path, int flags);
+static inline int
+root_open (int rootfd, const char *path, int flags)
+{
+  return openat_in_root (rootfd, path, flags, 0);
+}
 
 /* mkdir -p inside the root.  Returns an O_PATH fd of the final directory. */
 int root_mkdir_p (int rootfd, const char *path, mode_t mode, mk_error **err);
