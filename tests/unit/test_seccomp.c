@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,7 +166,10 @@ run_filtered (const struct spec_seccomp *s, int (*probe) (void))
     {
       if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_apply (s, NULL) < 0)
         _exit (100);
-      _exit (probe ());
+      /* The raw syscall: sanitizers hook _exit (leak checks) with calls a
+       * strict filter refuses. */
+      syscall (SYS_exit_group, probe ());
+      _exit (99);
     }
   int status;
   assert_int_equal (waitpid (pid, &status, 0), pid);
