@@ -32,17 +32,17 @@ ctr_umount_rootfs (const char *dir)
       umount2 (rootfs, MNT_DETACH);
 }
 
-int
-ctr_remove_dir (const char *base, const char *id, const char *name, mk_error **err)
+char *
+ctr_trash_dir (const char *base, const char *id, const char *name, mk_error **err)
 {
   _cleanup_free_ char *dir = path_join (base, id);
   ctr_umount_rootfs (dir);
   _cleanup_free_ char *trash = xasprintf ("%s/.trash-%s", base, id);
   if (rename (dir, trash) < 0)
     {
-      if (errno == ENOENT)
-        return 0;
-      return mk_error_set (err, errno, "rename `%s`", dir);
+      if (errno != ENOENT)
+        mk_error_set (err, errno, "rename `%s`", dir);
+      return NULL;
     }
   if (name)
     {
@@ -51,6 +51,21 @@ ctr_remove_dir (const char *base, const char *id, const char *name, mk_error **e
       ssize_t n = readlink (link, target, sizeof target - 1);
       if (n > 0 && (size_t) n == strlen (id) && memcmp (target, id, (size_t) n) == 0)
         unlink (link);
+    }
+  return STEAL (trash);
+}
+
+int
+ctr_remove_dir (const char *base, const char *id, const char *name, mk_error **err)
+{
+  mk_error *e = NULL;
+  _cleanup_free_ char *trash = ctr_trash_dir (base, id, name, &e);
+  if (trash == NULL)
+    {
+      if (e == NULL)
+        return 0; /* already gone */
+      *err = e;
+      return -1;
     }
   return rm_rf_one_fs (trash, err);
 }

@@ -16,5 +16,8 @@ void ctr_umount_rootfs (const char *dir);
  * midway leaves no half container) and the name link <base>/.names/<name>
  * when it still points to id.  A missing directory is fine. */
 int ctr_remove_dir (const char *base, const char *id, const char *name, mk_error **err);
+/* Its first half: unmount, rename out of sight, drop the name.  Returns the
+ * path to delete (heap), or NULL: already gone (*err empty) or failed. */
+char *ctr_trash_dir (const char *base, const char *id, const char *name, mk_error **err);
 
 #endif

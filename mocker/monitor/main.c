@@ -297,7 +297,16 @@ teardown (struct monitor *m, int lock_fd)
           if (slash)
             *slash = '\0';
           _cleanup_error_ mk_error *err = NULL;
-          if (ctr_remove_dir (base, m->id, m->name, &err) < 0)
+          _cleanup_free_ char *trash = ctr_trash_dir (base, m->id, m->name, &err);
+          /* The container is gone from every listing: waiters are released
+           * before the files are deleted. */
+          if (lock_fd >= 0)
+            close (lock_fd);
+          if (m->sync_fd >= 0)
+            close (m->sync_fd);
+          if (trash && rm_rf_one_fs (trash, &err) < 0)
+            dprintf (2, "mocker-monitor: %s\n", err->msg);
+          else if (err)
             dprintf (2, "mocker-monitor: %s\n", err->msg);
         }
       _exit (0);
