@@ -213,3 +213,17 @@ PY
       { echo "make target $t is not in the Makefile"; return 1; }
   done
 }
+
+@test "the build job's warning check fails on a compiler warning, not on file names" {
+  pattern=$(sed -n "s/^    - \"! grep -E '\(.*\)' build.log\"$/\1/p" "$MOCKER_TOP/.gitlab-ci.yml")
+  echo "pattern: $pattern"
+  [ -n "$pattern" ]
+  # A clean build's commands name common/error.c: that is no warning.
+  make -C "$MOCKER_TOP" -B -n all > "$WORK/dry.log" 2>&1
+  grep -q 'common/error\.c' "$WORK/dry.log"
+  ! grep -Eq "$pattern" "$WORK/dry.log"
+  echo "common/fs.c:12:5: warning: unused variable 'x' [-Wunused-variable]" > "$WORK/warn.log"
+  grep -Eq "$pattern" "$WORK/warn.log"
+  echo "spec/read.c:40:1: error: expected ';' before '}' token" > "$WORK/err.log"
+  grep -Eq "$pattern" "$WORK/err.log"
+}
