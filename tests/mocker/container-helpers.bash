@@ -54,6 +54,12 @@ containers_teardown() {
   ids=$(all_ids)
   echo "$ids" >> "$MOCKER_TEST_DIR/ids"
   [ -z "$ids" ] || mocker rm -f $ids >/dev/null 2>&1 || true
+  # A --rm monitor may still be deleting its renamed directory (bounded wait).
+  local i
+  for i in $(seq 100); do
+    pgrep -f -- "--store $MOCKER_ROOT" > /dev/null || break
+    sleep 0.05
+  done
   local ok=0
   assert_nothing_left || ok=1
   mocker_root_teardown
