@@ -16,6 +16,7 @@
 #include "common/util.h"
 #include "mocker-runtime/cgroup.h"
 #include "mocker-runtime/commands.h"
+#include "mocker-runtime/resources_merge.h"
 #include "mocker-runtime/state_config.h"
 #include "mocker-runtime/state_locked.h"
 
@@ -41,39 +42,6 @@ static const struct option update_options[] = {
   { NULL, 0, NULL, 0 },
 };
 
-/* "512", "64k", "512m", "1g" (binary units), "-1" = unlimited. */
-static int
-parse_size (const char *opt, const char *s, int64_t *out, mk_error **err)
-{
-  if (strcmp (s, "-1") == 0)
-    {
-      *out = -1;
-      return 0;
-    }
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull (s, &end, 10);
-  if (end == s || errno || *s == '-')
-    return mk_error_set (err, 0, "--%s: invalid size `%s`", opt, s);
-  unsigned long long mult = 1;
-  switch (*end)
-    {
-    case '\0': break;
-    case 'b': case 'B': mult = 1; end++; break;
-    case 'k': case 'K': mult = 1ULL << 10; end++; break;
-    case 'm': case 'M': mult = 1ULL << 20; end++; break;
-    case 'g': case 'G': mult = 1ULL << 30; end++; break;
-    case 't': case 'T': mult = 1ULL << 40; end++; break;
-    default: return mk_error_set (err, 0, "--%s: invalid size `%s`", opt, s);
-    }
-  if ((*end == 'b' || *end == 'B') && mult > 1)
-    end++;
-  if (*end != '\0' || v > (unsigned long long) INT64_MAX / mult)
-    return mk_error_set (err, 0, "--%s: invalid size `%s`", opt, s);
-  *out = (int64_t) (v * mult);
-  return 0;
-}
-
 static int
 parse_i64 (const char *opt, const char *s, int64_t *out, mk_error **err)
 {
@@ -94,22 +62,6 @@ parse_u64 (const char *opt, const char *s, uint64_t *out, mk_error **err)
   return 0;
 }
 
-static struct spec_memory *
-memory_of (struct spec_resources *r)
-{
-  if (r->memory == NULL)
-    r->memory = xzalloc (sizeof *r->memory);
-  return r->memory;
-}
-
-static struct spec_cpu *
-cpu_of (struct spec_resources *r)
-{
-  if (r->cpu == NULL)
-    r->cpu = xzalloc (sizeof *r->cpu);
-  return r->cpu;
-}
-
 static void
 set_str (char **dst, const char *src)
 {
@@ -128,37 +80,37 @@ apply_flag (int c, const char *arg, struct spec_resources *r, mk_error **err)
   switch (c)
     {
     case U_MEMORY:
-      memory_of (r)->has_limit = true;
-      return parse_size (opt, arg, &r->memory->limit, err);
+      resources_memory (r)->has_limit = true;
+      return resources_parse_size (opt, arg, &r->memory->limit, err);
     case U_SWAP:
-      memory_of (r)->has_swap = true;
-      return parse_size (opt, arg, &r->memory->swap, err);
+      resources_memory (r)->has_swap = true;
+      return resources_parse_size (opt, arg, &r->memory->swap, err);
     case U_RESERVATION:
-      memory_of (r)->has_reservation = true;
-      return parse_size (opt, arg, &r->memory->reservation, err);
+      resources_memory (r)->has_reservation = true;
+      return resources_parse_size (opt, arg, &r->memory->reservation, err);
     case U_KMEM:
-      memory_of (r)->has_kernel = true;
-      return parse_size (opt, arg, &r->memory->kernel, err);
+      resources_memory (r)->has_kernel = true;
+      return resources_parse_size (opt, arg, &r->memory->kernel, err);
     case U_QUOTA:
-      cpu_of (r)->has_quota = true;
+      resources_cpu (r)->has_quota = true;
       return parse_i64 (opt, arg, &r->cpu->quota, err);
     case U_PERIOD:
-      cpu_of (r)->has_period = true;
+      resources_cpu (r)->has_period = true;
       return parse_u64 (opt, arg, &r->cpu->period, err);
     case U_SHARES:
-      cpu_of (r)->has_shares = true;
+      resources_cpu (r)->has_shares = true;
       return parse_u64 (opt, arg, &r->cpu->shares, err);
     case U_RT_PERIOD:
-      cpu_of (r)->has_realtime_period = true;
+      resources_cpu (r)->has_realtime_period = true;
       return parse_u64 (opt, arg, &r->cpu->realtime_period, err);
     case U_RT_RUNTIME:
-      cpu_of (r)->has_realtime_runtime = true;
+      resources_cpu (r)->has_realtime_runtime = true;
       return parse_i64 (opt, arg, &r->cpu->realtime_runtime, err);
     case U_CPUS:
-      set_str (&cpu_of (r)->cpus, arg);
+      set_str (&resources_cpu (r)->cpus, arg);
       return 0;
     case U_MEMS:
-      set_str (&cpu_of (r)->mems, arg);
+      set_str (&resources_cpu (r)->mems, arg);
       return 0;
     case U_PIDS:
       if (r->pids == NULL)
@@ -180,62 +132,6 @@ apply_flag (int c, const char *arg, struct spec_resources *r, mk_error **err)
       }
     }
   return 1;
-}
-
-#define MERGE(dst, src, field)                                                                 \
-  do                                                                                           \
-    if ((src)->has_##field)                                                                    \
-      {                                                                                        \
-        (dst)->has_##field = true;                                                             \
-        (dst)->field = (src)->field;                                                           \
-      }                                                                                        \
-  while (0)
-
-/* The fields set in src replace those of dst (devices are not updated). */
-static void
-resources_merge (struct spec_resources *dst, const struct spec_resources *src)
-{
-  if (src->memory)
-    {
-      struct spec_memory *d = memory_of (dst);
-      const struct spec_memory *s = src->memory;
-      MERGE (d, s, limit);
-      MERGE (d, s, reservation);
-      MERGE (d, s, swap);
-      MERGE (d, s, kernel);
-      MERGE (d, s, swappiness);
-      MERGE (d, s, disable_oom_killer);
-    }
-  if (src->cpu)
-    {
-      struct spec_cpu *d = cpu_of (dst);
-      const struct spec_cpu *s = src->cpu;
-      MERGE (d, s, shares);
-      MERGE (d, s, quota);
-      MERGE (d, s, period);
-      MERGE (d, s, burst);
-      MERGE (d, s, realtime_runtime);
-      MERGE (d, s, realtime_period);
-      MERGE (d, s, idle);
-      if (s->cpus)
-        set_str (&d->cpus, s->cpus);
-      if (s->mems)
-        set_str (&d->mems, s->mems);
-    }
-  if (src->pids && src->pids->has_limit)
-    {
-      if (dst->pids == NULL)
-        dst->pids = xzalloc (sizeof *dst->pids);
-      MERGE (dst->pids, src->pids, limit);
-    }
-  if (src->block_io && src->block_io->has_weight)
-    {
-      if (dst->block_io == NULL)
-        dst->block_io = xzalloc (sizeof *dst->block_io);
-      MERGE (dst->block_io, src->block_io, weight);
-    }
-  for (size_t i = 0; i < src->unified.len; i++)
-    spec_map_set (&dst->unified, src->unified.keys[i], src->unified.values[i]);
 }
 
 int
