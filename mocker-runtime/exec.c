@@ -311,6 +311,8 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
   int ret = -1, pipefd[2] = { -1, -1 };
   pid_t pid = -1;
   struct cgroup_entry entry = { .v2_dir_fd = -1, .v2_procs_fd = -1 };
+  /* Declared before the first goto: a goto must never jump over a cleanup variable. */
+  _cleanup_free_ char *child_err = NULL;
 
   f.pidfd = open_init_pidfd (st, err);
   if (f.pidfd < 0)
@@ -391,7 +393,7 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
   if (!o->detach)
     forward_signals (pid);
 
-  _cleanup_free_ char *child_err = read_child_error (pipefd[0]);
+  child_err = read_child_error (pipefd[0]);
   if (child_err)
     {
       mk_error_set (err, 0, "%s", child_err);
@@ -451,6 +453,34 @@ out:
   return ret;
 }
 
+/* Everything after the options: early returns only (cleanup variables). */
+static int
+exec_in (struct rt_globals *g, const struct exec_opts *o, const char *id, char **args,
+         mk_error **err)
+{
+  _cleanup_rt_state_ struct rt_state *st = NULL;
+  if (state_load (g->root, id, &st, err) < 0)
+    return -1;
+  enum rt_status status = state_status (g->root, st);
+  if (status == RT_STOPPED)
+    return mk_error_set (err, 0, "container not running");
+  if (status == RT_PAUSED)
+    return mk_error_set (err, 0, "container paused");
+  _cleanup_spec_ struct spec *spec = NULL;
+  if (state_config_load (g->root, st, &spec, err) < 0)
+    return -1;
+  _cleanup_spec_process_ struct spec_process *proc = NULL;
+  if (make_process (spec, o, args, &proc, err) < 0)
+    return -1;
+  if (terminal_check_options (proc->terminal, o->detach, o->console_socket, err) < 0)
+    return -1;
+  /* From here on a foreground exec's own status is the process's: the
+   * runtime failing is 255 (a bad id or a stopped container stays 1). */
+  if (!o->detach)
+    g->fail_status = 255;
+  return run_exec (g, st, spec, proc, o, err);
+}
+
 int
 cmd_exec (struct rt_globals *g, int argc, char **argv, mk_error **err)
 {
@@ -483,39 +513,9 @@ cmd_exec (struct rt_globals *g, int argc, char **argv, mk_error **err)
         }
     }
   if (optind >= argc)
-    {
-      mk_error_set (err, 0, "exec: missing argument; usage: exec [OPTIONS] ID [COMMAND...]");
-      goto out;
-    }
-  const char *id = argv[optind];
-
-  _cleanup_rt_state_ struct rt_state *st = NULL;
-  if (state_load (g->root, id, &st, err) < 0)
-    goto out;
-  enum rt_status status = state_status (g->root, st);
-  if (status == RT_STOPPED)
-    {
-      mk_error_set (err, 0, "container not running");
-      goto out;
-    }
-  if (status == RT_PAUSED)
-    {
-      mk_error_set (err, 0, "container paused");
-      goto out;
-    }
-  _cleanup_spec_ struct spec *spec = NULL;
-  if (state_config_load (g->root, st, &spec, err) < 0)
-    goto out;
-  _cleanup_spec_process_ struct spec_process *proc = NULL;
-  if (make_process (spec, &o, argv + optind + 1, &proc, err) < 0)
-    goto out;
-  if (terminal_check_options (proc->terminal, o.detach, o.console_socket, err) < 0)
-    goto out;
-  /* From here on a foreground exec's own status is the process's: the
-   * runtime failing is 255 (a bad id or a stopped container stays 1). */
-  if (!o.detach)
-    g->fail_status = 255;
-  ret = run_exec (g, st, spec, proc, &o, err);
+    mk_error_set (err, 0, "exec: missing argument; usage: exec [OPTIONS] ID [COMMAND...]");
+  else
+    ret = exec_in (g, &o, argv[optind], argv + optind + 1, err);
 out:
   exec_opts_free (&o);
   return ret;
