@@ -40,6 +40,10 @@ case $top in *[[:space:],]*) die "the repository path must not contain spaces or
 for t in qemu-system-x86_64 busybox depmod modprobe xz; do
   command -v "$t" >/dev/null || die "$t is missing (make deps installs qemu-system-x86, busybox-static, kmod, xz-utils)"
 done
+# The initramfs has no libraries: its busybox must be the static one.
+if ldd "$(command -v busybox)" >/dev/null 2>&1; then
+  die "$(command -v busybox) is dynamically linked: install busybox-static"
+fi
 
 # ---- kernel: unpacked once into the cache -----------------------------------
 mkdir -p "$CACHE"
