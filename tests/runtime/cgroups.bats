@@ -146,6 +146,42 @@ cg_all_dirs() {
   for d in $dirs; do [ ! -e "$d" ]; done
 }
 
+# mem_files PATH: "<limit> <swap>" as the spec counts them (swap = memory+swap).
+mem_files() {
+  if is_v2; then
+    local max swap
+    max=$(cat "/sys/fs/cgroup$1/memory.max")
+    swap=$(cat "/sys/fs/cgroup$1/memory.swap.max")
+    echo "$max $((max + swap))"
+  else
+    echo "$(cat "/sys/fs/cgroup/memory$1/memory.limit_in_bytes")" \
+      "$(cat "/sys/fs/cgroup/memory$1/memory.memsw.limit_in_bytes")"
+  fi
+}
+
+@test "cgroups: update raises and lowers memory and swap together (memsw >= limit at every step)" {
+  if ! is_v2 && [ ! -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ]; then
+    skip "no swap accounting on this host"
+  fi
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.resources.memory = {"limit": 67108864, "swap": 134217728}'
+  rt_args "$b" sleep 100
+  id=$(rt_id)
+  rt create -b "$b" "$id" < /dev/null > /dev/null
+  [ "$(mem_files "/mocker/$id")" = "67108864 134217728" ]
+  # Up: on v1 the memsw limit must be raised before the limit.
+  run rt update --memory 268435456 --memory-swap 536870912 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(mem_files "/mocker/$id")" = "268435456 536870912" ]
+  # Down: on v1 the limit must be lowered before the memsw limit.
+  run rt update --memory 16777216 --memory-swap 33554432 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(mem_files "/mocker/$id")" = "16777216 33554432" ]
+  rt delete --force "$id"
+}
+
 @test "cgroups: a cpu quota of 0.25 CPU keeps measured usage near it" {
   b=$(rt_bundle)
   rt_config "$b" '.linux.resources.cpu = {"quota": 25000, "period": 100000}'
