@@ -140,3 +140,17 @@ outside_server() {
   run mk run --rm --network host busybox cat /etc/resolv.conf
   [ "$output" = "$(cat /etc/resolv.conf)" ]
 }
+
+@test "-p of a host port already published: 125, the container is not started, nothing leaks" {
+  id=$(mk run -d -p 8080:80 busybox sleep 1000)
+  run mk run -d --name second -p 8080:81 busybox sleep 1000
+  [ "$status" -eq 125 ]
+  [[ $output == *"8080"*"already published"* ]]
+  [[ $(mk ps -a) == *"Created"*"second"* ]]
+  [ "$(mk network ls | jq length)" = 1 ]
+  [ "$(mk inspect "$id" | jq -r '.[0].State.Running')" = true ]
+  run mk run --rm -p 8080:82 busybox true
+  [ "$status" -eq 125 ]
+  [ "$(mk ps -aq | wc -l)" = 2 ]
+  mk rm -f "$id" second
+}
