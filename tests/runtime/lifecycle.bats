@@ -351,3 +351,33 @@ teardown() { rt_teardown; }
   [ "$(rt_status "$id")" = stopped ]
   rt delete "$id"
 }
+
+@test "concurrent creates of one id: exactly one wins" {
+  b=$(rt_bundle)
+  rt_args "$b" sleep 1000
+  id=$(rt_id)
+  pids=()
+  for i in 1 2 3 4 5 6; do
+    rt create -b "$b" "$id" > "$RT_TMP/c$i.out" 2>&1 &
+    pids+=($!)
+  done
+  ok=0
+  for p in "${pids[@]}"; do
+    if wait "$p"; then ok=$((ok + 1)); fi
+  done
+  [ "$ok" -eq 1 ]
+  [ "$(grep -l "container with given ID already exists" "$RT_TMP"/c*.out | wc -l)" -eq 5 ]
+  [ "$(rt_status "$id")" = created ]
+  rt delete "$id"
+}
+
+@test "--preserve-fds passes fds 3.. to the process, others are closed" {
+  b=$(rt_bundle)
+  rt_args "$b" sh -c 'cat <&3; readlink /proc/$$/fd/4 2>/dev/null || echo no-fd-4'
+  echo from-fd-3 > "$RT_TMP/in3"
+  echo never > "$RT_TMP/in4"
+  run rt run --preserve-fds 1 -b "$b" "$(rt_id)" 3< "$RT_TMP/in3" 4< "$RT_TMP/in4"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = from-fd-3 ]
+  [ "${lines[1]}" = no-fd-4 ]
+}
