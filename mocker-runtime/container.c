@@ -26,6 +26,7 @@
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/init.h"
 #include "mocker-runtime/namespaces.h"
+#include "mocker-runtime/seccomp_bpf.h"
 #include "mocker-runtime/state_config.h"
 #include "mocker-runtime/sync.h"
 #include "mocker-runtime/terminal.h"
@@ -383,6 +384,11 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
     return -1;
   if (terminal_check_options (spec->process->terminal, !o->foreground, o->console_socket, err) < 0)
     return -1;
+  /* Compiled here (or found in the cache): a bad profile fails before
+   * anything exists, and the init only loads it. */
+  _cleanup_seccomp_bpf_ struct seccomp_bpf filter = { 0 };
+  if (seccomp_bpf_prepare (spec->linux_ ? spec->linux_->seccomp : NULL, o->root, &filter, err) < 0)
+    return -1;
   struct ns_plan plan;
   if (ns_plan_make (spec, &plan, err) < 0)
     return mk_error_wrap (err, "config.json");
@@ -399,6 +405,16 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       ns_plan_close (&plan);
       return -1;
     }
+  {
+    /* For exec; without it exec compiles the profile itself. */
+    mk_error *ignored = NULL;
+    if (seccomp_bpf_save (c->lock_fd, spec->linux_ ? spec->linux_->seccomp : NULL, &filter,
+                          &ignored) < 0)
+      {
+        log_warning ("%s", ignored->msg);
+        mk_error_free (&ignored);
+      }
+  }
 
   int fifo_fd = -1, pair[2] = { -1, -1 }, own_pid_ns = -1, console_fd = -1;
   int ret = -1;
@@ -456,7 +472,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
         .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
         .preserve_fds = o->preserve_fds, .console_socket = o->console_socket, .id = o->id,
         .cgroup = &entry,
-        .console_fd = console_fd,
+        .console_fd = console_fd, .seccomp = &filter,
       };
       init_main (&a);
     }

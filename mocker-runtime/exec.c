@@ -30,6 +30,7 @@
 #include "common/util.h"
 #include "mocker-runtime/commands.h"
 #include "mocker-runtime/exec_child.h"
+#include "mocker-runtime/seccomp_bpf.h"
 #include "mocker-runtime/state.h"
 #include "mocker-runtime/state_config.h"
 #include "mocker-runtime/terminal.h"
@@ -305,7 +306,8 @@ exec_fds_close (struct exec_fds *f)
 
 static int
 run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *spec,
-          const struct spec_process *proc, const struct exec_opts *o, mk_error **err)
+          const struct spec_process *proc, const struct seccomp_bpf *filter,
+          const struct exec_opts *o, mk_error **err)
 {
   struct exec_fds f = { -1, -1, -1, -1, -1 };
   int ret = -1, pipefd[2] = { -1, -1 };
@@ -365,7 +367,7 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
         }
     }
   struct exec_child_args a = {
-    .proc = proc, .seccomp = spec->linux_ ? spec->linux_->seccomp : NULL,
+    .proc = proc, .seccomp = filter,
     .cgroup = st->cgroup_path ? &entry : NULL, .pidfd = f.pidfd, .ns_flags = flags & ~CLONE_NEWPID,
     .root_fd = f.root_fd, .console_fd = f.console_fd, .err_fd = pipefd[1],
     .preserve_fds = o->preserve_fds,
@@ -478,7 +480,19 @@ exec_in (struct rt_globals *g, const struct exec_opts *o, const char *id, char *
    * runtime failing is 255 (a bad id or a stopped container stays 1). */
   if (!o->detach)
     g->fail_status = 255;
-  return run_exec (g, st, spec, proc, o, err);
+  /* The filter compiled at create, else compiled now. */
+  const struct spec_seccomp *sc = spec->linux_ ? spec->linux_->seccomp : NULL;
+  _cleanup_seccomp_bpf_ struct seccomp_bpf filter = { 0 };
+  if (sc)
+    {
+      _cleanup_free_ char *dir = path_join (g->root, st->id);
+      _cleanup_close_ int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dfd >= 0)
+        seccomp_bpf_load_saved (dfd, sc, &filter, err);
+      if (filter.insns == NULL && seccomp_bpf_prepare (sc, g->root, &filter, err) < 0)
+        return -1;
+    }
+  return run_exec (g, st, spec, proc, &filter, o, err);
 }
 
 int

@@ -11,7 +11,6 @@
 
 #include "common/util.h"
 #include "mocker-runtime/process.h"
-#include "mocker-runtime/seccomp.h"
 #include "mocker-runtime/terminal.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -102,13 +101,13 @@ exec_child_main (const struct exec_child_args *a)
     child_fail (a, err);
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the
    * capabilities are dropped (as runc does); with it, last. */
-  if (!proc->no_new_privileges && seccomp_apply (a->seccomp, &err) < 0)
+  if (!proc->no_new_privileges && seccomp_bpf_load (a->seccomp, &err) < 0)
     child_fail (a, err);
   if (process_apply_rlimits (proc, &err) < 0 || process_apply_oom_score_adj (proc, &err) < 0
       || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0 || keep_fds (a->preserve_fds, &err) < 0)
     child_fail (a, err);
-  if (proc->no_new_privileges && seccomp_apply (a->seccomp, &err) < 0)
+  if (proc->no_new_privileges && seccomp_bpf_load (a->seccomp, &err) < 0)
     child_fail (a, err);
 
   char *empty_env[] = { NULL };

@@ -6,12 +6,13 @@
 #define RT_EXEC_CHILD_H
 
 #include "mocker-runtime/cgroup_entry.h"
+#include "mocker-runtime/seccomp_bpf.h"
 #include "spec/spec.h"
 
 struct exec_child_args
 {
   const struct spec_process *proc;
-  const struct spec_seccomp *seccomp;  /* the container's, may be NULL */
+  const struct seccomp_bpf *seccomp;   /* the container's filter, compiled (may be empty) */
   const struct cgroup_entry *cgroup;   /* NULL: leave the cgroup alone */
   int pidfd;                           /* the container's init */
   int ns_flags;                        /* namespaces to join through pidfd (not pid) */

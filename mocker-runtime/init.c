@@ -16,7 +16,6 @@
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/process.h"
 #include "mocker-runtime/rootfs.h"
-#include "mocker-runtime/seccomp.h"
 #include "mocker-runtime/sync.h"
 #include "mocker-runtime/terminal.h"
 
@@ -231,9 +230,8 @@ init_main (const struct init_args *a)
   /* Without no_new_privs, loading a seccomp filter needs CAP_SYS_ADMIN: it
    * is loaded while the init still has every capability (as runc does);
    * with no_new_privs, as late as possible (after the start hooks). */
-  const struct spec_seccomp *filter = spec->linux_ ? spec->linux_->seccomp : NULL;
   bool early_seccomp = !proc->no_new_privileges;
-  if (early_seccomp && seccomp_apply (filter, &err) < 0)
+  if (early_seccomp && seccomp_bpf_load (a->seccomp, &err) < 0)
     init_fail (a, err);
   if (process_apply_rlimits (proc, &err) < 0 || process_apply_oom_score_adj (proc, &err) < 0
       || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
@@ -253,7 +251,7 @@ init_main (const struct init_args *a)
 
   if (hooks_run (&spec->hooks.start_container, "startContainer", state_created, &err) < 0)
     init_fail (a, err);
-  if (!early_seccomp && seccomp_apply (filter, &err) < 0)
+  if (!early_seccomp && seccomp_bpf_load (a->seccomp, &err) < 0)
     init_fail (a, err);
 
   char *empty_env[] = { NULL };

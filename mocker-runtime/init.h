@@ -8,6 +8,7 @@
 
 #include "mocker-runtime/cgroup_entry.h"
 #include "mocker-runtime/namespaces.h"
+#include "mocker-runtime/seccomp_bpf.h"
 #include "spec/spec.h"
 
 struct init_args
@@ -22,6 +23,7 @@ struct init_args
   int preserve_fds;            /* fds 3 .. 3+N-1 stay open in the container */
   const char *console_socket;  /* process.terminal: the caller's socket (already connected: console_fd) */
   int console_fd;              /* process.terminal: the pty master is sent here (terminal.h) */
+  const struct seccomp_bpf *seccomp; /* linux.seccomp compiled by the runtime (seccomp_bpf.h) */
   const char *id;
   const struct cgroup_entry *cgroup;  /* joined first thing */
 };

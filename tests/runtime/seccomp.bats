@@ -68,3 +68,34 @@ teardown() { rf_teardown; }
   [ "$status" -ne 0 ]
   [[ "$output" == *"linux.seccomp.syscalls[0].args[0].op"* ]]
 }
+
+@test "seccomp: a compiled profile is cached; a changed one is compiled anew" {
+  rf_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+  rf_run 'mkdir /tmp/d'
+  [[ "$output" == *"Operation not permitted"* ]]
+  [ "$(ls "$RT_ROOT/.seccomp-cache" | wc -l)" -eq 1 ]
+  # the cached program is used again (same answer), a different profile gets its own
+  rf_run 'mkdir /tmp/d'
+  [[ "$output" == *"Operation not permitted"* ]]
+  rf_config '.linux.seccomp.syscalls[0].errnoRet = 13'
+  rf_run 'mkdir /tmp/d'
+  [[ "$output" == *"Permission denied"* ]]
+  [ "$(ls "$RT_ROOT/.seccomp-cache" | wc -l)" -eq 2 ]
+  # a damaged cache file is not trusted: recompiled
+  for f in "$RT_ROOT"/.seccomp-cache/*; do printf 'garbage' > "$f"; done
+  rf_run 'mkdir /tmp/d'
+  [[ "$output" == *"Permission denied"* ]]
+}
+
+@test "seccomp: exec uses the filter kept at create" {
+  rf_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+  rt_args "$RF_BUNDLE" sleep 1000
+  rt run -d -b "$RF_BUNDLE" "$RF_ID"
+  [ -s "$RT_ROOT/$RF_ID/seccomp.bpf" ]
+  run rt exec "$RF_ID" mkdir /tmp/x
+  [[ "$output" == *"Operation not permitted"* ]]
+  # without it, exec compiles the profile from the kept config
+  rm "$RT_ROOT/$RF_ID/seccomp.bpf"
+  run rt exec "$RF_ID" mkdir /tmp/y
+  [[ "$output" == *"Operation not permitted"* ]]
+}
