@@ -3,7 +3,12 @@
 # Sources are discovered by folder, so adding a file never needs a Makefile edit:
 #   common/*.c spec/*.c        -> shared static libraries
 #   mocker-runtime/**/*.c      -> mocker-runtime (main.c holds main())
-#   mocker/**/*.c              -> mocker         (main.c holds main()), except:
+#   mocker/**/*.c              -> mocker-heavy   (main.c holds main()), except:
+#   mocker/light/*.c           -> only in mocker (the proxies for heavy code)
+#   mocker: main.c again with -DMOCKER_LIGHT, the mocker/ sources that are not
+#                                 in MOCKER_HEAVY_SRC, and mocker/light/; links yajl
+#                                 only, so every command starts fast. Heavy commands
+#                                 exec mocker-heavy (docs/architecture.md "Two binaries")
 #   mocker/monitor/*.c         -> mocker-monitor (static, common/ + yajl only, with
 #                                 mocker/container/{state,remove}.c: it must stay tiny)
 #   tests/unit/test_*.c        -> one cmocka binary each, linked with everything
@@ -32,14 +37,25 @@ pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -fvisibility=hidden -I. $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -fvisibility=hidden -ffunction-sections -fdata-sections -I. $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
              $(call pkgcflags,$(PKGS_ALL))
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 COMMON_SRC  := $(wildcard common/*.c)
 SPEC_SRC    := $(wildcard spec/*.c)
 RUNTIME_SRC := $(shell find mocker-runtime -name '*.c' 2>/dev/null | sort)
-MOCKER_SRC  := $(shell find mocker -name '*.c' -not -path 'mocker/monitor/*' 2>/dev/null | sort)
+MOCKER_SRC  := $(shell find mocker -name '*.c' -not -path 'mocker/monitor/*' -not -path 'mocker/light/*' 2>/dev/null | sort)
+# The sources that need libcurl, libarchive, libnl, libnftables or libcrypto:
+# only mocker-heavy links them. The one place that says which code is heavy.
+MOCKER_HEAVY_SRC := $(filter-out mocker/registry/reference.c,$(wildcard mocker/registry/*.c)) \
+                    $(filter-out mocker/network/dns.c mocker/network/ipam.c mocker/network/loopback.c \
+                                 mocker/network/ports.c,$(wildcard mocker/network/*.c)) \
+                    $(wildcard mocker/store/layer_create.c mocker/store/layer_extract.c \
+                               mocker/store/layer_pack.c mocker/store/layer_unpack.c \
+                               mocker/cmd__pull.c mocker/cmd_commit.c mocker/cmd_import.c mocker/cmd_init.c \
+                               mocker/cmd_network.c mocker/cmd_pull.c mocker/commit.c \
+                               mocker/commit_config.c)
+LIGHT_SRC   := $(wildcard mocker/light/*.c)
 MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c mocker/container/remove.c
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 HELPER_SRC  := $(wildcard tests/helpers/*.c)
@@ -50,16 +66,18 @@ COMMON_LIB  := $(BUILD)/libcommon.a
 SPEC_LIB    := $(BUILD)/libspec.a
 RUNTIME_LIB := $(BUILD)/libruntime.a
 MOCKER_LIB  := $(BUILD)/libmocker.a
+LIGHT_LIB   := $(BUILD)/libmocker-light.a
 
 RUNTIME_BIN := $(BUILD)/bin/mocker-runtime
 MOCKER_BIN  := $(BUILD)/bin/mocker
+HEAVY_BIN   := $(BUILD)/bin/mocker-heavy
 MONITOR_BIN := $(BUILD)/bin/mocker-monitor
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRC))
 
 BINS := $(RUNTIME_BIN)
 ifneq ($(strip $(filter-out mocker/main.c,$(MOCKER_SRC))),)
-BINS += $(MOCKER_BIN) $(MONITOR_BIN)
+BINS += $(MOCKER_BIN) $(HEAVY_BIN) $(MONITOR_BIN)
 endif
 
 .PHONY: all deps check check-unit check-v2 bench bundles install clean demo run
@@ -73,6 +91,7 @@ $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 $(SPEC_LIB): $(call obj,$(SPEC_SRC))
 $(RUNTIME_LIB): $(call obj,$(filter-out mocker-runtime/main.c,$(RUNTIME_SRC)))
 $(MOCKER_LIB): $(call obj,$(filter-out mocker/main.c,$(MOCKER_SRC)))
+$(LIGHT_LIB): $(call obj,$(filter-out mocker/main.c $(MOCKER_HEAVY_SRC),$(MOCKER_SRC)) $(LIGHT_SRC))
 $(BUILD)/%.a:
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -92,9 +111,17 @@ $(RUNTIME_BIN): $(call obj,mocker-runtime/main.c) $(RUNTIME_LIB) $(SPEC_LIB) $(C
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(RUNTIME_LDLIBS)
 
-$(MOCKER_BIN): $(call obj,mocker/main.c) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
+$(HEAVY_BIN): $(call obj,mocker/main.c) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_MOCKER) $(PKGS_COMMON)) -lpthread
+
+# The light front binary: main.c once more, with the heavy commands as execs.
+$(BUILD)/mocker/main-light.o: mocker/main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DMOCKER_LIGHT -c $< -o $@
+$(MOCKER_BIN): $(BUILD)/mocker/main-light.o $(LIGHT_LIB) $(SPEC_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -Wl,--gc-sections -Wl,--as-needed -o $@ $^ $(call pkglibs,$(PKGS_COMMON))
 
 # Static, so no shared library is mapped: the monitor's RSS stays small.
 # (ASan builds link it dynamically: the sanitizer runtimes need that.)
@@ -153,6 +180,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
 	install -m 0755 $(RUNTIME_BIN) $(DESTDIR)$(PREFIX)/sbin/mocker-runtime
 	if [ -x $(MOCKER_BIN) ]; then install -m 0755 $(MOCKER_BIN) $(DESTDIR)$(PREFIX)/bin/mocker; fi
+	if [ -x $(HEAVY_BIN) ]; then install -d $(DESTDIR)$(PREFIX)/libexec/mocker; \
+	  install -m 0755 $(HEAVY_BIN) $(DESTDIR)$(PREFIX)/libexec/mocker/mocker-heavy; fi
 	if [ -x $(MONITOR_BIN) ]; then install -m 0755 $(MONITOR_BIN) $(DESTDIR)$(PREFIX)/bin/mocker-monitor; fi
 	if [ -d docs/man ]; then \
 	  install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8; \

@@ -20,7 +20,14 @@ struct command
 
 static const struct command commands[] = {
 #define MOCKER_COMMAND(n, s) { #n, s, cmd_##n },
+#ifdef MOCKER_LIGHT
+/* the light binary: these exec mocker-heavy (mocker/light/heavy_exec.c) */
+#define MOCKER_HEAVY_COMMAND(n, s) { #n, s, mocker_exec_heavy },
+#else
+#define MOCKER_HEAVY_COMMAND(n, s) MOCKER_COMMAND (n, s)
+#endif
 #include "mocker/commands.def"
+#undef MOCKER_HEAVY_COMMAND
 #undef MOCKER_COMMAND
 };
 
@@ -111,6 +118,9 @@ main (int argc, char **argv)
     { NULL, 0, NULL, 0 },
   };
   struct mocker_ctx ctx = { .failure_status = MOCKER_EXIT_FAILURE };
+#ifdef MOCKER_LIGHT
+  mocker_heavy_argv = argv;
+#endif
   const char *env_root = getenv ("MOCKER_ROOT");
   ctx.root = env_root && *env_root ? env_root : MOCKER_DEFAULT_ROOT;
 

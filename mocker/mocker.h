@@ -39,8 +39,18 @@ typedef int (*mocker_cmd_fn) (struct mocker_ctx *ctx, int argc, char **argv, mk_
 
 #define MOCKER_COMMAND(name, summary) \
   int cmd_##name (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err);
+#define MOCKER_HEAVY_COMMAND(name, summary) MOCKER_COMMAND (name, summary)
 #include "mocker/commands.def"
+#undef MOCKER_HEAVY_COMMAND
 #undef MOCKER_COMMAND
+
+/* The light binary (built with -DMOCKER_LIGHT, mocker/light/): the path of
+ * mocker-heavy ($MOCKER_HEAVY, else next to our own binary, else
+ * ../libexec/mocker/mocker-heavy from it), and the table entry of every heavy
+ * command: execs it with the argv main() got (mocker_heavy_argv). */
+const char *mocker_heavy_path (void);
+extern char **mocker_heavy_argv;
+int mocker_exec_heavy (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err);
 
 /* Prints a command's usage text to stdout (for --help) and returns 0. */
 int mocker_print_usage (const char *usage);

@@ -81,6 +81,9 @@ void cleanup_nlsockp (struct nl_sock **sk);
 /* libnl's error (a negative NLE_ code) as an mk_error. */
 int nl_error_set (mk_error **err, int nlerr, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
+
+/* ---- loopback.c (plain libc: the light binary links it too) ---- */
+
 /* Opens a netns file and checks that it is a network namespace other than ours. */
 int netns_open (const char *path, mk_error **err);
 

@@ -8,14 +8,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/nsfs.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
@@ -102,23 +99,4 @@ nlsock_open_in (int netns_fd, struct nl_sock **out, mk_error **err)
     return nl_error_set (err, job.nlerr, "open a netlink socket in the container's network namespace");
   *out = job.sk;
   return 0;
-}
-
-int
-netns_open (const char *path, mk_error **err)
-{
-  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return mk_error_set (err, errno, "open network namespace `%s`", path);
-  int type = ioctl (fd, NS_GET_NSTYPE);
-  if (type < 0 || type != CLONE_NEWNET)
-    return mk_error_set (err, type < 0 ? errno : 0, "`%s` is not a network namespace", path);
-  struct stat ours, theirs;
-  if (stat ("/proc/thread-self/ns/net", &ours) < 0)
-    return mk_error_set (err, errno, "stat `/proc/thread-self/ns/net`");
-  if (fstat (fd, &theirs) < 0)
-    return mk_error_set (err, errno, "stat `%s`", path);
-  if (ours.st_dev == theirs.st_dev && ours.st_ino == theirs.st_ino)
-    return mk_error_set (err, 0, "`%s` is mocker's own network namespace, not a container's", path);
-  return STEAL_FD (fd);
 }

@@ -134,17 +134,3 @@ veth_create (struct nl_sock *host, int netns_fd, const struct veth_config *c, mk
     }
   return 0;
 }
-
-int
-network_loopback_up (const char *netns_path, mk_error **err)
-{
-  _cleanup_close_ int fd = netns_open (netns_path, err);
-  if (fd < 0)
-    return -1;
-  _cleanup_nlsock_ struct nl_sock *sk = NULL;
-  if (nlsock_open_in (fd, &sk, err) < 0)
-    return -1;
-  if (link_set_up (sk, "lo", err) < 0)
-    return mk_error_wrap (err, "network namespace `%s`", netns_path);
-  return 0;
-}
