@@ -10,6 +10,7 @@ build_pkgs=(make gcc pkg-config libc6-dev
 test_pkgs=(bats busybox-static jq iproute2 nftables procps util-linux psmisc
   docker-registry skopeo umoci crun runc curl valgrind python3 zstd
   qemu-system-x86 kmod xz-utils
+  podman conmon containerd  # tests/compat: real managers driving mocker-runtime
   vagrant g++ git man-db groff-base bash-completion)  # tests/ci: vagrant validate, re2 for
   # gitlab-ci-local (g++), man pages and bash completion
 
