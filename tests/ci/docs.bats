@@ -230,6 +230,13 @@ complete_words() {
   # The manager and its monitor, once they are built.
   if [ -x "$MOCKER_BIN" ]; then [ -x "$dest/usr/bin/mocker" ]; fi
   if [ -x "$(dirname "$MOCKER_BIN")/mocker-monitor" ]; then [ -x "$dest/usr/bin/mocker-monitor" ]; fi
+  if [ -x "$(dirname "$MOCKER_BIN")/mocker-heavy" ]; then
+    [ -x "$dest/usr/libexec/mocker/mocker-heavy" ]
+    # The installed mocker finds its heavy half: a heavy command runs.
+    run env -u MOCKER_HEAVY "$dest/usr/bin/mocker" pull --help
+    [ "$status" -eq 0 ]
+    [[ $output == *"Usage: mocker pull"* ]]
+  fi
   [ -f "$dest/usr/share/man/man1/mocker.1" ]
   [ -f "$dest/usr/share/man/man8/mocker-runtime.8" ]
   [ -f "$dest/usr/share/bash-completion/completions/mocker" ]
