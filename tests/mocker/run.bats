@@ -51,6 +51,17 @@ mrun() {
   run mrun -m 12x busybox true
   [ "$status" -eq 125 ]
   [[ $output == *"invalid size"* ]]
+  run mrun --name 'bad/name' busybox true
+  [ "$status" -eq 125 ]
+  [[ $output == *"invalid container name"* ]]
+  run mocker run --network bogus busybox true
+  [ "$status" -eq 125 ]
+  [[ $output == *"--network \`bogus\`"* ]]
+  run mrun --cap-add NOT_A_CAP busybox true
+  [ "$status" -eq 125 ]
+  [[ $output == *"NOT_A_CAP"* ]]
+  run mrun busybox
+  [ "$status" -eq 0 ]   # the image's Cmd (sh) with stdin at /dev/null exits at once
   # Killed while attached: 137.
   mrun --name killed busybox sleep 1000 > /dev/null 2>&1 &
   local runner=$!
