@@ -416,7 +416,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       }
   }
 
-  int fifo_fd = -1, pair[2] = { -1, -1 }, own_pid_ns = -1, console_fd = -1;
+  int fifo_fd = -1, pair[2] = { -1, -1 }, console_fd = -1;
   int ret = -1;
   struct cgroup_entry entry = { .v2_dir_fd = -1, .v2_procs_fd = -1 };
   /* The cgroup, with its limits, exists before the init: the init enters it
@@ -451,16 +451,11 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       mk_error_set (err, errno, "socketpair");
       goto out;
     }
-  /* Joining a pid namespace works for children only: enter it around clone3. */
-  if (plan.pid_fd >= 0)
-    {
-      own_pid_ns = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-      if (own_pid_ns < 0 || setns (plan.pid_fd, CLONE_NEWPID) < 0)
-        {
-          mk_error_set (err, errno, "join pid namespace");
-          goto out;
-        }
-    }
+  /* The child is born in the namespaces given by path (pid: only children
+   * can join one); the runtime returns to its own right after clone3. */
+  struct ns_saved saved = { .n = 0, .cwd_fd = -1 };
+  if (ns_enter_for_clone (&plan, &saved, err) < 0)
+    goto out;
   fflush (NULL);
   c->pid = clone3_init (plan.clone_flags, &entry);
   if (c->pid == 0)
@@ -477,8 +472,14 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       init_main (&a);
     }
   int clone_errno = errno;
-  if (own_pid_ns >= 0 && setns (own_pid_ns, CLONE_NEWPID) < 0)
-    log_warning ("cannot return to the runtime's pid namespace: %s", strerror (errno));
+  if (ns_leave_after_clone (&saved, err) < 0)
+    {
+      /* Never go on in a container's namespaces. */
+      if (c->pid > 0)
+        kill (c->pid, SIGKILL);
+      log_error ("%s", (*err)->msg);
+      _exit (1);
+    }
   if (c->pid < 0)
     {
       c->pid = 0;
@@ -506,8 +507,6 @@ out:
     close (pair[0]);
   if (pair[1] >= 0)
     close (pair[1]);
-  if (own_pid_ns >= 0)
-    close (own_pid_ns);
   cgroup_entry_close (&entry);
   ns_plan_close (&plan);
   if (ret < 0)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,29 @@ ns_flag (const char *type)
   return 0;
 }
 
+static const char *
+ns_name (int flag)
+{
+  for (size_t k = 0; k < ARRAY_SIZE (ns_types); k++)
+    if (ns_types[k].flag == flag)
+      return ns_types[k].name;
+  return "?";
+}
+
+/* The /proc/self/ns file of a namespace type. */
+static const char *
+ns_proc_name (int flag)
+{
+  switch (flag)
+    {
+    case CLONE_NEWNET: return "net";
+    case CLONE_NEWNS: return "mnt";
+    case CLONE_NEWTIME: return "time_for_children";
+    case CLONE_NEWPID: return "pid";
+    default: return ns_name (flag);
+    }
+}
+
 void
 ns_plan_close (struct ns_plan *plan)
 {
@@ -36,16 +60,16 @@ ns_plan_close (struct ns_plan *plan)
     if (plan->join_fd[i] >= 0)
       close (plan->join_fd[i]);
   plan->n_join = 0;
-  if (plan->pid_fd >= 0)
-    close (plan->pid_fd);
-  plan->pid_fd = -1;
+  if (plan->user_fd >= 0)
+    close (plan->user_fd);
+  plan->user_fd = -1;
 }
 
 int
 ns_plan_make (const struct spec *spec, struct ns_plan *plan, mk_error **err)
 {
   memset (plan, 0, sizeof *plan);
-  plan->pid_fd = -1;
+  plan->user_fd = -1;
   int seen = 0;
   bool has_mount = false;
   size_t n = spec->linux_ ? spec->linux_->n_namespaces : 0;
@@ -80,9 +104,9 @@ ns_plan_make (const struct spec *spec, struct ns_plan *plan, mk_error **err)
           ns_plan_close (plan);
           return -1;
         }
-      if (flag == CLONE_NEWPID)
+      if (flag == CLONE_NEWUSER)
         {
-          plan->pid_fd = fd;
+          plan->user_fd = fd;
           continue;
         }
       if (plan->n_join == NS_MAX_JOIN)
@@ -91,37 +115,103 @@ ns_plan_make (const struct spec *spec, struct ns_plan *plan, mk_error **err)
           ns_plan_close (plan);
           return mk_error_set (err, 0, "linux.namespaces: too many namespaces");
         }
-      /* The user namespace is joined first: it decides what the rest may do. */
-      size_t at = plan->n_join++;
-      if (flag == CLONE_NEWUSER)
-        {
-          memmove (&plan->join_fd[1], &plan->join_fd[0], at * sizeof (int));
-          memmove (&plan->join_type[1], &plan->join_type[0], at * sizeof (int));
-          at = 0;
-        }
-      plan->join_fd[at] = fd;
-      plan->join_type[at] = flag;
+      plan->join_fd[plan->n_join] = fd;
+      plan->join_type[plan->n_join++] = flag;
     }
   if (!has_mount)
     {
       ns_plan_close (plan);
       return mk_error_set (err, 0, "linux.namespaces: a `mount` namespace is required");
     }
+  if (plan->user_fd >= 0)
+    {
+      /* New namespaces must belong to the joined user namespace: the init
+       * makes them after joining it.  A pid namespace cannot be made that way
+       * for the init itself. */
+      if (plan->clone_flags & CLONE_NEWPID)
+        {
+          ns_plan_close (plan);
+          return mk_error_set (err, 0, "linux.namespaces: a user namespace given by path needs "
+                                       "the pid namespace given by path too");
+        }
+      plan->unshare_flags = plan->clone_flags;
+      plan->clone_flags = 0;
+    }
   return 0;
+}
+
+int
+ns_enter_for_clone (const struct ns_plan *plan, struct ns_saved *saved, mk_error **err)
+{
+  saved->n = 0;
+  saved->cwd_fd = -1;
+  for (size_t i = 0; i < plan->n_join; i++)
+    {
+      int type = plan->join_type[i];
+      if (type == CLONE_NEWNS && saved->cwd_fd < 0)
+        saved->cwd_fd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      char path[64];
+      snprintf (path, sizeof path, "/proc/self/ns/%s", ns_proc_name (type));
+      int own = open (path, O_RDONLY | O_CLOEXEC);
+      if (own < 0)
+        {
+          mk_error_set (err, errno, "open `%s`", path);
+          goto fail;
+        }
+      saved->fd[saved->n] = own;
+      saved->type[saved->n++] = type;
+      if (setns (plan->join_fd[i], type) < 0)
+        {
+          mk_error_set (err, errno, "join %s namespace", ns_name (type));
+          goto fail;
+        }
+    }
+  return 0;
+fail:
+  {
+    mk_error *ignored = NULL;
+    ns_leave_after_clone (saved, &ignored);
+    mk_error_free (&ignored);
+  }
+  return -1;
+}
+
+int
+ns_leave_after_clone (struct ns_saved *saved, mk_error **err)
+{
+  int ret = 0;
+  for (size_t i = saved->n; i-- > 0;)
+    {
+      if (setns (saved->fd[i], saved->type[i]) < 0 && ret == 0)
+        ret = mk_error_set (err, errno, "return to the runtime's %s namespace",
+                            ns_name (saved->type[i]));
+      close (saved->fd[i]);
+    }
+  saved->n = 0;
+  if (saved->cwd_fd >= 0)
+    {
+      if (fchdir (saved->cwd_fd) < 0 && ret == 0)
+        ret = mk_error_set (err, errno, "return to the working directory");
+      close (saved->cwd_fd);
+      saved->cwd_fd = -1;
+    }
+  return ret;
 }
 
 int
 ns_join (const struct ns_plan *plan, mk_error **err)
 {
-  for (size_t i = 0; i < plan->n_join; i++)
-    if (setns (plan->join_fd[i], plan->join_type[i]) < 0)
-      {
-        const char *name = "?";
-        for (size_t k = 0; k < ARRAY_SIZE (ns_types); k++)
-          if (ns_types[k].flag == plan->join_type[i])
-            name = ns_types[k].name;
-        return mk_error_set (err, errno, "join %s namespace", name);
-      }
+  if (plan->user_fd < 0)
+    return 0;
+  if (setns (plan->user_fd, CLONE_NEWUSER) < 0)
+    return mk_error_set (err, errno, "join user namespace");
+  /* The runtime's uid is not mapped in there: become its root. */
+  if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+    return mk_error_set (err, errno, "become root of the joined user namespace");
+  if (setgroups (0, NULL) < 0)
+    { /* denied in namespaces whose setgroups is "deny" */ }
+  if (plan->unshare_flags && unshare ((int) plan->unshare_flags) < 0)
+    return mk_error_set (err, errno, "unshare namespaces in the joined user namespace");
   return 0;
 }
 

@@ -11,15 +11,20 @@
 
 #define NS_MAX_JOIN 8
 
+/* Namespaces with a `path` are joined by the runtime itself around clone3
+ * (the child is born in them, and joining needs the runtime's privileges:
+ * from inside a new user namespace it would be refused), except a user
+ * namespace, which the init joins first; the init then makes the new
+ * namespaces itself (unshare), so that they belong to that user namespace. */
 struct ns_plan
 {
-  unsigned long clone_flags;  /* CLONE_NEW* made by clone3 (the cgroup ns is not among them) */
-  bool new_user;              /* the parent writes uid_map/gid_map */
-  bool new_cgroup;            /* unshared by the init once it is in its cgroup */
-  bool has_uts;               /* hostname may be set */
-  int pid_fd;                 /* pid ns to join: the parent enters it before clone3; -1 */
-  /* Joined by the init right after clone3 (user first), fds opened by the runtime. */
-  int join_fd[NS_MAX_JOIN];
+  unsigned long clone_flags;   /* CLONE_NEW* made by clone3 (never the cgroup ns) */
+  unsigned long unshare_flags; /* made by the init after joining user_fd */
+  bool new_user;               /* the parent writes uid_map/gid_map */
+  bool new_cgroup;             /* unshared by the init once it is in its cgroup */
+  bool has_uts;                /* hostname may be set */
+  int user_fd;                 /* user ns joined by the init; -1 */
+  int join_fd[NS_MAX_JOIN];    /* joined by the runtime around clone3 */
   int join_type[NS_MAX_JOIN];
   size_t n_join;
 };
@@ -29,7 +34,22 @@ struct ns_plan
 int ns_plan_make (const struct spec *spec, struct ns_plan *plan, mk_error **err);
 void ns_plan_close (struct ns_plan *plan);
 
-/* Child side, right after clone3: setns into the joined namespaces. */
+/* The runtime's own namespaces, kept while it visits the container's. */
+struct ns_saved
+{
+  int fd[NS_MAX_JOIN];
+  int type[NS_MAX_JOIN];
+  size_t n;
+  int cwd_fd;
+};
+
+/* Parent side: enters the namespaces to join (saving its own) just before
+ * clone3, and returns to its own right after. */
+int ns_enter_for_clone (const struct ns_plan *plan, struct ns_saved *saved, mk_error **err);
+int ns_leave_after_clone (struct ns_saved *saved, mk_error **err);
+
+/* Child side, right after clone3: joins the user namespace given by path and
+ * makes the namespaces that must belong to it. */
 int ns_join (const struct ns_plan *plan, mk_error **err);
 
 /* Parent side: writes /proc/<pid>/uid_map and gid_map from linux.uidMappings/gidMappings. */

@@ -92,3 +92,52 @@ teardown() { rt_teardown; }
   [[ $output == *"1 sleep 1000"* ]]
   rt delete --force "$first"
 }
+
+@test "a new user namespace with a network namespace given by path" {
+  # A network namespace this test makes, held by a sleep (killed by pid below).
+  unshare --net sleep 1000 &
+  holder=$!
+  until [ "$(readlink /proc/$holder/ns/net)" != "$(readlink /proc/self/ns/net)" ]; do sleep 0.05; done
+  netns=$(readlink /proc/$holder/ns/net)
+  b=$(rt_bundle)
+  # sysfs can only be mounted by the owner of the network namespace: not here.
+  rt_config "$b" '.linux.namespaces = [.linux.namespaces[] | if .type == "network"
+                   then .path = "/proc/\($h)/ns/net" else . end] + [{type: "user"}]
+    | .mounts = [.mounts[] | select(.type != "sysfs")]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' --arg h "$holder"
+  rt_args "$b" sh -c 'readlink /proc/self/ns/net; cat /proc/self/uid_map'
+  run rt run -b "$b" "$(rt_id)"
+  kill "$holder"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$netns" ]
+  [[ $(echo ${lines[1]}) == "0 100000 65536" ]]
+}
+
+@test "joining another container's user and pid namespaces by path" {
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+  rt_args "$b" sleep 1000
+  first=$(rt_id)
+  rt create -b "$b" --pid-file "$RT_TMP/pid" "$first"
+  rt start "$first"
+  pid=$(cat "$RT_TMP/pid")
+  b2=$(rt_bundle)
+  rt_config "$b2" '.linux.namespaces = [.linux.namespaces[] | if .type == "pid"
+                   then .path = "/proc/\($p)/ns/pid" else . end]
+                   + [{type: "user", path: "/proc/\($p)/ns/user"}]' --arg p "$pid"
+  rt_args "$b2" sh -c 'cat /proc/self/uid_map; readlink /proc/self/ns/user'
+  run rt run -b "$b2" "$(rt_id)"
+  [ "$status" -eq 0 ]
+  [[ $(echo ${lines[0]}) == "0 100000 65536" ]]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
+  # A new pid namespace cannot belong to a user namespace given by path.
+  b3=$(rt_bundle)
+  rt_config "$b3" '.linux.namespaces += [{type: "user", path: "/proc/\($p)/ns/user"}]' --arg p "$pid"
+  run rt run -b "$b3" "$(rt_id)"
+  [ "$status" -ne 0 ]
+  [[ $output == *"pid namespace given by path too"* ]]
+  rt delete --force "$first"
+}
