@@ -83,7 +83,12 @@ endif
 .PHONY: all deps check check-unit check-v2 bench bundles install clean demo run
 all: $(BINS)
 
-$(BUILD)/%.o: %.c
+# Objects depend on the compile flags too: a changed flag rebuilds them
+# instead of linking stale objects.
+FLAGS_STAMP := $(BUILD)/.cflags
+$(shell mkdir -p $(BUILD) && echo '$(ALL_CFLAGS)' | cmp -s - $(FLAGS_STAMP) || echo '$(ALL_CFLAGS)' > $(FLAGS_STAMP))
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -126,7 +131,7 @@ LIGHT_LDLIBS = -static -l:libyajl_s.a
 else
 LIGHT_LDLIBS = -Wl,--as-needed $(call pkglibs,$(PKGS_COMMON))
 endif
-$(BUILD)/mocker/main-light.o: mocker/main.c
+$(BUILD)/mocker/main-light.o: mocker/main.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DMOCKER_LIGHT -c $< -o $@
 $(MOCKER_BIN): $(BUILD)/mocker/main-light.o $(LIGHT_LIB) $(SPEC_LIB) $(COMMON_LIB)
