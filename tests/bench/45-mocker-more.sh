@@ -14,8 +14,10 @@ if [ -z "${BENCH_NS:-}" ]; then
   ns=mocker-bench-$$
   ip netns add "$ns"
   trap 'ip netns delete "$ns" 2>/dev/null || true' EXIT
-  # `ip netns exec` also gives a private mount namespace
-  ip netns exec "$ns" env BENCH_NS=1 bash "$0" "$@"
+  # only the network namespace changes (`ip netns exec` would remount /sys
+  # and hide the cgroup hierarchies); mounts go to a private namespace
+  nsenter --net="/run/netns/$ns" unshare --mount --propagation private \
+    env BENCH_NS=1 bash "$0" "$@"
   exit
 fi
 source "$MOCKER_TOP/tests/bench/lib.sh"
