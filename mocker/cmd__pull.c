@@ -1,5 +1,5 @@
 /* mocker _pull [--platform P] [--insecure] IMAGE (hidden, mocker-heavy): what
- * the light binary's mk_pull() proxy runs (mocker/light/heavy_proxy.c).
+ * the light binary's mk_pull() proxy runs (mocker/light/pull_proxy.c).
  * One line per progress status, then the result, on stdout:
  *   status EVENT LAYER N_LAYERS DONE TOTAL DIGEST|-
  *   result IMAGE_ID NAME MANIFEST_DIGEST N_LAYERS N_DOWNLOADED

@@ -21,12 +21,19 @@ struct command
 static const struct command commands[] = {
 #define MOCKER_COMMAND(n, s) { #n, s, cmd_##n },
 #ifdef MOCKER_LIGHT
-/* the light binary: these exec mocker-heavy (mocker/light/heavy_exec.c) */
+/* the light binary (and mocker-net, built with MOCKER_NET too): these exec
+ * mocker-heavy (mocker/light/heavy_exec.c) */
 #define MOCKER_HEAVY_COMMAND(n, s) { #n, s, mocker_exec_heavy },
 #else
 #define MOCKER_HEAVY_COMMAND(n, s) MOCKER_COMMAND (n, s)
 #endif
+#if defined MOCKER_LIGHT && !defined MOCKER_NET
+#define MOCKER_NET_COMMAND(n, s) MOCKER_HEAVY_COMMAND (n, s)
+#else
+#define MOCKER_NET_COMMAND(n, s) MOCKER_COMMAND (n, s)
+#endif
 #include "mocker/commands.def"
+#undef MOCKER_NET_COMMAND
 #undef MOCKER_HEAVY_COMMAND
 #undef MOCKER_COMMAND
 };

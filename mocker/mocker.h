@@ -40,7 +40,9 @@ typedef int (*mocker_cmd_fn) (struct mocker_ctx *ctx, int argc, char **argv, mk_
 #define MOCKER_COMMAND(name, summary) \
   int cmd_##name (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err);
 #define MOCKER_HEAVY_COMMAND(name, summary) MOCKER_COMMAND (name, summary)
+#define MOCKER_NET_COMMAND(name, summary) MOCKER_COMMAND (name, summary)
 #include "mocker/commands.def"
+#undef MOCKER_NET_COMMAND
 #undef MOCKER_HEAVY_COMMAND
 #undef MOCKER_COMMAND
 

@@ -16,6 +16,7 @@ teardown_file() {
 }
 
 HEAVY() { echo "$(dirname "$MOCKER_BIN")/mocker-heavy"; }
+NET() { echo "$(dirname "$MOCKER_BIN")/mocker-net"; }
 
 @test "light mocker links no heavy library; mocker-heavy does" {
   # static (the default), or dynamic with libc and yajl only (LIGHT_STATIC=0, SANITIZE=1)
@@ -42,6 +43,25 @@ HEAVY() { echo "$(dirname "$MOCKER_BIN")/mocker-heavy"; }
   for lib in libcurl libarchive libnl-route-3 libnftables libcrypto; do
     grep -q "$lib" <<<"$output" || { echo "mocker-heavy lacks $lib" >&2; return 1; }
   done
+}
+
+@test "mocker-net links the network libraries only and runs network commands; others go to mocker-heavy" {
+  run ldd "$(NET)"
+  [ "$status" -eq 0 ]
+  grep -q libnftables <<<"$output"
+  grep -q libnl-route-3 <<<"$output"
+  if grep -E 'libcurl|libarchive|libcrypto' <<<"$output"; then
+    echo "mocker-net links a library it does not need" >&2
+    return 1
+  fi
+  run "$(NET)" --root "$MOCKER_TEST_DIR/net-root" network ls
+  [ "$status" -eq 0 ]
+  [ "$output" = "[]" ]
+  # a pull through mocker-net is mocker-heavy's (same message and status)
+  run -1 "$(NET)" pull
+  [ "$output" = 'mocker: pull: want exactly one IMAGE; see `mocker pull --help`' ]
+  MOCKER_HEAVY=$MOCKER_TEST_DIR/no-heavy run -1 "$(NET)" pull
+  [[ $output == *'`pull` needs mocker-heavy'* ]]
 }
 
 @test "pull --help and init go through mocker-heavy, global options included" {
