@@ -18,8 +18,9 @@ static const char usage[] =
   "  -h, --help            print this help\n";
 
 static int
-kill_one (struct store *s, const char *ref, int sig, mk_error **err)
+kill_one (struct store *s, const char *ref, const void *arg, mk_error **err)
 {
+  int sig = *(const int *) arg;
   _cleanup_container_ struct container *c = NULL;
   if (ctr_find (s, ref, &c, err) < 0)
     return -1;
@@ -64,19 +65,5 @@ cmd_kill (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
-  int failed = 0;
-  for (int i = optind; i < argc; i++)
-    {
-      _cleanup_error_ mk_error *e = NULL;
-      if (kill_one (s, argv[i], sig, &e) < 0)
-        {
-          fflush (stdout);
-          fprintf (stderr, "mocker: %s\n", e && e->msg ? e->msg : "kill failed");
-          failed = 1;
-          continue;
-        }
-      printf ("%s\n", argv[i]);
-      fflush (stdout);
-    }
-  return failed;
+  return ctr_each (s, argv + optind, argc - optind, kill_one, &sig);
 }

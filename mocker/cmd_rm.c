@@ -18,8 +18,9 @@ static const char usage[] =
   "  -h, --help    print this help\n";
 
 static int
-remove_one (struct store *s, const char *ref, bool force, mk_error **err)
+remove_one (struct store *s, const char *ref, const void *arg, mk_error **err)
 {
+  bool force = *(const bool *) arg;
   _cleanup_container_ struct container *c = NULL;
   if (ctr_find (s, ref, &c, err) < 0)
     return -1;
@@ -73,19 +74,5 @@ cmd_rm (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
-  int failed = 0;
-  for (int i = optind; i < argc; i++)
-    {
-      _cleanup_error_ mk_error *e = NULL;
-      if (remove_one (s, argv[i], force, &e) < 0)
-        {
-          fflush (stdout);
-          fprintf (stderr, "mocker: %s\n", e && e->msg ? e->msg : "rm failed");
-          failed = 1;
-          continue;
-        }
-      printf ("%s\n", argv[i]);
-      fflush (stdout);
-    }
-  return failed;
+  return ctr_each (s, argv + optind, argc - optind, remove_one, &force);
 }

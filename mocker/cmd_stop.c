@@ -20,8 +20,9 @@ static const char usage[] =
   "  -h, --help           print this help\n";
 
 static int
-stop_one (struct store *s, const char *ref, long long timeout, mk_error **err)
+stop_one (struct store *s, const char *ref, const void *arg, mk_error **err)
 {
+  long long timeout = *(const long long *) arg;
   _cleanup_container_ struct container *c = NULL;
   if (ctr_find (s, ref, &c, err) < 0)
     return -1;
@@ -72,19 +73,5 @@ cmd_stop (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
-  int failed = 0;
-  for (int i = optind; i < argc; i++)
-    {
-      _cleanup_error_ mk_error *e = NULL;
-      if (stop_one (s, argv[i], timeout, &e) < 0)
-        {
-          fflush (stdout);
-          fprintf (stderr, "mocker: %s\n", e && e->msg ? e->msg : "stop failed");
-          failed = 1;
-          continue;
-        }
-      printf ("%s\n", argv[i]);
-      fflush (stdout);
-    }
-  return failed;
+  return ctr_each (s, argv + optind, argc - optind, stop_one, &timeout);
 }

@@ -113,4 +113,11 @@ bool ctr_wait_gone (const struct container *c, int timeout_ms);
 /* Takes the per-container operation lock (start/stop/rm/kill). */
 int ctr_lock (const struct container *c, mk_error **err);
 
+/* Docker's multi-container commands (rm, kill, stop): fn runs on each
+ * reference in turn; a success prints the reference on stdout, a failure
+ * prints "mocker: <error>" on stderr and the loop goes on.  Returns 1 when
+ * any failed (the command's exit status), else 0. */
+typedef int (*ctr_each_fn) (struct store *s, const char *ref, const void *arg, mk_error **err);
+int ctr_each (struct store *s, char *const *refs, int n, ctr_each_fn fn, const void *arg);
+
 #endif

@@ -54,3 +54,23 @@ ctr_lock (const struct container *c, mk_error **err)
   _cleanup_free_ char *p = path_join (c->dir, "lock");
   return lock_path (p, true, err);
 }
+
+int
+ctr_each (struct store *s, char *const *refs, int n, ctr_each_fn fn, const void *arg)
+{
+  int failed = 0;
+  for (int i = 0; i < n; i++)
+    {
+      _cleanup_error_ mk_error *e = NULL;
+      if (fn (s, refs[i], arg, &e) < 0)
+        {
+          fflush (stdout);
+          fprintf (stderr, "mocker: %s\n", e && e->msg ? e->msg : "failed");
+          failed = 1;
+          continue;
+        }
+      printf ("%s\n", refs[i]);
+      fflush (stdout);
+    }
+  return failed;
+}
