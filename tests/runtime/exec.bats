@@ -150,3 +150,25 @@ unset
   [ "$output" = from-stdin ]
   [ "$(cat "$RT_TMP/err")" = err ]
 }
+
+@test "exec: no runtime fd leaks into the process; --preserve-fds passes more" {
+  run rt exec "$ID" ls /proc/self/fd
+  [ "$status" -eq 0 ]
+  [ "$(echo $output)" = "0 1 2 3" ]   # 3: ls's own directory
+  run bash -c "'$MOCKER_RUNTIME' --root '$RT_ROOT' exec --preserve-fds 2 '$ID' sh -c 'cat <&3; cat <&4' 3<<<three 4<<<four"
+  [ "$status" -eq 0 ]
+  [ "$output" = "three
+four" ]
+}
+
+@test "exec: into a created container (its init not started yet)" {
+  local b2 id2
+  b2=$(rt_bundle)
+  id2=$(rt_id)
+  rt_args "$b2" sleep 1000
+  rt create -b "$b2" "$id2"
+  run rt exec "$id2" hostname
+  [ "$status" -eq 0 ]
+  [ "$output" = mocker ]
+  [ "$(rt_status "$id2")" = created ]
+}
