@@ -515,9 +515,7 @@ out:
       mk_error *ignored = NULL;
       state_remove (o->root, o->id, &ignored);
       mk_error_free (&ignored);
-      if (o->pid_file)
-        unlink (o->pid_file);
-      return -1;
+      return -1; /* the pid file is written last: never left by a failure */
     }
   *out = STEAL (c);
   return 0;
