@@ -183,18 +183,18 @@ write_all (int fd, const char *buf, size_t len)
   return 0;
 }
 
-/* Copies what is readable now; 0 at end of input. */
+/* Copies what is readable now; 0 at end of input.  A failed write (the
+ * reader went away) drops the data: from then on *to is -1 and the input
+ * is still drained, so the writer on the other side never blocks. */
 static ssize_t
-copy_once (int from, int to)
+copy_once (int from, int *to)
 {
   char buf[16384];
   ssize_t n;
   while ((n = read (from, buf, sizeof buf)) < 0 && errno == EINTR)
     ;
-  if (n <= 0)
-    return n;
-  if (write_all (to, buf, (size_t) n) < 0)
-    return -1;
+  if (n > 0 && *to >= 0 && write_all (*to, buf, (size_t) n) < 0)
+    *to = -1;
   return n;
 }
 
@@ -207,11 +207,11 @@ copy_winsize (int from, int to)
 }
 
 static void
-drain_master (int master)
+drain_master (int master, int *out)
 {
   int flags = fcntl (master, F_GETFL);
   fcntl (master, F_SETFL, flags | O_NONBLOCK);
-  while (copy_once (master, STDOUT_FILENO) > 0)
+  while (copy_once (master, out) > 0)
     ;
 }
 
@@ -229,6 +229,8 @@ terminal_relay (int master, pid_t pid, int *status, mk_error **err)
       tcsetattr (STDIN_FILENO, TCSANOW, &t);
       copy_winsize (STDIN_FILENO, master);
     }
+  /* A closed stdout is an EPIPE to handle, not a death: the terminal must be restored. */
+  signal (SIGPIPE, SIG_IGN);
   sigset_t mask, old;
   sigemptyset (&mask);
   sigaddset (&mask, SIGCHLD);
@@ -242,6 +244,7 @@ terminal_relay (int master, pid_t pid, int *status, mk_error **err)
       goto out;
     }
   bool in_open = true, master_open = true;
+  int out = STDOUT_FILENO, to_master = master;
   for (;;)
     {
       int r = waitpid (pid, status, WNOHANG);
@@ -271,13 +274,13 @@ terminal_relay (int master, pid_t pid, int *status, mk_error **err)
             if (si.ssi_signo == SIGWINCH && raw)
               copy_winsize (STDIN_FILENO, master);
         }
-      if (p[1].revents && copy_once (master, STDOUT_FILENO) <= 0)
+      if (p[1].revents && copy_once (master, &out) <= 0)
         master_open = false; /* EIO: every slave closed */
-      if (p[2].revents && copy_once (STDIN_FILENO, master) <= 0)
+      if (p[2].revents && (copy_once (STDIN_FILENO, &to_master) <= 0 || to_master < 0))
         in_open = false;
     }
   if (master_open)
-    drain_master (master);
+    drain_master (master, &out);
 out:
   if (raw)
     tcsetattr (STDIN_FILENO, TCSANOW, &saved);

@@ -110,3 +110,10 @@ start_recvtty() {
   [ "$status" -eq 2 ]
   [[ "$output" == "/dev/pts/"* ]]
 }
+
+@test "terminal: a reader that goes away does not hang the relay" {
+  rt_args "$B" sleep 1000
+  rt run -d -b "$B" "$ID"
+  run bash -c "timeout 60 '$MOCKER_RUNTIME' --root '$RT_ROOT' exec -t '$ID' sh -c 'yes | head -c 3000000; exit 6' </dev/null | head -c 2 >/dev/null; echo rc=\${PIPESTATUS[0]}"
+  [ "$output" = rc=6 ]
+}
