@@ -237,6 +237,7 @@ complete_words() {
     [ "$status" -eq 0 ]
     [[ $output == *"Usage: mocker pull"* ]]
   fi
+  if [ -x "$(dirname "$MOCKER_BIN")/mocker-net" ]; then [ -x "$dest/usr/libexec/mocker/mocker-net" ]; fi
   [ -f "$dest/usr/share/man/man1/mocker.1" ]
   [ -f "$dest/usr/share/man/man8/mocker-runtime.8" ]
   [ -f "$dest/usr/share/bash-completion/completions/mocker" ]
