@@ -50,6 +50,7 @@ struct exec_opts
   const char *cwd;
   const char *user;
   char **caps;
+  char **gids;
   bool no_new_privs;
   int preserve_fds;
 };
@@ -66,6 +67,7 @@ static const struct option exec_options[] = {
   { "cwd", required_argument, NULL, OPT_CWD },
   { "user", required_argument, NULL, 'u' },
   { "cap", required_argument, NULL, OPT_CAP },
+  { "additional-gids", required_argument, NULL, 'g' },
   { "no-new-privs", no_argument, NULL, OPT_NNP },
   { "preserve-fds", required_argument, NULL, OPT_PRESERVE },
   /* runc's labels: AppArmor and SELinux are not supported, accepted and ignored. */
@@ -79,6 +81,7 @@ exec_opts_free (struct exec_opts *o)
 {
   strv_free (o->env);
   strv_free (o->caps);
+  strv_free (o->gids);
 }
 
 /* Sets K=V in env, replacing an existing K (getenv would find the first). */
@@ -145,6 +148,20 @@ make_process (struct spec *spec, const struct exec_opts *o, char **args,
     }
   if (o->user && parse_user (o->user, &p->user, err) < 0)
     return -1;
+  if (o->gids)
+    {
+      size_t n = strv_len (o->gids);
+      free (p->user.additional_gids);
+      p->user.additional_gids = xzalloc (n * sizeof (uint32_t));
+      p->user.n_additional_gids = n;
+      for (size_t i = 0; i < n; i++)
+        {
+          unsigned long long v;
+          if (!parse_uint64 (o->gids[i], &v) || v > UINT32_MAX)
+            return mk_error_set (err, 0, "--additional-gids: invalid group id `%s`", o->gids[i]);
+          p->user.additional_gids[i] = (uint32_t) v;
+        }
+    }
   if (o->no_new_privs)
     p->no_new_privileges = true;
   if (o->caps)
@@ -502,7 +519,7 @@ cmd_exec (struct rt_globals *g, int argc, char **argv, mk_error **err)
   int c, ret = -1;
   cli_reset ();
   /* "+": the command's own options after ID are its, not ours. */
-  while ((c = getopt_long (argc, argv, "+:p:tde:u:", exec_options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:p:tde:u:g:", exec_options, NULL)) != -1)
     {
       switch (c)
         {
@@ -515,6 +532,7 @@ cmd_exec (struct rt_globals *g, int argc, char **argv, mk_error **err)
         case OPT_CWD: o.cwd = optarg; break;
         case 'u': o.user = optarg; break;
         case OPT_CAP: strv_push (&o.caps, optarg); break;
+        case 'g': strv_push (&o.gids, optarg); break;
         case OPT_NNP: o.no_new_privs = true; break;
         case OPT_PRESERVE:
           if (cli_parse_int ("--preserve-fds", optarg, &o.preserve_fds, err) < 0)

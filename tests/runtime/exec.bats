@@ -64,6 +64,11 @@ init_pid() { rt state "$ID" | jq -r .pid; }
   [ "${lines[1]}" = 1 ]
   [ "${lines[2]}" = /etc ]
   [ "${lines[3]}" = "uid=1000 gid=1001 groups=1001" ] || [ "${lines[3]}" = "uid=1000 gid=1001" ]
+  run rt exec -u 1000:1001 --additional-gids 10 -g 20 "$ID" id
+  [ "$output" = "uid=1000 gid=1001 groups=10,20" ]
+  run rt exec -g x "$ID" id
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--additional-gids: invalid group id"* ]]
   run rt exec --cap CAP_SYS_ADMIN --cap NET_RAW "$ID" grep -E 'CapEff|CapBnd' /proc/self/status
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == *0000000020202420 ]]
