@@ -206,7 +206,7 @@ bench: all $(HELPER_BINS)
 
 # The main job: a container from the embedded busybox default.
 demo run:
-	@bash tests/deps.sh --if-missing
+	@bash tests/deps.sh --if-missing --run
 	@$(MAKE) --no-print-directory all bundles
 	BUILD=$(BUILD) bash tests/demo.sh
 

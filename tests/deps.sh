@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mocker needs to build, test and run.
-# --if-missing: do nothing when all are already installed.
+#   --if-missing  do nothing when all are already installed
+#   --run         only what building and running needs (make demo), not the test tools
 set -euo pipefail
+
+if_missing=false run_only=false
+for arg in "$@"; do
+  case $arg in
+    --if-missing) if_missing=true ;;
+    --run) run_only=true ;;
+    *) echo "deps: unknown option $arg (--if-missing, --run)" >&2; exit 2 ;;
+  esac
+done
 
 build_pkgs=(make gcc pkg-config libc6-dev
   libyajl-dev libcap-dev libseccomp-dev
@@ -14,11 +24,12 @@ test_pkgs=(bats busybox-static jq iproute2 nftables procps util-linux psmisc
   vagrant g++ git man-db groff-base bash-completion)  # tests/ci: vagrant validate, re2 for
   # gitlab-ci-local (g++), man pages and bash completion
 
+$run_only && test_pkgs=(busybox-static)
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
-if [ "${1:-}" = --if-missing ] && [ ${#missing[@]} -eq 0 ]; then
+if $if_missing && [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 [ ${#missing[@]} -eq 0 ] && missing=("${build_pkgs[@]}" "${test_pkgs[@]}")
