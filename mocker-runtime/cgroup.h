@@ -43,5 +43,7 @@ struct cgroup_stats
   bool has_pids_limit; uint64_t pids_limit;
 };
 int cgroup_stats (const char *path, struct cgroup_stats *out, mk_error **err);
+/* OOM kills so far in the cgroup (events reports new ones); 0 without a memory controller. */
+int cgroup_oom_kills (const char *path, uint64_t *count, mk_error **err);
 
 #endif

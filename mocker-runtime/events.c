@@ -3,7 +3,8 @@
  *   {"type":"stats","id":ID,"data":{"cpu":{"usage":{"total":NS}},
  *    "memory":{"usage":{"usage":B,"limit":B}},"pids":{"current":N,"limit":N}}}
  * --stats prints one and exits; otherwise one every interval (default 5s)
- * until the container stops. */
+ * until the container stops, and {"type":"oom","id":ID} when the OOM killer
+ * struck since the last look. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,9 +132,22 @@ cmd_events (struct rt_globals *g, int argc, char **argv, mk_error **err)
   _cleanup_rt_state_ struct rt_state *st = NULL;
   if (state_load (g->root, argv[optind], &st, err) < 0)
     return -1;
+  uint64_t ooms = 0;
+  mk_error *ignored = NULL;
+  if (!once && cgroup_oom_kills (st->cgroup_path, &ooms, &ignored) < 0)
+    mk_error_free (&ignored);
   for (;;)
     {
-      if (state_status (g->root, st) == RT_STOPPED)
+      bool stopped = state_status (g->root, st) == RT_STOPPED;
+      uint64_t now = 0;
+      if (!once && cgroup_oom_kills (st->cgroup_path, &now, &ignored) == 0 && now > ooms)
+        {
+          printf ("{\"type\":\"oom\",\"id\":\"%s\"}\n", st->id);
+          fflush (stdout);
+          ooms = now;
+        }
+      mk_error_free (&ignored);
+      if (stopped)
         return once ? mk_error_set (err, 0, "container not running") : 0;
       if (print_stats (st, err) < 0)
         return -1;

@@ -145,6 +145,20 @@ pids_limit() {
   head -1 "$RT_TMP/ev" | jq -e '.type == "stats"'
 }
 
+@test "events reports an OOM kill in the container" {
+  rt_config "$B" '.linux.resources = {"memory": {"limit": 33554432}}'
+  rt run -d -b "$B" "$ID"
+  "$MOCKER_RUNTIME" --root "$RT_ROOT" events --interval 100ms "$ID" > "$RT_TMP/ev" &
+  local ev=$!
+  for _ in $(seq 100); do [ -s "$RT_TMP/ev" ] && break; sleep 0.05; done
+  run rt exec "$ID" sh -c 'head -c 200m /dev/zero | tail'
+  [ "$status" -eq 137 ]
+  for _ in $(seq 100); do grep -q '"type":"oom"' "$RT_TMP/ev" && break; sleep 0.05; done
+  rt kill "$ID" KILL
+  wait "$ev"
+  grep -q "{\"type\":\"oom\",\"id\":\"$ID\"}" "$RT_TMP/ev"
+}
+
 @test "features: the runtime-spec features document" {
   run rt features
   [ "$status" -eq 0 ]
