@@ -98,6 +98,14 @@ IMG=localhost/mocker-busybox:test
   [[ "$output" == *"tty-run-ok"* ]]
 }
 
+@test "podman run -it: an interactive shell on a real terminal" {
+  run "$MOCKER_TOP/tests/helpers/onpty.py" 'echo typed-$((6*7)); exit 4\n' env CONTAINERS_CONF="$PM_TMP/containers.conf" \
+    podman --root "$PM_TMP/root" --runroot "$PM_TMP/runroot" --tmpdir "$PM_TMP/tmp" --storage-driver vfs \
+    --runtime "$MOCKER_RUNTIME" run -it --rm --network none $IMG sh
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"typed-42"* ]]
+}
+
 @test "podman run --memory: the OOM killer ends the container, 137" {
   run pmr run --rm --network none --memory 32m --memory-swap 32m $IMG sh -c 'head -c 200m /dev/zero | tail > /dev/null'
   [ "$status" -eq 137 ]
