@@ -496,6 +496,8 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       close (c->sync_fd);
       c->sync_fd = -1;
     }
+  log_debug ("container %s created: init pid %d, cgroup %s, state %s/%s", o->id, (int) c->pid,
+             c->st->cgroup_path, o->root, o->id);
   ret = 0;
 
 out:
@@ -643,6 +645,7 @@ container_start (const char *root, const char *id, mk_error **err)
   if (unlinkat (dfd, "exec.fifo", 0) < 0)
     return mk_error_set (err, errno, "remove exec.fifo");
   run_poststart (st);
+  log_debug ("container %s started (pid %d)", id, (int) st->pid);
   return 0;
 }
 
@@ -660,6 +663,7 @@ container_kill (const char *root, const char *id, int sig, bool all, mk_error **
     return mk_error_set (err, 0, "container not running");
   /* A frozen task (cgroup v1) dies only once thawed: SIGKILL thaws, as runc. */
   bool thaw = sig == SIGKILL && state_status (root, st) == RT_PAUSED;
+  log_debug ("container %s: signal %d to %s", id, sig, all ? "every process" : "the init");
   if (all)
     {
       if (cgroup_kill_all (st->cgroup_path, sig, err) < 0)
@@ -719,5 +723,6 @@ container_delete (const char *root, const char *id, bool force, mk_error **err)
     }
   if (state_remove (root, id, err) < 0)
     return mk_error_wrap (err, "delete `%s`", id);
+  log_debug ("container %s deleted (was %s)", id, rt_status_name (status));
   return 0;
 }
