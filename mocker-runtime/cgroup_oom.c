@@ -17,8 +17,9 @@ cgroup_oom_kills (const char *path, uint64_t *count, mk_error **err)
   const struct cgroup_host *h = cgroup_host ();
   _cleanup_free_ char *dir = NULL;
   const char *file;
-  const struct cgroup_v1_hierarchy *m = h->layout == CGROUP_LAYOUT_V2 ? NULL
-                                                                         : cgroup_v1_find (h, "memory");
+  const struct cgroup_v1_hierarchy *m = NULL;
+  if (h->layout != CGROUP_LAYOUT_V2)
+    m = cgroup_v1_find (h, "memory");
   if (m)
     {
       dir = path_join (m->dir, path);

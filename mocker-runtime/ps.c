@@ -108,7 +108,8 @@ cmd_ps (struct rt_globals *g, int argc, char **argv, mk_error **err)
   if (strcmp (format, "table") != 0 && strcmp (format, "json") != 0)
     return mk_error_set (err, 0, "ps: --format: expected table or json, not `%s`", format);
   if (optind >= argc)
-    return mk_error_set (err, 0, "ps: missing argument; usage: ps [--format table|json] ID [PS_ARGS...]");
+    return mk_error_set (err, 0, "ps: missing argument; usage: "
+                                 "ps [--format table|json] ID [PS_ARGS...]");
   _cleanup_rt_state_ struct rt_state *st = NULL;
   if (state_load (g->root, argv[optind], &st, err) < 0)
     return -1;

@@ -129,7 +129,8 @@ compile (const struct spec_seccomp *s, struct seccomp_bpf *out, mk_error **err)
       return mk_error_set (err, -r, "seccomp: export the compiled filter");
     }
   off_t size = lseek (fd, 0, SEEK_END);
-  if (size <= 0 || size % sizeof (struct sock_filter) || size / sizeof (struct sock_filter) > MAX_INSNS)
+  size_t insn = sizeof (struct sock_filter);
+  if (size <= 0 || (size_t) size % insn || (size_t) size / insn > MAX_INSNS)
     {
       close (fd);
       return mk_error_set (err, 0, "seccomp: compiled filter has an odd size (%lld bytes)",
