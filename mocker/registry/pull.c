@@ -375,6 +375,9 @@ fetch_layers (struct pull *p, const struct mk_manifest *m, char **diff_ids, mk_e
       j->unpack = layer_unpack_begin (p->store, err);
       if (j->unpack == NULL)
         return mk_error_wrap (err, "layer %s", j->desc->digest);
+      /* layer_sink hashes the blob itself (j->dg): hashing it twice cost
+       * ~0.1 s of CPU per 200 MB. */
+      layer_unpack_skip_input_digest (j->unpack);
       j->dg = digest_init ();
       p->queue[p->n_queue++] = j;
     }
