@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker-runtime/cgroup.h"
+#include "mocker-runtime/cgroup_internal.h" /* cgroup_check_path */
 #include "mocker-runtime/cgroup_entry.h"
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/init.h"
@@ -117,7 +118,10 @@ kill_and_destroy (const struct rt_state *st, pid_t child, bool thaw)
       if (pidfd >= 0 && syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
         wait_pidfd (pidfd);
     }
-  if (st->cgroup_path && cgroup_destroy (st->cgroup_path, &ignored) < 0)
+  /* An invalid path was refused before anything was made: nothing to remove
+   * (and no second message about it). */
+  if (st->cgroup_path && cgroup_check_path (st->cgroup_path, NULL) == 0
+      && cgroup_destroy (st->cgroup_path, &ignored) < 0)
     {
       log_warning ("%s", ignored->msg);
       mk_error_free (&ignored);
@@ -578,7 +582,7 @@ load_locked (const char *root, const char *id, struct rt_state **st, mk_error **
     {
       rt_state_free (*st);
       *st = NULL;
-      return mk_error_set (err, 0, "container does not exist");
+      return mk_error_set (err, 0, "container `%s` does not exist", id);
     }
   return STEAL_FD (dfd);
 }
@@ -694,7 +698,7 @@ container_delete (const char *root, const char *id, bool force, mk_error **err)
   _cleanup_close_ int dfd = state_lock (root, id, true, err);
   if (dfd < 0)
     {
-      if (force && strcmp ((*err)->msg, "container does not exist") == 0)
+      if (force && strstr ((*err)->msg, "does not exist") != NULL)
         {
           mk_error_free (err);
           return 0;
@@ -709,7 +713,7 @@ container_delete (const char *root, const char *id, bool force, mk_error **err)
     {
       /* Left by a create that was killed halfway. */
       clean_incomplete (root, id, st);
-      return force ? 0 : mk_error_set (err, 0, "container does not exist");
+      return force ? 0 : mk_error_set (err, 0, "container `%s` does not exist", id);
     }
   enum rt_status status = state_status (root, st);
   if ((status == RT_RUNNING || status == RT_PAUSED) && !force)

@@ -1,6 +1,7 @@
 #include "mocker-runtime/hooks.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -72,21 +73,40 @@ run_one (const struct spec_hook *h, const char *kind, int stdin_fd, mk_error **e
   char **args = h->args && h->args[0] ? h->args : default_args;
   char **env = h->env ? h->env : empty_env;
 
+  /* A failed execve sends its errno back through this close-on-exec pipe, so
+   * the caller reports it in its one error line. */
+  int errpipe[2];
+  if (pipe2 (errpipe, O_CLOEXEC) < 0)
+    return mk_error_set (err, errno, "%s hook `%s`: pipe", kind, h->path);
+  _cleanup_close_ int errpipe_r = errpipe[0];
   pid_t pid = fork ();
   if (pid < 0)
-    return mk_error_set (err, errno, "%s hook `%s`: fork", kind, h->path);
+    {
+      close (errpipe[1]);
+      return mk_error_set (err, errno, "%s hook `%s`: fork", kind, h->path);
+    }
   if (pid == 0)
     {
-      if (dup2 (stdin_fd, 0) < 0)
+      close (errpipe[0]);
+      int e = 0;
+      if (dup2 (stdin_fd, 0) >= 0)
+        execve (h->path, args, env);
+      e = errno;
+      if (write (errpipe[1], &e, sizeof e) < 0)
         _exit (127);
-      execve (h->path, args, env);
-      dprintf (2, "mocker-runtime: %s hook `%s`: exec: %s\n", kind, h->path, strerror (errno));
       _exit (127);
     }
+  close (errpipe[1]);
+  int exec_errno = 0;
+  ssize_t n;
+  while ((n = read (errpipe_r, &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR)
+    ;
   int status;
   bool timed_out;
   if (wait_hook (pid, h->has_timeout ? h->timeout : 0, &status, &timed_out) < 0)
     return mk_error_set (err, errno, "%s hook `%s`: wait", kind, h->path);
+  if (n == (ssize_t) sizeof exec_errno)
+    return mk_error_set (err, exec_errno, "%s hook `%s`: exec", kind, h->path);
   if (timed_out)
     return mk_error_set (err, 0, "%s hook `%s`: timed out after %d s", kind, h->path, h->timeout);
   if (WIFSIGNALED (status))

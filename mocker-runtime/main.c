@@ -105,7 +105,7 @@ main (int argc, char **argv)
           return 0;
         default:
           cli_option_error ("mocker-runtime", c, argv, &err);
-          fprintf (stderr, "mocker-runtime: %s\n", err->msg);
+          fprintf (stderr, "%s\n", err->msg); /* already starts with "mocker-runtime: " */
           return 1;
         }
     }
@@ -119,7 +119,12 @@ main (int argc, char **argv)
       fprintf (stderr, "mocker-runtime: %s\n", err->msg);
       return 1;
     }
-  if (g.root == NULL || *g.root == '\0')
+  if (g.root != NULL && *g.root == '\0')
+    {
+      fprintf (stderr, "mocker-runtime: option `--root` needs a value\n");
+      return 1;
+    }
+  if (g.root == NULL)
     g.root = state_default_root ();
   if (optind >= argc)
     {

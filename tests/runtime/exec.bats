@@ -123,7 +123,7 @@ unset
   [[ "$output" == *"container not running"* ]]
   run rt exec nosuchid true
   [ "$status" -eq 1 ]
-  [[ "$output" == *"container does not exist"* ]]
+  [[ "$output" == *"does not exist"* ]]
 }
 
 @test "exec: many execs at once all succeed" {

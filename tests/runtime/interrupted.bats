@@ -41,7 +41,7 @@ kill_runtime_and_hook() {
   # The half-made container is not reported as one.
   run rt state "$id"
   [ "$status" -eq 1 ]
-  [[ $output == *"container does not exist"* ]]
+  [[ $output == *"does not exist"* ]]
   run rt list -q
   [ "$output" = "" ]
   rt delete --force "$id"
