@@ -34,7 +34,7 @@ cmd__pull (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       {
       case 'p': po.platform = optarg; break;
       case 'k': po.insecure = true; break;
-      default: return mocker_usage_error (err, "_pull", "unknown option");
+      default: return mocker_option_error (err, "_pull", "+", argv);
       }
   if (optind + 1 != argc)
     return mocker_usage_error (err, "_pull", "want exactly one IMAGE");

@@ -78,7 +78,7 @@ cmd_commit (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'h':
         return mocker_print_usage (usage);
       default:
-        return mocker_usage_error (err, "commit", "bad option");
+        return mocker_option_error (err, "commit", "a:c:m:p::h", argv);
       }
   int n = argc - optind;
   if (n < 1 || n > 2)

@@ -91,7 +91,7 @@ cmd_exec (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'u': user = optarg; break;
       case 'w': workdir = optarg; break;
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_usage_error (err, "exec", "unknown option or missing value");
+      default: return mocker_option_error (err, "exec", "+dite:u:w:", argv);
       }
   if (argc - optind < 2)
     return mocker_usage_error (err, "exec", "want CONTAINER COMMAND [ARG...]");

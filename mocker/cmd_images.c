@@ -163,7 +163,7 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'h':
         return mocker_print_usage (usage);
       default:
-        return mocker_usage_error (err, "images", "bad option");
+        return mocker_option_error (err, "images", "qh", argv);
       }
   if (optind < argc)
     return mocker_usage_error (err, "images", "unexpected argument `%s`", argv[optind]);

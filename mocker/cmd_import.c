@@ -91,7 +91,7 @@ cmd_import (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'h':
         return mocker_print_usage (usage);
       default:
-        return mocker_usage_error (err, "import", "bad option");
+        return mocker_option_error (err, "import", "h", argv);
       }
   if (argc - optind < 1 || argc - optind > 2)
     return mocker_usage_error (err, "import", "a file (or -) and an optional name expected");

@@ -41,7 +41,7 @@ cmd_init (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'h':
         return mocker_print_usage (usage);
       default:
-        return mocker_usage_error (err, "init", "bad option");
+        return mocker_option_error (err, "init", "t:h", argv);
       }
   if (argc - optind != 1)
     return mocker_usage_error (err, "init", "exactly one directory expected");

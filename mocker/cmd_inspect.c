@@ -160,7 +160,7 @@ cmd_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     switch (c)
       {
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_usage_error (err, "inspect", "unknown option");
+      default: return mocker_option_error (err, "inspect", "h", argv);
       }
   if (optind >= argc)
     return mocker_usage_error (err, "inspect", "at least one CONTAINER is required");

@@ -58,7 +58,7 @@ cmd_kill (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
           return mocker_usage_error (err, "kill", "invalid signal `%s`", optarg);
         break;
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_usage_error (err, "kill", "unknown option");
+      default: return mocker_option_error (err, "kill", "s:h", argv);
       }
   if (optind >= argc)
     return mocker_usage_error (err, "kill", "at least one CONTAINER is required");

@@ -83,7 +83,7 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
           return mocker_usage_error (err, "logs", "--tail: invalid number `%s`", optarg);
         break;
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_usage_error (err, "logs", "unknown option");
+      default: return mocker_option_error (err, "logs", "fn:th", argv);
       }
   if (argc - optind != 1)
     return mocker_usage_error (err, "logs", "exactly one CONTAINER expected");

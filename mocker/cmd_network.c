@@ -84,7 +84,7 @@ parse_args (const char *cmd, int argc, char **argv, struct net_args *a, mk_error
         a->n_ports++;
         break;
       case 'h': return 1;
-      default: return mocker_usage_error (err, cmd, "unknown option");
+      default: return mocker_option_error (err, cmd, "+p:h", argv);
       }
   if (optind < argc)
     return mocker_usage_error (err, cmd, "unexpected argument `%s`", argv[optind]);

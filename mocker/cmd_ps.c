@@ -85,7 +85,7 @@ cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         json = true;
         break;
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_usage_error (err, "ps", "unknown option");
+      default: return mocker_option_error (err, "ps", "aqh", argv);
       }
   if (optind != argc)
     return mocker_usage_error (err, "ps", "no arguments expected");

@@ -182,7 +182,7 @@ cmd_pull (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'h':
         return mocker_print_usage (usage);
       default:
-        return mocker_usage_error (err, "pull", "unknown option");
+        return mocker_option_error (err, "pull", "+qh", argv);
       }
   if (optind + 1 != argc)
     return mocker_usage_error (err, "pull", "want exactly one IMAGE");

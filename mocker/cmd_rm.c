@@ -67,7 +67,7 @@ cmd_rm (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       {
       case 'f': force = true; break;
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_usage_error (err, "rm", "unknown option");
+      default: return mocker_option_error (err, "rm", "fh", argv);
       }
   if (optind >= argc)
     return mocker_usage_error (err, "rm", "at least one CONTAINER is required");

@@ -45,7 +45,7 @@ cmd_rmi (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'h':
         return mocker_print_usage (usage);
       default:
-        return mocker_usage_error (err, "rmi", "bad option");
+        return mocker_option_error (err, "rmi", "fh", argv);
       }
   if (optind >= argc)
     return mocker_usage_error (err, "rmi", "at least one image expected");

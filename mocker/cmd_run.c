@@ -268,7 +268,7 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
         case OPT_CAP_DROP: strv_push (&a->o.cap_drop, optarg); break;
         case OPT_PRIVILEGED: a->o.privileged = true; break;
         case OPT_HELP: return 1;
-        default: return mocker_usage_error (err, "run", "unknown option or missing value");
+        default: return mocker_option_error (err, "run", "+de:w:u:h:itm:c:p:v:", argv);
         }
     }
   if (optind >= argc)

@@ -37,7 +37,7 @@ cmd_start (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'a': attach = true; break;
       case 'i': interactive = true; break;
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_usage_error (err, "start", "unknown option");
+      default: return mocker_option_error (err, "start", "aih", argv);
       }
   if (optind >= argc)
     return mocker_usage_error (err, "start", "at least one CONTAINER is required");

@@ -66,7 +66,7 @@ cmd_stop (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
           return mocker_usage_error (err, "stop", "-t: invalid number of seconds `%s`", optarg);
         break;
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_usage_error (err, "stop", "unknown option");
+      default: return mocker_option_error (err, "stop", "t:h", argv);
       }
   if (optind >= argc)
     return mocker_usage_error (err, "stop", "at least one CONTAINER is required");

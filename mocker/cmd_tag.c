@@ -32,7 +32,7 @@ cmd_tag (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'h':
         return mocker_print_usage (usage);
       default:
-        return mocker_usage_error (err, "tag", "bad option");
+        return mocker_option_error (err, "tag", "h", argv);
       }
   if (argc - optind != 2)
     return mocker_usage_error (err, "tag", "a source image and a target name expected");

@@ -99,6 +99,34 @@ mocker_usage_error (mk_error **err, const char *cmd, const char *fmt, ...)
   return mk_error_set (err, 0, "%s: %s; see `mocker %s --help`", cmd, msg, cmd);
 }
 
+/* The last getopt_long failure (opterr is 0), naming the option:
+ * "unknown option `--x`" or "option `-m` needs a value". */
+static char *
+option_problem (const char *optstring, char **argv)
+{
+  const char *arg = optind > 0 ? argv[optind - 1] : "";
+  if (str_has_prefix (arg, "--"))
+    {
+      /* glibc: optopt is 0 for an unknown long option, the option's value when
+       * its argument is missing. */
+      int len = (int) strcspn (arg, "=");
+      if (optopt == 0)
+        return xasprintf ("unknown option `%.*s`", len, arg);
+      return xasprintf ("option `%.*s` needs a value", len, arg);
+    }
+  const char *known = optopt > 0 && optopt != ':' ? strchr (optstring, optopt) : NULL;
+  if (known && known[1] == ':')
+    return xasprintf ("option `-%c` needs a value", optopt);
+  return xasprintf ("unknown option `-%c`", optopt > 0 ? optopt : '?');
+}
+
+int
+mocker_option_error (mk_error **err, const char *cmd, const char *optstring, char **argv)
+{
+  _cleanup_free_ char *problem = option_problem (optstring, argv);
+  return mocker_usage_error (err, cmd, "%s", problem);
+}
+
 static int
 run_command (struct mocker_ctx *ctx, const struct command *c, int argc, char **argv)
 {
@@ -132,6 +160,7 @@ main (int argc, char **argv)
   ctx.root = env_root && *env_root ? env_root : MOCKER_DEFAULT_ROOT;
 
   int c;
+  opterr = 0; /* every getopt failure becomes one "mocker: ..." line */
   while ((c = getopt_long (argc, argv, "+vhD", opts, NULL)) != -1)
     {
       switch (c)
@@ -154,8 +183,11 @@ main (int argc, char **argv)
           print_global_help ();
           return 0;
         default:
-          fprintf (stderr, "See 'mocker --help'.\n");
-          return MOCKER_EXIT_FAILURE;
+          {
+            _cleanup_free_ char *problem = option_problem ("+vhD", argv);
+            fprintf (stderr, "mocker: %s; see `mocker --help`\n", problem);
+            return MOCKER_EXIT_FAILURE;
+          }
         }
     }
 

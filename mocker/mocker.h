@@ -59,5 +59,8 @@ int mocker_print_usage (const char *usage);
 /* Records a usage error ("<cmd>: <msg>; see `mocker <cmd> --help`") and returns -1. */
 int mocker_usage_error (mk_error **err, const char *cmd, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
+/* A getopt_long failure ('?' with opterr 0) as a usage error naming the option
+ * (optstring: the one given to getopt_long); returns -1. */
+int mocker_option_error (mk_error **err, const char *cmd, const char *optstring, char **argv);
 
 #endif

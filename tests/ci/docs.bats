@@ -20,7 +20,8 @@ render() {
   groff -man -Tutf8 -ww "$1" > "$WORK/page.txt" 2> "$err"
   local rc=$?
   cat "$err"
-  [ "$rc" -eq 0 ] && [ ! -s "$err" ]
+  [ "$rc" -eq 0 ]
+  [ ! -s "$err" ]
 }
 
 @test "mocker(1) renders without groff warnings" {

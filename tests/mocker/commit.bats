@@ -118,7 +118,8 @@ stat -c "suid %a %U" /suid'
   [ "$(stat -c '%F %t,%T' "$dir/data/del")" = "character special file 0,0" ]
   [ "$(python3 -c 'import os,sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque"))' "$dir/olddir")" = "b'y'" ]
   [ "$(ls -A "$dir/olddir")" = fresh ]
-  [ ! -e "$dir/etc/hosts" ] && [ ! -e "$dir/etc/resolv.conf" ]
+  [ ! -e "$dir/etc/hosts" ]
+  [ ! -e "$dir/etc/resolv.conf" ]
   [ ! -e "$dir/data/keep" ]
   run getcap "$dir/capfile"
   [[ $output == *cap_net_raw* ]]

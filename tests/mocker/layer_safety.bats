@@ -102,7 +102,9 @@ layer_dir() {
   L=$(layer_dir "$id")
   [ "$(stat -c '%F %t,%T %u:%g' "$L/d/gone")" = "character special file 0,0 12:34" ]
   [ "$(stat -c '%F %t,%T' "$L/top")" = "character special file 0,0" ]
-  [ ! -e "$L/d/.wh.gone" ] && [ ! -e "$L/.wh.top" ] && [ ! -e "$L/o/.wh..wh..opq" ]
+  [ ! -e "$L/d/.wh.gone" ]
+  [ ! -e "$L/.wh.top" ]
+  [ ! -e "$L/o/.wh..wh..opq" ]
   run python3 -c 'import os,sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque").decode())' "$L/o"
   [ "$output" = y ]
   [ "$(cat "$L/o/new")" = new ]

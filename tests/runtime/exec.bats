@@ -21,7 +21,8 @@ init_pid() { rt state "$ID" | jq -r .pid; }
   local pid; pid=$(init_pid)
   run rt exec "$ID" sh -c 'echo $$; hostname; cat /proc/self/cgroup; ls /bin/busybox; for n in net mnt pid ipc uts; do readlink /proc/self/ns/$n; done'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" -gt 1 ] && [ "${lines[0]}" -lt 100 ]    # a pid of the container's pid namespace
+  [ "${lines[0]}" -gt 1 ]    # a pid of the container's pid namespace
+  [ "${lines[0]}" -lt 100 ]
   [ "${lines[1]}" = mocker ]
   [[ "$output" == *":/mocker/$ID"* ]]
   [[ "$output" == *"/bin/busybox"* ]]
