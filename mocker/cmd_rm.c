@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "common/util.h"
 #include "mocker/container/container.h"
@@ -27,6 +28,9 @@ remove_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   _cleanup_close_ int lock = ctr_lock (c, err);
   if (lock < 0)
     return -1;
+  /* A concurrent rm removed it while we waited for the lock. */
+  if (access (c->dir, F_OK) < 0)
+    return mk_error_set (err, 0, "no such container: `%s`", ref);
   ctr_reload_state (c);
   enum ctr_live live = ctr_live_status (c);
   /* A monitor with a container not yet running: a `run` or `start` is
