@@ -20,6 +20,7 @@
 
 #include "common/digest.h"
 #include "common/util.h"
+#include "mocker/store/layer_symlinks.h"
 
 #define CHUNK (1 << 16)
 
@@ -231,9 +232,50 @@ copy_data (struct archive *in, struct archive *out, const char *name, mk_error *
     }
 }
 
+/* What ARCHIVE_EXTRACT_SECURE_SYMLINKS did, from the set of links made so
+ * far: refuses a name or hardlink target under a symlink, removes a symlink
+ * the entry replaces (never writes through it), and records new links. */
+static int
+guard_symlinks (struct layer_symlinks *links, const char *raw_name, const char *name,
+                const char *link, char **norm_out, mk_error **err)
+{
+  _cleanup_free_ char *norm = layer_path_normalize (name);
+  _cleanup_free_ char *through = layer_symlinks_through (links, norm);
+  if (through)
+    return mk_error_set (err, 0, "layer entry `%s` rejected: through symlink `%s`", raw_name,
+                         through);
+  if (link)
+    {
+      _cleanup_free_ char *norm_link = layer_path_normalize (link);
+      _cleanup_free_ char *link_through = layer_symlinks_through (links, norm_link);
+      if (link_through)
+        return mk_error_set (err, 0, "layer entry `%s` rejected: hardlink to `%s`: through "
+                             "symlink `%s`", raw_name, link, link_through);
+    }
+  if (*norm && layer_symlinks_is_link (links, norm) && unlink (norm) < 0)
+    return mk_error_set (err, errno, "layer entry `%s`: remove the symlink it replaces", raw_name);
+  *norm_out = STEAL (norm);
+  return 0;
+}
+
+/* After an entry is written: is its name a symlink now? */
+static void
+record_symlink (struct layer_symlinks *links, struct archive_entry *e, const char *norm,
+                const char *link)
+{
+  if (link == NULL && archive_entry_filetype (e) == AE_IFLNK)
+    layer_symlinks_add (links, norm);
+  else if (link)
+    {
+      _cleanup_free_ char *norm_link = layer_path_normalize (link);
+      if (layer_symlinks_is_link (links, norm_link))
+        layer_symlinks_add (links, norm);
+    }
+}
+
 static int
 extract_entry (struct archive *tar, struct archive *disk, struct archive_entry *e,
-               long long *size, mk_error **err)
+               struct layer_symlinks *links, long long *size, mk_error **err)
 {
   const char *why = NULL;
   const char *raw_name = archive_entry_pathname (e);
@@ -254,6 +296,9 @@ extract_entry (struct archive *tar, struct archive *disk, struct archive_entry *
       return 0;
     }
 
+  _cleanup_free_ char *norm = NULL;
+  if (guard_symlinks (links, raw_name, name, link, &norm, err) < 0)
+    return -1;
   drop_overlay_xattrs (e);
   int r = archive_write_header (disk, e);
   if (r < ARCHIVE_WARN)
@@ -268,6 +313,7 @@ extract_entry (struct archive *tar, struct archive *disk, struct archive_entry *
     }
   if (archive_write_finish_entry (disk) < ARCHIVE_WARN)
     return mk_error_set (err, 0, "layer entry `%s`: %s", raw_name, archive_error_string (disk));
+  record_symlink (links, e, norm, link);
   return 0;
 }
 
@@ -300,13 +346,14 @@ layer_extract_stream (int fd, struct layer_extract_result *res, mk_error **err)
   if (archive_read_open (tar, &c, NULL, tar_read_cb, NULL) != ARCHIVE_OK)
     return mk_error_set (err, 0, "layer tar: %s", archive_error_string (tar));
 
-  archive_write_disk_set_options (disk, ARCHIVE_EXTRACT_SECURE_SYMLINKS
-                                            | ARCHIVE_EXTRACT_SECURE_NODOTDOT
+  /* Symlinks are guarded by guard_symlinks (and the chroot we run in). */
+  archive_write_disk_set_options (disk, ARCHIVE_EXTRACT_SECURE_NODOTDOT
                                             | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS
                                             | ARCHIVE_EXTRACT_PERM
                                             | ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_XATTR
                                             | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_ACL);
 
+  _cleanup_layer_symlinks_ struct layer_symlinks *links = layer_symlinks_new ();
   long long size = 0;
   for (;;)
     {
@@ -316,7 +363,7 @@ layer_extract_stream (int fd, struct layer_extract_result *res, mk_error **err)
         break;
       if (r < ARCHIVE_WARN)
         return mk_error_set (err, 0, "layer tar: %s", archive_error_string (tar));
-      if (extract_entry (tar, disk, e, &size, err) < 0)
+      if (extract_entry (tar, disk, e, links, &size, err) < 0)
         return -1;
     }
   /* Directory times and modes are fixed up on close. */
