@@ -134,7 +134,7 @@ layer_dir() {
 # No image of that name is registered (the index is the source of truth).
 assert_not_registered() {
   if [ -e "$ROOT/repositories.json" ]; then
-    ! grep -q "$1" "$ROOT/repositories.json"
+    ! grep -q "$1" "$ROOT/repositories.json" || false
   fi
 }
 
@@ -277,7 +277,7 @@ assert_not_registered() {
   run m pull -q test/one
   [ "$status" -ne 0 ]
   [[ $output == *"$FAKE requires a login"* ]]
-  ! grep -q 'auth=Basic' "$FAKE_LOG"
+  ! grep -q 'auth=Basic' "$FAKE_LOG" || false
   echo "{\"auths\":{\"$FAKE\":{\"auth\":\"$(printf bob:pw | base64)\"}}}" > "$HOME/.mocker/auth.json"
   run m pull -q test/one
   [ "$status" -eq 0 ]
@@ -382,7 +382,7 @@ assert_not_registered() {
   grep -q "^$fport GET /v2/test/multi/blobs/.* auth=Bearer tok-" "$FAKE_LOG"
   # the blob storage on the other origin got the blobs, never the token
   grep -q "^$FAKE_BLOB_PORT GET /v2/test/multi/blobs/" "$FAKE_LOG"
-  ! grep "^$FAKE_BLOB_PORT " "$FAKE_LOG" | grep -v 'auth=-$'
+  ! grep "^$FAKE_BLOB_PORT " "$FAKE_LOG" | grep -v 'auth=-$' || false
 }
 
 @test "pull: credentials for the token server; bad ones are a clear error" {
@@ -416,7 +416,7 @@ assert_not_registered() {
   [ "$output" = "$(config_of one)" ]
   grep -q "^${FAKE#*:} GET /v2/test/one/blobs/.* auth=Basic $(printf bob:pw | base64)" "$FAKE_LOG"
   grep -q "^$FAKE_BLOB_PORT GET /v2/test/one/blobs/" "$FAKE_LOG"
-  ! grep "^$FAKE_BLOB_PORT " "$FAKE_LOG" | grep -v 'auth=-$'
+  ! grep "^$FAKE_BLOB_PORT " "$FAKE_LOG" | grep -v 'auth=-$' || false
 }
 
 @test "pull: a rate limit is an error quoting the limit" {

@@ -114,7 +114,7 @@ expect_error() {
   kill -9 "$(cat "$RT_TMP/hook.pid")"  # the hook outlives its runtime
   expect_error "mocker-runtime: container \`$id\` does not exist" rt state "$id"
   rt list -q > "$RT_TMP/list"
-  ! grep -qx "$id" "$RT_TMP/list"
+  ! grep -qx "$id" "$RT_TMP/list" || false
   b=$(rt_bundle)
   rt_args "$b" true
   # (not `run`: the created init keeps a captured stdout open)
