@@ -1,0 +1,56 @@
+#!/usr/bin/env bats
+bats_require_minimum_version 1.5.0
+# A few cheap leak checks under valgrind (skipped when it is missing).  They
+# run mocker-heavy: the light front binary is static, and valgrind cannot
+# follow a static glibc.  Every command runs on a private store.
+
+load helpers
+
+setup_file() {
+  mocker_root_setup
+  busybox_rootfs_dir "$MOCKER_TEST_DIR/rootfs"
+  mocker init -t vg "$MOCKER_TEST_DIR/rootfs" >/dev/null
+}
+
+teardown_file() {
+  mocker_root_teardown
+}
+
+setup() {
+  command -v valgrind >/dev/null || skip "valgrind is not installed"
+  HEAVY=$(dirname "$MOCKER_BIN")/mocker-heavy
+  [ -x "$HEAVY" ] || skip "no mocker-heavy next to $MOCKER_BIN"
+}
+
+# vg STATUS ARGS...: mocker-heavy ARGS under valgrind exits with STATUS and
+# valgrind reports no definite leak and no invalid access (exit 99 if it does).
+vg() {
+  local want=$1
+  shift
+  run --separate-stderr valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+    --error-exitcode=99 "$HEAVY" "$@"
+  [ "$status" -eq "$want" ] || { echo "status $status: $*; stderr: $stderr" >&2; return 1; }
+}
+
+@test "valgrind: images, tag and rmi leak nothing" {
+  vg 0 images
+  [[ $output == *vg* ]]
+  vg 0 tag vg vg:two
+  vg 0 rmi vg:two
+  [ "$output" = "Untagged: vg:two" ]
+}
+
+@test "valgrind: error paths leak nothing" {
+  vg 1 rmi nosuch
+  [ "$stderr" = "mocker: no such image: nosuch:latest" ]
+  vg 1 inspect nosuch
+  vg 1 images --bogus
+  vg 125 run --network none -m abc vg true
+  [ "$stderr" = 'mocker: --memory: invalid size `abc`' ]
+}
+
+@test "valgrind: init of a directory leaks nothing" {
+  vg 0 init -t vg:init "$MOCKER_TEST_DIR/rootfs"
+  [[ $output == sha256:* ]]
+  vg 0 rmi vg:init
+}
