@@ -1,4 +1,5 @@
 /* mocker rm [-f] CONTAINER... */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,13 +25,24 @@ remove_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   bool force = *(const bool *) arg;
   _cleanup_container_ struct container *c = NULL;
   if (ctr_find (s, ref, &c, err) < 0)
-    return -1;
+    {
+      /* Found, then gone before it could be read: a concurrent rm. */
+      if (mk_error_errno (*err) == ENOENT)
+        {
+          mk_error_free (err);
+          return mk_error_set (err, 0, "no such container: `%s`", ref);
+        }
+      return -1;
+    }
   _cleanup_close_ int lock = ctr_lock (c, err);
+  /* A concurrent rm removed it before we could lock it, or while we waited. */
+  if (access (c->dir, F_OK) < 0)
+    {
+      mk_error_free (err);
+      return mk_error_set (err, 0, "no such container: `%s`", ref);
+    }
   if (lock < 0)
     return -1;
-  /* A concurrent rm removed it while we waited for the lock. */
-  if (access (c->dir, F_OK) < 0)
-    return mk_error_set (err, 0, "no such container: `%s`", ref);
   ctr_reload_state (c);
   enum ctr_live live = ctr_live_status (c);
   /* A monitor with a container not yet running: a `run` or `start` is

@@ -210,7 +210,11 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
         case 'd': a->detach = true; break;
         case OPT_RM: a->auto_remove = true; break;
         case OPT_NAME: a->name = optarg; break;
-        case 'e': add_env (&a->o.env, optarg); break;
+        case 'e':
+          if (optarg[0] == '=' || optarg[0] == '\0')
+            return mk_error_set (err, 0, "-e: invalid environment variable `%s`", optarg);
+          add_env (&a->o.env, optarg);
+          break;
         case OPT_ENV_FILE:
           if (read_env_file (optarg, &a->o.env, err) < 0)
             return -1;
