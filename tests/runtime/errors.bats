@@ -136,3 +136,31 @@ expect_error() {
   run rt delete --force "$id"
   [ "$status" -eq 0 ]
 }
+
+@test "errors: concurrent deletes of one stopped container: one succeeds, the others say it does not exist" {
+  id=$(rt_id)
+  b=$(rt_bundle)
+  rt_args "$b" true
+  rt create -b "$b" "$id" </dev/null >/dev/null
+  rt start "$id"
+  for _ in $(seq 200); do [ "$(rt_status "$id")" = stopped ] && break; sleep 0.05; done
+  [ "$(rt_status "$id")" = stopped ]
+  for i in 1 2 3 4; do
+    ( set +e; rt delete "$id" > "$RT_TMP/out.$i" 2> "$RT_TMP/err.$i"; echo $? > "$RT_TMP/rc.$i" ) &
+  done
+  wait
+  local ok=0 gone=0
+  for i in 1 2 3 4; do
+    [ ! -s "$RT_TMP/out.$i" ]
+    if [ "$(cat "$RT_TMP/rc.$i")" = 0 ]; then
+      [ ! -s "$RT_TMP/err.$i" ]
+      ok=$((ok + 1))
+    else
+      [ "$(cat "$RT_TMP/err.$i")" = "mocker-runtime: container \`$id\` does not exist" ]
+      gone=$((gone + 1))
+    fi
+  done
+  [ "$ok" -eq 1 ]
+  [ "$gone" -eq 3 ]
+  [ ! -e "$RT_ROOT/$id" ]
+}
