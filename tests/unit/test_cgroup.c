@@ -356,10 +356,33 @@ test_v2_create_destroy (void **state)
     }
   assert_int_equal (cgroup_destroy ("/mocker/t1", NULL), 0);
   assert_false (dir_exists (leaf));
-  /* The shared parent stays; a missing group is fine. */
+  /* The default parent goes with its last group; a missing group is fine. */
   _cleanup_free_ char *parent = path_join (r, "mocker");
-  assert_true (dir_exists (parent));
+  assert_false (dir_exists (parent));
   assert_int_equal (cgroup_destroy ("/mocker/t1", NULL), 0);
+  cgroup_set_root_for_testing (NULL);
+}
+
+static void
+test_default_parent_goes_with_last_group (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *r = fresh_root ("parent");
+  touch (r, "memory/cgroup.procs", "");
+  touch (r, "unified/cgroup.controllers", "");
+  cgroup_set_root_for_testing (r);
+  _cleanup_free_ char *parent = path_join (r, "memory/mocker");
+  _cleanup_free_ char *other = path_join (r, "memory/other");
+
+  assert_int_equal (cgroup_create ("/mocker/a", NULL, 0, NULL), 0);
+  assert_int_equal (cgroup_create ("/mocker/b", NULL, 0, NULL), 0);
+  assert_int_equal (cgroup_create ("/other/c", NULL, 0, NULL), 0);
+  assert_int_equal (cgroup_destroy ("/mocker/a", NULL), 0);
+  assert_true (dir_exists (parent)); /* b still lives there */
+  assert_int_equal (cgroup_destroy ("/mocker/b", NULL), 0);
+  assert_false (dir_exists (parent));
+  assert_int_equal (cgroup_destroy ("/other/c", NULL), 0);
+  assert_true (dir_exists (other)); /* a parent named in cgroupsPath is the caller's */
   cgroup_set_root_for_testing (NULL);
 }
 
@@ -391,7 +414,7 @@ test_hybrid_create_rollback (void **state)
   /* A memory limit on v1: the error names memory.limit_in_bytes, and the
    * directories this call made (including /mocker) are removed again. */
   _cleanup_free_ char *mocker = path_join (r, "memory/mocker");
-  assert_int_equal (rmdir (mocker), 0);
+  assert_false (dir_exists (mocker)); /* gone with its last group */
   struct spec_memory mem = { .has_limit = true, .limit = 1024 };
   struct spec_resources res = { .memory = &mem };
   _cleanup_error_ mk_error *e = NULL;
@@ -442,6 +465,7 @@ main (void)
     cmocka_unit_test (test_detect_nothing),
     cmocka_unit_test (test_v2_create_destroy),
     cmocka_unit_test (test_hybrid_create_rollback),
+    cmocka_unit_test (test_default_parent_goes_with_last_group),
     cmocka_unit_test (test_v1_missing_hierarchy),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
