@@ -238,8 +238,16 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
           {
             char *end = NULL;
             a->o.cpus = strtod (optarg, &end);
-            if (end == optarg || *end || a->o.cpus <= 0 || a->o.cpus > 1024)
+            if (end == optarg || *end || !isfinite (a->o.cpus) || a->o.cpus <= 0)
               return mk_error_set (err, 0, "--cpus: invalid number `%s`", optarg);
+            /* Docker's range: a quota below 1% of a CPU, or above what the
+             * machine has, is refused rather than silently clamped. */
+            long online = sysconf (_SC_NPROCESSORS_ONLN);
+            if (online < 1)
+              online = 1;
+            if (a->o.cpus < 0.01 || a->o.cpus > (double) online)
+              return mk_error_set (err, 0, "--cpus `%s`: the range is 0.01 to %ld.00 (%ld CPUs available)",
+                                   optarg, online, online);
             break;
           }
         case 'c':
