@@ -124,6 +124,23 @@ render() {
   [ "$checked" -gt 0 ] || skip "no command of the built binaries has --help yet"
 }
 
+# The runtime's commands have no --help of their own: read its option tables
+# (getopt_long's struct option arrays) instead.
+@test "every long option in mocker-runtime's option tables is in mocker-runtime(8)" {
+  cd "$MOCKER_TOP"
+  text=$(sed 's/\\-/-/g' docs/man/mocker-runtime.8)
+  opts=$(grep -ohE '\{ "[a-z][a-z-]*", *(no|required|optional)_argument' mocker-runtime/*.[ch] |
+         sed 's/{ "\([^"]*\)".*/\1/' | sort -u)
+  [ "$(echo "$opts" | wc -l)" -gt 10 ]
+  missing=
+  for o in $opts; do
+    [ "$o" = help ] && continue
+    grep -q -- "--$o\b" <<< "$text" || missing+=" --$o"
+  done
+  echo "missing:$missing"
+  [ -z "$missing" ]
+}
+
 # complete_words SCRIPT WORD... : COMPREPLY for the last word, one per line.
 # LIBRARY=1 loads bash-completion's library first, as an interactive shell does.
 complete_words() {
