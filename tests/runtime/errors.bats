@@ -115,6 +115,10 @@ expect_error() {
   expect_error "mocker-runtime: container \`$id\` does not exist" rt state "$id"
   rt list -q > "$RT_TMP/list"
   ! grep -qx "$id" "$RT_TMP/list" || false
+  # delete clears what the killed create left (state dir, cgroup, waiting init).
+  expect_error "mocker-runtime: container \`$id\` does not exist" rt delete "$id"
+  [ ! -e "$RT_ROOT/$id" ]
+  for d in /sys/fs/cgroup/*/mocker/"$id" /sys/fs/cgroup/mocker/"$id"; do [ ! -d "$d" ]; done
   b=$(rt_bundle)
   rt_args "$b" true
   # (not `run`: the created init keeps a captured stdout open)
