@@ -582,7 +582,7 @@ load_locked (const char *root, const char *id, struct rt_state **st, mk_error **
     {
       rt_state_free (*st);
       *st = NULL;
-      return mk_error_set (err, 0, "container `%s` does not exist", id);
+      return mk_error_set (err, 0, "container does not exist: `%s`", id);
     }
   return STEAL_FD (dfd);
 }
@@ -713,7 +713,7 @@ container_delete (const char *root, const char *id, bool force, mk_error **err)
     {
       /* Left by a create that was killed halfway. */
       clean_incomplete (root, id, st);
-      return force ? 0 : mk_error_set (err, 0, "container `%s` does not exist", id);
+      return force ? 0 : mk_error_set (err, 0, "container does not exist: `%s`", id);
     }
   enum rt_status status = state_status (root, st);
   if ((status == RT_RUNNING || status == RT_PAUSED) && !force)

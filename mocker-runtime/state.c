@@ -107,7 +107,7 @@ state_lock (const char *root, const char *id, bool exclusive, mk_error **err)
   if (fd < 0)
     {
       if (errno == ENOENT || errno == ENOTDIR)
-        return mk_error_set (err, 0, "container `%s` does not exist", id);
+        return mk_error_set (err, 0, "container does not exist: `%s`", id);
       return mk_error_set (err, errno, "open `%s`", dir);
     }
   if (lock_fd (fd, exclusive, dir, err) < 0)
@@ -117,7 +117,7 @@ state_lock (const char *root, const char *id, bool exclusive, mk_error **err)
   if (fstat (fd, &st) < 0)
     return mk_error_set (err, errno, "stat `%s`", dir);
   if (st.st_nlink == 0)
-    return mk_error_set (err, 0, "container `%s` does not exist", id);
+    return mk_error_set (err, 0, "container does not exist: `%s`", id);
   return STEAL_FD (fd);
 }
 
@@ -249,7 +249,7 @@ state_load (const char *root, const char *id, struct rt_state **out, mk_error **
   if (dfd < 0)
     {
       if (errno == ENOENT || errno == ENOTDIR)
-        return mk_error_set (err, 0, "container `%s` does not exist", id);
+        return mk_error_set (err, 0, "container does not exist: `%s`", id);
       return mk_error_set (err, errno, "open `%s`", dir);
     }
   _cleanup_rt_state_ struct rt_state *st = NULL;
@@ -268,7 +268,7 @@ state_load (const char *root, const char *id, struct rt_state **out, mk_error **
             return -1;
         }
       if (st == NULL || st->pid == 0)
-        return mk_error_set (err, 0, "container `%s` does not exist", id);
+        return mk_error_set (err, 0, "container does not exist: `%s`", id);
     }
   *out = STEAL (st);
   return 0;

@@ -52,9 +52,9 @@ expect_error() {
 @test "errors: an unknown id is named by every command that takes one" {
   id=$(rt_id)
   for cmd in state start kill delete pause resume ps events update; do
-    expect_error "mocker-runtime: container \`$id\` does not exist" rt $cmd "$id"
+    expect_error "mocker-runtime: container does not exist: \`$id\`" rt $cmd "$id"
   done
-  expect_error "mocker-runtime: container \`$id\` does not exist" rt exec "$id" true
+  expect_error "mocker-runtime: container does not exist: \`$id\`" rt exec "$id" true
 }
 
 @test "errors: bad bundles and config.json name the file and the JSON path" {
@@ -112,11 +112,11 @@ expect_error() {
   kill -9 "$pid"
   wait "$pid" || true
   kill -9 "$(cat "$RT_TMP/hook.pid")"  # the hook outlives its runtime
-  expect_error "mocker-runtime: container \`$id\` does not exist" rt state "$id"
+  expect_error "mocker-runtime: container does not exist: \`$id\`" rt state "$id"
   rt list -q > "$RT_TMP/list"
   ! grep -qx "$id" "$RT_TMP/list" || false
   # delete clears what the killed create left (state dir, cgroup, waiting init).
-  expect_error "mocker-runtime: container \`$id\` does not exist" rt delete "$id"
+  expect_error "mocker-runtime: container does not exist: \`$id\`" rt delete "$id"
   [ ! -e "$RT_ROOT/$id" ]
   for d in /sys/fs/cgroup/*/mocker/"$id" /sys/fs/cgroup/mocker/"$id"; do [ ! -d "$d" ]; done
   b=$(rt_bundle)
@@ -136,7 +136,7 @@ expect_error() {
   rt create -b "$b" "$id" </dev/null >/dev/null
   run rt delete --force "$id"
   [ "$status" -eq 0 ]
-  expect_error "mocker-runtime: container \`$id\` does not exist" rt delete "$id"
+  expect_error "mocker-runtime: container does not exist: \`$id\`" rt delete "$id"
   run rt delete --force "$id"
   [ "$status" -eq 0 ]
 }
@@ -160,7 +160,7 @@ expect_error() {
       [ ! -s "$RT_TMP/err.$i" ]
       ok=$((ok + 1))
     else
-      [ "$(cat "$RT_TMP/err.$i")" = "mocker-runtime: container \`$id\` does not exist" ]
+      [ "$(cat "$RT_TMP/err.$i")" = "mocker-runtime: container does not exist: \`$id\`" ]
       gone=$((gone + 1))
     fi
   done

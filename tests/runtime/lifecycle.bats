@@ -90,7 +90,7 @@ teardown() { rt_teardown; }
   rt delete "$id"
   run rt state "$id"
   [ "$status" -eq 1 ]
-  [[ $output == *"does not exist"* ]]
+  [[ $output == *"container does not exist"* ]]
 }
 
 @test "list shows containers as a table, ids, and json" {
@@ -234,10 +234,10 @@ teardown() { rt_teardown; }
   for cmd in state start delete; do
     run rt $cmd nosuch-$$
     [ "$status" -eq 1 ]
-    [[ $output == *"does not exist"* ]]
+    [[ $output == *"container does not exist"* ]]
   done
   run rt kill nosuch-$$ KILL
-  [[ $output == *"does not exist"* ]]
+  [[ $output == *"container does not exist"* ]]
   run rt delete --force nosuch-$$
   [ "$status" -eq 0 ]
 }
@@ -271,7 +271,7 @@ teardown() { rt_teardown; }
 @test "errors go to the --log file as JSON lines" {
   run "$MOCKER_RUNTIME" --root "$RT_ROOT" --log "$RT_TMP/log.json" --log-format json state nosuch-$$
   [ "$status" -eq 1 ]
-  [[ $output == *"does not exist"* ]]
+  [[ $output == *"container does not exist"* ]]
   [ "$(tail -n1 "$RT_TMP/log.json" | jq -r .level)" = error ]
   [[ $(tail -n1 "$RT_TMP/log.json" | jq -r .msg) == *"does not exist"* ]]
 }
