@@ -13,30 +13,15 @@ source "$MOCKER_TOP/tests/bench/lib.sh"
 work=$(mktemp -d /tmp/mocker-bench-mocker.XXXXXX)
 export MOCKER_ROOT=$work/mocker
 mk() { "$MOCKER_BIN" "$@"; }
-pm() {
-  CONTAINERS_CONF=$work/containers.conf podman --root "$work/root" --runroot "$work/runroot" \
-    --tmpdir "$work/tmp" --storage-driver vfs "$@"
-}
 cleanup() {
   local ids
   ids=$(mk ps -aq --no-trunc 2>/dev/null || true)
   [ -z "$ids" ] || mk rm -f $ids >/dev/null 2>&1 || true
-  pm rm -af -t 0 >/dev/null 2>&1 || true
-  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done || true
-  rm -rf --one-file-system "$work"
-  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
+  podman_cleanup
 }
 trap cleanup EXIT
-cat > "$work/containers.conf" <<CONF
-[containers]
-default_ulimits = []
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-CONF
 img=localhost/mocker-bench-busybox:test
-tar -C "$MOCKER_TOP/bundles/busybox/rootfs" -c . | pm import - "$img" >/dev/null
+podman_setup "$img"
 mk init -t busybox "$MOCKER_TOP/bundles/busybox/rootfs" >/dev/null
 pm run --rm --network none "$img" true    # warm caches once
 mk run --rm --network none busybox true

@@ -26,29 +26,13 @@ ip link set lo up
 work=$(mktemp -d /tmp/mocker-bench-45.XXXXXX)
 runs=$BENCH_RUNS
 M() { "$MOCKER_BIN" --root "$work/mocker" "$@"; }
-pm() {
-  CONTAINERS_CONF=$work/containers.conf podman --root "$work/root" --runroot "$work/runroot" \
-    --tmpdir "$work/tmp" --storage-driver vfs "$@"
-}
 cleanup() {
   M ps -aq 2>/dev/null | while read -r id; do M rm -f "$id" >/dev/null 2>&1 || true; done
-  pm rm -af -t 0 >/dev/null 2>&1 || true
-  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done || true
-  rm -rf --one-file-system "$work"
-  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
+  podman_cleanup
 }
 trap cleanup EXIT
-cat > "$work/containers.conf" <<CONF
-[containers]
-default_ulimits = []
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-CONF
-
 img=localhost/mocker-bench-busybox:test
-tar -C "$MOCKER_TOP/bundles/busybox/rootfs" -c . | pm import - "$img" >/dev/null
+podman_setup "$img"
 M init -t "$img" "$MOCKER_TOP/bundles/busybox/rootfs" >/dev/null
 # warm caches once
 M run --rm --network none "$img" true

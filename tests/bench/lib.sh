@@ -45,3 +45,42 @@ report_one() {
   printf '  %-22s wall %8.2f ms  cpu %8.2f ms  peak rss %7.0f KiB\n' "$2" "$(median "$3" 1)" \
     "$(median "$3" 2)" "$(median "$3" 3)"
 }
+
+# A private podman beside mocker, everything under $work (set by the caller):
+# its own vfs storage, run root, tmpdir, and the containers.conf this host
+# needs (runc: crun refuses hybrid cgroups; cgroupfs; file events; no default
+# ulimits above the host's hard limits).
+pm() {
+  CONTAINERS_CONF=$work/containers.conf podman --root "$work/root" --runroot "$work/runroot" \
+    --tmpdir "$work/tmp" --storage-driver vfs "$@"
+}
+
+# podman_setup IMAGE: the containers.conf, and the busybox rootfs imported as IMAGE.
+podman_setup() {
+  cat > "$work/containers.conf" <<CONF
+[containers]
+default_ulimits = []
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+  tar -C "$MOCKER_TOP/bundles/busybox/rootfs" -c . | pm import - "$1" >/dev/null
+}
+
+# podman_cleanup: podman's containers, every mount under $work, $work itself,
+# and the libpod_parent cgroups podman made.
+podman_cleanup() {
+  pm rm -af -t 0 >/dev/null 2>&1 || true
+  # conmon runs `podman container cleanup` after a container exits, which
+  # recreates the storage directories: wait (at most 10 s) until no process
+  # refers to $work any more.
+  local i
+  for i in $(seq 100); do
+    grep -qsF "$work" /proc/[0-9]*/cmdline || break
+    sleep 0.1
+  done
+  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done || true
+  rm -rf --one-file-system "$work"
+  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
+}
