@@ -15,20 +15,6 @@
 #include "mocker-runtime/cgroup.h"
 #include "mocker-runtime/hooks.h"
 
-static void
-map_free (struct spec_map *m)
-{
-  for (size_t i = 0; i < m->len; i++)
-    {
-      free (m->keys[i]);
-      free (m->values[i]);
-    }
-  free (m->keys);
-  free (m->values);
-  m->keys = m->values = NULL;
-  m->len = 0;
-}
-
 void
 rt_state_free (struct rt_state *st)
 {
@@ -40,7 +26,7 @@ rt_state_free (struct rt_state *st)
   free (st->created);
   free (st->cgroup_path);
   free (st->owner);
-  map_free (&st->annotations);
+  spec_map_clear (&st->annotations);
   hook_list_free (&st->poststart);
   hook_list_free (&st->poststop);
   free (st);

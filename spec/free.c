@@ -8,8 +8,8 @@
 
 #include "common/util.h"
 
-static void
-map_free (struct spec_map *m)
+void
+spec_map_clear (struct spec_map *m)
 {
   for (size_t i = 0; i < m->len; i++)
     {
@@ -90,7 +90,7 @@ spec_resources_free (struct spec_resources *r)
   for (size_t i = 0; i < r->n_hugepage_limits; i++)
     free (r->hugepage_limits[i].page_size);
   free (r->hugepage_limits);
-  map_free (&r->unified);
+  spec_map_clear (&r->unified);
   free (r);
 }
 
@@ -140,7 +140,7 @@ linux_free (struct spec_linux *l)
   spec_resources_free (l->resources);
   free (l->rootfs_propagation);
   seccomp_free (l->seccomp);
-  map_free (&l->sysctl);
+  spec_map_clear (&l->sysctl);
   strv_free (l->masked_paths);
   strv_free (l->readonly_paths);
   free (l->mount_label);
@@ -174,7 +174,7 @@ spec_free (struct spec *s)
   hook_list_free (&s->hooks.start_container);
   hook_list_free (&s->hooks.poststart);
   hook_list_free (&s->hooks.poststop);
-  map_free (&s->annotations);
+  spec_map_clear (&s->annotations);
   linux_free (s->linux_);
   free (s);
 }

@@ -250,6 +250,8 @@ void cleanup_spec_resourcesp (struct spec_resources **r);
 
 /* Small lookups used by both tiers. */
 const char *spec_map_get (const struct spec_map *m, const char *key);
+/* Frees the keys and values and leaves an empty map. */
+void spec_map_clear (struct spec_map *m);
 void spec_map_set (struct spec_map *m, const char *key, const char *value);
 /* The namespace entry of a type, or NULL. */
 const struct spec_namespace *spec_find_namespace (const struct spec *s, const char *type);

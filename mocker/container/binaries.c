@@ -28,10 +28,8 @@ ctr_self_path (void)
   return self;
 }
 
-/* $ENV, else DIR_OF_MOCKER/name when executable, else the first in PATH,
- * else the bare name (exec fails later with a clear message). */
-static const char *
-find_binary (const char *env, const char *name, char *buf, size_t size)
+const char *
+ctr_find_binary (const char *env, const char *name, bool libexec, char *buf, size_t size)
 {
   if (buf[0])
     return buf;
@@ -42,9 +40,16 @@ find_binary (const char *env, const char *name, char *buf, size_t size)
       return buf;
     }
   _cleanup_free_ char *self = xstrdup (ctr_self_path ());
-  snprintf (buf, size, "%s/%s", dirname (self), name);
+  const char *dir = dirname (self);
+  snprintf (buf, size, "%s/%s", dir, name);
   if (access (buf, X_OK) == 0)
     return buf;
+  if (libexec)
+    {
+      /* installed: $(PREFIX)/bin/mocker and $(PREFIX)/libexec/mocker/NAME */
+      snprintf (buf, size, "%s/../libexec/mocker/%s", dir, name);
+      return buf;
+    }
   const char *path = getenv ("PATH");
   _cleanup_free_ char *copy = xstrdup (path ? path : "/usr/local/bin:/usr/bin:/bin");
   char *save = NULL;
@@ -62,14 +67,14 @@ const char *
 ctr_runtime_path (void)
 {
   static char buf[PATH_MAX];
-  return find_binary ("MOCKER_RUNTIME", "mocker-runtime", buf, sizeof buf);
+  return ctr_find_binary ("MOCKER_RUNTIME", "mocker-runtime", false, buf, sizeof buf);
 }
 
 const char *
 ctr_monitor_path (void)
 {
   static char buf[PATH_MAX];
-  return find_binary ("MOCKER_MONITOR", "mocker-monitor", buf, sizeof buf);
+  return ctr_find_binary ("MOCKER_MONITOR", "mocker-monitor", false, buf, sizeof buf);
 }
 
 char *

@@ -88,6 +88,12 @@ int ctr_remove_files (struct store *s, const struct container *c, mk_error **err
 const char *ctr_runtime_path (void);
 const char *ctr_monitor_path (void);
 const char *ctr_self_path (void);
+/* Where one of our binaries is: $ENV, else NAME next to this executable, else
+ * (libexec) ../libexec/mocker/NAME from it or (not libexec) the first NAME in
+ * PATH, else the bare name (exec fails later with a clear message). The
+ * answer is cached in buf (static, of size PATH_MAX). */
+const char *ctr_find_binary (const char *env, const char *name, bool libexec, char *buf,
+                             size_t size);
 /* The runtime's --root for this store: MOCKER_RUNTIME_ROOT, else
  * <store>/runtime (a private store gets its own runtime state). */
 char *ctr_runtime_root (struct store *s);

@@ -3,7 +3,6 @@
  * the command-table entry of every heavy command (an execv with the argv
  * main() got, so options, messages and exit codes are mocker-heavy's own). */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,40 +16,18 @@
 
 char **mocker_heavy_argv;
 
-/* $ENV, else NAME next to our own binary, else ../libexec/mocker/NAME from it. */
-static const char *
-find_helper (const char *env, const char *name, char *buf, size_t size)
-{
-  if (buf[0])
-    return buf;
-  const char *e = getenv (env);
-  if (!str_is_empty (e))
-    {
-      snprintf (buf, size, "%s", e);
-      return buf;
-    }
-  _cleanup_free_ char *self = xstrdup (ctr_self_path ());
-  const char *dir = dirname (self);
-  snprintf (buf, size, "%s/%s", dir, name);
-  if (access (buf, X_OK) == 0)
-    return buf;
-  /* installed: $(PREFIX)/bin/mocker and $(PREFIX)/libexec/mocker/NAME */
-  snprintf (buf, size, "%s/../libexec/mocker/%s", dir, name);
-  return buf;
-}
-
 const char *
 mocker_heavy_path (void)
 {
   static char buf[PATH_MAX];
-  return find_helper ("MOCKER_HEAVY", "mocker-heavy", buf, sizeof buf);
+  return ctr_find_binary ("MOCKER_HEAVY", "mocker-heavy", true, buf, sizeof buf);
 }
 
 const char *
 mocker_net_path (void)
 {
   static char buf[PATH_MAX];
-  return find_helper ("MOCKER_NET", "mocker-net", buf, sizeof buf);
+  return ctr_find_binary ("MOCKER_NET", "mocker-net", true, buf, sizeof buf);
 }
 
 int
