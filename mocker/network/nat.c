@@ -194,13 +194,11 @@ nat_remove_container (struct nft_ctx *nft, const char *id, size_t *removed, mk_e
   return 0;
 }
 
+/* "add" then "delete" in one transaction: no listing is needed to know whether
+ * the table exists, and the delete cannot fail for its absence. */
 int
 nat_remove_table (struct nft_ctx *nft, mk_error **err)
 {
-  bool exists;
-  if (table_exists (nft, &exists, err) < 0)
-    return -1;
-  if (!exists)
-    return 0;
-  return nft_run (nft, "delete table ip " NAT_TABLE, "delete table ip " NAT_TABLE, err);
+  return nft_run (nft, "add table ip " NAT_TABLE "\ndelete table ip " NAT_TABLE "\n",
+                  "delete table ip " NAT_TABLE, err);
 }

@@ -219,20 +219,35 @@ network_detach (const char *state_dir, const char *container_id, mk_error **err)
       || nat_open (&nft, err) < 0)
     return mk_error_wrap (err, "detach container `%s`", container_id);
 
-  /* The veth usually went with the container's netns; delete it if not. */
   char veth[16];
   int i = ipam_find (&ipam, container_id);
   if (i >= 0 && ipam.leases[i].veth[0])
     snprintf (veth, sizeof veth, "%s", ipam.leases[i].veth);
   else
     net_veth_name (container_id, veth);
-  if (nat_remove_container (nft, container_id, NULL, err) < 0
-      || link_delete_by_name (sk, veth, err) < 0)
+  /* A saved lease lists its published ports; without a lease (a detach
+   * again, or state lost) the rules are looked for anyway. */
+  bool may_have_rules = i < 0 || ipam.leases[i].ports != NULL;
+  bool released = ipam_release (&ipam, container_id);
+
+  /* nftables first, the veth second: both deletions wait for an RCU grace
+   * period (the table's when the nft socket closes, the link's inside
+   * RTM_DELLINK), and in this order the two waits overlap instead of adding
+   * up. With no lease left the whole table goes, this container's rules with it. */
+  if (ipam.n == 0)
+    {
+      if (remove_shared_if_unused (&ipam, nft, err) < 0)
+        return mk_error_wrap (err, "detach container `%s`: remove the unused nftables table",
+                              container_id);
+    }
+  else if (may_have_rules && nat_remove_container (nft, container_id, NULL, err) < 0)
     return mk_error_wrap (err, "detach container `%s`", container_id);
-  if (ipam_release (&ipam, container_id) && ipam_save (paths.leases, &ipam, err) < 0)
+
+  /* The veth usually went with the container's netns; delete it if not. */
+  if (link_delete_by_name (sk, veth, err) < 0)
     return mk_error_wrap (err, "detach container `%s`", container_id);
-  if (remove_shared_if_unused (&ipam, nft, err) < 0)
-    return mk_error_wrap (err, "detach container `%s`: remove the unused nftables table", container_id);
+  if (released && ipam_save (paths.leases, &ipam, err) < 0)
+    return mk_error_wrap (err, "detach container `%s`", container_id);
   return 0;
 }
 

@@ -5,9 +5,23 @@
 
 MEASURE=${MOCKER_HELPERS:?}/measure
 
+# settle: before a measurement, wait (at most 2 s) until no process left by
+# the previous one still refers to $work: podman's conmon runs `podman
+# container cleanup` after `podman run --rm` has returned, and that work would
+# otherwise land on whichever run comes next.
+settle() {
+  [ -n "${work:-}" ] || return 0
+  local i
+  for i in $(seq 200); do
+    grep -qsF "$work/" /proc/[0-9]*/cmdline || return 0
+    sleep 0.01
+  done
+}
+
 # measure_into FILE CMD...: one measured run appended to FILE.
 measure_into() {
   local file=$1; shift
+  settle
   "$MEASURE" "$@" 3>>"$file" >/dev/null 2>&1 || true
 }
 
