@@ -171,7 +171,7 @@ char *
 cgroup_path_for (const char *cgroups_path, const char *id, bool systemd)
 {
   if (cgroups_path == NULL || cgroups_path[0] == '\0')
-    return xasprintf ("/mocker/%s", id);
+    return xasprintf ("/mocker-%s", id);
   if (systemd && cgroups_path[0] != '/')
     {
       char *out;
@@ -217,8 +217,8 @@ cgroup_primary_dir (const struct cgroup_host *h, const char *path)
 }
 
 static int
-create_once (const struct cgroup_host *h, const char *path, const struct spec_resources *res,
-             pid_t pid, mk_error **err)
+create_in_host (const struct cgroup_host *h, const char *path, const struct spec_resources *res,
+                pid_t pid, mk_error **err)
 {
   switch (h->layout)
     {
@@ -254,44 +254,7 @@ cgroup_create (const char *path, const struct spec_resources *res, pid_t pid, mk
 {
   if (cgroup_check_path (path, err) < 0)
     return -1;
-  const struct cgroup_host *h = cgroup_host ();
-  /* ENOENT: the default parent was removed by a concurrent destroy of the
-   * last other container (see remove_default_parent) between our mkdirs. */
-  for (int tries = 0;; tries++)
-    {
-      mk_error *e = NULL;
-      if (create_once (h, path, res, pid, &e) == 0)
-        return 0;
-      if (mk_error_errno (e) != ENOENT || tries == 3)
-        {
-          if (err && *err == NULL)
-            *err = e;
-          else
-            mk_error_free (&e);
-          return -1;
-        }
-      mk_error_free (&e);
-    }
-}
-
-/* The default parent ("/mocker", see cgroup_path_for) belongs to the runtime:
- * it goes away with its last container, so nothing of ours stays on the
- * host.  A failure (EBUSY: another container is in it) is the normal case. */
-static void
-remove_default_parent (const struct cgroup_host *h, const char *path)
-{
-  if (!str_has_prefix (path, "/mocker/") || strchr (path + strlen ("/mocker/"), '/') != NULL)
-    return;
-  for (size_t i = 0; h->layout != CGROUP_LAYOUT_V2 && i < h->n_v1; i++)
-    {
-      _cleanup_free_ char *d = path_join (h->v1[i].dir, "/mocker");
-      rmdir (d);
-    }
-  if (h->v2_dir)
-    {
-      _cleanup_free_ char *d = path_join (h->v2_dir, "/mocker");
-      rmdir (d);
-    }
+  return create_in_host (cgroup_host (), path, res, pid, err);
 }
 
 int
@@ -436,7 +399,5 @@ cgroup_destroy (const char *path, mk_error **err)
       if (cgroup_rmdir_tree (d, ret < 0 ? NULL : err) < 0)
         ret = -1;
     }
-  if (ret == 0)
-    remove_default_parent (h, path);
   return ret;
 }

@@ -1,7 +1,7 @@
 /* cgroup v2: one tree.  Controllers must be enabled in cgroup.subtree_control
  * of every ancestor, and a non-root cgroup with processes cannot enable them
  * for its children (the "no internal processes" rule) — which is why the
- * default container cgroup is /mocker/<id>, never below the runtime's own.
+ * default container cgroup is /mocker-<id>, never below the runtime's own.
  *
  * Device rules (linux.resources.devices) need an eBPF program on v2; that is
  * not supported yet: they are ignored with a debug message. */

@@ -368,7 +368,7 @@ bundle_make_spec (yajl_val image_config, const char *rootfs, const char *contain
   add_namespace (l, "cgroup");
   if (o->network != NET_HOST)
     add_namespace (l, "network");
-  l->cgroups_path = xasprintf ("/mocker/%s", container_id);
+  l->cgroups_path = xasprintf ("/mocker-%s", container_id);
   l->resources = make_resources (o);
   if (!o->privileged)
     {

@@ -165,7 +165,7 @@ stat -c "suid %a %U" /suid'
   [ "$output" = live ]
   [ "$(mocker inspect live | jq -r '.[0].State.Running')" = true ]
   [ "$(mocker inspect live | jq -r '.[0].State.Pid')" = "$pid" ]
-  local fz=/sys/fs/cgroup/freezer/mocker/$full/freezer.state
+  local fz=/sys/fs/cgroup/freezer/mocker-$full/freezer.state
   if [ -e "$fz" ]; then [ "$(cat "$fz")" = THAWED ]; fi
   local t0 i moved=0
   t0=$(cat "$up/tick")

@@ -37,7 +37,7 @@ assert_nothing_left() {
     echo "monitors left:" >&2; pgrep -af -- "--store $MOCKER_ROOT" >&2; left=1
   fi
   for id in $(sort -u "$MOCKER_TEST_DIR/ids" 2>/dev/null); do
-    if ls -d /sys/fs/cgroup/*/mocker/"$id" /sys/fs/cgroup/mocker/"$id" 2>/dev/null | grep -q .; then
+    if ls -d /sys/fs/cgroup/*/mocker-"$id" /sys/fs/cgroup/mocker-"$id" 2>/dev/null | grep -q .; then
       echo "cgroup left for $id" >&2; left=1
     fi
   done

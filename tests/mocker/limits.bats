@@ -22,10 +22,10 @@ teardown() {
 
 # The container's cgroup directory for a controller (v1) or the unified one.
 cgroup_dir() {  # cgroup_dir CONTROLLER ID
-  if [ -d "/sys/fs/cgroup/$1/mocker/$2" ]; then
-    echo "/sys/fs/cgroup/$1/mocker/$2"
+  if [ -d "/sys/fs/cgroup/$1/mocker-$2" ]; then
+    echo "/sys/fs/cgroup/$1/mocker-$2"
   else
-    echo "/sys/fs/cgroup/mocker/$2"
+    echo "/sys/fs/cgroup/mocker-$2"
   fi
 }
 

@@ -139,7 +139,7 @@ cg_all_dirs() {
   rt_args "$b" sleep 100
   id=$(rt_id)
   rt create -b "$b" "$id" < /dev/null > /dev/null
-  dirs=$(cg_all_dirs "/mocker/$id")
+  dirs=$(cg_all_dirs "/mocker-$id")
   [ -n "$dirs" ]
   for d in $dirs; do [ -d "$d" ]; done
   rt delete --force "$id"
@@ -168,17 +168,17 @@ mem_files() {
   rt_args "$b" sleep 100
   id=$(rt_id)
   rt create -b "$b" "$id" < /dev/null > /dev/null
-  [ "$(mem_files "/mocker/$id")" = "67108864 134217728" ]
+  [ "$(mem_files "/mocker-$id")" = "67108864 134217728" ]
   # Up: on v1 the memsw limit must be raised before the limit.
   run rt update --memory 268435456 --memory-swap 536870912 "$id"
   echo "$output"
   [ "$status" -eq 0 ]
-  [ "$(mem_files "/mocker/$id")" = "268435456 536870912" ]
+  [ "$(mem_files "/mocker-$id")" = "268435456 536870912" ]
   # Down: on v1 the limit must be lowered before the memsw limit.
   run rt update --memory 16777216 --memory-swap 33554432 "$id"
   echo "$output"
   [ "$status" -eq 0 ]
-  [ "$(mem_files "/mocker/$id")" = "16777216 33554432" ]
+  [ "$(mem_files "/mocker-$id")" = "16777216 33554432" ]
   rt delete --force "$id"
 }
 
@@ -190,10 +190,10 @@ mem_files() {
   rt create -b "$b" "$id" < /dev/null > /dev/null
   rt start "$id"
   sleep 0.5   # past the start-up
-  u0=$(cpu_usage_ns "/mocker/$id")
+  u0=$(cpu_usage_ns "/mocker-$id")
   t0=$(date +%s%N)
   sleep 2
-  u1=$(cpu_usage_ns "/mocker/$id")
+  u1=$(cpu_usage_ns "/mocker-$id")
   t1=$(date +%s%N)
   rt delete --force "$id"
   # Generous band: the quota caps it at 0.25 (0.40 allows for accounting
@@ -214,7 +214,7 @@ mem_files() {
   [[ $output == *"cpuset.cpus"* ]]
   [[ $output == *'"4095"'* ]]
   # rt_teardown checks that neither state nor cgroup remains.
-  for d in $(cg_all_dirs "/mocker/$id"); do [ ! -e "$d" ]; done
+  for d in $(cg_all_dirs "/mocker-$id"); do [ ! -e "$d" ]; done
 }
 
 @test "cgroups: v2: a limit below a cgroup holding processes names the missing controller" {

@@ -118,7 +118,7 @@ expect_error() {
   # delete clears what the killed create left (state dir, cgroup, waiting init).
   expect_error "mocker-runtime: container does not exist: \`$id\`" rt delete "$id"
   [ ! -e "$RT_ROOT/$id" ]
-  for d in /sys/fs/cgroup/*/mocker/"$id" /sys/fs/cgroup/mocker/"$id"; do [ ! -d "$d" ]; done
+  for d in /sys/fs/cgroup/*/mocker-"$id" /sys/fs/cgroup/mocker-"$id"; do [ ! -d "$d" ]; done
   b=$(rt_bundle)
   rt_args "$b" true
   # (not `run`: the created init keeps a captured stdout open)

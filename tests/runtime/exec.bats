@@ -24,7 +24,7 @@ init_pid() { rt state "$ID" | jq -r .pid; }
   [ "${lines[0]}" -gt 1 ]    # a pid of the container's pid namespace
   [ "${lines[0]}" -lt 100 ]
   [ "${lines[1]}" = mocker ]
-  [[ "$output" == *":/mocker/$ID"* ]]
+  [[ "$output" == *":/mocker-$ID"* ]]
   [[ "$output" == *"/bin/busybox"* ]]
   for ns in net mnt pid ipc uts; do
     [[ "$output" == *"$(readlink /proc/$pid/ns/$ns)"* ]]
@@ -102,7 +102,7 @@ unset
   [ ! -s "$RT_TMP/out" ]
   local pid; pid=$(cat "$RT_TMP/exec.pid")
   [ -d "/proc/$pid" ]
-  grep -q "/mocker/$ID" "/proc/$pid/cgroup"
+  grep -q "/mocker-$ID" "/proc/$pid/cgroup"
   [ "$(readlink /proc/$pid/ns/pid)" = "$(readlink /proc/$(init_pid)/ns/pid)" ]
   # it shows among the container's processes and dies with it
   rt delete -f "$ID"

@@ -85,7 +85,7 @@ rt_check_leftovers() {
   fi
   while read -r id; do
     [ -n "$id" ] || continue
-    for d in /sys/fs/cgroup/*/mocker/"$id" /sys/fs/cgroup/mocker/"$id"; do
+    for d in /sys/fs/cgroup/*/mocker-"$id" /sys/fs/cgroup/mocker-"$id"; do
       if [ -d "$d" ]; then
         echo "leftover cgroup: $d" >&2
         bad=1

@@ -67,8 +67,8 @@ kill_runtime_and_hook() {
   id=$(rt_id)
   runtime=$(create_stuck_in_hook "$b" "$id")
   # The init exists (in the container's cgroup) while the hook runs.
-  procs=$(cat /sys/fs/cgroup/pids/mocker/"$id"/cgroup.procs 2>/dev/null \
-          || cat /sys/fs/cgroup/mocker/"$id"/cgroup.procs)
+  procs=$(cat /sys/fs/cgroup/pids/mocker-"$id"/cgroup.procs 2>/dev/null \
+          || cat /sys/fs/cgroup/mocker-"$id"/cgroup.procs)
   [ -n "$procs" ]
   kill_runtime_and_hook "$runtime"
   for p in $procs; do

@@ -12,10 +12,10 @@ setup() {
 teardown() { rt_teardown; }
 
 freezer_state() {
-  if [ -f "/sys/fs/cgroup/freezer/mocker/$ID/freezer.state" ]; then
-    cat "/sys/fs/cgroup/freezer/mocker/$ID/freezer.state"
+  if [ -f "/sys/fs/cgroup/freezer/mocker-$ID/freezer.state" ]; then
+    cat "/sys/fs/cgroup/freezer/mocker-$ID/freezer.state"
   else
-    cat "/sys/fs/cgroup/mocker/$ID/cgroup.freeze"
+    cat "/sys/fs/cgroup/mocker-$ID/cgroup.freeze"
   fi
 }
 
@@ -69,17 +69,17 @@ freezer_state() {
 }
 
 mem_limit() {
-  if [ -f "/sys/fs/cgroup/memory/mocker/$ID/memory.limit_in_bytes" ]; then
-    cat "/sys/fs/cgroup/memory/mocker/$ID/memory.limit_in_bytes"
+  if [ -f "/sys/fs/cgroup/memory/mocker-$ID/memory.limit_in_bytes" ]; then
+    cat "/sys/fs/cgroup/memory/mocker-$ID/memory.limit_in_bytes"
   else
-    cat "/sys/fs/cgroup/mocker/$ID/memory.max"
+    cat "/sys/fs/cgroup/mocker-$ID/memory.max"
   fi
 }
 pids_limit() {
-  if [ -f "/sys/fs/cgroup/pids/mocker/$ID/pids.max" ]; then
-    cat "/sys/fs/cgroup/pids/mocker/$ID/pids.max"
+  if [ -f "/sys/fs/cgroup/pids/mocker-$ID/pids.max" ]; then
+    cat "/sys/fs/cgroup/pids/mocker-$ID/pids.max"
   else
-    cat "/sys/fs/cgroup/mocker/$ID/pids.max"
+    cat "/sys/fs/cgroup/mocker-$ID/pids.max"
   fi
 }
 

@@ -139,7 +139,7 @@ test_env_and_defaults (void **state)
   assert_string_equal (s->hostname, "0123456789ab");
   assert_string_equal (s->process->cwd, "/srv");
   assert_true (s->process->terminal);
-  assert_string_equal (s->linux_->cgroups_path, "/mocker/0123456789abcdef0123");
+  assert_string_equal (s->linux_->cgroups_path, "/mocker-0123456789abcdef0123");
 }
 
 static void

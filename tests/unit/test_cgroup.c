@@ -172,7 +172,7 @@ test_paths (void **state)
   (void) state;
   char *p;
   p = cgroup_path_for (NULL, "abc", false);
-  assert_string_equal (p, "/mocker/abc");
+  assert_string_equal (p, "/mocker-abc");
   free (p);
   p = cgroup_path_for ("/my/group", "abc", false);
   assert_string_equal (p, "/my/group");
@@ -356,33 +356,10 @@ test_v2_create_destroy (void **state)
     }
   assert_int_equal (cgroup_destroy ("/mocker/t1", NULL), 0);
   assert_false (dir_exists (leaf));
-  /* The default parent goes with its last group; a missing group is fine. */
+  /* A parent named in cgroupsPath is the caller's and stays; a missing group is fine. */
   _cleanup_free_ char *parent = path_join (r, "mocker");
-  assert_false (dir_exists (parent));
+  assert_true (dir_exists (parent));
   assert_int_equal (cgroup_destroy ("/mocker/t1", NULL), 0);
-  cgroup_set_root_for_testing (NULL);
-}
-
-static void
-test_default_parent_goes_with_last_group (void **state)
-{
-  (void) state;
-  _cleanup_free_ char *r = fresh_root ("parent");
-  touch (r, "memory/cgroup.procs", "");
-  touch (r, "unified/cgroup.controllers", "");
-  cgroup_set_root_for_testing (r);
-  _cleanup_free_ char *parent = path_join (r, "memory/mocker");
-  _cleanup_free_ char *other = path_join (r, "memory/other");
-
-  assert_int_equal (cgroup_create ("/mocker/a", NULL, 0, NULL), 0);
-  assert_int_equal (cgroup_create ("/mocker/b", NULL, 0, NULL), 0);
-  assert_int_equal (cgroup_create ("/other/c", NULL, 0, NULL), 0);
-  assert_int_equal (cgroup_destroy ("/mocker/a", NULL), 0);
-  assert_true (dir_exists (parent)); /* b still lives there */
-  assert_int_equal (cgroup_destroy ("/mocker/b", NULL), 0);
-  assert_false (dir_exists (parent));
-  assert_int_equal (cgroup_destroy ("/other/c", NULL), 0);
-  assert_true (dir_exists (other)); /* a parent named in cgroupsPath is the caller's */
   cgroup_set_root_for_testing (NULL);
 }
 
@@ -412,17 +389,16 @@ test_hybrid_create_rollback (void **state)
     }
 
   /* A memory limit on v1: the error names memory.limit_in_bytes, and the
-   * directories this call made (including /mocker) are removed again. */
-  _cleanup_free_ char *mocker = path_join (r, "memory/mocker");
-  assert_false (dir_exists (mocker)); /* gone with its last group */
+   * directories this call made (including its new parent /fresh) are removed again. */
+  _cleanup_free_ char *fresh = path_join (r, "memory/fresh");
   struct spec_memory mem = { .has_limit = true, .limit = 1024 };
   struct spec_resources res = { .memory = &mem };
   _cleanup_error_ mk_error *e = NULL;
-  assert_int_equal (cgroup_create ("/mocker/h2", &res, 0, &e), -1);
-  _cleanup_free_ char *want = xasprintf ("cgroup: write \"1024\" to %s/memory/mocker/h2/"
+  assert_int_equal (cgroup_create ("/fresh/h2", &res, 0, &e), -1);
+  _cleanup_free_ char *want = xasprintf ("cgroup: write \"1024\" to %s/memory/fresh/h2/"
                                          "memory.limit_in_bytes: No such file or directory", r);
   assert_string_equal (e->msg, want);
-  assert_false (dir_exists (mocker));
+  assert_false (dir_exists (fresh));
 
   /* unified needs pure v2. */
   mk_error_free (&e);
@@ -465,7 +441,6 @@ main (void)
     cmocka_unit_test (test_detect_nothing),
     cmocka_unit_test (test_v2_create_destroy),
     cmocka_unit_test (test_hybrid_create_rollback),
-    cmocka_unit_test (test_default_parent_goes_with_last_group),
     cmocka_unit_test (test_v1_missing_hierarchy),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
