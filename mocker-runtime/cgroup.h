@@ -1,7 +1,7 @@
 /* cgroups v1 and v2 behind one interface.  The runtime detects which layout
  * the host has (pure v2, hybrid, or v1) once; callers never care.
  * A container's cgroup is named by a path relative to each hierarchy's root
- * ("/mocker/<id>" by default, or linux.cgroupsPath). */
+ * ("/mocker-<id>" by default, or linux.cgroupsPath). */
 #ifndef RT_CGROUP_H
 #define RT_CGROUP_H
 
@@ -11,7 +11,7 @@
 #include "spec/spec.h"
 
 /* The cgroup path for a container: linux.cgroupsPath when given (a
- * "slice:prefix:name" form when systemd is true), else "/mocker/<id>". Heap. */
+ * "slice:prefix:name" form when systemd is true), else "/mocker-<id>". Heap. */
 char *cgroup_path_for (const char *cgroups_path, const char *id, bool systemd);
 
 /* Creates the cgroup in every hierarchy, applies res (may be NULL) and moves

@@ -9,6 +9,7 @@
 
 #include "common/json.h"
 #include "common/util.h"
+#include "mocker/container/state.h"
 #include "mocker/seccomp_profile.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -368,7 +369,7 @@ bundle_make_spec (yajl_val image_config, const char *rootfs, const char *contain
   add_namespace (l, "cgroup");
   if (o->network != NET_HOST)
     add_namespace (l, "network");
-  l->cgroups_path = xasprintf ("/mocker-%s", container_id);
+  l->cgroups_path = xasprintf (CTR_CGROUP_FMT, container_id);
   l->resources = make_resources (o);
   if (!o->privileged)
     {

@@ -22,6 +22,9 @@
 #include "common/error.h"
 
 #define CTR_STATE_FILE "state.json"
+/* The container's cgroupsPath, relative to each hierarchy (bundle.c writes
+ * it into config.json; the monitor reads the OOM counter there). */
+#define CTR_CGROUP_FMT "/mocker-%s"
 
 enum ctr_status
 {

@@ -267,11 +267,12 @@ read_oom_kill (const char *path)
 static bool
 oom_killed (const struct monitor *m)
 {
-  char p[512];
-  snprintf (p, sizeof p, "/sys/fs/cgroup/mocker/%s/memory.events", m->id);
+  char cg[300], p[512];
+  snprintf (cg, sizeof cg, CTR_CGROUP_FMT, m->id);
+  snprintf (p, sizeof p, "/sys/fs/cgroup%s/memory.events", cg);
   if (read_oom_kill (p))
     return true;
-  snprintf (p, sizeof p, "/sys/fs/cgroup/memory/mocker/%s/memory.oom_control", m->id);
+  snprintf (p, sizeof p, "/sys/fs/cgroup/memory%s/memory.oom_control", cg);
   return read_oom_kill (p);
 }
 
