@@ -92,22 +92,21 @@ cgroup_detect (const char *root, struct cgroup_host *out, mk_error **err)
     {
       if (de->d_name[0] == '.' || strcmp (de->d_name, "unified") == 0)
         continue;
-      _cleanup_free_ char *p = path_join (root, de->d_name);
-      if (!dir_exists (p) || !cgroup_has_file (p, "cgroup.procs"))
+      /* Co-mounted controllers appear as one directory ("cpu,cpuacct") and
+       * symlinks to it ("cpu", "cpuacct"): skipping the symlinks counts each
+       * hierarchy once, by its real name, without resolving any path. */
+      struct stat st;
+      if (de->d_type == DT_UNKNOWN
+          && (fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR (st.st_mode)))
         continue;
-      /* "cpu" -> "cpu,cpuacct": count each hierarchy once, by its real name. */
-      char real[PATH_MAX];
-      if (realpath (p, real) == NULL)
+      if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
         continue;
-      const char *name = strrchr (real, '/') + 1;
-      bool seen = false;
-      for (size_t i = 0; i < out->n_v1 && !seen; i++)
-        seen = strcmp (out->v1[i].name, name) == 0;
-      if (seen)
+      _cleanup_free_ char *procs = path_join (de->d_name, "cgroup.procs");
+      if (faccessat (dirfd (d), procs, F_OK, 0) < 0)
         continue;
       out->v1 = xrealloc (out->v1, (out->n_v1 + 1) * sizeof *out->v1);
-      out->v1[out->n_v1].name = xstrdup (name);
-      out->v1[out->n_v1].dir = path_join (root, name);
+      out->v1[out->n_v1].name = xstrdup (de->d_name);
+      out->v1[out->n_v1].dir = path_join (root, de->d_name);
       out->n_v1++;
     }
   if (out->n_v1 > 0)
