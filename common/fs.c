@@ -71,6 +71,23 @@ write_all (int fd, const void *data, size_t len)
 }
 
 int
+write_file_new_at (int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+                   mk_error **err)
+{
+  _cleanup_close_ int fd
+      = openat (dirfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0)
+    return mk_error_set (err, errno, "create `%s`", path);
+  if (write_all (fd, data, len) < 0 || fchmod (fd, mode) < 0)
+    {
+      int saved = errno;
+      unlinkat (dirfd, path, 0);
+      return mk_error_set (err, saved, "write `%s`", path);
+    }
+  return 0;
+}
+
+int
 write_file_atomic_at (int dirfd, const char *path, const void *data, size_t len,
                       mode_t mode, bool durable, mk_error **err)
 {

@@ -20,6 +20,12 @@ int write_file_atomic_at (int dirfd, const char *path, const void *data, size_t 
 int write_file_atomic (const char *path, const void *data, size_t len, mode_t mode,
                        bool durable, mk_error **err);
 
+/* Creates path (which must not exist) and writes data to it, no rename: for
+ * files in a directory nobody sees yet (published later by renaming the
+ * directory itself). On failure the file is removed again. */
+int write_file_new_at (int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+                       mk_error **err);
+
 /* Writes a string to an existing file (a cgroup or /proc knob), no rename. */
 int write_file_string (const char *path, const char *s, mk_error **err);
 int write_file_string_at (int dirfd, const char *path, const char *s, mk_error **err);

@@ -194,7 +194,7 @@ publish_state_dir (const struct create_opts *o, const struct rt_state *st, const
       mk_error_set (err, errno, "open `%s`", tmp);
       goto fail;
     }
-  if (state_write (dfd, st, err) < 0 || state_config_save (dfd, config, err) < 0)
+  if (state_write_unpublished (dfd, st, err) < 0 || state_config_save (dfd, config, err) < 0)
     goto fail;
   /* Writable by the init whatever uid it runs as; the directory (0700)
    * keeps others out, the init reopens the fifo through /proc/self/fd. */

@@ -188,8 +188,8 @@ state_to_json (const struct rt_state *st, const char *status_name, bool pretty)
   return json_gen_finish (g, NULL);
 }
 
-int
-state_write (int dirfd, const struct rt_state *st, mk_error **err)
+static int
+state_write_how (int dirfd, const struct rt_state *st, bool published, mk_error **err)
 {
   json_gen *g = json_gen_new (false);
   json_obj_open (g);
@@ -220,9 +220,23 @@ state_write (int dirfd, const struct rt_state *st, mk_error **err)
   size_t len;
   _cleanup_free_ char *text = json_gen_finish (g, &len);
   /* Not fsync'ed: the state dir lives on a tmpfs (/run) and dies with a reboot. */
-  if (write_file_atomic_at (dirfd, "state.json", text, len, 0600, false, err) < 0)
+  int r = published ? write_file_atomic_at (dirfd, "state.json", text, len, 0600, false, err)
+                    : write_file_new_at (dirfd, "state.json", text, len, 0600, err);
+  if (r < 0)
     return mk_error_wrap (err, "write state of `%s`", st->id);
   return 0;
+}
+
+int
+state_write (int dirfd, const struct rt_state *st, mk_error **err)
+{
+  return state_write_how (dirfd, st, true, err);
+}
+
+int
+state_write_unpublished (int dirfd, const struct rt_state *st, mk_error **err)
+{
+  return state_write_how (dirfd, st, false, err);
 }
 
 int

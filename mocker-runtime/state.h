@@ -59,6 +59,9 @@ int state_lock (const char *root, const char *id, bool exclusive, mk_error **err
  * state.json is missing or unreadable (returns 0 either way). */
 int state_read (int dirfd, const char *id, struct rt_state **st, mk_error **err);
 int state_write (int dirfd, const struct rt_state *st, mk_error **err);
+/* The first state.json, in a state directory not yet renamed into place:
+ * nobody can read it half-written, so no temp file and rename. */
+int state_write_unpublished (int dirfd, const struct rt_state *st, mk_error **err);
 
 /* Loads a complete container's state for a read-only command (state, list,
  * exec): no lock unless a create is in progress.  "container does not exist"

@@ -17,7 +17,7 @@ state_config_save (int dirfd, const char *config_path, mk_error **err)
   size_t len;
   if (read_file_at (AT_FDCWD, config_path, CONFIG_MAX, &text, &len, err) < 0)
     return -1;
-  if (write_file_atomic_at (dirfd, "config.json", text, len, 0600, false, err) < 0)
+  if (write_file_new_at (dirfd, "config.json", text, len, 0600, err) < 0)
     return mk_error_wrap (err, "keep config.json in the state directory");
   return 0;
 }
