@@ -51,9 +51,9 @@ format_rfc3339 (const struct timespec *ts, char *buf, size_t size)
 {
   struct tm tm;
   gmtime_r (&ts->tv_sec, &tm);
-  char base[32];
-  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, size, "%s.%06ldZ", base, ts->tv_nsec / 1000);
+  /* Not strftime: it loads the local time zone (/etc/localtime) on every call. */
+  snprintf (buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts->tv_nsec / 1000);
 }
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };

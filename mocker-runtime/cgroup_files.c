@@ -167,6 +167,10 @@ rmdir_retry (const char *dir)
 int
 cgroup_rmdir_tree (const char *dir, mk_error **err)
 {
+  /* The usual case, a group without children, needs no directory listing
+   * (the kernel says EBUSY both for child groups and for a busy group). */
+  if (rmdir (dir) == 0 || errno == ENOENT)
+    return 0;
   _cleanup_closedir_ DIR *d = opendir (dir);
   if (d == NULL)
     {

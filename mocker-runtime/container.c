@@ -180,7 +180,7 @@ clean_incomplete (const char *root, const char *id, const struct rt_state *st)
  * the locked fd. */
 static int
 publish_state_dir (const struct create_opts *o, const struct rt_state *st, const char *config,
-                   mk_error **err)
+                   size_t config_len, mk_error **err)
 {
   if (mkdir_p (o->root, 0700, err) < 0)
     return -1;
@@ -194,7 +194,8 @@ publish_state_dir (const struct create_opts *o, const struct rt_state *st, const
       mk_error_set (err, errno, "open `%s`", tmp);
       goto fail;
     }
-  if (state_write_unpublished (dfd, st, err) < 0 || state_config_save (dfd, config, err) < 0)
+  if (state_write_unpublished (dfd, st, err) < 0
+      || state_config_save (dfd, config, config_len, err) < 0)
     goto fail;
   /* Writable by the init whatever uid it runs as; the directory (0700)
    * keeps others out, the init reopens the fifo through /proc/self/fd. */
@@ -378,8 +379,11 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   if (bundle == NULL)
     return mk_error_set (err, errno, "bundle `%s`", o->bundle ? o->bundle : ".");
   _cleanup_free_ char *config = path_join (bundle, "config.json");
+  _cleanup_free_ char *config_text = NULL;
+  size_t config_len;
   _cleanup_spec_ struct spec *spec = NULL;
-  if (spec_read_file (config, &spec, err) < 0)
+  if (read_file_at (AT_FDCWD, config, SPEC_MAX_SIZE, &config_text, &config_len, err) < 0
+      || spec_read_text (config_text, config_len, config, &spec, err) < 0)
     return -1;
   if (spec->process == NULL || spec->process->args == NULL || spec->process->args[0] == NULL)
     return mk_error_set (err, 0, "config.json: process.args: must not be empty");
@@ -403,7 +407,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   c->sync_fd = -1;
   c->console_fd = -1;
   c->st = initial_state (o, spec, bundle, rootfs);
-  c->lock_fd = publish_state_dir (o, c->st, config, err);
+  c->lock_fd = publish_state_dir (o, c->st, config_text, config_len, err);
   if (c->lock_fd < 0)
     {
       ns_plan_close (&plan);

@@ -8,15 +8,9 @@
 #include "common/fs.h"
 #include "common/util.h"
 
-#define CONFIG_MAX (16 << 20)
-
 int
-state_config_save (int dirfd, const char *config_path, mk_error **err)
+state_config_save (int dirfd, const char *text, size_t len, mk_error **err)
 {
-  _cleanup_free_ char *text = NULL;
-  size_t len;
-  if (read_file_at (AT_FDCWD, config_path, CONFIG_MAX, &text, &len, err) < 0)
-    return -1;
   if (write_file_new_at (dirfd, "config.json", text, len, 0600, err) < 0)
     return mk_error_wrap (err, "keep config.json in the state directory");
   return 0;
@@ -30,7 +24,7 @@ state_config_load (const char *root, const struct rt_state *st, struct spec **ou
   _cleanup_free_ char *text = NULL;
   size_t len;
   mk_error *ignored = NULL;
-  if (read_file_at (AT_FDCWD, kept, CONFIG_MAX, &text, &len, &ignored) == 0)
+  if (read_file_at (AT_FDCWD, kept, SPEC_MAX_SIZE, &text, &len, &ignored) == 0)
     return spec_read_text (text, len, "config.json", out, err);
   mk_error_free (&ignored);
   _cleanup_free_ char *bundle_config = path_join (st->bundle, "config.json");

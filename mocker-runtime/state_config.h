@@ -9,9 +9,9 @@
 #include "mocker-runtime/state.h"
 #include "spec/spec.h"
 
-/* Copies the bundle's config (config_path) into the state dir dirfd, which is
- * not published yet (create's temp directory): no temp file and rename. */
-int state_config_save (int dirfd, const char *config_path, mk_error **err);
+/* Keeps the bundle's config (its text as read) in the state dir dirfd, which
+ * is not published yet (create's temp directory): no temp file and rename. */
+int state_config_save (int dirfd, const char *text, size_t len, mk_error **err);
 /* Reads the kept config of st (the bundle's config.json when none was kept). */
 int state_config_load (const char *root, const struct rt_state *st, struct spec **out,
                        mk_error **err);

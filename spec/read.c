@@ -12,7 +12,6 @@
 #include "spec/read_util.h"
 
 /* config.json files are small; this only stops a runaway input. */
-#define SPEC_MAX_SIZE (64u << 20)
 
 /* Any 1.x: "1.0.0", "1.0.2-dev", "1.2.0". */
 static int

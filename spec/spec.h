@@ -17,6 +17,9 @@
 
 #include "common/error.h"
 
+/* The largest config.json (or process.json) read. */
+#define SPEC_MAX_SIZE (64u << 20)
+
 struct spec_map  /* a JSON object of strings: annotations, sysctl, unified */
 {
   char **keys;

@@ -5,17 +5,25 @@
 
 MEASURE=${MOCKER_HELPERS:?}/measure
 
-# settle: before a measurement, wait (at most 2 s) until no process left by
-# the previous one still refers to $work: podman's conmon runs `podman
-# container cleanup` after `podman run --rm` has returned, and that work would
-# otherwise land on whichever run comes next.
+# settle: before a measurement, let the previous one's leftovers finish so
+# that they are not charged to whoever runs next:
+# - processes still referring to $work (at most 2 s): podman's conmon runs
+#   `podman container cleanup` after `podman run --rm` has returned;
+# - the kernel's deferred work (BENCH_SETTLE seconds, 0.1 by default): a
+#   dead container's network namespace and cgroups are torn down by workers
+#   and RCU callbacks after its runtime exited, and callbacks that run in
+#   softirq context are counted as system time of whatever task they
+#   interrupt. Without the pause, runc's teardown lands in the CPU time of
+#   the runtime measured after it.
 settle() {
-  [ -n "${work:-}" ] || return 0
-  local i
-  for i in $(seq 200); do
-    grep -qsF "$work/" /proc/[0-9]*/cmdline || return 0
-    sleep 0.01
-  done
+  if [ -n "${work:-}" ]; then
+    local i
+    for i in $(seq 200); do
+      grep -qsF "$work/" /proc/[0-9]*/cmdline || break
+      sleep 0.01
+    done
+  fi
+  sleep "${BENCH_SETTLE:-0.1}"
 }
 
 # measure_into FILE CMD...: one measured run appended to FILE.
