@@ -125,7 +125,8 @@ caps_apply_sets (const struct cap_sets *s, mk_error **err)
   if (cap_set_proc (c) < 0)
     return mk_error_set (err, errno, "process.capabilities: set the effective, permitted and "
                                      "inheritable sets (effective must be within permitted)");
-  if (cap_reset_ambient () < 0 && s->ambient)
+  /* One prctl: libcap's cap_reset_ambient reads every ambient bit first. */
+  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && s->ambient)
     return mk_error_set (err, errno, "process.capabilities.ambient: reset");
   char buf[64];
   /* The kernel only raises an ambient capability that is permitted and
