@@ -14,7 +14,9 @@ MEASURE=${MOCKER_HELPERS:?}/measure
 #   and RCU callbacks after its runtime exited, and callbacks that run in
 #   softirq context are counted as system time of whatever task they
 #   interrupt. Without the pause, runc's teardown lands in the CPU time of
-#   the runtime measured after it.
+#   the runtime measured after it;
+# - the previous run's dirty pages (sync), which would otherwise be written
+#   back during the next one.
 settle() {
   if [ -n "${work:-}" ]; then
     local i
@@ -23,6 +25,7 @@ settle() {
       sleep 0.01
     done
   fi
+  sync  # writeback of what the previous run wrote (podman fsyncs its database)
   sleep "${BENCH_SETTLE:-0.1}"
 }
 
