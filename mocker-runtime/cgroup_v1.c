@@ -14,9 +14,10 @@
 #include "mocker-runtime/cgroup_internal.h"
 
 /* A new cpuset group starts with empty cpus/mems and refuses tasks until
- * they are set: copy them down from the parent along the path. */
+ * they are set: copy them down from the parent along the path. Groups from
+ * created_from down were made by this call (empty for sure: not read). */
 static int
-init_cpuset (const char *root, const char *rel, mk_error **err)
+init_cpuset (const char *root, const char *rel, const char *created_from, mk_error **err)
 {
   _cleanup_free_ char *full = path_join (root, rel);
   size_t root_len = strlen (root);
@@ -32,9 +33,12 @@ init_cpuset (const char *root, const char *rel, mk_error **err)
       for (size_t i = 0; i < ARRAY_SIZE (files); i++)
         {
           _cleanup_free_ char *cur = NULL, *up = NULL;
-          if (cgroup_read (full, files[i], &cur, err) < 0)
+          size_t n = created_from ? strlen (created_from) : 0;
+          bool fresh = created_from && strncmp (full, created_from, n) == 0
+                       && (full[n] == '\0' || full[n] == '/');
+          if (!fresh && cgroup_read (full, files[i], &cur, err) < 0)
             return -1;
-          if (cur[0] != '\0')
+          if (!fresh && cur[0] != '\0')
             continue;
           if (cgroup_read (parent, files[i], &up, err) < 0
               || cgroup_write (full, files[i], up, err) < 0)
@@ -67,7 +71,7 @@ cgroup_v1_create (const struct cgroup_host *h, const char *rel,
     {
       if (cgroup_mkdir (h->v1[i].dir, rel, &created[i], err) < 0)
         goto fail;
-      if (&h->v1[i] == cpuset && init_cpuset (cpuset->dir, rel, err) < 0)
+      if (&h->v1[i] == cpuset && init_cpuset (cpuset->dir, rel, created[i], err) < 0)
         goto fail;
     }
   if (res && cgroup_v1_apply (h, rel, res, err) < 0)
