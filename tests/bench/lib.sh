@@ -72,12 +72,13 @@ report_one() {
 }
 
 # A private podman beside mocker, everything under $work (set by the caller):
-# its own vfs storage, run root, tmpdir, and the containers.conf this host
-# needs (runc: crun refuses hybrid cgroups; cgroupfs; file events; no default
-# ulimits above the host's hard limits).
+# its own storage (vfs unless PM_DRIVER says otherwise), run root, tmpdir, and
+# the containers.conf this host needs (runc: crun refuses hybrid cgroups;
+# cgroupfs; file events; no default ulimits above the host's hard limits).
+PM_DRIVER=${PM_DRIVER:-vfs}
 pm() {
   CONTAINERS_CONF=$work/containers.conf podman --root "$work/root" --runroot "$work/runroot" \
-    --tmpdir "$work/tmp" --storage-driver vfs "$@"
+    --tmpdir "$work/tmp" --storage-driver "$PM_DRIVER" "$@"
 }
 
 # podman_setup IMAGE: the containers.conf, and the busybox rootfs imported as IMAGE.
