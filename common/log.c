@@ -47,11 +47,41 @@ log_debug_enabled (void)
 }
 
 void
+utc_time (time_t t, struct tm *out)
+{
+  /* Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+   * Not gmtime_r: its first call loads the local time zone from
+   * /etc/localtime, which a UTC time has no use for. */
+  long long days = t / 86400, secs = t % 86400;
+  if (secs < 0)
+    {
+      secs += 86400;
+      days--;
+    }
+  long long z = days + 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  long long doe = z - era * 146097;
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long long mp = (5 * doy + 2) / 153;
+  long long d = doy - (153 * mp + 2) / 5 + 1;
+  long long m = mp < 10 ? mp + 3 : mp - 9;
+  long long y = yoe + era * 400 + (m <= 2);
+  memset (out, 0, sizeof *out);
+  out->tm_year = (int) (y - 1900);
+  out->tm_mon = (int) (m - 1);
+  out->tm_mday = (int) d;
+  out->tm_hour = (int) (secs / 3600);
+  out->tm_min = (int) (secs / 60 % 60);
+  out->tm_sec = (int) (secs % 60);
+}
+
+void
 format_rfc3339 (const struct timespec *ts, char *buf, size_t size)
 {
   struct tm tm;
-  gmtime_r (&ts->tv_sec, &tm);
-  /* Not strftime: it loads the local time zone (/etc/localtime) on every call. */
+  utc_time (ts->tv_sec, &tm);
+  /* Not strftime either: it loads the local time zone too. */
   snprintf (buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts->tv_nsec / 1000);
 }

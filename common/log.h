@@ -23,6 +23,9 @@ void log_msg (enum log_level level, const char *fmt, ...) __attribute__ ((format
 bool log_debug_enabled (void);
 
 /* RFC 3339 UTC time with microseconds: 2026-11-22T13:51:58.123456Z */
+/* t as a UTC calendar time (only the date and time fields are set), without
+ * touching the local time zone. */
+void utc_time (time_t t, struct tm *out);
 void format_rfc3339 (const struct timespec *ts, char *buf, size_t size);
 
 #endif

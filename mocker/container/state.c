@@ -11,6 +11,7 @@
 
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "common/util.h"
 
 static const char *const status_names[] = {
@@ -140,10 +141,9 @@ ctr_time_now (char *buf, size_t size)
   struct timespec ts;
   clock_gettime (CLOCK_REALTIME, &ts);
   struct tm tm;
-  gmtime_r (&ts.tv_sec, &tm);
-  char base[32];
-  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+  utc_time (ts.tv_sec, &tm);
+  snprintf (buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
 time_t

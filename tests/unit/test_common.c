@@ -597,6 +597,42 @@ test_log_file (void **state)
   assert_int_equal (rm_rf_one_fs (dir, &err), 0);
 }
 
+/* utc_time agrees with gmtime_r: the epoch, leap days, century years, before
+ * 1970, and a sweep of every ~13 hours over 1960-2160. */
+static void
+test_utc_time (void **state)
+{
+  (void) state;
+  const time_t fixed[] = { 0, -1, 86399, 86400, 951782400 /* 2000-02-29 */,
+                           4107542400 /* 2100-03-01 */, -2208988800 /* 1900-01-01 */,
+                           1795366433 };
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    {
+      struct tm want, got;
+      gmtime_r (&fixed[i], &want);
+      utc_time (fixed[i], &got);
+      assert_int_equal (got.tm_year, want.tm_year);
+      assert_int_equal (got.tm_mon, want.tm_mon);
+      assert_int_equal (got.tm_mday, want.tm_mday);
+      assert_int_equal (got.tm_hour, want.tm_hour);
+      assert_int_equal (got.tm_min, want.tm_min);
+      assert_int_equal (got.tm_sec, want.tm_sec);
+    }
+  for (time_t t = -315619200; t < 6000000000; t += 47317)
+    {
+      struct tm want, got;
+      gmtime_r (&t, &want);
+      utc_time (t, &got);
+      if (got.tm_year != want.tm_year || got.tm_mon != want.tm_mon || got.tm_mday != want.tm_mday
+          || got.tm_hour != want.tm_hour || got.tm_min != want.tm_min || got.tm_sec != want.tm_sec)
+        fail_msg ("utc_time (%lld) differs from gmtime_r", (long long) t);
+    }
+  char buf[64];
+  struct timespec ts = { .tv_sec = 951782400 + 3723, .tv_nsec = 5000 };
+  format_rfc3339 (&ts, buf, sizeof buf);
+  assert_string_equal (buf, "2000-02-29T01:02:03.000005Z");
+}
+
 int
 main (void)
 {
@@ -617,6 +653,7 @@ main (void)
     cmocka_unit_test (test_rm_rf_refuses_mount_points),
     cmocka_unit_test (test_lock_path),
     cmocka_unit_test (test_log_file),
+    cmocka_unit_test (test_utc_time),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
