@@ -45,10 +45,13 @@ fix_node (int dirfd, const char *name, const struct device *d, mk_error **err)
   if ((st.st_mode & S_IFMT) != d->type
       || (d->type != S_IFIFO && st.st_rdev != makedev (d->major, d->minor)))
     return mk_error_set (err, 0, "`%s` changed under us", d->path);
+  /* Made with umask 0 by a root runtime, the node usually has its mode and
+   * owner already: change only what differs. */
   char buf[FD_PATH_MAX];
-  if (chmod (fd_path (fd, buf), d->mode & 07777) < 0)
+  if ((st.st_mode & 07777) != (d->mode & 07777) && chmod (fd_path (fd, buf), d->mode & 07777) < 0)
     return mk_error_set (err, errno, "chmod `%s`", d->path);
-  if (fchownat (fd, "", d->uid, d->gid, AT_EMPTY_PATH) < 0)
+  if ((st.st_uid != d->uid || st.st_gid != d->gid)
+      && fchownat (fd, "", d->uid, d->gid, AT_EMPTY_PATH) < 0)
     return mk_error_set (err, errno, "chown `%s`", d->path);
   return 0;
 }
