@@ -304,3 +304,104 @@ json_tree (json_gen *g, yajl_val v)
     default: json_null (g); break;
     }
 }
+
+/* ---- flat objects, streamed ---- */
+
+struct json_objects
+{
+  yajl_handle h;
+  json_string_fn on_string;
+  json_end_fn on_end;
+  void *opaque;
+  int depth;
+  bool ended;
+  char key[64];
+};
+
+static int
+objects_start_map (void *c)
+{
+  struct json_objects *r = c;
+  r->depth++;
+  return 1;
+}
+
+static int
+objects_end_map (void *c)
+{
+  struct json_objects *r = c;
+  if (--r->depth == 0)
+    {
+      r->ended = true;
+      r->on_end (r->opaque);
+    }
+  return 1;
+}
+
+static int
+objects_key (void *c, const unsigned char *k, size_t len)
+{
+  struct json_objects *r = c;
+  /* Longer keys are nobody's member of interest: kept cut, never matched. */
+  snprintf (r->key, sizeof r->key, "%.*s", (int) len, (const char *) k);
+  return 1;
+}
+
+static int
+objects_string (void *c, const unsigned char *v, size_t len)
+{
+  struct json_objects *r = c;
+  if (r->depth == 1)
+    r->on_string (r->key, (const char *) v, len, r->opaque);
+  return 1;
+}
+
+static const yajl_callbacks objects_callbacks = {
+  .yajl_start_map = objects_start_map,
+  .yajl_end_map = objects_end_map,
+  .yajl_map_key = objects_key,
+  .yajl_string = objects_string,
+};
+
+static yajl_handle
+objects_handle (struct json_objects *r)
+{
+  yajl_handle h = yajl_alloc (&objects_callbacks, NULL, r);
+  yajl_config (h, yajl_allow_multiple_values, 1);
+  return h;
+}
+
+json_objects *
+json_objects_new (json_string_fn on_string, json_end_fn on_end, void *opaque)
+{
+  struct json_objects *r = xzalloc (sizeof *r);
+  r->on_string = on_string;
+  r->on_end = on_end;
+  r->opaque = opaque;
+  r->h = objects_handle (r);
+  return r;
+}
+
+void
+json_objects_free (json_objects *r)
+{
+  if (r == NULL)
+    return;
+  yajl_free (r->h);
+  free (r);
+}
+
+int
+json_objects_feed (json_objects *r, const char *text, size_t len)
+{
+  r->depth = 0;
+  r->ended = false;
+  if (yajl_parse (r->h, (const unsigned char *) text, len) == yajl_status_ok && r->ended
+      && r->depth == 0)
+    return 0;
+  /* Broken or incomplete: a fresh parser for the next one (yajl keeps the
+   * error, or the half-read value, in its handle). */
+  yajl_free (r->h);
+  r->h = objects_handle (r);
+  return -1;
+}

@@ -19,6 +19,18 @@ int json_parse_file (const char *path, yajl_val *out, mk_error **err);
 void cleanup_yajl_valp (yajl_val *v);
 #define _cleanup_json_ __attribute__ ((cleanup (cleanup_yajl_valp)))
 
+/* A reusable reader of flat JSON objects, one per call (the lines of a
+ * json-file log), without building a tree: on_string gets each string member
+ * of the top-level object (key and value valid only during the call), on_end
+ * the object's end. json_objects_feed returns -1 when the text is not one
+ * complete object (nothing after on_end is reported for it). */
+typedef struct json_objects json_objects;
+typedef void (*json_string_fn) (const char *key, const char *val, size_t len, void *opaque);
+typedef void (*json_end_fn) (void *opaque);
+json_objects *json_objects_new (json_string_fn on_string, json_end_fn on_end, void *opaque);
+void json_objects_free (json_objects *r);
+int json_objects_feed (json_objects *r, const char *text, size_t len);
+
 /* Object member lookup (NULL if obj is not an object or key is absent; the
  * last of duplicate keys wins). */
 yajl_val json_get (yajl_val obj, const char *key);

@@ -26,38 +26,73 @@ static const char usage[] =
   "  -t, --timestamps    prefix each line with its time\n"
   "  -h, --help          print this help\n";
 
-static void
-print_entry (const char *line, size_t len, bool timestamps)
+/* One log line's members as the reader reports them ("log" comes before
+ * "stream" in the file, so the text waits for the line's end). */
+struct entry
 {
-  _cleanup_json_ yajl_val v = NULL;
-  _cleanup_error_ mk_error *e = NULL;
-  if (json_parse (line, len, "log line", &v, &e) < 0)
-    return; /* a torn last line is completed later */
-  const char *text = json_get_str (v, "log");
-  const char *stream = json_get_str (v, "stream");
-  const char *time = json_get_str (v, "time");
-  if (text == NULL)
+  char *text;
+  size_t len, cap;
+  bool has_text, to_stderr, timestamps;
+  char time[64];
+};
+
+static void
+entry_member (const char *key, const char *val, size_t len, void *opaque)
+{
+  struct entry *e = opaque;
+  if (strcmp (key, "log") == 0)
+    {
+      if (len + 1 > e->cap)
+        {
+          e->cap = len + 1 + 256;
+          e->text = xrealloc (e->text, e->cap);
+        }
+      memcpy (e->text, val, len);
+      e->len = len;
+      e->has_text = true;
+    }
+  else if (strcmp (key, "stream") == 0)
+    e->to_stderr = len == 6 && memcmp (val, "stderr", 6) == 0;
+  else if (strcmp (key, "time") == 0)
+    snprintf (e->time, sizeof e->time, "%.*s", (int) len, val);
+}
+
+static void
+entry_end (void *opaque)
+{
+  struct entry *e = opaque;
+  if (!e->has_text)
     return;
-  FILE *out = stream && strcmp (stream, "stderr") == 0 ? stderr : stdout;
-  if (timestamps)
-    fprintf (out, "%s ", time ? time : "");
-  fputs (text, out);
+  FILE *out = e->to_stderr ? stderr : stdout;
+  if (e->timestamps)
+    fprintf (out, "%s ", e->time);
+  fwrite (e->text, 1, e->len, out);
   if (out == stderr)
     fflush (stderr);
 }
 
-/* Prints the complete lines of buf[*start..len); *start moves past them. */
+/* Prints the complete lines of buf[*start..len); *start moves past them.
+ * A line that is not a log entry (a torn last line is completed later) is
+ * skipped. */
 static void
-print_lines (const char *buf, size_t len, size_t *start, bool timestamps)
+print_lines (json_objects *reader, struct entry *e, const char *buf, size_t len, size_t *start)
 {
   while (*start < len)
     {
       const char *nl = memchr (buf + *start, '\n', len - *start);
       if (nl == NULL)
         return;
-      print_entry (buf + *start, (size_t) (nl - (buf + *start)), timestamps);
+      e->has_text = e->to_stderr = false;
+      e->time[0] = '\0';
+      json_objects_feed (reader, buf + *start, (size_t) (nl - (buf + *start)));
       *start = (size_t) (nl - buf) + 1;
     }
+}
+
+static void
+cleanup_reader (json_objects **r)
+{
+  json_objects_free (*r);
 }
 
 int
@@ -100,6 +135,9 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 
   char *buf = NULL;
   size_t len = 0, cap = 0, start = 0;
+  struct entry e = { .timestamps = timestamps };
+  __attribute__ ((cleanup (cleanup_reader))) json_objects *reader
+      = json_objects_new (entry_member, entry_end, &e);
   /* Whether the monitor is still there is asked before reading, so the
    * last lines it wrote before leaving are always read. */
   bool more = follow && ctr_monitor_active (ct);
@@ -137,7 +175,7 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
           start = p;
           tail = -1;
         }
-      print_lines (buf, len, &start, timestamps);
+      print_lines (reader, &e, buf, len, &start);
       fflush (stdout);
       if (!more)
         break;
@@ -152,5 +190,6 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         fd = open (path, O_RDONLY | O_CLOEXEC);
     }
   free (buf);
+  free (e.text);
   return 0;
 }

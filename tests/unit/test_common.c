@@ -633,6 +633,53 @@ test_utc_time (void **state)
   assert_string_equal (buf, "2000-02-29T01:02:03.000005Z");
 }
 
+struct objects_seen
+{
+  char log[64], stream[16];
+  int ends;
+};
+
+static void
+seen_member (const char *key, const char *val, size_t len, void *opaque)
+{
+  struct objects_seen *o = opaque;
+  if (strcmp (key, "log") == 0)
+    snprintf (o->log, sizeof o->log, "%.*s", (int) len, val);
+  else if (strcmp (key, "stream") == 0)
+    snprintf (o->stream, sizeof o->stream, "%.*s", (int) len, val);
+}
+
+static void
+seen_end (void *opaque)
+{
+  ((struct objects_seen *) opaque)->ends++;
+}
+
+/* json_objects: string members of flat objects, one object per feed, and a
+ * broken or partial one does not spoil the next. */
+static void
+test_json_objects (void **state)
+{
+  (void) state;
+  struct objects_seen o = { 0 };
+  json_objects *r = json_objects_new (seen_member, seen_end, &o);
+  const char *a = "{\"log\":\"hi\\n\",\"stream\":\"stderr\",\"n\":3,\"x\":{\"log\":\"inner\"}}";
+  assert_int_equal (json_objects_feed (r, a, strlen (a)), 0);
+  assert_string_equal (o.log, "hi\n");  /* escapes decoded; the nested member ignored */
+  assert_string_equal (o.stream, "stderr");
+  assert_int_equal (o.ends, 1);
+  const char *broken[] = { "{\"log\":\"torn", "not json", "\"a string\"", "[1,2]", "" };
+  for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++)
+    assert_int_equal (json_objects_feed (r, broken[i], strlen (broken[i])), -1);
+  assert_int_equal (o.ends, 1);
+  const char *b = "{\"stream\":\"stdout\",\"log\":\"again\"}";
+  assert_int_equal (json_objects_feed (r, b, strlen (b)), 0);
+  assert_string_equal (o.log, "again");
+  assert_string_equal (o.stream, "stdout");
+  assert_int_equal (o.ends, 2);
+  json_objects_free (r);
+}
+
 int
 main (void)
 {
@@ -654,6 +701,7 @@ main (void)
     cmocka_unit_test (test_lock_path),
     cmocka_unit_test (test_log_file),
     cmocka_unit_test (test_utc_time),
+    cmocka_unit_test (test_json_objects),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
