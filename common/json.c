@@ -271,6 +271,21 @@ json_kv_bool (json_gen *g, const char *key, bool v)
 }
 
 void
+json_kv_strv (json_gen *g, const char *key, char *const *v)
+{
+  json_key (g, key);
+  if (v == NULL)
+    {
+      json_null (g);
+      return;
+    }
+  json_arr_open (g);
+  for (size_t i = 0; v[i]; i++)
+    json_str (g, v[i]);
+  json_arr_close (g);
+}
+
+void
 json_tree (json_gen *g, yajl_val v)
 {
   if (v == NULL)

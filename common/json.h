@@ -61,6 +61,8 @@ void json_null (json_gen *g);
 void json_kv_str (json_gen *g, const char *key, const char *s); /* skipped when s is NULL */
 void json_kv_int (json_gen *g, const char *key, long long v);
 void json_kv_bool (json_gen *g, const char *key, bool v);
+/* An array of strings, or null when v is NULL. */
+void json_kv_strv (json_gen *g, const char *key, char *const *v);
 /* Re-emits a parsed tree value as is. */
 void json_tree (json_gen *g, yajl_val v);
 

@@ -29,6 +29,7 @@
 #include "mocker-runtime/namespaces.h"
 #include "mocker-runtime/seccomp_bpf.h"
 #include "mocker-runtime/state_config.h"
+#include "mocker-runtime/state_locked.h"
 #include "mocker-runtime/sync.h"
 #include "mocker-runtime/terminal.h"
 
@@ -571,31 +572,11 @@ container_abort (struct container *c)
   mk_error_free (&ignored);
 }
 
-/* Opens the container's state for a mutating command: lock + complete state. */
-static int
-load_locked (const char *root, const char *id, struct rt_state **st, mk_error **err)
-{
-  if (state_validate_id (id, err) < 0)
-    return -1;
-  _cleanup_close_ int dfd = state_lock (root, id, true, err);
-  if (dfd < 0)
-    return -1;
-  if (state_read (dfd, id, st, err) < 0)
-    return -1;
-  if (*st == NULL || (*st)->pid == 0)
-    {
-      rt_state_free (*st);
-      *st = NULL;
-      return mk_error_set (err, 0, "container does not exist: `%s`", id);
-    }
-  return STEAL_FD (dfd);
-}
-
 int
 container_start (const char *root, const char *id, mk_error **err)
 {
   _cleanup_rt_state_ struct rt_state *st = NULL;
-  _cleanup_close_ int dfd = load_locked (root, id, &st, err);
+  _cleanup_close_ int dfd = state_open_locked (root, id, &st, NULL, err);
   if (dfd < 0)
     return -1;
   _cleanup_close_ int pidfd = open_init_pidfd (st);
@@ -663,7 +644,7 @@ int
 container_kill (const char *root, const char *id, int sig, bool all, mk_error **err)
 {
   _cleanup_rt_state_ struct rt_state *st = NULL;
-  _cleanup_close_ int dfd = load_locked (root, id, &st, err);
+  _cleanup_close_ int dfd = state_open_locked (root, id, &st, NULL, err);
   if (dfd < 0)
     return -1;
   _cleanup_close_ int pidfd = open_init_pidfd (st);

@@ -13,10 +13,6 @@
 #include "mocker-runtime/process.h"
 #include "mocker-runtime/terminal.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
-
 static void __attribute__ ((noreturn))
 child_fail (const struct exec_child_args *a, mk_error *err)
 {
@@ -35,44 +31,12 @@ child_fail (const struct exec_child_args *a, mk_error *err)
   _exit (255);
 }
 
-static void
-reset_signals (void)
-{
-  struct sigaction dfl = { .sa_handler = SIG_DFL };
-  for (int sig = 1; sig < NSIG; sig++)
-    if (sig != SIGKILL && sig != SIGSTOP)
-      sigaction (sig, &dfl, NULL);
-  sigset_t none;
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-}
-
-/* fds 3 .. 3+n-1 stay open, everything else closes at execve. */
-static int
-keep_fds (int n, mk_error **err)
-{
-  for (int fd = 3; fd < 3 + n; fd++)
-    {
-      int flags = fcntl (fd, F_GETFD);
-      if (flags >= 0 && fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-        return mk_error_set (err, errno, "preserve fd %d", fd);
-    }
-  if (syscall (SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    for (int fd = 3 + n; fd < 1024; fd++)
-      {
-        int flags = fcntl (fd, F_GETFD);
-        if (flags >= 0)
-          fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
-      }
-  return 0;
-}
-
 void
 exec_child_main (const struct exec_child_args *a)
 {
   _cleanup_error_ mk_error *err = NULL;
   const struct spec_process *proc = a->proc;
-  reset_signals ();
+  process_reset_signals ();
 
   /* The cgroup first (the rest of it when clone3 did not place us). */
   if (a->cgroup && cgroup_entry_join_self (a->cgroup, &err) < 0)
@@ -105,7 +69,7 @@ exec_child_main (const struct exec_child_args *a)
     child_fail (a, err);
   if (process_apply_rlimits (proc, &err) < 0 || process_apply_oom_score_adj (proc, &err) < 0
       || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
-      || process_apply_no_new_privs (proc, &err) < 0 || keep_fds (a->preserve_fds, &err) < 0)
+      || process_apply_no_new_privs (proc, &err) < 0 || process_keep_fds (a->preserve_fds, &err) < 0)
     child_fail (a, err);
   if (proc->no_new_privileges && seccomp_bpf_load (a->seccomp, &err) < 0)
     child_fail (a, err);

@@ -19,9 +19,6 @@
 #include "mocker-runtime/sync.h"
 #include "mocker-runtime/terminal.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
 /* The write end of exec.fifo once `start` opened it: kept open (close-on-exec)
@@ -57,17 +54,11 @@ exit_on_signal (int sig)
 static void
 reset_signals (void)
 {
-  struct sigaction dfl = { .sa_handler = SIG_DFL };
-  for (int sig = 1; sig < NSIG; sig++)
-    if (sig != SIGKILL && sig != SIGSTOP)
-      sigaction (sig, &dfl, NULL);
+  process_reset_signals ();
   struct sigaction ex = { .sa_handler = exit_on_signal };
   int exit_sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
   for (size_t i = 0; i < ARRAY_SIZE (exit_sigs); i++)
     sigaction (exit_sigs[i], &ex, NULL);
-  sigset_t none;
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
 }
 
 /* Waits for one message of the expected type; an error or EOF fails. */
@@ -126,28 +117,6 @@ wait_for_start (const struct init_args *a, mk_error **err)
       }
   close (a->fifo_fd);
   start_fd = fd;
-  return 0;
-}
-
-static int
-keep_fds (int preserve_fds, mk_error **err)
-{
-  for (int fd = 3; fd < 3 + preserve_fds; fd++)
-    {
-      int flags = fcntl (fd, F_GETFD);
-      if (flags >= 0 && fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-        return mk_error_set (err, errno, "preserve fd %d", fd);
-    }
-  /* Everything else the runtime inherited closes at execve. */
-  if (syscall (SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    {
-      for (int fd = 3 + preserve_fds; fd < 1024; fd++)
-        {
-          int flags = fcntl (fd, F_GETFD);
-          if (flags >= 0)
-            fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
-        }
-    }
   return 0;
 }
 
@@ -237,7 +206,7 @@ init_main (const struct init_args *a)
       || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0)
     init_fail (a, err);
-  if (keep_fds (a->preserve_fds, &err) < 0)
+  if (process_keep_fds (a->preserve_fds, &err) < 0)
     init_fail (a, err);
 
   /* Created: the runtime records the state, then the init outlives it. */

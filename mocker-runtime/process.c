@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/fs.h"
@@ -16,6 +18,10 @@
 #include "mocker-runtime/exec_lookup.h"
 #include "mocker-runtime/rlimits.h"
 #include "mocker-runtime/user.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
 
 int
 process_find_executable (const struct spec_process *p, char **out, mk_error **err)
@@ -91,5 +97,36 @@ process_apply_no_new_privs (const struct spec_process *p, mk_error **err)
 {
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return mk_error_set (err, errno, "process.noNewPrivileges: prctl");
+  return 0;
+}
+
+void
+process_reset_signals (void)
+{
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      sigaction (sig, &dfl, NULL);
+  sigset_t none;
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+int
+process_keep_fds (int n, mk_error **err)
+{
+  for (int fd = 3; fd < 3 + n; fd++)
+    {
+      int flags = fcntl (fd, F_GETFD);
+      if (flags >= 0 && fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        return mk_error_set (err, errno, "preserve fd %d", fd);
+    }
+  if (syscall (SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    for (int fd = 3 + n; fd < 1024; fd++)
+      {
+        int flags = fcntl (fd, F_GETFD);
+        if (flags >= 0)
+          fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
+      }
   return 0;
 }

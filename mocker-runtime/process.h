@@ -24,5 +24,10 @@ int process_apply_oom_score_adj (const struct spec_process *p, mk_error **err);
 int process_apply_identity (const struct spec_process *p, mk_error **err);
 int process_apply_cwd (const struct spec_process *p, mk_error **err);
 int process_apply_no_new_privs (const struct spec_process *p, mk_error **err);
+/* Default dispositions for every signal and an empty mask (what the
+ * runtime set up must not reach the container's process). */
+void process_reset_signals (void);
+/* fds 3 .. 3+n-1 stay open, everything else closes at execve. */
+int process_keep_fds (int n, mk_error **err);
 
 #endif

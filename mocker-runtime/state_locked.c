@@ -22,6 +22,7 @@ state_open_locked (const char *root, const char *id, struct rt_state **st,
       *st = NULL;
       return mk_error_set (err, 0, "container does not exist: `%s`", id);
     }
-  *status = state_status (root, *st);
+  if (status)
+    *status = state_status (root, *st);
   return STEAL_FD (dfd);
 }

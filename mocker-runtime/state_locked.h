@@ -7,7 +7,8 @@
 #include "mocker-runtime/state.h"
 
 /* Returns the locked state dir fd; *st gets the state and *status the live
- * status.  "container does not exist" when absent or incomplete. */
+ * status (status may be NULL).  "container does not exist" when absent or
+ * incomplete. */
 int state_open_locked (const char *root, const char *id, struct rt_state **st,
                        enum rt_status *status, mk_error **err);
 

@@ -246,21 +246,6 @@ apply_change (const char *change, struct run_cfg *rc, mk_error **err)
 
 /* ---- generation --------------------------------------------------------- */
 
-static void
-gen_strv_or_null (json_gen *g, const char *key, char *const *v)
-{
-  json_key (g, key);
-  if (v == NULL)
-    {
-      json_null (g);
-      return;
-    }
-  json_arr_open (g);
-  for (size_t i = 0; v[i]; i++)
-    json_str (g, v[i]);
-  json_arr_close (g);
-}
-
 static bool
 is_run_key (const char *k)
 {
@@ -285,9 +270,9 @@ gen_config_section (json_gen *g, yajl_val base_cfg, const struct run_cfg *rc)
     }
   if (rc->user)
     json_kv_str (g, "User", rc->user);
-  gen_strv_or_null (g, "Env", rc->env);
-  gen_strv_or_null (g, "Entrypoint", rc->entrypoint);
-  gen_strv_or_null (g, "Cmd", rc->cmd);
+  json_kv_strv (g, "Env", rc->env);
+  json_kv_strv (g, "Entrypoint", rc->entrypoint);
+  json_kv_strv (g, "Cmd", rc->cmd);
   if (rc->workdir)
     json_kv_str (g, "WorkingDir", rc->workdir);
   json_obj_close (g);

@@ -139,21 +139,6 @@ ctr_mount_rootfs (struct store *s, const struct container *c, mk_error **err)
   return mount_overlay (c->dir, layers, s, err);
 }
 
-static void
-gen_strv (json_gen *g, const char *key, char *const *v)
-{
-  json_key (g, key);
-  if (v == NULL)
-    {
-      json_null (g);
-      return;
-    }
-  json_arr_open (g);
-  for (size_t i = 0; v[i]; i++)
-    json_str (g, v[i]);
-  json_arr_close (g);
-}
-
 static yajl_val
 image_cfg (yajl_val image_config, const char *key)
 {
@@ -173,7 +158,7 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_kv_str (g, "image_ref", in->image_ref);
   json_kv_str (g, "created", created);
   json_kv_str (g, "path", spec->process->args[0]);
-  gen_strv (g, "args", spec->process->args + 1);
+  json_kv_strv (g, "args", spec->process->args + 1);
 
   json_key (g, "config");
   json_obj_open (g);
@@ -187,9 +172,9 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_kv_str (g, "User", user);
   json_kv_bool (g, "Tty", o->tty);
   json_kv_bool (g, "OpenStdin", in->open_stdin);
-  gen_strv (g, "Env", spec->process->env);
+  json_kv_strv (g, "Env", spec->process->env);
   if (o->cmd && o->cmd[0])
-    gen_strv (g, "Cmd", o->cmd);
+    json_kv_strv (g, "Cmd", o->cmd);
   else
     {
       json_key (g, "Cmd");
@@ -230,8 +215,8 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_kv_int (g, "PidsLimit", o->pids_limit);
   json_kv_bool (g, "ReadonlyRootfs", o->read_only);
   json_kv_bool (g, "Privileged", o->privileged);
-  gen_strv (g, "CapAdd", o->cap_add);
-  gen_strv (g, "CapDrop", o->cap_drop);
+  json_kv_strv (g, "CapAdd", o->cap_add);
+  json_kv_strv (g, "CapDrop", o->cap_drop);
   json_key (g, "Binds");
   json_arr_open (g);
   for (size_t i = 0; i < o->n_volumes; i++)
@@ -249,7 +234,7 @@ record_json (const char *id, const char *name, const char *created, const struct
   for (size_t i = 0; in->port_specs && in->port_specs[i]; i++)
     json_str (g, in->port_specs[i]);
   json_arr_close (g);
-  gen_strv (g, "layers", layers);
+  json_kv_strv (g, "layers", layers);
   json_obj_close (g);
   return json_gen_finish (g, NULL);
 }
