@@ -11,6 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "common/linux_compat.h"
 #include "common/util.h"
 
 int
@@ -284,8 +285,13 @@ path_join (const char *a, const char *b)
   while (*b == '/')
     b++;
   if (la == 1 && a[0] == '/')
-    return xasprintf ("/%s", b);
-  return xasprintf ("%.*s/%s", (int) la, a, b);
+    la = 0;
+  size_t lb = strlen (b);
+  char *out = xmalloc (la + 1 + lb + 1);
+  memcpy (out, a, la);
+  out[la] = '/';
+  memcpy (out + la + 1, b, lb + 1);
+  return out;
 }
 
 bool

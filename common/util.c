@@ -70,6 +70,28 @@ xvasprintf (const char *fmt, va_list ap)
 }
 
 char *
+xconcat (const char *first, ...)
+{
+  va_list ap;
+  size_t len = 0;
+  va_start (ap, first);
+  for (const char *s = first; s != NULL; s = va_arg (ap, const char *))
+    len += strlen (s);
+  va_end (ap);
+  char *out = xmalloc (len + 1), *p = out;
+  va_start (ap, first);
+  for (const char *s = first; s != NULL; s = va_arg (ap, const char *))
+    {
+      size_t n = strlen (s);
+      memcpy (p, s, n);
+      p += n;
+    }
+  va_end (ap);
+  *p = '\0';
+  return out;
+}
+
+char *
 xasprintf (const char *fmt, ...)
 {
   va_list ap;

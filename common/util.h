@@ -16,6 +16,9 @@ char *xstrdup (const char *s);
 char *xstrndup (const char *s, size_t n);
 char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 char *xvasprintf (const char *fmt, va_list ap);
+/* The strings up to the NULL, joined: what xasprintf("%s%s...") gives,
+ * without the printf machinery (paths are built this way on hot paths). */
+char *xconcat (const char *first, ...) __attribute__ ((sentinel));
 
 #define ARRAY_SIZE(a) (sizeof (a) / sizeof ((a)[0]))
 

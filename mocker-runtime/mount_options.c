@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "common/linux_compat.h"
 #include "common/util.h"
 
 enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_IGNORE, OPT_REC_SET, OPT_REC_CLEAR,

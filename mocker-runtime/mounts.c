@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/fs.h"
+#include "common/linux_compat.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker-runtime/paths.h"

@@ -14,13 +14,18 @@ rd_key (const char *path, const char *key)
 {
   if (str_is_empty (path))
     return xstrdup (key);
-  return xasprintf ("%s.%s", path, key);
+  return xconcat (path, ".", key, NULL);
 }
 
 char *
 rd_idx (const char *path, size_t i)
 {
-  return xasprintf ("%s[%zu]", path, i);
+  char num[24], *p = num + sizeof num;
+  *--p = '\0';
+  do
+    *--p = (char) ('0' + i % 10);
+  while ((i /= 10) != 0);
+  return xconcat (path, "[", p, "]", NULL);
 }
 
 int

@@ -13,7 +13,7 @@ for arg in "$@"; do
   esac
 done
 
-build_pkgs=(make gcc pkg-config libc6-dev
+build_pkgs=(make gcc pkg-config libc6-dev musl-tools
   libyajl-dev libcap-dev libseccomp-dev
   libcurl4-openssl-dev libssl-dev libarchive-dev libnl-3-dev libnl-route-3-dev libnftables-dev
   libcmocka-dev)

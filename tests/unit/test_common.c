@@ -414,6 +414,10 @@ test_strv_and_strings (void **state)
   assert_false (str_is_empty (" "));
   _cleanup_free_ char *s = xasprintf ("%s-%d", "id", 3);
   assert_string_equal (s, "id-3");
+  _cleanup_free_ char *c = xconcat ("/sys/fs/cgroup", "/", "", "mocker-x", NULL);
+  assert_string_equal (c, "/sys/fs/cgroup/mocker-x");
+  _cleanup_free_ char *c1 = xconcat ("", NULL);
+  assert_string_equal (c1, "");
   _cleanup_free_ char *n = xstrndup ("abcdef", 3);
   assert_string_equal (n, "abc");
 

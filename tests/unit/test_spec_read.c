@@ -16,7 +16,27 @@
 #include "common/error.h"
 #include "common/util.h"
 #include "spec/spec.h"
+#include "spec/read_util.h"
 #include "tests/unit/spec_fixtures.h"
+
+/* The JSON paths error messages name. */
+static void
+test_json_paths (void **state)
+{
+  (void) state;
+  const struct { char *got; const char *want; } cases[] = {
+    { rd_key ("", "process"), "process" },
+    { rd_key ("linux.resources", "memory"), "linux.resources.memory" },
+    { rd_idx ("mounts", 0), "mounts[0]" },
+    { rd_idx ("process.args", 10), "process.args[10]" },
+    { rd_idx ("x", 18446744073709551615ULL), "x[18446744073709551615]" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (cases); i++)
+    {
+      assert_string_equal (cases[i].got, cases[i].want);
+      free (cases[i].got);
+    }
+}
 
 /* Reads JSON written with ' for "; fails the test on error. */
 static struct spec *
@@ -801,6 +821,7 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_json_paths),
     cmocka_unit_test (test_runc_spec_output),
     cmocka_unit_test (test_runc_spec_from_the_binary),
     cmocka_unit_test (test_podman_like_config),
