@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -64,21 +65,26 @@ bind_host_device (int rootfd, const struct device *d, mk_error **err)
   return top < 0 ? -1 : 0;
 }
 
-/* replace: false for the default devices (an image's node of the right
- * kind is kept), true for linux.devices (made afresh with its mode/owner). */
+/* Makes d as `name` in dirfd (its parent directory, opened in the root). The
+ * caller has set umask 0. replace: false for the default devices (an image's
+ * node of the right kind is kept), true for linux.devices (made afresh with
+ * its mode/owner). exact: a node made here already has d's mode and owner
+ * (root made it, umask 0, in a directory without setgid), so fix_node's
+ * check and changes can be skipped. */
 static int
-make_device (int rootfd, const struct device *d, bool replace, mk_error **err)
+make_device_at (int rootfd, int dirfd, const char *name, const struct device *d, bool replace,
+                bool exact, mk_error **err)
 {
-  _cleanup_free_ char *name = NULL;
-  _cleanup_close_ int dirfd = root_open_parent (rootfd, d->path, &name, err);
-  if (dirfd < 0)
-    return -1;
-
-  struct stat st;
-  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+  dev_t rdev = makedev (d->major, d->minor);
+  mode_t mode = d->type | (d->mode & 07777);
+  if (mknodat (dirfd, name, mode, rdev) == 0)
+    return exact && d->uid == 0 && d->gid == 0 ? 0 : fix_node (dirfd, name, d, err);
+  if (errno == EEXIST)
     {
-      bool same = (st.st_mode & S_IFMT) == d->type
-                  && (d->type == S_IFIFO || st.st_rdev == makedev (d->major, d->minor));
+      struct stat st;
+      if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return mk_error_set (err, errno, "stat `%s`", d->path);
+      bool same = (st.st_mode & S_IFMT) == d->type && (d->type == S_IFIFO || st.st_rdev == rdev);
       if (same && !replace)
         return 0;  /* a default device the image already has */
       /* Never chmod/chown what exists: it may be a host device bound there.
@@ -93,17 +99,23 @@ make_device (int rootfd, const struct device *d, bool replace, mk_error **err)
             }
           return mk_error_set (err, errno, "replace `%s`", d->path);
         }
+      if (mknodat (dirfd, name, mode, rdev) == 0)
+        return fix_node (dirfd, name, d, err);
     }
-
-  mode_t old = umask (0);
-  int r = mknodat (dirfd, name, d->type | (d->mode & 07777), makedev (d->major, d->minor));
-  umask (old);
-  if (r == 0)
-    return fix_node (dirfd, name, d, err);
   if (errno != EPERM || d->type == S_IFIFO)
     return mk_error_set (err, errno, "mknod `%s`", d->path);
   log_debug ("mknod `%s`: EPERM, binding the host's device", d->path);
   return bind_host_device (rootfd, d, err);
+}
+
+static int
+make_device (int rootfd, const struct device *d, bool replace, mk_error **err)
+{
+  _cleanup_free_ char *name = NULL;
+  _cleanup_close_ int dirfd = root_open_parent (rootfd, d->path, &name, err);
+  if (dirfd < 0)
+    return -1;
+  return make_device_at (rootfd, dirfd, name, d, replace, false, err);
 }
 
 static int
@@ -146,8 +158,9 @@ make_spec_devices (int rootfd, const struct spec_linux *l, mk_error **err)
   return 0;
 }
 
+/* The default devices and links, in dev (the container's /dev). */
 static int
-make_symlinks (int rootfd, mk_error **err)
+make_defaults (int rootfd, int dev, mk_error **err)
 {
   static const char *links[][2] = {
     { "/proc/self/fd", "fd" },
@@ -155,9 +168,20 @@ make_symlinks (int rootfd, mk_error **err)
     { "/proc/self/fd/1", "stdout" },
     { "/proc/self/fd/2", "stderr" },
   };
-  _cleanup_close_ int dev = root_mkdir_p (rootfd, "/dev", 0755, err);
-  if (dev < 0)
-    return -1;
+  struct stat st;
+  if (fstat (dev, &st) < 0)
+    return mk_error_set (err, errno, "stat /dev");
+  /* A default ACL on /dev (an image's) would set the nodes' mode instead of
+   * the umask. */
+  char buf[FD_PATH_MAX];
+  bool exact = !(st.st_mode & S_ISGID) && geteuid () == 0 && getegid () == 0
+               && getxattr (fd_path (dev, buf), "system.posix_acl_default", NULL, 0) < 0;
+  for (size_t i = 0; i < ARRAY_SIZE (default_devices); i++)
+    {
+      const struct device *d = &default_devices[i];
+      if (make_device_at (rootfd, dev, d->path + strlen ("/dev/"), d, false, exact, err) < 0)
+        return mk_error_wrap (err, "default device %s", d->path);
+    }
   for (size_t i = 0; i < ARRAY_SIZE (links); i++)
     if (symlinkat (links[i][0], dev, links[i][1]) < 0 && errno != EEXIST)
       return mk_error_set (err, errno, "symlink /dev/%s", links[i][1]);
@@ -199,13 +223,16 @@ dev_is_bound (const struct spec *spec)
 int
 devices_setup (int rootfd, const struct spec *spec, mk_error **err)
 {
+  /* Nodes are made with their exact mode (restored below on every path). */
+  mode_t old_umask = umask (0);
+  int r = 0;
   if (!dev_is_bound (spec))
     {
-      for (size_t i = 0; i < ARRAY_SIZE (default_devices); i++)
-        if (make_device (rootfd, &default_devices[i], false, err) < 0)
-          return mk_error_wrap (err, "default device %s", default_devices[i].path);
-      if (make_symlinks (rootfd, err) < 0)
-        return -1;
+      _cleanup_close_ int dev = root_mkdir_p (rootfd, "/dev", 0755, err);
+      r = dev < 0 ? -1 : make_defaults (rootfd, dev, err);
     }
-  return make_spec_devices (rootfd, spec->linux_, err);
+  if (r == 0)
+    r = make_spec_devices (rootfd, spec->linux_, err);
+  umask (old_umask);
+  return r;
 }

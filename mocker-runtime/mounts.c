@@ -136,10 +136,13 @@ data_without_gid (const char *data)
   return out;
 }
 
+/* *top: the new mount (for remounts, recursive attributes and propagation),
+ * or -1 when none of those is asked for. */
 static int
 mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o, int *top,
           mk_error **err)
 {
+  bool need_top = o->rec_set || o->rec_clr || o->n_propagation > 0;
   const char *type = m->type;
   const char *source = m->source && *m->source ? m->source : type;
   _cleanup_close_ int fd = root_mkmountpoint (rootfd, m->destination, true, err);
@@ -190,6 +193,8 @@ mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o,
                          type, m->destination, host_fallback_for (type));
   if (r < 0)
     return mk_error_set (err, errno, "mount %s on `%s`", type, m->destination);
+  if (!need_top)
+    return 0;
   *top = root_open (rootfd, m->destination, O_PATH);
   if (*top < 0)
     return mk_error_set (err, errno, "open `%s` after mounting it", m->destination);
@@ -222,6 +227,8 @@ mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m,
     return mount_cgroup (rootfd, spec, m, o, err);
   else if (mount_fs (rootfd, m, o, &top, err) < 0)
     return -1;
+  if (top < 0)
+    return 0; /* mount_fs: nothing more to apply */
 
   if ((o->rec_set || o->rec_clr) && mount_setattr_recursive (top, o->rec_set, o->rec_clr,
                                                              m->destination, err) < 0)

@@ -38,9 +38,8 @@ mkdir_p_in_root (int rootfd, const char *path, mode_t mode, int depth, mk_error 
 {
   if (depth > 40)
     return mk_error_set (err, ELOOP, "mkdir `%s` in the container root", path);
-  _cleanup_close_ int cur = root_open (rootfd, "/", O_PATH | O_DIRECTORY);
-  if (cur < 0)
-    return mk_error_set (err, errno, "open the container root");
+  /* cur: the directory reached so far; -1 while that is the root itself. */
+  _cleanup_close_ int cur = -1;
 
   /* Walk the prefixes "/a", "/a/b", ... each resolved from the root (so ".."
    * and symlinks stay confined), creating the missing ones in the directory
@@ -63,13 +62,14 @@ mkdir_p_in_root (int rootfd, const char *path, mode_t mode, int depth, mk_error 
       if (next < 0 && errno == ENOENT)
         {
           /* mkdirat never follows a symlink in the last component. */
-          if (mkdirat (cur, comp, mode) < 0 && errno != EEXIST)
+          if (mkdirat (cur >= 0 ? cur : rootfd, comp, mode) < 0 && errno != EEXIST)
             return mk_error_set (err, errno, "mkdir `%s` in the container root", prefix);
           next = root_open (rootfd, prefix, O_PATH | O_DIRECTORY);
           if (next < 0 && errno == ENOENT)
             {
               /* A dangling symlink: create its target, inside the root. */
-              _cleanup_free_ char *redo = follow_dangling (cur, comp, path, start, i);
+              _cleanup_free_ char *redo
+                  = follow_dangling (cur >= 0 ? cur : rootfd, comp, path, start, i);
               if (redo)
                 return mkdir_p_in_root (rootfd, redo, mode, depth + 1, err);
               errno = ENOENT;
@@ -77,9 +77,12 @@ mkdir_p_in_root (int rootfd, const char *path, mode_t mode, int depth, mk_error 
         }
       if (next < 0)
         return mk_error_set (err, errno, "open `%s` in the container root", prefix);
-      close (cur);
+      if (cur >= 0)
+        close (cur);
       cur = next;
     }
+  if (cur < 0 && (cur = root_open (rootfd, "/", O_PATH | O_DIRECTORY)) < 0)
+    return mk_error_set (err, errno, "open the container root");
   return STEAL_FD (cur);
 }
 

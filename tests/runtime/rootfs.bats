@@ -43,6 +43,18 @@ teardown() { rf_teardown; }
   [[ "${lines[3]}" == *"Read-only file system"* ]]
 }
 
+@test "rootfs: masked directories are empty read-only tmpfs; a path through a file is skipped" {
+  [ -d /proc/acpi ] && [ -d /sys/firmware ] || skip "no /proc/acpi or /sys/firmware on this host"
+  rf_config '.linux.maskedPaths = ["/proc/acpi", "/proc/keys/below", "/sys/firmware", "/proc/none/x"]'
+  rf_run 'echo $(ls -A /proc/acpi | wc -l) $(ls -A /sys/firmware | wc -l); touch /proc/acpi/x /sys/firmware/x 2>&1; grep -E " /proc/acpi | /sys/firmware " /proc/mounts'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "0 0" ]
+  [[ "${lines[1]}" == *"/proc/acpi/x"*"Read-only file system"* ]]
+  [[ "${lines[2]}" == *"/sys/firmware/x"*"Read-only file system"* ]]
+  [[ "${lines[3]}" == *" /proc/acpi tmpfs ro,nosuid,nodev,noexec"* ]]
+  [[ "${lines[4]}" == *" /sys/firmware tmpfs ro,nosuid,nodev,noexec"* ]]
+}
+
 @test "rootfs: readonlyPaths refuse writes" {
   rf_run 'echo dom > /proc/sys/kernel/domainname 2>&1; echo rc=$?; grep " /proc/sys " /proc/mounts'
   [ "$status" -eq 0 ]
