@@ -26,6 +26,7 @@
 #include "mocker-runtime/cgroup_entry.h"
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/init.h"
+#include "mocker-runtime/init_early.h"
 #include "mocker-runtime/namespaces.h"
 #include "mocker-runtime/seccomp_bpf.h"
 #include "mocker-runtime/state_config.h"
@@ -313,6 +314,24 @@ setup_from_parent (struct container *c, const struct create_opts *o, const struc
   st->pid = c->pid;
   if (proc_stat_start_time (c->pid, &st->start_time, NULL) < 0)
     return mk_error_set (err, errno, "read start time of the init (pid %d)", (int) c->pid);
+  if (c->exec_early)
+    {
+      /* The init has executed the program, or failed: its end of the socket
+       * is closed, after an error message if it failed (init_early.c). */
+      char type;
+      _cleanup_free_ char *text = NULL;
+      if (sync_recv (c->sync_fd, &type, &text, err) < 0)
+        return -1;
+      if (type == SYNC_ERROR)
+        return mk_error_set (err, 0, "%s", text ? text : "container init failed");
+      if (type != 0 || !init_early_exec_reached ())
+        return mk_error_set (err, 0, "container init exited unexpectedly");
+      if (state_write (c->lock_fd, st, err) < 0)
+        return -1;
+      if (o->pid_file && write_pid_file (o->pid_file, c->pid, err) < 0)
+        return -1;
+      return 0;
+    }
   if (plan->new_user && ns_write_id_maps (c->pid, spec, err) < 0)
     return -1;
   if (spec->hooks.prestart.len || spec->hooks.create_runtime.len)
@@ -466,18 +485,28 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   if (ns_enter_for_clone (&plan, &saved, err) < 0)
     goto out;
   fflush (NULL);
-  c->pid = clone3_init (plan.clone_flags, &entry);
-  if (c->pid == 0)
+  struct init_args a = {
+    .spec = spec, .rootfs = rootfs, .ns = &plan, .sync_fd = pair[1], .fifo_fd = fifo_fd,
+    .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
+    .preserve_fds = o->preserve_fds, .console_socket = o->console_socket, .id = o->id,
+    .cgroup = &entry,
+    .console_fd = console_fd, .seccomp = &filter,
+  };
+  /* The init closes the runtime's end and the lock (which must die with the
+   * runtime, not live on in the init). */
+  const int child_closes[2] = { pair[0], c->lock_fd };
+  if (init_early_possible (o, spec, &plan))
     {
-      close (pair[0]);
-      close (c->lock_fd); /* the lock must die with the runtime, not live on in the init */
-      struct init_args a = {
-        .spec = spec, .rootfs = rootfs, .ns = &plan, .sync_fd = pair[1], .fifo_fd = fifo_fd,
-        .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
-        .preserve_fds = o->preserve_fds, .console_socket = o->console_socket, .id = o->id,
-        .cgroup = &entry,
-        .console_fd = console_fd, .seccomp = &filter,
-      };
+      /* The program may run before this returns: signals for it wait. */
+      if (o->hold_signals)
+        sigprocmask (SIG_BLOCK, o->hold_signals, NULL);
+      c->exec_early = true;
+      c->pid = init_early_clone (&plan, &a, child_closes);
+    }
+  else if ((c->pid = clone3_init (plan.clone_flags, &entry)) == 0)
+    {
+      close (child_closes[0]);
+      close (child_closes[1]);
       init_main (&a);
     }
   int clone_errno = errno;
@@ -546,15 +575,18 @@ run_poststart (const struct rt_state *st)
 int
 container_start_attached (struct container *c, mk_error **err)
 {
-  if (sync_send (c->sync_fd, SYNC_START, NULL, err) < 0)
-    return -1;
-  /* The init closes its end at execve (close-on-exec) or reports an error. */
-  char type;
-  _cleanup_free_ char *text = NULL;
-  if (sync_recv (c->sync_fd, &type, &text, err) < 0)
-    return -1;
-  if (type == SYNC_ERROR)
-    return mk_error_set (err, 0, "%s", text ? text : "container init failed");
+  if (!c->exec_early)
+    {
+      if (sync_send (c->sync_fd, SYNC_START, NULL, err) < 0)
+        return -1;
+      /* The init closes its end at execve (close-on-exec) or reports an error. */
+      char type;
+      _cleanup_free_ char *text = NULL;
+      if (sync_recv (c->sync_fd, &type, &text, err) < 0)
+        return -1;
+      if (type == SYNC_ERROR)
+        return mk_error_set (err, 0, "%s", text ? text : "container init failed");
+    }
   close (c->sync_fd);
   c->sync_fd = -1;
   run_poststart (c->st);

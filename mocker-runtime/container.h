@@ -4,6 +4,7 @@
 #ifndef RT_CONTAINER_H
 #define RT_CONTAINER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -23,6 +24,9 @@ struct create_opts
   int preserve_fds;
   bool attached;               /* run: the init waits for container_start_attached */
   bool foreground;             /* run without -d: a terminal is relayed by the runtime */
+  /* Blocked when the program may run before container_create returns (an
+   * early init, init_early.h); the caller unblocks them once it handles them. */
+  const sigset_t *hold_signals;
 };
 
 struct container
@@ -34,6 +38,7 @@ struct container
   int console_fd;   /* foreground terminal: the pty master arrives here (terminal.h); -1 */
   pid_t pid;
   struct rt_state *st;
+  bool exec_early;  /* the init executed the program within container_create */
 };
 
 void container_free (struct container *c);

@@ -151,8 +151,12 @@ init_main (const struct init_args *a)
   if (ns_join (a->ns, &err) < 0)
     init_fail (a, err);
 
+  /* An early init (init_early.c) has no handshake: the runtime is waiting
+   * for its execve. */
+  bool early = a->exec_reached != NULL;
   _cleanup_free_ char *states = NULL;
-  expect (a, SYNC_GO, &states);
+  if (!early)
+    expect (a, SYNC_GO, &states);
   char *state_creating, *state_created;
   split_states (states, &state_creating, &state_created);
 
@@ -209,14 +213,18 @@ init_main (const struct init_args *a)
   if (process_keep_fds (a->preserve_fds, &err) < 0)
     init_fail (a, err);
 
-  /* Created: the runtime records the state, then the init outlives it. */
-  send_or_die (a, SYNC_READY);
-  expect (a, SYNC_ACK, NULL);
-  prctl (PR_SET_PDEATHSIG, 0);
-  send_or_die (a, SYNC_ACKED);
-
-  if (wait_for_start (a, &err) < 0)
-    init_fail (a, err);
+  if (early)
+    prctl (PR_SET_PDEATHSIG, 0); /* the runtime records the state after execve */
+  else
+    {
+      /* Created: the runtime records the state, then the init outlives it. */
+      send_or_die (a, SYNC_READY);
+      expect (a, SYNC_ACK, NULL);
+      prctl (PR_SET_PDEATHSIG, 0);
+      send_or_die (a, SYNC_ACKED);
+      if (wait_for_start (a, &err) < 0)
+        init_fail (a, err);
+    }
 
   if (hooks_run (&spec->hooks.start_container, "startContainer", state_created, &err) < 0)
     init_fail (a, err);
@@ -224,6 +232,8 @@ init_main (const struct init_args *a)
     init_fail (a, err);
 
   char *empty_env[] = { NULL };
+  if (early)
+    *a->exec_reached = 1;
   execve (exe, proc->args, proc->env ? proc->env : empty_env);
   mk_error_set (&err, errno, "exec `%s`", exe);
   init_fail (a, err);

@@ -26,6 +26,9 @@ struct init_args
   const struct seccomp_bpf *seccomp; /* linux.seccomp compiled by the runtime (seccomp_bpf.h) */
   const char *id;
   const struct cgroup_entry *cgroup;  /* joined first thing */
+  /* Set: the init shares the runtime's memory until execve (init_early.c):
+   * no handshake, and *exec_reached = 1 just before execve. */
+  volatile int *exec_reached;
 };
 
 void init_main (const struct init_args *a) __attribute__ ((noreturn));

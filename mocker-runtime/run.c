@@ -26,14 +26,25 @@ forward_signal (int sig)
     kill (forward_pid, sig);
 }
 
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
 static void
-forward_signals (pid_t pid)
+forwarded_set (sigset_t *set)
+{
+  sigemptyset (set);
+  for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
+    sigaddset (set, forwarded[i]);
+}
+
+/* Also delivers what arrived while container_create held them (hold_signals). */
+static void
+forward_signals (pid_t pid, const sigset_t *held)
 {
   forward_pid = pid;
   struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-  int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-    sigaction (sigs[i], &sa, NULL);
+  for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
+    sigaction (forwarded[i], &sa, NULL);
+  sigprocmask (SIG_UNBLOCK, held, NULL);
 }
 
 int
@@ -63,6 +74,10 @@ cmd_run (struct rt_globals *g, int argc, char **argv, mk_error **err)
   if (cli_args ("run", argc, argv, 1, 1, "run [OPTIONS] ID", err) < 0)
     return -1;
   o.id = argv[optind];
+  sigset_t held;
+  forwarded_set (&held);
+  if (!detach)
+    o.hold_signals = &held;
 
   _cleanup_container_ struct container *ct = NULL;
   if (container_create (&o, &ct, err) < 0)
@@ -74,7 +89,7 @@ cmd_run (struct rt_globals *g, int argc, char **argv, mk_error **err)
       return -1;
     }
   if (!detach)
-    forward_signals (ct->pid);
+    forward_signals (ct->pid, &held);
   if (container_start_attached (ct, err) < 0)
     {
       container_abort (ct);

@@ -15,6 +15,29 @@ teardown() { rt_teardown; }
   [[ $output == *err* ]]
 }
 
+@test "run: signals sent to a foreground run reach the container's process" {
+  b=$(rt_bundle)
+  rt_args "$b" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.05; done'
+  id=$(rt_id)
+  # (not through rt: $! must be the runtime itself)
+  "$MOCKER_RUNTIME" --root "$RT_ROOT" run -b "$b" "$id" > "$RT_TMP/out" 2>&1 &
+  runner=$!
+  for _ in $(seq 200); do grep -q ready "$RT_TMP/out" && break; sleep 0.05; done
+  grep -q ready "$RT_TMP/out"
+  kill -TERM "$runner"
+  for _ in $(seq 200); do kill -0 "$runner" 2>/dev/null || break; sleep 0.05; done
+  if kill -0 "$runner" 2>/dev/null; then  # never forwarded: do not hang
+    kill -KILL "$runner"
+    rt delete -f "$id"
+  fi
+  st=0
+  wait "$runner" || st=$?
+  echo "status $st: $(cat "$RT_TMP/out")"
+  [ "$st" -eq 7 ]
+  grep -q got-term "$RT_TMP/out"
+  [ ! -e "$RT_ROOT/$id" ]
+}
+
 @test "run: a process killed by a signal gives 128+signal" {
   b=$(rt_bundle)
   rt_args "$b" sleep 1000
