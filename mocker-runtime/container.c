@@ -279,16 +279,26 @@ init_hook_states (const struct spec *spec, const struct rt_state *st)
   return xasprintf ("%s\n%s", a, b);
 }
 
+/* One message from the init: an error it reports becomes the error; *type
+ * is 0 at end-of-file (its end of the socket closes at execve). */
+static int
+recv_from_init (int sync_fd, char *type, mk_error **err)
+{
+  _cleanup_free_ char *text = NULL;
+  if (sync_recv (sync_fd, type, &text, err) < 0)
+    return -1;
+  if (*type == SYNC_ERROR)
+    return mk_error_set (err, 0, "%s", text ? text : "container init failed");
+  return 0;
+}
+
 /* Waits for the init's answer; SYNC_ERROR and an early exit become errors. */
 static int
 expect_from_init (int sync_fd, char want, mk_error **err)
 {
   char type;
-  _cleanup_free_ char *text = NULL;
-  if (sync_recv (sync_fd, &type, &text, err) < 0)
+  if (recv_from_init (sync_fd, &type, err) < 0)
     return -1;
-  if (type == SYNC_ERROR)
-    return mk_error_set (err, 0, "%s", text ? text : "container init failed");
   if (type != want)
     return mk_error_set (err, 0, "container init exited unexpectedly");
   return 0;
@@ -316,14 +326,10 @@ setup_from_parent (struct container *c, const struct create_opts *o, const struc
     return mk_error_set (err, errno, "read start time of the init (pid %d)", (int) c->pid);
   if (c->exec_early)
     {
-      /* The init has executed the program, or failed: its end of the socket
-       * is closed, after an error message if it failed (init_early.c). */
+      /* The init has executed the program, or failed (init_early.c). */
       char type;
-      _cleanup_free_ char *text = NULL;
-      if (sync_recv (c->sync_fd, &type, &text, err) < 0)
+      if (recv_from_init (c->sync_fd, &type, err) < 0)
         return -1;
-      if (type == SYNC_ERROR)
-        return mk_error_set (err, 0, "%s", text ? text : "container init failed");
       if (type != 0 || !init_early_exec_reached ())
         return mk_error_set (err, 0, "container init exited unexpectedly");
       if (state_write (c->lock_fd, st, err) < 0)
@@ -575,18 +581,11 @@ run_poststart (const struct rt_state *st)
 int
 container_start_attached (struct container *c, mk_error **err)
 {
-  if (!c->exec_early)
-    {
-      if (sync_send (c->sync_fd, SYNC_START, NULL, err) < 0)
-        return -1;
-      /* The init closes its end at execve (close-on-exec) or reports an error. */
-      char type;
-      _cleanup_free_ char *text = NULL;
-      if (sync_recv (c->sync_fd, &type, &text, err) < 0)
-        return -1;
-      if (type == SYNC_ERROR)
-        return mk_error_set (err, 0, "%s", text ? text : "container init failed");
-    }
+  char type;
+  if (!c->exec_early
+      && (sync_send (c->sync_fd, SYNC_START, NULL, err) < 0
+          || recv_from_init (c->sync_fd, &type, err) < 0))
+    return -1;
   close (c->sync_fd);
   c->sync_fd = -1;
   run_poststart (c->st);
