@@ -5,6 +5,7 @@
 
 #ifndef __GLIBC__
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,15 @@ chk_fail (void)
   ssize_t r = write (STDERR_FILENO, msg, sizeof msg - 1);
   (void) r;
   abort ();
+}
+
+/* musl's vsnprintf refuses a size above INT_MAX (EOVERFLOW), and fortified
+ * callers pass (size_t) -1 when the compiler did not know the object's size:
+ * no output is longer than INT_MAX anyway. */
+static size_t
+printf_size (size_t n)
+{
+  return n > INT_MAX ? INT_MAX : n;
 }
 
 void *__memcpy_chk (void *dst, const void *src, size_t len, size_t dstlen);
@@ -43,7 +53,7 @@ __snprintf_chk (char *s, size_t maxlen, int flag, size_t slen, const char *fmt, 
     chk_fail ();
   va_list ap;
   va_start (ap, fmt);
-  int n = vsnprintf (s, maxlen, fmt, ap);
+  int n = vsnprintf (s, printf_size (maxlen), fmt, ap);
   va_end (ap);
   return n;
 }
@@ -56,10 +66,9 @@ __sprintf_chk (char *s, int flag, size_t slen, const char *fmt, ...)
     chk_fail ();
   va_list ap;
   va_start (ap, fmt);
-  /* slen is (size_t) -1 when the compiler did not know the size. */
-  int n = vsnprintf (s, slen, fmt, ap);
+  int n = vsnprintf (s, printf_size (slen), fmt, ap);
   va_end (ap);
-  if (n >= 0 && (size_t) n >= slen)
+  if (n >= 0 && (size_t) n >= printf_size (slen))
     chk_fail ();
   return n;
 }
