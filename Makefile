@@ -129,16 +129,16 @@ endif
 # musl's headers (the kernel's UAPI headers and the three libraries' headers
 # beside them); yajl, libcap and libseccomp are Debian's static archives,
 # which call only plain C and system functions plus five fortified entry
-# points (common/glibc_chk.c). RUNTIME_MUSL=0 keeps glibc.
+# points (common/glibc_chk.c). mocker-monitor (below) is linked the same way.
+# MUSL=0 keeps glibc for both.
 MULTIARCH    := $(shell $(CC) -print-multiarch 2>/dev/null)
-RUNTIME_MUSL ?= $(if $(filter 1,$(RUNTIME_STATIC)),$(if $(shell command -v musl-gcc),1,0),0)
-ifeq ($(RUNTIME_MUSL),1)
+MUSL         ?= $(if $(filter 1,$(RUNTIME_STATIC)),$(if $(shell command -v musl-gcc),1,0),0)
+ifeq ($(MUSL),1)
 MUSL_CC      := musl-gcc
 MUSL_INC     := $(BUILD)/musl/include
 MUSL_CFLAGS   = -std=gnu11 -D_GNU_SOURCE -fvisibility=hidden -ffunction-sections -fdata-sections \
                 -I. -isystem $(MUSL_INC) $(WARN) $(CFLAGS) -MMD -MP
 MUSL_LIBS    := $(addprefix /usr/lib/$(MULTIARCH)/,libcap.a libseccomp.a libyajl_s.a)
-MUSL_SRC     := $(filter-out common/digest.c,$(COMMON_SRC)) $(SPEC_SRC) $(RUNTIME_SRC)
 musl_obj      = $(patsubst %.c,$(BUILD)/musl/%.o,$(1))
 
 $(MUSL_INC)/.made:
@@ -156,11 +156,14 @@ $(BUILD)/musl/%.o: %.c $(FLAGS_STAMP) $(MUSL_INC)/.made
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_CFLAGS) -c $< -o $@
 
-$(BUILD)/musl/libruntime.a: $(call musl_obj,$(filter-out mocker-runtime/main.c,$(MUSL_SRC)))
+$(BUILD)/musl/libcommon.a: $(call musl_obj,$(filter-out common/digest.c,$(COMMON_SRC)))
+$(BUILD)/musl/libspec.a: $(call musl_obj,$(SPEC_SRC))
+$(BUILD)/musl/libruntime.a: $(call musl_obj,$(filter-out mocker-runtime/main.c,$(RUNTIME_SRC)))
 
 # alloc.o named first: its malloc replaces musl's (mocker-runtime/alloc.c);
 # glibc_chk.o last: only the libraries after everything else call it.
-$(RUNTIME_BIN): $(call musl_obj,mocker-runtime/main.c mocker-runtime/alloc.c) $(BUILD)/musl/libruntime.a
+$(RUNTIME_BIN): $(call musl_obj,mocker-runtime/main.c mocker-runtime/alloc.c) \
+                $(BUILD)/musl/libruntime.a $(BUILD)/musl/libspec.a $(BUILD)/musl/libcommon.a
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(LDFLAGS) -static -Wl,--gc-sections -o $@ $^ $(MUSL_LIBS) \
 	  $(call musl_obj,common/glibc_chk.c)
@@ -178,7 +181,9 @@ $(HEAVY_BIN): $(call obj,mocker/main.c) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
 # --gc-sections drops the functions no light path reaches (the hashing in
 # common/digest.c: no libcrypto). Static like the runtime and the monitor (no
 # loader at all: ~0.5 ms of cpu for `mocker --version`); LIGHT_STATIC=0 or
-# SANITIZE=1 link it dynamically (libc and yajl only).
+# SANITIZE=1 link it dynamically (libc and yajl only). It stays on glibc:
+# against musl it starts 0.35 ms sooner, but `mocker logs` of 10,000 lines
+# took 9.4 ms instead of 3.6 (musl's malloc, stdio and string functions).
 LIGHT_STATIC ?= $(if $(filter 1,$(SANITIZE)),0,1)
 ifeq ($(LIGHT_STATIC),1)
 LIGHT_LDLIBS = -static -l:libyajl_s.a
@@ -209,9 +214,19 @@ MONITOR_LINK :=
 else
 MONITOR_LINK := -static
 endif
+ifeq ($(MUSL),1)
+# Against musl like the runtime (see there): a monitor lives as long as its
+# container, and musl's static binary keeps its RSS far below glibc's. It
+# keeps musl's own malloc, which gives memory back (alloc.c does not).
+$(MONITOR_BIN): $(call musl_obj,$(MONITOR_SRC)) $(BUILD)/musl/libcommon.a
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(LDFLAGS) -static -Wl,--gc-sections -o $@ $^ /usr/lib/$(MULTIARCH)/libyajl_s.a \
+	  $(call musl_obj,common/glibc_chk.c)
+else
 $(MONITOR_BIN): $(call obj,$(MONITOR_SRC)) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) $(MONITOR_LINK) -o $@ $^ $(if $(MONITOR_LINK),-l:libyajl_s.a,$(call pkglibs,$(PKGS_COMMON)))
+endif
 
 LIBS_ALL := $(RUNTIME_LIB) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBS_ALL)

@@ -237,3 +237,12 @@ parse_uint64 (const char *s, unsigned long long *out)
   *out = v;
   return true;
 }
+
+const char *
+getopt_failed_arg (char **argv)
+{
+  int i = optind - 1;
+  if (i > 0 && argv[i] == NULL)
+    i--;
+  return i > 0 && argv[i] ? argv[i] : "";
+}

@@ -45,6 +45,11 @@ char **strv_dup (char *const *v);
 /* Appends a copy of s, growing the vector. */
 void strv_push (char ***v, const char *s);
 
+/* The argument getopt_long was on when it last failed (""): glibc leaves
+ * optind after it, musl one further (past the end of argv) when a last
+ * option lacks its value. */
+const char *getopt_failed_arg (char **argv);
+
 bool str_has_prefix (const char *s, const char *prefix);
 bool str_has_suffix (const char *s, const char *suffix);
 bool str_is_empty (const char *s);

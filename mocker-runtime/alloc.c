@@ -13,7 +13,7 @@
  * `run`), whose loops free what they allocate. Requests above MAX_BLOCK are
  * their own mapping.
  *
- * Glibc builds (ASan, valgrind, RUNTIME_MUSL=0) keep the C library's
+ * Glibc builds (ASan, valgrind, MUSL=0) keep the C library's
  * malloc: only musl builds route malloc() here (bottom of the file). */
 #include "mocker-runtime/alloc.h"
 

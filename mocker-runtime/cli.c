@@ -15,12 +15,7 @@ cli_reset (void)
 int
 cli_option_error (const char *cmd, int c, char **argv, mk_error **err)
 {
-  /* The option is the argument before optind; musl's getopt has moved
-   * optind one further (past the end) when a last option lacks its value. */
-  int i = optind - 1;
-  if (i > 0 && argv[i] == NULL)
-    i--;
-  const char *arg = argv[i];
+  const char *arg = getopt_failed_arg (argv);
   if (c == ':')
     return mk_error_set (err, 0, "%s: option `%s` needs a value", cmd, arg);
   if (optopt && !str_has_prefix (arg, "--"))

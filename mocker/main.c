@@ -104,7 +104,7 @@ mocker_usage_error (mk_error **err, const char *cmd, const char *fmt, ...)
 static char *
 option_problem (const char *optstring, char **argv)
 {
-  const char *arg = optind > 0 ? argv[optind - 1] : "";
+  const char *arg = getopt_failed_arg (argv);
   if (str_has_prefix (arg, "--"))
     {
       /* glibc: optopt is 0 for an unknown long option, the option's value when

@@ -60,8 +60,11 @@ unsigned long long proc_start_time (pid_t pid);
 /* The state says running and its pid is still the container's init. */
 bool ctr_state_alive (const struct ctr_state *st);
 
-/* "now" as RFC 3339 with nanoseconds (Docker's format), UTC. */
+/* "now" as RFC 3339 with nanoseconds (Docker's format), UTC:
+ * "2026-11-22T14:03:10.123456789Z". A buffer under CTR_TIME_SIZE gets "". */
+#define CTR_TIME_SIZE 31
 void ctr_time_now (char *buf, size_t size);
+void ctr_time_format (const struct timespec *ts, char *buf, size_t size);
 /* Parses what ctr_time_now wrote (or any "YYYY-MM-DDTHH:MM:SS[.frac]Z");
  * 0 when empty or unparsable. */
 time_t ctr_time_parse (const char *s);

@@ -2,6 +2,7 @@
  *   {"log":"text\n","stream":"stdout","time":"2026-11-22T14:03:10.123456789Z"}
  * Invalid UTF-8 becomes U+FFFD (as Go's encoding/json does), so every line
  * parses back. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,10 +11,12 @@
 #include "mocker/container/state.h"
 #include "mocker/monitor/monitor.h"
 
+/* A line's JSON: in `small` (on the stack) unless it outgrows it. */
 struct buf
 {
   char *p;
   size_t len, cap;
+  bool on_heap;
 };
 
 static void
@@ -21,8 +24,14 @@ put (struct buf *b, const void *s, size_t n)
 {
   if (b->len + n > b->cap)
     {
-      b->cap = (b->len + n) * 2 + 64;
-      b->p = xrealloc (b->p, b->cap);
+      size_t cap = (b->len + n) * 2 + 64;
+      char *p = xmalloc (cap);
+      memcpy (p, b->p, b->len);
+      if (b->on_heap)
+        free (b->p);
+      b->p = p;
+      b->cap = cap;
+      b->on_heap = true;
     }
   memcpy (b->p + b->len, s, n);
   b->len += n;
@@ -71,6 +80,17 @@ put_escaped (struct buf *b, const char *data, size_t len)
   const unsigned char *s = (const unsigned char *) data;
   for (size_t i = 0; i < len;)
     {
+      /* A run of printable ASCII that needs no escape: one copy. */
+      size_t plain = i;
+      while (plain < len && s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"'
+             && s[plain] != '\\')
+        plain++;
+      if (plain > i)
+        {
+          put (b, s + i, plain - i);
+          i = plain;
+          continue;
+        }
       unsigned char c = s[i];
       if (c == '"' || c == '\\')
         {
@@ -114,7 +134,8 @@ mon_log_write (int fd, const char *stream, const char *data, size_t len)
     return;
   char now[40];
   ctr_time_now (now, sizeof now);
-  struct buf b = { 0 };
+  char small[8192];
+  struct buf b = { .p = small, .cap = sizeof small };
   puts_ (&b, "{\"log\":\"");
   put_escaped (&b, data, len);
   puts_ (&b, "\",\"stream\":\"");
@@ -131,5 +152,6 @@ mon_log_write (int fd, const char *stream, const char *data, size_t len)
         break;
       off += (size_t) w;
     }
-  free (b.p);
+  if (b.on_heap)
+    free (b.p);
 }
