@@ -87,7 +87,7 @@ ifneq ($(strip $(filter-out mocker/main.c,$(MOCKER_SRC))),)
 BINS += $(MOCKER_BIN) $(HEAVY_BIN) $(NET_BIN) $(MONITOR_BIN)
 endif
 
-.PHONY: all deps check check-unit check-v2 bench bundles install clean demo run
+.PHONY: all deps check check-unit check-v2 check-fresh bench bundles install clean demo run
 all: $(BINS)
 
 # Objects depend on the compile flags too: a changed flag rebuilds them
@@ -259,6 +259,12 @@ check-unit: $(UNIT_BINS)
 check-v2: all $(HELPER_BINS)
 	@$(MAKE) --no-print-directory bundles >/dev/null
 	BUILD=$(BUILD) bash tests/v2/run-in-vm.sh
+
+# The README's two commands on a pristine Debian 12 root (debootstrap, pivot_root):
+# catches an install step that this machine's leftovers would hide (tests/fresh/run.sh).
+check-fresh:
+	@bash tests/deps.sh --if-missing
+	bash tests/fresh/run.sh
 
 bench: all $(HELPER_BINS)
 	@$(MAKE) --no-print-directory bundles >/dev/null

@@ -21,10 +21,19 @@ test_pkgs=(bats busybox-static jq iproute2 nftables procps util-linux psmisc
   docker-registry skopeo umoci crun runc curl valgrind python3 zstd
   qemu-system-x86 kmod xz-utils
   podman conmon containerd  # tests/compat: real managers driving mocker-runtime
-  vagrant g++ git man-db groff-base bash-completion)  # tests/ci: vagrant validate, re2 for
+  vagrant g++ git man-db groff-base bash-completion  # tests/ci: vagrant validate, re2 for
   # gitlab-ci-local (g++), man pages and bash completion
+  debootstrap)  # make check-fresh: a pristine Debian 12 root
+# tests/ci/gitlab.bats runs gitlab-ci-local (engines: node >= 18) with node and npm:
+# Debian's when the machine has no node of its own; a node already there is kept.
+if ! command -v node > /dev/null; then
+  test_pkgs+=(nodejs npm)
+elif ! command -v npm > /dev/null; then
+  test_pkgs+=(npm)
+fi
 
-$run_only && test_pkgs=(busybox-static)
+# make demo: busybox for the image, iproute2 for the network namespaces it makes.
+$run_only && test_pkgs=(busybox-static iproute2)
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -31,7 +31,7 @@ install_gitlab_ci_local() {
   if [ -x "$GITLAB_LOCAL" ] && [ "$("$GITLAB_LOCAL" --version 2>/dev/null)" = "$GITLAB_LOCAL_VERSION" ]; then
     return 0
   fi
-  command -v npm >/dev/null || { echo "npm not found: gitlab.bats needs node 20 and npm" >&2; return 1; }
+  command -v npm >/dev/null || { echo "npm not found: gitlab.bats needs node (>= 18) and npm (bash tests/deps.sh installs them)" >&2; return 1; }
   mkdir -p "$(dirname "$GITLAB_LOCAL_DIR")"
   (
     flock 9
