@@ -79,8 +79,10 @@ make_tarball() {
     rm -rf --one-file-system "$tmp"
     die "debootstrap failed (log: $cache/debootstrap.log)"
   fi
-  # apt's lists and .debs are not part of a fresh machine's image.
-  rm -rf "$tmp"/var/lib/apt/lists/* "$tmp"/var/cache/apt/archives/*.deb
+  # apt's lists and .debs are not part of a fresh machine's image (its
+  # partial/ directories, owned by _apt, are).
+  find "$tmp/var/lib/apt/lists" "$tmp/var/cache/apt/archives" -maxdepth 1 -type f -delete
+  chmod 755 "$tmp"   # mktemp made it 0700: it becomes /
   tar -C "$tmp" --numeric-owner -czf "$tarball.tmp" .
   mv "$tarball.tmp" "$tarball"
   rm -rf --one-file-system "$tmp"
@@ -101,6 +103,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir "$root"
 tar -C "$root" --numeric-owner -xzpf "$tarball"
+chmod 755 "$root"   # / must be searchable by every uid (user namespaces' roots too)
 
 # What any installed Debian has: its Debian sources (main, updates, security
 # as this machine lists them) and a resolver.
@@ -109,6 +112,17 @@ if [ -e /etc/apt/sources.list.d/debian.sources ]; then
   : > "$root/etc/apt/sources.list"
 fi
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+# ...and the certificate authorities this machine trusts beyond Debian's
+# bundle (a site's own CA, as a proxy in front of the npm registry needs):
+# each certificate of the machine's bundle that the root's lacks becomes a
+# local CA there, installed by update-ca-certificates before the commands run.
+awk -v out="$root/usr/local/share/ca-certificates" '
+  /-----BEGIN CERTIFICATE-----/ { c = "" }
+  { c = c $0 "\n" }
+  /-----END CERTIFICATE-----/ {
+    if (NR == FNR) { known[c] = 1; next }
+    if (!(c in known)) { f = out "/machine-" ++n ".crt"; printf "%s", c > f; close(f) }
+  }' "$root/etc/ssl/certs/ca-certificates.crt" /etc/ssl/certs/ca-certificates.crt
 # No init system runs here: package scripts must not start daemons (the
 # usual policy for a root that is not booted).
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
@@ -135,6 +149,9 @@ mkdir -p "$root/run/lock"
 mount --bind /lib/modules "$root/lib/modules" && mount -o remount,bind,ro "$root/lib/modules"
 # Downloaded .debs are kept between runs; apt still installs every package.
 mount --bind "$archives" "$root/var/cache/apt/archives"
+if [ -d "$root/var/lib/apt/lists/partial" ]; then   # _apt downloads into partial/
+  chown "$(stat -c %u "$root/var/lib/apt/lists/partial")" "$archives/partial"
+fi
 cd "$root"
 mkdir -p .oldroot
 pivot_root . .oldroot
@@ -142,6 +159,9 @@ cd /
 umount -l /.oldroot
 rmdir /.oldroot
 export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
+if ls /usr/local/share/ca-certificates/*.crt > /dev/null 2>&1; then
+  update-ca-certificates > /dev/null
+fi
 cd /root/mocker
 s=0
 echo "check-fresh \$ $demo"
