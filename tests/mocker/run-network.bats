@@ -120,6 +120,25 @@ outside_server() {
   [[ $output != *"dport 8080"* ]]
 }
 
+@test "inspect: every -p binding under NetworkSettings.Ports and HostConfig.PortBindings (as Docker)" {
+  id=$(mk run -d -p 18081:80 -p 18082:80 -p 127.0.0.1:18083:53/udp busybox sleep 1000)
+  run -0 mk inspect "$id"
+  local j=$output
+  [ "$(jq -c '.[0].NetworkSettings.Ports' <<< "$j")" = \
+    '{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18081"},{"HostIp":"0.0.0.0","HostPort":"18082"}],"53/udp":[{"HostIp":"127.0.0.1","HostPort":"18083"}]}' ]
+  [ "$(jq -c '.[0].HostConfig.PortBindings' <<< "$j")" = \
+    '{"80/tcp":[{"HostIp":"","HostPort":"18081"},{"HostIp":"","HostPort":"18082"}],"53/udp":[{"HostIp":"127.0.0.1","HostPort":"18083"}]}' ]
+  # the rest of HostConfig is still there
+  [ "$(jq -r '.[0].HostConfig.NetworkMode' <<< "$j")" = bridge ]
+  mk rm -f "$id"
+  # no -p: empty maps, not null
+  id=$(mk run -d --network none busybox sleep 1000)
+  run -0 mk inspect "$id"
+  [ "$(jq -c '.[0].HostConfig.PortBindings' <<< "$output")" = '{}' ]
+  [ "$(jq -c '.[0].NetworkSettings.Ports' <<< "$output")" = '{}' ]
+  mk rm -f "$id"
+}
+
 @test "--network none: only lo, up; -p needs the bridge" {
   run mk run --rm --network none busybox sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1; ip -o link show lo'
   [ "$status" -eq 0 ]
