@@ -160,6 +160,24 @@ outside_server() {
   [ "$output" = "$(cat /etc/resolv.conf)" ]
 }
 
+@test "--network host keeps the host's host name and UTS namespace (as Docker); -h gets its own" {
+  local host_uts
+  host_uts=$(readlink /proc/self/ns/uts)
+  run -0 mk run --rm --network host busybox sh -c 'hostname; cat /etc/hostname; echo $HOSTNAME; readlink /proc/self/ns/uts'
+  [ "${lines[0]}" = "$(hostname)" ]
+  [ "${lines[1]}" = "$(hostname)" ]
+  [ "${lines[2]}" = "$(hostname)" ]
+  [ "${lines[3]}" = "$host_uts" ]
+  id=$(mk run -d --network host busybox sleep 1000)
+  [ "$(mk inspect "$id" | jq -r '.[0].Config.Hostname')" = "$(hostname)" ]
+  mk rm -f "$id"
+  # an explicit -h: a UTS namespace of its own with that name (as podman)
+  run -0 mk run --rm --network host -h other-name busybox sh -c 'hostname; readlink /proc/self/ns/uts'
+  [ "${lines[0]}" = other-name ]
+  [ "${lines[1]}" != "$host_uts" ]
+  [ "$(hostname)" != other-name ]
+}
+
 @test "-p of a host port already published: 125, the container is not started, nothing leaks" {
   id=$(mk run -d -p 8080:80 busybox sleep 1000)
   run mk run -d --name second -p 8080:81 busybox sleep 1000
