@@ -260,7 +260,15 @@ static struct spec_resources *
 make_resources (const struct run_options *o)
 {
   struct spec_resources *r = xzalloc (sizeof *r);
-  if (!o->privileged)
+  if (o->privileged)
+    {
+      /* every device, as Docker: {"allow": true, "access": "rwm"} */
+      r->n_devices = 1;
+      r->devices = xzalloc (sizeof *r->devices);
+      r->devices[0].allow = true;
+      r->devices[0].access = xstrdup ("rwm");
+    }
+  else
     {
       r->n_devices = 1 + ARRAY_SIZE (allowed_devices);
       r->devices = xzalloc (r->n_devices * sizeof *r->devices);
@@ -397,6 +405,8 @@ bundle_make_spec (yajl_val image_config, const char *rootfs, const char *contain
     add_namespace (l, "network");
   l->cgroups_path = xasprintf (CTR_CGROUP_FMT, container_id);
   l->resources = make_resources (o);
+  if (o->privileged && bundle_host_devices ("/dev", &l->devices, &l->n_devices, err) < 0)
+    return mk_error_wrap (err, "--privileged: the host's devices");
   if (!o->privileged)
     {
       l->masked_paths = strv_dup ((char *const *) masked_paths);

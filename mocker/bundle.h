@@ -60,6 +60,11 @@ char *bundle_hostname (const struct run_options *o, const char *container_id);
 /* --network host without -h: no UTS namespace of the container's own. */
 bool bundle_shares_host_uts (const struct run_options *o);
 
+/* --privileged: the host's device nodes under dev ("/dev"), as
+ * linux.devices entries (/dev/pts, shm, mqueue, console and ptmx left out,
+ * as Docker and runc). */
+int bundle_host_devices (const char *dev, struct spec_device **out, size_t *n, mk_error **err);
+
 /* Resolves a Docker user string against rootfs's /etc/passwd and /etc/group. */
 int bundle_resolve_user (const char *rootfs, const char *user, struct spec_user *out,
                          mk_error **err);
