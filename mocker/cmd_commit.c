@@ -74,7 +74,7 @@ cmd_commit (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'p':
         req.pause = true;
         if (optarg && parse_bool (optarg, &req.pause) < 0)
-          return mocker_usage_error (err, "commit", "--pause: `%s` is not true or false",
+          return mocker_flag_error (err, "commit", "--pause: `%s` is not true or false",
                                      optarg);
         break;
       case 'h':
