@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/utsname.h>
 
 #include "common/json.h"
 #include "common/util.h"
@@ -259,7 +260,15 @@ static struct spec_resources *
 make_resources (const struct run_options *o)
 {
   struct spec_resources *r = xzalloc (sizeof *r);
-  if (!o->privileged)
+  if (o->privileged)
+    {
+      /* every device, as Docker: {"allow": true, "access": "rwm"} */
+      r->n_devices = 1;
+      r->devices = xzalloc (sizeof *r->devices);
+      r->devices[0].allow = true;
+      r->devices[0].access = xstrdup ("rwm");
+    }
+  else
     {
       r->n_devices = 1 + ARRAY_SIZE (allowed_devices);
       r->devices = xzalloc (r->n_devices * sizeof *r->devices);
@@ -312,6 +321,26 @@ make_resources (const struct run_options *o)
   return r;
 }
 
+bool
+bundle_shares_host_uts (const struct run_options *o)
+{
+  return o->network == NET_HOST && o->hostname == NULL;
+}
+
+char *
+bundle_hostname (const struct run_options *o, const char *container_id)
+{
+  if (o->hostname)
+    return xstrdup (o->hostname);
+  if (bundle_shares_host_uts (o))
+    {
+      struct utsname u;
+      if (uname (&u) == 0 && u.nodename[0])
+        return xstrdup (u.nodename);
+    }
+  return xstrndup (container_id, 12);
+}
+
 int
 bundle_make_spec (yajl_val image_config, const char *rootfs, const char *container_id,
                   const struct run_options *o, struct spec **out, mk_error **err)
@@ -320,7 +349,11 @@ bundle_make_spec (yajl_val image_config, const char *rootfs, const char *contain
   s->oci_version = xstrdup ("1.2.0");
   s->root_path = xstrdup ("rootfs");
   s->root_readonly = o->read_only;
-  s->hostname = o->hostname ? xstrdup (o->hostname) : xstrndup (container_id, 12);
+  /* --network host without -h shares the host's UTS namespace, as Docker:
+   * the host's name, no hostname in the spec (no namespace to set it in). */
+  bool share_uts = bundle_shares_host_uts (o);
+  _cleanup_free_ char *host_name = bundle_hostname (o, container_id);
+  s->hostname = share_uts ? NULL : xstrdup (host_name);
 
   struct spec_process *p = s->process = xzalloc (sizeof *p);
   p->terminal = o->tty;
@@ -333,7 +366,7 @@ bundle_make_spec (yajl_val image_config, const char *rootfs, const char *contain
     p->env = xzalloc (sizeof *p->env);
   if (!env_has (p->env, "PATH"))
     env_set (&p->env, DEFAULT_PATH);
-  _cleanup_free_ char *hostname_env = xasprintf ("HOSTNAME=%s", s->hostname);
+  _cleanup_free_ char *hostname_env = xasprintf ("HOSTNAME=%s", host_name);
   env_set (&p->env, hostname_env);
   if (o->tty && !env_has (p->env, "TERM"))
     env_set (&p->env, "TERM=xterm");
@@ -364,13 +397,16 @@ bundle_make_spec (yajl_val image_config, const char *rootfs, const char *contain
   struct spec_linux *l = s->linux_ = xzalloc (sizeof *l);
   add_namespace (l, "pid");
   add_namespace (l, "ipc");
-  add_namespace (l, "uts");
+  if (!share_uts)
+    add_namespace (l, "uts");
   add_namespace (l, "mount");
   add_namespace (l, "cgroup");
   if (o->network != NET_HOST)
     add_namespace (l, "network");
   l->cgroups_path = xasprintf (CTR_CGROUP_FMT, container_id);
   l->resources = make_resources (o);
+  if (o->privileged && bundle_host_devices ("/dev", &l->devices, &l->n_devices, err) < 0)
+    return mk_error_wrap (err, "--privileged: the host's devices");
   if (!o->privileged)
     {
       l->masked_paths = strv_dup ((char *const *) masked_paths);

@@ -27,7 +27,7 @@ struct run_options
   char **env;          /* KEY=VALUE, NULL-terminated, may be NULL */
   char *workdir;       /* NULL = image's WorkingDir or "/" */
   char *user;          /* NULL = image's User; "name", "uid", "name:group", "uid:gid" */
-  char *hostname;      /* NULL = the short container id */
+  char *hostname;      /* NULL = the short container id (the host's with NET_HOST) */
   bool has_entrypoint; /* --entrypoint given ("" clears the image's) */
   char *entrypoint;
   char **cmd;          /* COMMAND [ARG...], NULL = image's Cmd */
@@ -53,6 +53,17 @@ struct run_options
  * /etc/passwd and /etc/group). */
 int bundle_make_spec (yajl_val image_config, const char *rootfs, const char *container_id,
                       const struct run_options *o, struct spec **out, mk_error **err);
+
+/* The container's host name: -h, else with --network host the host's (its
+ * UTS namespace is shared, as Docker), else the short container id. Heap. */
+char *bundle_hostname (const struct run_options *o, const char *container_id);
+/* --network host without -h: no UTS namespace of the container's own. */
+bool bundle_shares_host_uts (const struct run_options *o);
+
+/* --privileged: the host's device nodes under dev ("/dev"), as
+ * linux.devices entries (/dev/pts, shm, mqueue, console and ptmx left out,
+ * as Docker and runc). */
+int bundle_host_devices (const char *dev, struct spec_device **out, size_t *n, mk_error **err);
 
 /* Resolves a Docker user string against rootfs's /etc/passwd and /etc/group. */
 int bundle_resolve_user (const char *rootfs, const char *user, struct spec_user *out,

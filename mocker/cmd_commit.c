@@ -16,9 +16,11 @@ static const char usage[] =
   "\n"
   "The changes (files added, changed or deleted in the container) become one\n"
   "new layer.  With an IMAGE_ID (sha256:... or an id prefix of a stored\n"
-  "image) the layer goes onto that image; otherwise onto the container's own\n"
-  "image, and REPOSITORY[:TAG] names the new image.  The image keeps the\n"
-  "container's command, entrypoint, environment, working directory and user.\n"
+  "image) the layer goes onto that image and the new image keeps that image's\n"
+  "config (an id-like argument, 6 to 64 hex digits, that names no image is an\n"
+  "error).  Otherwise the layer goes onto the container's own image,\n"
+  "REPOSITORY[:TAG] names the new image, and it keeps the container's command,\n"
+  "entrypoint, environment, working directory and user.\n"
   "\n"
   "Options:\n"
   "  -a, --author STRING    author (\"Name <email>\")\n"
@@ -72,7 +74,7 @@ cmd_commit (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'p':
         req.pause = true;
         if (optarg && parse_bool (optarg, &req.pause) < 0)
-          return mocker_usage_error (err, "commit", "--pause: `%s` is not true or false",
+          return mocker_flag_error (err, "commit", "--pause: `%s` is not true or false",
                                      optarg);
         break;
       case 'h':

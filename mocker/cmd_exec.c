@@ -81,7 +81,10 @@ cmd_exec (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 't': tty = true; break;
       case 'e':
         if (optarg[0] == '=' || optarg[0] == '\0')
-          return mk_error_set (err, 0, "exec -e: invalid environment variable `%s`", optarg);
+          {
+            mk_error_set (err, 0, "exec -e: invalid environment variable `%s`", optarg);
+            return mocker_bad_option ();
+          }
         if (strchr (optarg, '='))
           strv_push (&env, optarg);
         else if (getenv (optarg))

@@ -157,7 +157,7 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         break;
       case 'f':
         if (strcmp (optarg, "json") != 0 && strcmp (optarg, "{{json .}}") != 0)
-          return mocker_usage_error (err, "images", "unsupported format `%s` (only json)", optarg);
+          return mocker_flag_error (err, "images", "unsupported format `%s` (only json)", optarg);
         json = true;
         break;
       case 'h':

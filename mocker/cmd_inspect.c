@@ -82,40 +82,82 @@ gen_mounts (json_gen *g, const struct container *c)
   json_arr_close (g);
 }
 
+/* Docker's port map: {"80/tcp": [{"HostIp", "HostPort"}, ...]}, every
+ * binding of a container port in one array (-p 18081:80 -p 18082:80 gives
+ * two), in the order given.  any_ip: the HostIp of a port bound on every
+ * address ("0.0.0.0" in NetworkSettings, "" in HostConfig, as Docker). */
 static void
-gen_network (json_gen *g, const struct container *c)
+gen_port_map (json_gen *g, const struct port_map *ports, size_t n, const char *any_ip)
+{
+  json_obj_open (g);
+  for (size_t i = 0; i < n; i++)
+    {
+      bool seen = false;
+      for (size_t j = 0; j < i && !seen; j++)
+        seen = ports[j].container_port == ports[i].container_port
+               && strcmp (ports[j].proto, ports[i].proto) == 0;
+      if (seen)
+        continue; /* listed with the first binding of its port */
+      char key[16];
+      snprintf (key, sizeof key, "%u/%s", ports[i].container_port, ports[i].proto);
+      json_key (g, key);
+      json_arr_open (g);
+      for (size_t j = i; j < n; j++)
+        {
+          if (ports[j].container_port != ports[i].container_port
+              || strcmp (ports[j].proto, ports[i].proto) != 0)
+            continue;
+          char hp[8];
+          snprintf (hp, sizeof hp, "%u", ports[j].host_port);
+          json_obj_open (g);
+          json_kv_str (g, "HostIp", ports[j].host_ip[0] ? ports[j].host_ip : any_ip);
+          json_kv_str (g, "HostPort", hp);
+          json_obj_close (g);
+        }
+      json_arr_close (g);
+    }
+  json_obj_close (g);
+}
+
+/* The record's host_config with PortBindings from its ports. */
+static void
+gen_host_config (json_gen *g, const struct container *c, const struct port_map *ports, size_t n)
+{
+  yajl_val hc = json_get (c->record, "host_config");
+  json_key (g, "HostConfig");
+  json_obj_open (g);
+  for (size_t i = 0; hc && YAJL_IS_OBJECT (hc) && i < hc->u.object.len; i++)
+    {
+      if (strcmp (hc->u.object.keys[i], "PortBindings") == 0)
+        continue;
+      json_key (g, hc->u.object.keys[i]);
+      json_tree (g, hc->u.object.values[i]);
+    }
+  json_key (g, "PortBindings");
+  gen_port_map (g, ports, n, "");
+  json_obj_close (g);
+}
+
+static void
+gen_network (json_gen *g, const struct container *c, const struct port_map *ports, size_t n)
 {
   bool running = ctr_live_status (c) == LIVE_RUNNING;
   json_key (g, "NetworkSettings");
   json_obj_open (g);
   json_kv_str (g, "IPAddress", running ? c->state.ip : "");
   json_key (g, "Ports");
-  json_obj_open (g);
-  struct port_map *ports = NULL;
-  size_t n = 0;
-  _cleanup_error_ mk_error *e = NULL;
-  if (ctr_ports (c, &ports, &n, &e) == 0)
-    for (size_t i = 0; i < n; i++)
-      {
-        char key[16], hp[8];
-        snprintf (key, sizeof key, "%u/%s", ports[i].container_port, ports[i].proto);
-        snprintf (hp, sizeof hp, "%u", ports[i].host_port);
-        json_key (g, key);
-        json_arr_open (g);
-        json_obj_open (g);
-        json_kv_str (g, "HostIp", ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0");
-        json_kv_str (g, "HostPort", hp);
-        json_obj_close (g);
-        json_arr_close (g);
-      }
-  free (ports);
-  json_obj_close (g);
+  gen_port_map (g, ports, n, "0.0.0.0");
   json_obj_close (g);
 }
 
 static void
 gen_container (json_gen *g, const struct container *c)
 {
+  _cleanup_free_ struct port_map *ports = NULL;
+  size_t n_ports = 0;
+  _cleanup_error_ mk_error *e = NULL;
+  if (ctr_ports (c, &ports, &n_ports, &e) < 0)
+    n_ports = 0;
   json_obj_open (g);
   json_kv_str (g, "Id", c->id);
   json_kv_str (g, "Created", json_get_str (c->record, "created"));
@@ -128,7 +170,7 @@ gen_container (json_gen *g, const struct container *c)
   _cleanup_free_ char *log = xasprintf ("%s/container.log", c->dir);
   json_kv_str (g, "LogPath", log);
   json_kv_str (g, "Driver", "overlay");
-  kv_tree (g, "HostConfig", json_get (c->record, "host_config"));
+  gen_host_config (g, c, ports, n_ports);
   json_key (g, "GraphDriver");
   json_obj_open (g);
   json_kv_str (g, "Name", "overlay");
@@ -144,7 +186,7 @@ gen_container (json_gen *g, const struct container *c)
   json_obj_close (g);
   gen_mounts (g, c);
   kv_tree (g, "Config", json_get (c->record, "config"));
-  gen_network (g, c);
+  gen_network (g, c, ports, n_ports);
   json_obj_close (g);
 }
 

@@ -55,7 +55,7 @@ cmd_kill (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 's':
         sig = ctr_parse_signal (optarg);
         if (sig < 0)
-          return mocker_usage_error (err, "kill", "invalid signal `%s`", optarg);
+          return mocker_flag_error (err, "kill", "invalid signal `%s`", optarg);
         break;
       case 'h': return mocker_print_usage (usage);
       default: return mocker_option_error (err, "kill", "s:h", argv);

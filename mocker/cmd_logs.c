@@ -115,7 +115,7 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         if (strcmp (optarg, "all") == 0)
           tail = -1;
         else if (!parse_int64 (optarg, &tail) || tail < 0)
-          return mocker_usage_error (err, "logs", "--tail: invalid number `%s`", optarg);
+          return mocker_flag_error (err, "logs", "--tail: invalid number `%s`", optarg);
         break;
       case 'h': return mocker_print_usage (usage);
       default: return mocker_option_error (err, "logs", "fn:th", argv);

@@ -81,7 +81,7 @@ cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'n': no_trunc = true; break;
       case 'f':
         if (strcmp (optarg, "json") != 0 && strcmp (optarg, "{{json .}}") != 0)
-          return mocker_usage_error (err, "ps", "--format: only `json` is supported");
+          return mocker_flag_error (err, "ps", "--format: only `json` is supported");
         json = true;
         break;
       case 'h': return mocker_print_usage (usage);

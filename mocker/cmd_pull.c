@@ -1,8 +1,9 @@
 /* mocker pull [-q] [--platform os/arch[/variant]] [--insecure] IMAGE
  *
- * Progress goes to stdout: per-layer bars redrawn in place on a terminal,
- * one plain line per step otherwise, nothing with -q. The image ID is the
- * last line of stdout in every case. */
+ * Progress goes to stderr (as podman: `ID=$(mocker pull x)` gets the ID
+ * alone): per-layer bars redrawn in place when stderr is a terminal, one
+ * plain line per step otherwise, nothing with -q. stdout carries only the
+ * image ID. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static const char usage[] =
   "registry.example.com:5000/team/app:v2.\n"
   "\n"
   "Options:\n"
-  "  -q, --quiet              print only the image ID\n"
+  "  -q, --quiet              no progress on stderr (stdout has only the image ID)\n"
   "      --platform OS/ARCH   pick this platform from a multi-arch image\n"
   "                           (default: the host's, e.g. linux/amd64)\n"
   "      --insecure           use plain HTTP for this registry\n"
@@ -99,18 +100,18 @@ redraw (struct progress *pr, bool force)
     return;
   pr->last = now;
   if (pr->drawn)
-    printf ("\033[%zuA", pr->drawn);
-  int width = pr->width = ui_terminal_width (stdout);
+    fprintf (stderr, "\033[%zuA", pr->drawn);
+  int width = pr->width = ui_terminal_width (stderr);
   for (size_t i = 0; i < pr->n; i++)
     {
       _cleanup_free_ char *line = layer_line (pr, i);
       /* a wrapped line would break the cursor-up arithmetic */
       if (width > 1 && strlen (line) >= (size_t) width)
         line[width - 1] = '\0';
-      printf ("\r\033[2K%s\n", line);
+      fprintf (stderr, "\r\033[2K%s\n", line);
     }
   pr->drawn = pr->n;
-  fflush (stdout);
+  fflush (stderr);
 }
 
 static void
@@ -149,8 +150,8 @@ on_status (const struct mk_pull_status *st, void *opaque)
       _cleanup_free_ char *line = l->state == L_DOWNLOADING
                                       ? ui_progress_line (l->digest, "Downloading", -1, 0)
                                       : layer_line (pr, st->layer);
-      printf ("%s\n", line);
-      fflush (stdout);
+      fprintf (stderr, "%s\n", line);
+      fflush (stderr);
     }
 }
 
@@ -192,7 +193,7 @@ cmd_pull (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (s == NULL)
     return -1;
 
-  struct progress pr = { .tty = ui_is_terminal (stdout) };
+  struct progress pr = { .tty = ui_is_terminal (stderr) };
   if (!quiet)
     {
       po.report = on_status;
@@ -207,8 +208,8 @@ cmd_pull (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return -1;
   if (!quiet)
     {
-      printf ("Digest: %s\n", res.manifest_digest);
-      printf ("Status: %s for %s\n",
+      fprintf (stderr, "Digest: %s\n", res.manifest_digest);
+      fprintf (stderr, "Status: %s for %s\n",
               res.n_downloaded ? "Downloaded newer image" : "Image is up to date", res.name);
     }
   printf ("%s\n", res.image_id);

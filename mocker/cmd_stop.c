@@ -63,7 +63,7 @@ cmd_stop (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       {
       case 't':
         if (!parse_int64 (optarg, &timeout) || timeout < 0)
-          return mocker_usage_error (err, "stop", "-t: invalid number of seconds `%s`", optarg);
+          return mocker_flag_error (err, "stop", "-t: invalid number of seconds `%s`", optarg);
         break;
       case 'h': return mocker_print_usage (usage);
       default: return mocker_option_error (err, "stop", "t:h", argv);

@@ -43,9 +43,12 @@ resolve_target (struct store *s, const char *target, char **base_id, char **tag,
       _cleanup_error_ mk_error *e = NULL;
       if (store_image_lookup_id (s, target, base_id, &e) == 0)
         return 0;
-      /* A full id can only be an image id (Docker refuses 64-hex names);
-       * a shorter hex string that is no image's id prefix is a name. */
-      if (sha || strlen (target) == 64 || mk_error_errno (e) != ENOENT)
+      /* What looks like an image id (sha256:, or 6 to 64 hex digits) and
+       * matches none is an error, not a new name: a mistyped id must not
+       * quietly make an image tagged `0123456789ab:latest`.  Shorter hex
+       * strings ("cafe") are names. */
+      size_t n = strlen (target);
+      if (sha || (n >= 6 && n <= 64) || mk_error_errno (e) != ENOENT)
         {
           *err = STEAL (e);
           return -1;
@@ -250,8 +253,10 @@ commit_container (struct store *s, const struct commit_request *req, char **id_o
     .author = req->author, .comment = req->message, .changes = req->changes,
   };
   _cleanup_free_ char *config = NULL;
-  if (commit_config_build (base_cfg, base_len, json_get (c->record, "config"), &meta, &config,
-                           err) < 0)
+  /* The seed form (onto an IMAGE_ID) keeps that image's config; else the
+   * container's run settings go into it. */
+  yajl_val run_cfg = own ? json_get (c->record, "config") : NULL;
+  if (commit_config_build (base_cfg, base_len, run_cfg, &meta, &config, err) < 0)
     return -1;
 
   _cleanup_free_ struct store_image_new_layer *layers

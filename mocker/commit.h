@@ -23,8 +23,10 @@ struct commit_request
 {
   const char *container;   /* name, id or id prefix */
   /* NULL: onto the container's image, untagged.  "sha256:<hex>" or a hex
-   * id (prefix) of a stored image: onto that image.  Otherwise a new
-   * name[:tag] for the image, onto the container's image. */
+   * id (prefix) of a stored image: onto that image, with that image's
+   * config (the seed form); sha256: or 6-64 hex digits naming no image is
+   * an error.  Otherwise a new name[:tag] for the image, onto the
+   * container's image. */
   const char *target;
   const char *author;      /* -a, or NULL */
   const char *message;     /* -m, or NULL */
@@ -49,10 +51,11 @@ struct commit_meta
 };
 
 /* base: the config bytes of the image the layer goes onto; ctr_config:
- * the container record's "config" (Docker's Config).  The result keeps
- * base's other fields, takes Cmd, Entrypoint, Env (without the HOSTNAME
- * the run added), WorkingDir and User from the container, applies the
- * changes, appends the diff_id and a history entry.  Heap JSON text. */
+ * the container record's "config" (Docker's Config), or NULL to keep base's
+ * (the seed form, onto an IMAGE_ID).  The result keeps base's other fields,
+ * takes Cmd, Entrypoint, Env (without the HOSTNAME the run added),
+ * WorkingDir and User from ctr_config, applies the changes, appends the
+ * diff_id and a history entry.  Heap JSON text. */
 int commit_config_build (const char *base, size_t base_len, yajl_val ctr_config,
                          const struct commit_meta *meta, char **out, mk_error **err);
 

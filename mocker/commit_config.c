@@ -322,7 +322,8 @@ commit_config_build (const char *base, size_t base_len, yajl_val ctr_config,
     return mk_error_set (err, 0, "image config: not a JSON object");
 
   __attribute__ ((cleanup (run_cfg_clear))) struct run_cfg rc = { 0 };
-  run_cfg_from_container (ctr_config, &rc);
+  /* NULL: the base image's own settings (the seed form) */
+  run_cfg_from_container (ctr_config ? ctr_config : json_get (b, "config"), &rc);
   for (size_t i = 0; meta->changes && meta->changes[i]; i++)
     if (apply_change (meta->changes[i], &rc, err) < 0)
       return mk_error_wrap (err, "--change");

@@ -99,6 +99,27 @@ mocker_usage_error (mk_error **err, const char *cmd, const char *fmt, ...)
   return mk_error_set (err, 0, "%s: %s; see `mocker %s --help`", cmd, msg, cmd);
 }
 
+/* Set by the option errors: main() exits with MOCKER_EXIT_BAD_OPTION. */
+static bool bad_option;
+
+int
+mocker_bad_option (void)
+{
+  bad_option = true;
+  return -1;
+}
+
+int
+mocker_flag_error (mk_error **err, const char *cmd, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  _cleanup_free_ char *msg = xvasprintf (fmt, ap);
+  va_end (ap);
+  bad_option = true;
+  return mocker_usage_error (err, cmd, "%s", msg);
+}
+
 /* The last getopt_long failure (opterr is 0), naming the option:
  * "unknown option `--x`" or "option `-m` needs a value". */
 static char *
@@ -124,7 +145,7 @@ int
 mocker_option_error (mk_error **err, const char *cmd, const char *optstring, char **argv)
 {
   _cleanup_free_ char *problem = option_problem (optstring, argv);
-  return mocker_usage_error (err, cmd, "%s", problem);
+  return mocker_flag_error (err, cmd, "%s", problem);
 }
 
 static int
@@ -137,7 +158,7 @@ run_command (struct mocker_ctx *ctx, const struct command *c, int argc, char **a
     {
       fflush (stdout);
       fprintf (stderr, "mocker: %s\n", err && err->msg ? err->msg : "unknown error");
-      return ctx->failure_status;
+      return bad_option ? MOCKER_EXIT_BAD_OPTION : ctx->failure_status;
     }
   return r;
 }
@@ -169,7 +190,7 @@ main (int argc, char **argv)
           if (str_is_empty (optarg))
             {
               fprintf (stderr, "mocker: --root: empty directory name\n");
-              return MOCKER_EXIT_FAILURE;
+              return MOCKER_EXIT_BAD_OPTION;
             }
           ctx.root = optarg;
           break;
@@ -186,7 +207,7 @@ main (int argc, char **argv)
           {
             _cleanup_free_ char *problem = option_problem ("+vhD", argv);
             fprintf (stderr, "mocker: %s; see `mocker --help`\n", problem);
-            return MOCKER_EXIT_FAILURE;
+            return MOCKER_EXIT_BAD_OPTION;
           }
         }
     }

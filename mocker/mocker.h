@@ -11,9 +11,13 @@
 #define MOCKER_VERSION "0.1.0"
 #define MOCKER_DEFAULT_ROOT "/var/lib/mocker"
 
-/* Exit status for failures of `run` and friends (Docker's 125). */
+/* Exit statuses, as Docker's CLI: 1 for a failed command (no such
+ * container, a running one to rm, an image in use...) and a wrong number of
+ * arguments; 125 for a bad option (unknown, missing or bad value: cobra's
+ * flag errors, in every command) and for any failure of `run` and friends. */
 #define MOCKER_EXIT_FAILURE 1
 #define MOCKER_EXIT_RUN_FAILURE 125
+#define MOCKER_EXIT_BAD_OPTION 125
 
 struct store;
 
@@ -60,7 +64,15 @@ int mocker_print_usage (const char *usage);
 int mocker_usage_error (mk_error **err, const char *cmd, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 /* A getopt_long failure ('?' with opterr 0) as a usage error naming the option
- * (optstring: the one given to getopt_long); returns -1. */
+ * (optstring: the one given to getopt_long); returns -1, and main() exits
+ * with MOCKER_EXIT_BAD_OPTION. */
 int mocker_option_error (mk_error **err, const char *cmd, const char *optstring, char **argv);
+/* An option's value is wrong ("<cmd>: <msg>; see ..."): like
+ * mocker_option_error, main() exits with MOCKER_EXIT_BAD_OPTION. */
+int mocker_flag_error (mk_error **err, const char *cmd, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+/* Marks the failure being returned as a bad option (exit 125) when its
+ * message is made some other way; returns -1. */
+int mocker_bad_option (void);
 
 #endif

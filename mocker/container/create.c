@@ -162,7 +162,8 @@ record_json (const char *id, const char *name, const char *created, const struct
 
   json_key (g, "config");
   json_obj_open (g);
-  json_kv_str (g, "Hostname", spec->hostname);
+  _cleanup_free_ char *host_name = bundle_hostname (o, id);
+  json_kv_str (g, "Hostname", host_name);
   _cleanup_free_ char *user = o->user ? xstrdup (o->user) : NULL;
   if (user == NULL)
     {
@@ -261,9 +262,9 @@ fill_container (struct store *s, const struct ctr_new *in, const char *base, con
 
   struct run_options *o = in->opts;
   _cleanup_free_ char *etc = path_join (dir, "etc");
-  _cleanup_free_ char *short_id = xstrndup (id, 12);
+  _cleanup_free_ char *host_name = bundle_hostname (o, id);
   struct net_etc_opts eo = {
-    .hostname = o->hostname ? o->hostname : short_id,
+    .hostname = host_name,
     .name = name,
     .host_network = o->network == NET_HOST,
   };

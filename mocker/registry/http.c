@@ -91,10 +91,12 @@ registry_listed_insecure (const char *hostport)
 }
 
 /* The base URL for a domain: docker.io is a name, its API is at
- * registry-1.docker.io (or the mirror). */
+ * registry-1.docker.io (or the mirror). *loopback: an https endpoint on a
+ * loopback host, to be probed (open_loopback). */
 static char *
-endpoint_for (const char *domain, bool insecure)
+endpoint_for (const char *domain, bool insecure, bool *loopback)
 {
+  *loopback = false;
   const char *mirror = getenv ("MOCKER_REGISTRY_MIRROR");
   const char *host = domain;
   if (strcmp (domain, MK_DOCKER_HUB) == 0)
@@ -112,7 +114,45 @@ endpoint_for (const char *domain, bool insecure)
       host = mirror;
     }
   bool plain = insecure || registry_listed_insecure (host);
+  *loopback = !plain && registry_host_is_loopback (host);
   return xasprintf ("%s://%s", plain ? "http" : "https", host);
+}
+
+static CURLcode perform_once (struct mk_registry *r, struct transfer *t, const char *url,
+                              const char *auth, const char *accept, char *errbuf);
+
+/* A registry on loopback is insecure by default, as in Docker: https
+ * without checking the certificate, and plain http when the TLS handshake
+ * fails (a plain-HTTP registry answers a ClientHello with garbage). One
+ * GET /v2/ decides. */
+static void
+open_loopback (struct mk_registry *r)
+{
+  r->tls_noverify = true;
+  _cleanup_free_ char *url = xasprintf ("%s/v2/", r->endpoint);
+  struct transfer t = { .limit = MAX_ERROR_BODY };
+  char errbuf[CURL_ERROR_SIZE];
+  CURLcode rc = perform_once (r, &t, url, NULL, NULL, errbuf);
+  transfer_clear (&t);
+  switch (rc)
+    {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+      break;
+    default:
+      return; /* https works (or nothing does: the pull reports it) */
+    }
+  log_debug ("registry %s: TLS failed (%s), using plain HTTP", r->domain,
+             errbuf[0] ? errbuf : curl_easy_strerror (rc));
+  char *plain = xasprintf ("http://%s", r->endpoint + strlen ("https://"));
+  free (r->endpoint);
+  r->endpoint = plain;
+  free (r->origin);
+  r->origin = url_origin (r->endpoint);
+  r->insecure = true;
+  r->tls_noverify = false;
 }
 
 int
@@ -124,7 +164,8 @@ mk_registry_open (const struct mk_reference *ref, bool insecure, struct mk_regis
   r->domain = xstrdup (ref->domain);
   r->repo = xstrdup (ref->path);
   r->insecure = insecure;
-  r->endpoint = endpoint_for (ref->domain, insecure);
+  bool loopback;
+  r->endpoint = endpoint_for (ref->domain, insecure, &loopback);
   r->origin = url_origin (r->endpoint);
   r->have_creds = -1;
   if (strcmp (ref->domain, MK_DOCKER_HUB) == 0 && strcmp (r->endpoint, DOCKER_HUB_ENDPOINT) != 0)
@@ -152,6 +193,8 @@ mk_registry_open (const struct mk_reference *ref, bool insecure, struct mk_regis
       mk_registry_free (r);
       return -1;
     }
+  if (loopback)
+    open_loopback (r);
   *out = r;
   return 0;
 }
@@ -373,6 +416,7 @@ static CURLcode
 perform_once (struct mk_registry *r, struct transfer *t, const char *url, const char *auth,
               const char *accept, char *errbuf)
 {
+  errbuf[0] = '\0';
   CURL *c = curl_easy_init ();
   if (c == NULL)
     return CURLE_OUT_OF_MEMORY;
@@ -412,6 +456,16 @@ perform_once (struct mk_registry *r, struct transfer *t, const char *url, const 
   curl_easy_setopt (c, CURLOPT_BUFFERSIZE, 256L << 10);
   if (t->head)
     curl_easy_setopt (c, CURLOPT_NOBODY, 1L);
+  if (r->tls_noverify)
+    {
+      /* only the registry's own origin, not a blob store it redirects to */
+      _cleanup_free_ char *origin = url_origin (url);
+      if (origin && strcmp (origin, r->origin) == 0)
+        {
+          curl_easy_setopt (c, CURLOPT_SSL_VERIFYPEER, 0L);
+          curl_easy_setopt (c, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
+    }
   CURLcode rc = curl_easy_perform (c);
   if (rc == CURLE_OK)
     curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &t->status);

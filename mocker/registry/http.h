@@ -1,7 +1,8 @@
 /* The registry v2 HTTP client (libcurl).
  *
  * One mk_registry per pull: the endpoint (https, or http for registries named
- * in MOCKER_INSECURE_REGISTRIES or with --insecure; docker.io goes to
+ * in MOCKER_INSECURE_REGISTRIES or with --insecure; a loopback registry
+ * falls back to http when TLS fails, as in Docker; docker.io goes to
  * registry-1.docker.io or MOCKER_REGISTRY_MIRROR), the repository, and the
  * authorization (a Bearer token from the challenge's realm, or Basic). It is
  * safe to use from several threads at once: connections, DNS and TLS

@@ -20,6 +20,7 @@ struct mk_registry
   char *origin;    /* "https://registry-1.docker.io:443", to compare with redirect targets */
   char *repo;      /* "library/ubuntu" */
   bool insecure;
+  bool tls_noverify;  /* a loopback registry over https: its certificate is not checked */
   CURLSH *share;
   pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 
@@ -66,6 +67,9 @@ int registry_request (struct mk_registry *r, const char *start_url, struct trans
 
 /* host[:port] is named in MOCKER_INSECURE_REGISTRIES. */
 bool registry_listed_insecure (const char *hostport);
+/* host[:port] is `localhost`, in 127.0.0.0/8 or ::1 (`[::1]:5000`): a
+ * registry Docker treats as insecure by default (loopback.c). */
+bool registry_host_is_loopback (const char *hostport);
 
 /* The Authorization to send to the registry now (NULL: none yet), with its
  * generation; *rc < 0 when refreshing an expired token failed. */

@@ -147,6 +147,54 @@ stat -c "suid %a %U" /suid'
   [ "$output" = other ]
 }
 
+@test "commit CONTAINER IMAGE_ID keeps IMAGE_ID's config, not the container's" {
+  # A seed image with its own Env, WorkingDir, Cmd and User.
+  local other seed id
+  other=$(cat "$MOCKER_TEST_DIR/other.id")
+  mrun --name seedsrc other true > /dev/null
+  seed=$(mocker commit -c 'ENV SEED=yes' -c 'WORKDIR /data' -c 'USER nobody' \
+    -c 'CMD ["sh", "-c", "echo $SEED in $(pwd) as $(id -un)"]' seedsrc "$other")
+  run -0 mrun --rm "$seed"
+  [ "$output" = "yes in /data as nobody" ]
+  # A container run differently (its own env, directory, user and command).
+  mrun --name seeded -e SEED=no -e MINE=1 -w / -u root base sh -c 'echo x > /seeded-file' > /dev/null
+  id=$(mocker commit seeded "$seed")
+  run -0 mrun --rm "$id"
+  [ "$output" = "yes in /data as nobody" ]
+  run -0 image_config "$id"
+  [ "$(jq -c .config.Env <<< "$output")" = "$(image_config "$seed" | jq -c .config.Env)" ]
+  [ "$(jq -r .config.WorkingDir <<< "$output")" = /data ]
+  [ "$(jq -r .config.User <<< "$output")" = nobody ]
+  [ "$(jq -c .config.Cmd <<< "$output")" = "$(image_config "$seed" | jq -c .config.Cmd)" ]
+  # The seed's layers plus the container's diff, and one more history entry.
+  [ "$(jq '.rootfs.diff_ids | length' <<< "$output")" -eq 3 ]
+  [ "$(jq '.history | length' <<< "$output")" -eq "$(($(image_config "$seed" | jq '.history | length') + 1))" ]
+  run -0 mrun --rm "$id" cat /seeded-file /other-marker
+  [ "$output" = $'x\nother' ]
+}
+
+@test "commit CONTAINER HEXID naming no image is an error and makes nothing" {
+  mrun --name hexid base true > /dev/null
+  local before
+  before=$(image_count)
+  run --separate-stderr mocker commit hexid 0123456789ab
+  [ "$status" -ne 0 ]
+  [[ $stderr == *"no such image"*"0123456789ab"* ]]
+  [ -z "$output" ]
+  run --separate-stderr mocker commit hexid abcdef
+  [ "$status" -ne 0 ]
+  [[ $stderr == *"no such image"* ]]
+  [ "$(image_count)" -eq "$before" ]
+  ! mocker images | grep -q 0123456789ab || false
+  # A name[:tag] keeps Docker's meaning, short hex too.
+  run -0 mocker commit hexid cafe
+  run -0 mocker commit hexid repo/name:1.0
+  [ "$(image_count)" -eq $((before + 2)) ]
+  run -0 mocker images
+  [[ $output == *"cafe "*latest* ]]
+  [[ $output == *"repo/name "*"1.0"* ]]
+}
+
 @test "commit of a running container: it is paused while read and keeps running" {
   # It counts in /tick: progress after the commit shows it was resumed.
   mrun -d --name live base sh -c 'echo live > /live; i=0; while :; do i=$((i+1)); echo $i > /tick; sleep 0.05; done' > /dev/null

@@ -33,17 +33,36 @@ expect_error() {
   [[ $stderr == $line ]] || { echo "stderr: $stderr (expected $line)" >&2; return 1; }
 }
 
-@test "errors: bad options are one line naming the option" {
-  expect_error 1 'mocker: unknown option `--bogus`; see `mocker --help`' --bogus images
-  expect_error 1 'mocker: option `--root` needs a value; see `mocker --help`' --root
+# Exit statuses as Docker's CLI (docs/containers.md, "Exit status"): a bad
+# option is 125 in every command (cobra's flag errors), a wrong number of
+# arguments and a failed command are 1.
+@test "errors: bad options are one line naming the option, status 125 everywhere" {
+  expect_error 125 'mocker: unknown option `--bogus`; see `mocker --help`' --bogus images
+  expect_error 125 'mocker: option `--root` needs a value; see `mocker --help`' --root
   expect_error 125 'mocker: run: unknown option `--bogus`; see `mocker run --help`' run --bogus busybox
   expect_error 125 'mocker: run: option `-m` needs a value; see `mocker run --help`' run -m
   expect_error 125 'mocker: run: option `--memory` needs a value; see `mocker run --help`' run --memory
-  expect_error 1 'mocker: images: unknown option `-x`; see `mocker images --help`' images -x
-  expect_error 1 'mocker: rm: unknown option `--bogus`; see `mocker rm --help`' rm --bogus=1 x
-  for c in exec inspect kill logs ps start stop tag rmi; do
-    expect_error 1 "mocker: $c: unknown option \`--bogus\`; see \`mocker $c --help\`" $c --bogus
+  expect_error 125 'mocker: images: unknown option `-x`; see `mocker images --help`' images -x
+  expect_error 125 'mocker: rm: unknown option `--bogus`; see `mocker rm --help`' rm --bogus=1 x
+  for c in exec inspect kill logs ps start stop tag rmi commit pull import init; do
+    expect_error 125 "mocker: $c: unknown option \`--bogus\`; see \`mocker $c --help\`" $c --bogus
   done
+  expect_error 125 'mocker: logs: option `--tail` needs a value; see `mocker logs --help`' logs --tail
+  # a bad value of an option
+  expect_error 125 'mocker: stop: -t: invalid number of seconds `abc`; see `mocker stop --help`' stop -t abc x
+  expect_error 125 'mocker: kill: invalid signal `BOGUS`; see `mocker kill --help`' kill -s BOGUS x
+  expect_error 125 'mocker: logs: --tail: invalid number `-3`; see `mocker logs --help`' logs --tail -3 x
+  expect_error 125 'mocker: ps: --format: only `json` is supported; see `mocker ps --help`' ps --format table
+  expect_error 125 'mocker: commit: --pause: `maybe` is not true or false; see `mocker commit --help`' commit --pause=maybe x
+  expect_error 125 'mocker: exec -e: invalid environment variable `=y`' exec -e =y x true
+}
+
+@test "errors: a wrong number of arguments is 1 (as Docker); an unknown command too" {
+  expect_error 1 'mocker: rm: at least one CONTAINER is required; see `mocker rm --help`' rm
+  expect_error 1 'mocker: exec: want CONTAINER COMMAND \[ARG...\]; see `mocker exec --help`' exec x
+  expect_error 1 'mocker: ps: no arguments expected; see `mocker ps --help`' ps extra
+  expect_error 1 'mocker: pull: want exactly one IMAGE; see `mocker pull --help`' pull
+  expect_error 1 'mocker: unknown command `bogus`; see `mocker --help`' bogus
 }
 
 @test "errors: bad run options are refused before anything is made" {
@@ -87,9 +106,21 @@ expect_error() {
   [ "$status" -eq 0 ]
   id=$output
   wait_exited "$id"
-  expect_error 1 'mocker: exec -e: invalid environment variable `=y`' exec -e =y "$id" true
+  expect_error 125 'mocker: exec -e: invalid environment variable `=y`' exec -e =y "$id" true
+  # Docker: the daemon's error, status 1
   expect_error 1 "mocker: container ${id:0:12} is not running" exec "$id" true
   expect_error 1 "mocker: cannot kill container: $id: container ${id:0:12} is not running" kill "$id"
+}
+
+@test "errors: rm of a running container, rmi of an image in use: Docker's messages and status 1" {
+  run --separate-stderr mocker run -d --network none --name busy busybox sleep 1000
+  [ "$status" -eq 0 ]
+  id=$output
+  expect_error 1 'mocker: cannot remove container "busy": container is running: stop the container before removing or force remove' rm busy
+  expect_error 1 "mocker: conflict: unable to remove repository reference \`busybox:latest\` (must force) - container ${id:0:12} is using its referenced image *" rmi busybox
+  [ "$(mocker inspect busy | jq -r '.[0].State.Running')" = true ]
+  [ "$(image_count)" -eq 1 ]
+  mocker rm -f busy > /dev/null
 }
 
 @test "errors: a second rm of the same container says it does not exist" {

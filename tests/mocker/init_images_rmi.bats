@@ -56,7 +56,7 @@ content_size() {
   [ "$status" -eq 1 ]
   [ "$stderr" = "mocker: unknown command \`frobnicate\`; see \`mocker --help\`" ]
   run --separate-stderr mocker images --bogus
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 125 ]
   [ "$stderr" = "mocker: images: unknown option \`--bogus\`; see \`mocker images --help\`" ]
 }
 

@@ -120,6 +120,25 @@ outside_server() {
   [[ $output != *"dport 8080"* ]]
 }
 
+@test "inspect: every -p binding under NetworkSettings.Ports and HostConfig.PortBindings (as Docker)" {
+  id=$(mk run -d -p 18081:80 -p 18082:80 -p 127.0.0.1:18083:53/udp busybox sleep 1000)
+  run -0 mk inspect "$id"
+  local j=$output
+  [ "$(jq -c '.[0].NetworkSettings.Ports' <<< "$j")" = \
+    '{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18081"},{"HostIp":"0.0.0.0","HostPort":"18082"}],"53/udp":[{"HostIp":"127.0.0.1","HostPort":"18083"}]}' ]
+  [ "$(jq -c '.[0].HostConfig.PortBindings' <<< "$j")" = \
+    '{"80/tcp":[{"HostIp":"","HostPort":"18081"},{"HostIp":"","HostPort":"18082"}],"53/udp":[{"HostIp":"127.0.0.1","HostPort":"18083"}]}' ]
+  # the rest of HostConfig is still there
+  [ "$(jq -r '.[0].HostConfig.NetworkMode' <<< "$j")" = bridge ]
+  mk rm -f "$id"
+  # no -p: empty maps, not null
+  id=$(mk run -d --network none busybox sleep 1000)
+  run -0 mk inspect "$id"
+  [ "$(jq -c '.[0].HostConfig.PortBindings' <<< "$output")" = '{}' ]
+  [ "$(jq -c '.[0].NetworkSettings.Ports' <<< "$output")" = '{}' ]
+  mk rm -f "$id"
+}
+
 @test "--network none: only lo, up; -p needs the bridge" {
   run mk run --rm --network none busybox sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1; ip -o link show lo'
   [ "$status" -eq 0 ]
@@ -139,6 +158,24 @@ outside_server() {
   [ "$(mk network ls)" = "[]" ]
   run mk run --rm --network host busybox cat /etc/resolv.conf
   [ "$output" = "$(cat /etc/resolv.conf)" ]
+}
+
+@test "--network host keeps the host's host name and UTS namespace (as Docker); -h gets its own" {
+  local host_uts
+  host_uts=$(readlink /proc/self/ns/uts)
+  run -0 mk run --rm --network host busybox sh -c 'hostname; cat /etc/hostname; echo $HOSTNAME; readlink /proc/self/ns/uts'
+  [ "${lines[0]}" = "$(hostname)" ]
+  [ "${lines[1]}" = "$(hostname)" ]
+  [ "${lines[2]}" = "$(hostname)" ]
+  [ "${lines[3]}" = "$host_uts" ]
+  id=$(mk run -d --network host busybox sleep 1000)
+  [ "$(mk inspect "$id" | jq -r '.[0].Config.Hostname')" = "$(hostname)" ]
+  mk rm -f "$id"
+  # an explicit -h: a UTS namespace of its own with that name (as podman)
+  run -0 mk run --rm --network host -h other-name busybox sh -c 'hostname; readlink /proc/self/ns/uts'
+  [ "${lines[0]}" = other-name ]
+  [ "${lines[1]}" != "$host_uts" ]
+  [ "$(hostname)" != other-name ]
 }
 
 @test "-p of a host port already published: 125, the container is not started, nothing leaks" {

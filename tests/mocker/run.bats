@@ -178,6 +178,36 @@ mrun() {
   [[ $output == *"(ro,"* ]]
 }
 
+@test "run --privileged: the host's devices in /dev, usable (device cgroup allows all), as Docker" {
+  [ -c /dev/loop-control ] && [ -b /dev/loop0 ] || skip "no /dev/loop-control or /dev/loop0 here"
+  local host_lc host_l0
+  host_lc=$(stat -c '%t:%T %a' /dev/loop-control)
+  host_l0=$(stat -c '%t:%T %a' /dev/loop0)
+  run -0 mrun --rm --privileged busybox sh -c \
+    'stat -c "%t:%T %a" /dev/loop-control /dev/loop0; dd if=/dev/loop0 of=/dev/null bs=512 count=1 2>&1 && echo read-ok; ls /dev | wc -l; [ -L /dev/ptmx ] && echo ptmx-link'
+  [ "${lines[0]}" = "$host_lc" ]
+  [ "${lines[1]}" = "$host_l0" ]
+  [[ $output == *read-ok* ]]
+  [[ $output == *ptmx-link* ]]
+  # far more than the 14 default entries (the host's count, roughly)
+  [ "${lines[-2]}" -gt 20 ]
+  # the nested ones too (/dev/net/tun), when the host has them
+  if [ -c /dev/net/tun ]; then
+    run -0 mrun --rm --privileged busybox stat -c '%t:%T' /dev/net/tun
+    [ "$output" = "$(stat -c '%t:%T' /dev/net/tun)" ]
+  fi
+  # the config.json the runtime gets: allow-all device rule, the devices listed
+  id=$(mrun -d --privileged busybox sleep 1000)
+  cfg=$MOCKER_ROOT/containers/$id/bundle/config.json
+  [ "$(jq -c '.linux.resources.devices' "$cfg")" = '[{"allow":true,"access":"rwm"}]' ]
+  [ "$(jq -r '.linux.devices[] | select(.path == "/dev/loop-control") | .type' "$cfg")" = c ]
+  [ "$(jq '[.linux.devices[] | select(.path == "/dev/console" or .path == "/dev/ptmx" or (.path | startswith("/dev/pts/")))] | length' "$cfg")" = 0 ]
+  mocker rm -f "$id" > /dev/null
+  # without --privileged: neither the node nor the access
+  run mrun --rm busybox sh -c 'ls /dev/loop-control'
+  [ "$status" -ne 0 ]
+}
+
 @test "run -v: bind mounts, read-write and read-only" {
   mkdir -p "$MOCKER_TEST_DIR/vol"
   echo from-host > "$MOCKER_TEST_DIR/vol/in"

@@ -235,8 +235,20 @@ test_privileged_and_limits (void **state)
   assert_true (has_cap (sp->process->capabilities->bounding, "CAP_SYS_ADMIN"));
   assert_null (sp->linux_->seccomp);
   assert_null (sp->linux_->masked_paths);
-  assert_int_equal (sp->linux_->resources->n_devices, 0);
+  /* every device allowed, the host's nodes listed (as Docker) */
+  assert_int_equal (sp->linux_->resources->n_devices, 1);
+  assert_true (sp->linux_->resources->devices[0].allow);
+  assert_null (sp->linux_->resources->devices[0].type);
+  assert_string_equal (sp->linux_->resources->devices[0].access, "rwm");
+  bool null_dev = false;
+  for (size_t i = 0; i < sp->linux_->n_devices; i++)
+    null_dev = null_dev || strcmp (sp->linux_->devices[i].path, "/dev/null") == 0;
+  assert_true (null_dev);
   assert_non_null (spec_find_namespace (sp, "network"));
+  assert_non_null (spec_find_namespace (sp, "uts"));
+  /* --network host without -h: the host's UTS namespace, no hostname */
+  assert_null (spec_find_namespace (s, "uts"));
+  assert_null (s->hostname);
 }
 
 static void

@@ -52,6 +52,48 @@ build (char *const *changes, mk_error **err)
   return v;
 }
 
+static const char seed_base[] =
+  "{\"architecture\":\"amd64\",\"os\":\"linux\","
+  "\"config\":{\"Env\":[\"PATH=/bin\",\"SEED=1\"],\"Cmd\":[\"run\"],"
+  "\"Entrypoint\":[\"/entry\"],\"WorkingDir\":\"/seed\",\"User\":\"nobody\","
+  "\"ExposedPorts\":{\"80/tcp\":{}},\"Labels\":{\"l\":\"v\"}},"
+  "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:1111\"]},"
+  "\"history\":[{\"created_by\":\"seed\"}]}";
+
+/* The seed form (no container config): the image's own settings are kept,
+ * -c changes still apply, a history entry is added. */
+static void
+test_seed_keeps_image_config (void **state)
+{
+  (void) state;
+  char *changes[] = { (char *) "ENV EXTRA=2", NULL };
+  struct commit_meta m = {
+    .diff_id = "sha256:2222", .created = "2026-01-01T00:00:00Z", .created_by = "sh",
+    .changes = changes,
+  };
+  _cleanup_free_ char *out = NULL;
+  assert_int_equal (commit_config_build (seed_base, strlen (seed_base), NULL, &m, &out, NULL), 0);
+  _cleanup_json_ yajl_val v = NULL;
+  assert_int_equal (json_parse (out, strlen (out), "out", &v, NULL), 0);
+  yajl_val cfg = json_get (v, "config");
+  yajl_val env = json_get (cfg, "Env");
+  assert_int_equal (env->u.array.len, 3);
+  assert_string_equal (YAJL_GET_STRING (env->u.array.values[0]), "PATH=/bin");
+  assert_string_equal (YAJL_GET_STRING (env->u.array.values[1]), "SEED=1");
+  assert_string_equal (YAJL_GET_STRING (env->u.array.values[2]), "EXTRA=2");
+  assert_string_equal (YAJL_GET_STRING (json_get (cfg, "Cmd")->u.array.values[0]), "run");
+  assert_string_equal (YAJL_GET_STRING (json_get (cfg, "Entrypoint")->u.array.values[0]), "/entry");
+  assert_string_equal (json_get_str (cfg, "WorkingDir"), "/seed");
+  assert_string_equal (json_get_str (cfg, "User"), "nobody");
+  assert_non_null (json_get (json_get (cfg, "ExposedPorts"), "80/tcp"));
+  assert_string_equal (json_get_str (json_get (cfg, "Labels"), "l"), "v");
+  yajl_val hist = json_get (v, "history");
+  assert_int_equal (hist->u.array.len, 2);
+  assert_string_equal (json_get_str (hist->u.array.values[1], "created_by"), "sh");
+  yajl_val ids = json_get (json_get (v, "rootfs"), "diff_ids");
+  assert_int_equal (ids->u.array.len, 2);
+}
+
 static const char *
 arr_str (yajl_val a, size_t i)
 {
@@ -242,6 +284,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_keeps_container_settings),
+    cmocka_unit_test (test_seed_keeps_image_config),
     cmocka_unit_test (test_changes),
     cmocka_unit_test (test_entrypoint_drops_cmd),
     cmocka_unit_test (test_bad_changes),
