@@ -19,6 +19,7 @@
 #include "common/util.h"
 #include "mocker-runtime/seccomp.h"
 #include "mocker-runtime/seccomp_internal.h"
+#include "mocker/seccomp_profile.h"
 
 static void
 test_actions (void **state)
@@ -249,6 +250,57 @@ test_load (void **state)
   assert_int_equal (rmdir (probe_dir), 0);
 }
 
+/* Every rule naming name: its action ("" when no rule names it). */
+static const char *
+profile_action (const struct spec_seccomp *s, const char *name)
+{
+  for (size_t i = 0; i < s->n_syscalls; i++)
+    for (size_t j = 0; s->syscalls[i].names[j]; j++)
+      if (strcmp (s->syscalls[i].names[j], name) == 0)
+        return s->syscalls[i].action;
+  return "";
+}
+
+/* Frees a profile through the spec that would hold it. */
+static void
+free_profile (struct spec_seccomp *s)
+{
+  struct spec *sp = xzalloc (sizeof *sp);
+  sp->linux_ = xzalloc (sizeof *sp->linux_);
+  sp->linux_->seccomp = s;
+  spec_free (sp);
+}
+
+static void
+test_default_profile (void **state)
+{
+  (void) state;
+  char *none[] = { NULL };
+  char *admin[] = { (char *) "CAP_CHOWN", (char *) "CAP_SYS_ADMIN", NULL };
+  struct spec_seccomp *s = seccomp_default_profile (none);
+  assert_string_equal (s->default_action, "SCMP_ACT_ERRNO");
+  assert_true (s->has_default_errno_ret);
+  assert_int_equal (s->default_errno_ret, EPERM);
+  assert_string_equal (profile_action (s, "read"), "SCMP_ACT_ALLOW");
+  assert_string_equal (profile_action (s, "mount"), "");
+  assert_string_equal (profile_action (s, "io_uring_setup"), "");
+  assert_string_equal (profile_action (s, "kexec_load"), "");
+  assert_string_equal (profile_action (s, "clone3"), "SCMP_ACT_ERRNO");
+  scmp_filter_ctx ctx = NULL;
+  assert_int_equal (seccomp_build (s, &ctx, NULL), 0);
+  release (ctx);
+  free_profile (s);
+
+  s = seccomp_default_profile (admin);
+  assert_string_equal (profile_action (s, "mount"), "SCMP_ACT_ALLOW");
+  assert_string_equal (profile_action (s, "clone3"), "SCMP_ACT_ALLOW");
+  assert_string_equal (profile_action (s, "reboot"), "");
+  ctx = NULL;
+  assert_int_equal (seccomp_build (s, &ctx, NULL), 0);
+  release (ctx);
+  free_profile (s);
+}
+
 int
 main (void)
 {
@@ -257,6 +309,7 @@ main (void)
     cmocka_unit_test (test_ops_and_arches),
     cmocka_unit_test (test_build_errors),
     cmocka_unit_test (test_load),
+    cmocka_unit_test (test_default_profile),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
