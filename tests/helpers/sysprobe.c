@@ -39,6 +39,7 @@ errno_name (int e)
     case ENOMEM: return "ENOMEM";
     case EROFS: return "EROFS";
     case EUSERS: return "EUSERS";
+    case EDQUOT: return "EDQUOT";
     default:
       {
         static char buf[32];

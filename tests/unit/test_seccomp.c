@@ -49,9 +49,8 @@ test_actions (void **state)
   assert_int_equal (seccomp_parse_action ("X", false, 0, "linux.seccomp.syscalls[2].action", &a, &e), -1);
   assert_string_equal (e->msg, "linux.seccomp.syscalls[2].action: unknown action \"X\"");
   mk_error_free (&e);
-  assert_int_equal (seccomp_parse_action ("SCMP_ACT_NOTIFY", false, 0, "d", &a, &e), -1);
-  assert_non_null (strstr (e->msg, "d: SCMP_ACT_NOTIFY is not supported"));
-  mk_error_free (&e);
+  assert_int_equal (seccomp_parse_action ("SCMP_ACT_NOTIFY", false, 0, "d", &a, NULL), 0);
+  assert_int_equal (a, SCMP_ACT_NOTIFY);
   assert_int_equal (seccomp_parse_action (NULL, false, 0, "d", &a, &e), -1);
   assert_non_null (strstr (e->msg, "d: missing action"));
 }
@@ -135,6 +134,32 @@ test_build_errors (void **state)
   assert_string_equal (e->msg, "linux.seccomp.defaultAction: unknown action \"SCMP_ACT_NOPE\"");
   mk_error_free (&e);
   s.default_action = (char *) "SCMP_ACT_ALLOW";
+
+  /* SCMP_ACT_NOTIFY: needs a listenerPath, never for sendmsg, never the default. */
+  calls[0].action = (char *) "SCMP_ACT_NOTIFY";
+  assert_int_equal (seccomp_build (&s, &ctx, &e), -1);
+  assert_string_equal (e->msg, "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs "
+                       "linux.seccomp.listenerPath");
+  mk_error_free (&e);
+  assert_false (seccomp_wants_listener (NULL));
+  assert_true (seccomp_wants_listener (&s));
+  s.listener_path = (char *) "/run/agent.sock";
+  assert_int_equal (seccomp_build (&s, &ctx, NULL), 0);
+  release (STEAL (ctx));
+  char *sendmsg_names[] = { (char *) "sendmsg", NULL };
+  calls[0].names = sendmsg_names;
+  assert_int_equal (seccomp_build (&s, &ctx, &e), -1);
+  assert_non_null (strstr (e->msg, "SCMP_ACT_NOTIFY cannot be used for sendmsg"));
+  mk_error_free (&e);
+  calls[0].names = mkdir_names;
+  calls[0].action = (char *) "SCMP_ACT_ERRNO";
+  assert_false (seccomp_wants_listener (&s));
+  s.default_action = (char *) "SCMP_ACT_NOTIFY";
+  assert_int_equal (seccomp_build (&s, &ctx, &e), -1);
+  assert_non_null (strstr (e->msg, "SCMP_ACT_NOTIFY cannot be the default action"));
+  mk_error_free (&e);
+  s.default_action = (char *) "SCMP_ACT_ALLOW";
+  s.listener_path = NULL;
 
   char *flags[] = { (char *) "SECCOMP_FILTER_FLAG_BOGUS", NULL };
   s.flags = flags;
