@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@
 #include "common/util.h"
 #include "mocker-runtime/seccomp.h"
 #include "mocker-runtime/seccomp_internal.h"
+#include "mocker-runtime/seccomp_notify.h"
 #include "mocker/seccomp_profile.h"
 
 static void
@@ -326,6 +328,47 @@ test_default_profile (void **state)
   free_profile (s);
 }
 
+static void
+test_notify_state_and_handover (void **state)
+{
+  (void) state;
+  struct rt_state st = { .id = (char *) "c1", .pid = 42, .bundle = (char *) "/b",
+                         .rootfs = (char *) "/b/rootfs", .created = (char *) "t",
+                         .owner = (char *) "" };
+  struct spec_seccomp s = { .listener_path = (char *) "/run/a.sock",
+                            .listener_metadata = (char *) "m" };
+  _cleanup_free_ char *json = seccomp_notify_state_json (&s, 43, &st, "running");
+  assert_string_equal (json, "{\"ociVersion\":\"" RT_OCI_VERSION "\",\"fds\":[\"seccompFd\"],"
+                       "\"pid\":43,\"metadata\":\"m\",\"state\":{\"ociVersion\":\""
+                       RT_OCI_VERSION "\",\"id\":\"c1\",\"pid\":42,\"status\":\"running\","
+                       "\"bundle\":\"/b\",\"rootfs\":\"/b/rootfs\",\"created\":\"t\","
+                       "\"owner\":\"\",\"annotations\":{}}}");
+  /* no metadata: the key is left out */
+  s.listener_metadata = NULL;
+  _cleanup_free_ char *bare = seccomp_notify_state_json (&s, 43, &st, "creating");
+  assert_null (strstr (bare, "metadata"));
+
+  /* the listener crosses a socketpair; end-of-file is "no listener" */
+  int sp[2];
+  assert_int_equal (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp), 0);
+  int fd = dup (0), got = -2;
+  assert_int_equal (seccomp_notify_send_listener (sp[1], fd, NULL), 0);
+  close (fd);
+  assert_int_equal (seccomp_notify_recv_listener (sp[0], &got, NULL), 0);
+  assert_true (got >= 0);
+  close (got);
+  close (sp[1]);
+  assert_int_equal (seccomp_notify_recv_listener (sp[0], &got, NULL), 0);
+  assert_int_equal (got, -1);
+  close (sp[0]);
+
+  /* nobody at listenerPath */
+  _cleanup_error_ mk_error *e = NULL;
+  s.listener_path = (char *) "/nonexistent/agent.sock";
+  assert_int_equal (seccomp_notify_agent (&s, 0, 43, &st, "running", &e), -1);
+  assert_non_null (strstr (e->msg, "linux.seccomp.listenerPath: connect to `/nonexistent/agent.sock`"));
+}
+
 int
 main (void)
 {
@@ -335,6 +378,7 @@ main (void)
     cmocka_unit_test (test_build_errors),
     cmocka_unit_test (test_load),
     cmocka_unit_test (test_default_profile),
+    cmocka_unit_test (test_notify_state_and_handover),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
