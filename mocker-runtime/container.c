@@ -29,6 +29,7 @@
 #include "mocker-runtime/init_early.h"
 #include "mocker-runtime/namespaces.h"
 #include "mocker-runtime/seccomp_bpf.h"
+#include "mocker-runtime/seccomp_notify.h"
 #include "mocker-runtime/state_config.h"
 #include "mocker-runtime/state_locked.h"
 #include "mocker-runtime/sync.h"
@@ -314,11 +315,25 @@ write_pid_file (const char *path, pid_t pid, mk_error **err)
   return 0;
 }
 
+/* linux.seccomp.listenerPath: the init's listener, on to the agent.  The
+ * init going away first is no error here: its own report follows. */
+static int
+listener_to_agent (struct container *c, const struct spec *spec, int listener_sock,
+                   mk_error **err)
+{
+  _cleanup_close_ int listener = -1;
+  if (seccomp_notify_recv_listener (listener_sock, &listener, err) < 0)
+    return -1;
+  if (listener < 0)
+    return 0;
+  return seccomp_notify_agent (spec->linux_->seccomp, listener, c->pid, c->st, "creating", err);
+}
+
 /* The parent's side once the init exists: id maps, cgroup, runtime hooks,
- * the handshake, the final state. */
+ * the handshake, the final state.  listener_sock: see listener_to_agent (-1). */
 static int
 setup_from_parent (struct container *c, const struct create_opts *o, const struct spec *spec,
-                   const struct ns_plan *plan, mk_error **err)
+                   const struct ns_plan *plan, int listener_sock, mk_error **err)
 {
   struct rt_state *st = c->st;
   st->pid = c->pid;
@@ -349,6 +364,8 @@ setup_from_parent (struct container *c, const struct create_opts *o, const struc
     }
   _cleanup_free_ char *states = init_hook_states (spec, st);
   if (sync_send (c->sync_fd, SYNC_GO, states, err) < 0)
+    return -1;
+  if (listener_sock >= 0 && listener_to_agent (c, spec, listener_sock, err) < 0)
     return -1;
   if (expect_from_init (c->sync_fd, SYNC_READY, err) < 0)
     return -1;
@@ -450,7 +467,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       }
   }
 
-  int fifo_fd = -1, pair[2] = { -1, -1 }, console_fd = -1;
+  int fifo_fd = -1, pair[2] = { -1, -1 }, console_fd = -1, notify[2] = { -1, -1 };
   int ret = -1;
   struct cgroup_entry entry = { .v2_dir_fd = -1, .v2_procs_fd = -1 };
   /* The cgroup, with its limits, exists before the init: the init enters it
@@ -485,6 +502,12 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       mk_error_set (err, errno, "socketpair");
       goto out;
     }
+  if (seccomp_bpf_has_listener (&filter)
+      && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, notify) < 0)
+    {
+      mk_error_set (err, errno, "socketpair");
+      goto out;
+    }
   /* The child is born in the namespaces given by path (pid: only children
    * can join one); the runtime returns to its own right after clone3. */
   struct ns_saved saved = { .n = 0, .cwd_fd = -1 };
@@ -496,12 +519,13 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
     .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
     .preserve_fds = o->preserve_fds, .console_socket = o->console_socket, .id = o->id,
     .cgroup = &entry,
-    .console_fd = console_fd, .seccomp = &filter,
+    .console_fd = console_fd, .seccomp = &filter, .seccomp_listener_sock = notify[1],
   };
   /* The init closes the runtime's end and the lock (which must die with the
    * runtime, not live on in the init). */
   const int child_closes[2] = { pair[0], c->lock_fd };
-  if (init_early_possible (o, spec, &plan))
+  /* (an early init shares our memory until execve: nobody would take a listener) */
+  if (notify[0] < 0 && init_early_possible (o, spec, &plan))
     {
       /* The program may run before this returns: signals for it wait. */
       if (o->hold_signals)
@@ -532,8 +556,13 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
     }
   close (pair[1]);
   pair[1] = -1;
+  if (notify[1] >= 0)
+    {
+      close (notify[1]);
+      notify[1] = -1;
+    }
   c->sync_fd = STEAL_FD (pair[0]);
-  if (setup_from_parent (c, o, spec, &plan, err) < 0)
+  if (setup_from_parent (c, o, spec, &plan, notify[0], err) < 0)
     goto out;
   if (!o->attached)
     {
@@ -553,6 +582,9 @@ out:
     close (pair[0]);
   if (pair[1] >= 0)
     close (pair[1]);
+  for (int i = 0; i < 2; i++)
+    if (notify[i] >= 0)
+      close (notify[i]);
   cgroup_entry_close (&entry);
   ns_plan_close (&plan);
   if (ret < 0)

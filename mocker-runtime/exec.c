@@ -32,6 +32,7 @@
 #include "mocker-runtime/exec_child.h"
 #include "mocker-runtime/exec_process.h"
 #include "mocker-runtime/seccomp_bpf.h"
+#include "mocker-runtime/seccomp_notify.h"
 #include "mocker-runtime/state.h"
 #include "mocker-runtime/state_config.h"
 #include "mocker-runtime/terminal.h"
@@ -201,7 +202,7 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
           const struct exec_opts *o, mk_error **err)
 {
   struct exec_fds f = { -1, -1, -1, -1, -1 };
-  int ret = -1, pipefd[2] = { -1, -1 };
+  int ret = -1, pipefd[2] = { -1, -1 }, notify[2] = { -1, -1 };
   pid_t pid = -1;
   struct cgroup_entry entry = { .v2_dir_fd = -1, .v2_procs_fd = -1 };
   /* Declared before the first goto: a goto must never jump over a cleanup variable. */
@@ -247,6 +248,12 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
       mk_error_set (err, errno, "pipe");
       goto out;
     }
+  if (seccomp_bpf_has_listener (filter)
+      && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, notify) < 0)
+    {
+      mk_error_set (err, errno, "socketpair");
+      goto out;
+    }
   /* Entering the pid namespace changes where our children go, not us. */
   if (flags & CLONE_NEWPID)
     {
@@ -261,7 +268,7 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
     .proc = proc, .seccomp = filter,
     .cgroup = st->cgroup_path ? &entry : NULL, .pidfd = f.pidfd, .ns_flags = flags & ~CLONE_NEWPID,
     .root_fd = f.root_fd, .console_fd = f.console_fd, .err_fd = pipefd[1],
-    .preserve_fds = o->preserve_fds,
+    .preserve_fds = o->preserve_fds, .seccomp_listener_sock = notify[1],
   };
   fflush (NULL);
   pid = fork_into_cgroup (&entry);
@@ -278,6 +285,21 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
     }
   close (pipefd[1]);
   pipefd[1] = -1;
+  if (notify[1] >= 0)
+    {
+      /* The listener on to the agent; none when the child failed first. */
+      close (notify[1]);
+      notify[1] = -1;
+      int listener = -1;
+      int r = seccomp_notify_recv_listener (notify[0], &listener, err);
+      if (r == 0 && listener >= 0)
+        {
+          r = seccomp_notify_agent (spec->linux_->seccomp, listener, pid, st, "running", err);
+          close (listener);
+        }
+      if (r < 0)
+        goto out;
+    }
   if (f.console_fd >= 0)
     {
       close (f.console_fd);
@@ -339,8 +361,12 @@ out:
         ;
     }
   for (int i = 0; i < 2; i++)
-    if (pipefd[i] >= 0)
-      close (pipefd[i]);
+    {
+      if (pipefd[i] >= 0)
+        close (pipefd[i]);
+      if (notify[i] >= 0)
+        close (notify[i]);
+    }
   exec_fds_close (&f);
   cgroup_entry_close (&entry);
   return ret;

@@ -64,14 +64,16 @@ exec_child_main (const struct exec_child_args *a)
   if (process_find_executable (proc, &exe, &err) < 0)
     child_fail (a, err);
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the
-   * capabilities are dropped (as runc does); with it, last. */
-  if (!proc->no_new_privileges && seccomp_bpf_load (a->seccomp, &err) < 0)
+   * capabilities are dropped (as runc does); with it, last.  A filter with a
+   * listener early too: it is sent over a socket the fd cleanup would close. */
+  bool early = !proc->no_new_privileges || seccomp_bpf_has_listener (a->seccomp);
+  if (early && seccomp_bpf_load (a->seccomp, a->seccomp_listener_sock, &err) < 0)
     child_fail (a, err);
   if (process_apply_rlimits (proc, &err) < 0 || process_apply_oom_score_adj (proc, &err) < 0
       || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0 || process_keep_fds (a->preserve_fds, &err) < 0)
     child_fail (a, err);
-  if (proc->no_new_privileges && seccomp_bpf_load (a->seccomp, &err) < 0)
+  if (!early && seccomp_bpf_load (a->seccomp, -1, &err) < 0)
     child_fail (a, err);
 
   char *empty_env[] = { NULL };

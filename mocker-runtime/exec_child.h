@@ -19,6 +19,7 @@ struct exec_child_args
   int root_fd;                         /* O_PATH of the init's root */
   int console_fd;                      /* process.terminal: where the master goes; -1 */
   int err_fd;
+  int seccomp_listener_sock;           /* a filter with a listener: where it goes; -1 */
   int preserve_fds;
 };
 

@@ -202,9 +202,11 @@ init_main (const struct init_args *a)
     init_fail (a, err);
   /* Without no_new_privs, loading a seccomp filter needs CAP_SYS_ADMIN: it
    * is loaded while the init still has every capability (as runc does);
-   * with no_new_privs, as late as possible (after the start hooks). */
-  bool early_seccomp = !proc->no_new_privileges;
-  if (early_seccomp && seccomp_bpf_load (a->seccomp, &err) < 0)
+   * with no_new_privs, as late as possible (after the start hooks).  A
+   * filter with a notify listener is loaded here too: the runtime that
+   * passes the listener to the agent is gone once `create` returns. */
+  bool early_seccomp = !proc->no_new_privileges || seccomp_bpf_has_listener (a->seccomp);
+  if (early_seccomp && seccomp_bpf_load (a->seccomp, a->seccomp_listener_sock, &err) < 0)
     init_fail (a, err);
   if (process_apply_rlimits (proc, &err) < 0 || process_apply_oom_score_adj (proc, &err) < 0
       || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
@@ -228,7 +230,7 @@ init_main (const struct init_args *a)
 
   if (hooks_run (&spec->hooks.start_container, "startContainer", state_created, &err) < 0)
     init_fail (a, err);
-  if (!early_seccomp && seccomp_bpf_load (a->seccomp, &err) < 0)
+  if (!early_seccomp && seccomp_bpf_load (a->seccomp, -1, &err) < 0)
     init_fail (a, err);
 
   char *empty_env[] = { NULL };

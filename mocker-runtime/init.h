@@ -24,6 +24,7 @@ struct init_args
   const char *console_socket;  /* process.terminal: the caller's socket (already connected: console_fd) */
   int console_fd;              /* process.terminal: the pty master is sent here (terminal.h) */
   const struct seccomp_bpf *seccomp; /* linux.seccomp compiled by the runtime (seccomp_bpf.h) */
+  int seccomp_listener_sock;   /* a filter with a listener: where it goes (seccomp_notify.h); -1 */
   const char *id;
   const struct cgroup_entry *cgroup;  /* joined first thing */
   /* Set: the init shares the runtime's memory until execve (init_early.c):

@@ -4,7 +4,8 @@
  * is skipped (profiles list syscalls of newer kernels), and a rule whose
  * action equals the default action is dropped (libseccomp refuses those).
  * Unknown action, operator, architecture or flag names are errors naming the
- * JSON path.  SCMP_ACT_NOTIFY (a seccomp agent) is not supported. */
+ * JSON path.  SCMP_ACT_NOTIFY rules need linux.seccomp.listenerPath: the
+ * filter is then loaded with a listener fd, handed to the agent (seccomp_notify.h). */
 #include <errno.h>
 #include <string.h>
 
@@ -42,7 +43,7 @@ seccomp_parse_action (const char *name, bool has_errno_ret, uint32_t errno_ret,
   else if (strcmp (name, "SCMP_ACT_TRACE") == 0)
     *out = SCMP_ACT_TRACE (has_errno_ret ? errno_ret : EPERM);
   else if (strcmp (name, "SCMP_ACT_NOTIFY") == 0)
-    return mk_error_set (err, 0, "%s: SCMP_ACT_NOTIFY is not supported", where);
+    *out = SCMP_ACT_NOTIFY;
   else
     return mk_error_set (err, 0, "%s: unknown action \"%s\"", where, name);
   if (has_errno_ret && errno_ret > 0xffff)
@@ -161,6 +162,30 @@ add_syscall (scmp_filter_ctx ctx, int nr, uint32_t action, const struct spec_sec
   return 0;
 }
 
+/* A notify rule needs an agent to answer, and must spare the syscall that
+ * hands the listener over (until then nobody could answer it). */
+static int
+check_notify (const struct spec_seccomp *s, const struct spec_seccomp_syscall *sc,
+              const char *where, mk_error **err)
+{
+  if (s->listener_path == NULL || s->listener_path[0] == '\0')
+    return mk_error_set (err, 0, "%s: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath", where);
+  for (size_t j = 0; sc->names && sc->names[j]; j++)
+    if (strcmp (sc->names[j], "sendmsg") == 0)
+      return mk_error_set (err, 0, "%s: SCMP_ACT_NOTIFY cannot be used for sendmsg (it "
+                           "hands the listener to the agent)", where);
+  return 0;
+}
+
+bool
+seccomp_wants_listener (const struct spec_seccomp *s)
+{
+  for (size_t i = 0; s && i < s->n_syscalls; i++)
+    if (s->syscalls[i].action && strcmp (s->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+      return true;
+  return false;
+}
+
 int
 seccomp_build (const struct spec_seccomp *s, scmp_filter_ctx *out, mk_error **err)
 {
@@ -168,6 +193,9 @@ seccomp_build (const struct spec_seccomp *s, scmp_filter_ctx *out, mk_error **er
   if (seccomp_parse_action (s->default_action, s->has_default_errno_ret, s->default_errno_ret,
                             "linux.seccomp.defaultAction", &def, err) < 0)
     return -1;
+  if (def == SCMP_ACT_NOTIFY)
+    return mk_error_set (err, 0, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the "
+                         "default action");
   _cleanup_scmp_ scmp_filter_ctx ctx = seccomp_init (def);
   if (ctx == NULL)
     return mk_error_set (err, 0, "linux.seccomp.defaultAction: seccomp_init failed");
@@ -200,6 +228,8 @@ seccomp_build (const struct spec_seccomp *s, scmp_filter_ctx *out, mk_error **er
       uint32_t action;
       if (seccomp_parse_action (sc->action, sc->has_errno_ret, sc->errno_ret, where, &action, err) < 0)
         return -1;
+      if (action == SCMP_ACT_NOTIFY && check_notify (s, sc, where, err) < 0)
+        return -1;
       for (size_t j = 0; sc->names && sc->names[j]; j++)
         {
           int nr = seccomp_syscall_resolve_name (sc->names[j]);
@@ -223,8 +253,6 @@ seccomp_check (const struct spec_seccomp *s, mk_error **err)
 {
   if (s == NULL)
     return 0;
-  if (s->listener_path)
-    return mk_error_set (err, 0, "linux.seccomp.listenerPath: seccomp agents are not supported");
   _cleanup_scmp_ scmp_filter_ctx ctx = NULL;
   return seccomp_build (s, &ctx, err);
 }
@@ -234,8 +262,6 @@ seccomp_apply (const struct spec_seccomp *s, mk_error **err)
 {
   if (s == NULL)
     return 0;
-  if (s->listener_path)
-    return mk_error_set (err, 0, "linux.seccomp.listenerPath: seccomp agents are not supported");
   _cleanup_scmp_ scmp_filter_ctx ctx = NULL;
   if (seccomp_build (s, &ctx, err) < 0)
     return -1;

@@ -17,6 +17,7 @@
 #include "common/fs.h"
 #include "common/util.h"
 #include "mocker-runtime/seccomp_internal.h"
+#include "mocker-runtime/seccomp_notify.h"
 
 #define CACHE_DIR ".seccomp-cache"
 #define MAGIC "MKSECCOMP1\n"
@@ -108,14 +109,14 @@ filter_flags (const struct spec_seccomp *s)
       else if (strcmp (s->flags[i], "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
         f |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
     }
+  if (seccomp_wants_listener (s))
+    f |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
   return f;
 }
 
 static int
 compile (const struct spec_seccomp *s, struct seccomp_bpf *out, mk_error **err)
 {
-  if (s->listener_path)
-    return mk_error_set (err, 0, "linux.seccomp.listenerPath: seccomp agents are not supported");
   scmp_filter_ctx ctx = NULL;
   if (seccomp_build (s, &ctx, err) < 0)
     return -1;
@@ -254,14 +255,26 @@ seccomp_bpf_load_saved (int dirfd, const struct spec_seccomp *s, struct seccomp_
   return 0;
 }
 
+bool
+seccomp_bpf_has_listener (const struct seccomp_bpf *b)
+{
+  return b && b->insns && (b->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
+}
+
 int
-seccomp_bpf_load (const struct seccomp_bpf *b, mk_error **err)
+seccomp_bpf_load (const struct seccomp_bpf *b, int listener_sock, mk_error **err)
 {
   if (b == NULL || b->insns == NULL)
     return 0;
   struct sock_fprog prog = { .len = (unsigned short) b->len, .filter = b->insns };
-  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, b->flags, &prog) < 0)
+  int r = (int) syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, b->flags, &prog);
+  if (r < 0)
     return mk_error_set (err, errno, "seccomp: load the filter%s",
                          errno == EACCES ? " (needs noNewPrivileges or CAP_SYS_ADMIN)" : "");
-  return 0;
+  if (!seccomp_bpf_has_listener (b))
+    return 0;
+  /* r is the listener: to the runtime, never kept by the container. */
+  int sent = seccomp_notify_send_listener (listener_sock, r, err);
+  close (r);
+  return sent;
 }

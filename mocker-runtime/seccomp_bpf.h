@@ -14,6 +14,7 @@
 #define RT_SECCOMP_BPF_H
 
 #include <linux/filter.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/error.h"
@@ -41,8 +42,14 @@ int seccomp_bpf_save (int dirfd, const struct spec_seccomp *s, const struct secc
 int seccomp_bpf_load_saved (int dirfd, const struct spec_seccomp *s, struct seccomp_bpf *out,
                             mk_error **err);
 
+/* True when b is loaded with a listener (it has SCMP_ACT_NOTIFY rules):
+ * the loader must then hand the listener to the runtime, which passes it to
+ * the agent at linux.seccomp.listenerPath (seccomp_notify.h). */
+bool seccomp_bpf_has_listener (const struct seccomp_bpf *b);
+
 /* Loads b into the calling thread (seccomp(2) SECCOMP_SET_MODE_FILTER).
- * Needs no_new_privs or CAP_SYS_ADMIN.  An empty b is nothing to do. */
-int seccomp_bpf_load (const struct seccomp_bpf *b, mk_error **err);
+ * Needs no_new_privs or CAP_SYS_ADMIN.  An empty b is nothing to do.  With
+ * a listener, the listener fd is sent over listener_sock and closed. */
+int seccomp_bpf_load (const struct seccomp_bpf *b, int listener_sock, mk_error **err);
 
 #endif

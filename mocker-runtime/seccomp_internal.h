@@ -21,6 +21,10 @@ int seccomp_parse_op (const char *name, const char *where, enum scmp_compare *ou
 /* "SCMP_ARCH_X86_64" & co. onto libseccomp's arch token. */
 int seccomp_parse_arch (const char *name, const char *where, uint32_t *out, mk_error **err);
 
+/* True when a rule of s is SCMP_ACT_NOTIFY: the filter is loaded with a
+ * listener (SECCOMP_FILTER_FLAG_NEW_LISTENER) for linux.seccomp.listenerPath. */
+bool seccomp_wants_listener (const struct spec_seccomp *s);
+
 /* Compiles the filter (nothing is loaded). */
 int seccomp_build (const struct spec_seccomp *s, scmp_filter_ctx *out, mk_error **err);
 

@@ -412,7 +412,7 @@ bundle_make_spec (yajl_val image_config, const char *rootfs, const char *contain
       l->masked_paths = strv_dup ((char *const *) masked_paths);
       l->readonly_paths = strv_dup ((char *const *) readonly_paths);
       if (!o->no_seccomp)
-        l->seccomp = seccomp_default_profile ();
+        l->seccomp = seccomp_default_profile (caps);
     }
   *out = STEAL (s);
   return 0;

@@ -4,10 +4,11 @@
 
 #include "spec/spec.h"
 
-/* A new profile: allow by default; EPERM for the system calls that a
- * container without CAP_SYS_ADMIN has no business making (kernel modules,
- * keyrings, mount API, namespaces, clock, reboot, ...), clone with
- * CLONE_NEWUSER refused, clone3 answered ENOSYS so libc falls back to clone. */
-struct spec_seccomp *seccomp_default_profile (void);
+/* A new profile, Docker's default: an allowlist (anything else fails with
+ * EPERM), socket without AF_VSOCK, personality limited to the harmless
+ * personas, more syscalls for each capability in caps (the container's
+ * effective set, "CAP_*" names), and without CAP_SYS_ADMIN clone refused
+ * any namespace flag and clone3 answered ENOSYS (libc falls back to clone). */
+struct spec_seccomp *seccomp_default_profile (char *const *caps);
 
 #endif

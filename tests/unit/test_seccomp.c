@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,6 +20,8 @@
 #include "common/util.h"
 #include "mocker-runtime/seccomp.h"
 #include "mocker-runtime/seccomp_internal.h"
+#include "mocker-runtime/seccomp_notify.h"
+#include "mocker/seccomp_profile.h"
 
 static void
 test_actions (void **state)
@@ -48,9 +51,8 @@ test_actions (void **state)
   assert_int_equal (seccomp_parse_action ("X", false, 0, "linux.seccomp.syscalls[2].action", &a, &e), -1);
   assert_string_equal (e->msg, "linux.seccomp.syscalls[2].action: unknown action \"X\"");
   mk_error_free (&e);
-  assert_int_equal (seccomp_parse_action ("SCMP_ACT_NOTIFY", false, 0, "d", &a, &e), -1);
-  assert_non_null (strstr (e->msg, "d: SCMP_ACT_NOTIFY is not supported"));
-  mk_error_free (&e);
+  assert_int_equal (seccomp_parse_action ("SCMP_ACT_NOTIFY", false, 0, "d", &a, NULL), 0);
+  assert_int_equal (a, SCMP_ACT_NOTIFY);
   assert_int_equal (seccomp_parse_action (NULL, false, 0, "d", &a, &e), -1);
   assert_non_null (strstr (e->msg, "d: missing action"));
 }
@@ -134,6 +136,32 @@ test_build_errors (void **state)
   assert_string_equal (e->msg, "linux.seccomp.defaultAction: unknown action \"SCMP_ACT_NOPE\"");
   mk_error_free (&e);
   s.default_action = (char *) "SCMP_ACT_ALLOW";
+
+  /* SCMP_ACT_NOTIFY: needs a listenerPath, never for sendmsg, never the default. */
+  calls[0].action = (char *) "SCMP_ACT_NOTIFY";
+  assert_int_equal (seccomp_build (&s, &ctx, &e), -1);
+  assert_string_equal (e->msg, "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs "
+                       "linux.seccomp.listenerPath");
+  mk_error_free (&e);
+  assert_false (seccomp_wants_listener (NULL));
+  assert_true (seccomp_wants_listener (&s));
+  s.listener_path = (char *) "/run/agent.sock";
+  assert_int_equal (seccomp_build (&s, &ctx, NULL), 0);
+  release (STEAL (ctx));
+  char *sendmsg_names[] = { (char *) "sendmsg", NULL };
+  calls[0].names = sendmsg_names;
+  assert_int_equal (seccomp_build (&s, &ctx, &e), -1);
+  assert_non_null (strstr (e->msg, "SCMP_ACT_NOTIFY cannot be used for sendmsg"));
+  mk_error_free (&e);
+  calls[0].names = mkdir_names;
+  calls[0].action = (char *) "SCMP_ACT_ERRNO";
+  assert_false (seccomp_wants_listener (&s));
+  s.default_action = (char *) "SCMP_ACT_NOTIFY";
+  assert_int_equal (seccomp_build (&s, &ctx, &e), -1);
+  assert_non_null (strstr (e->msg, "SCMP_ACT_NOTIFY cannot be the default action"));
+  mk_error_free (&e);
+  s.default_action = (char *) "SCMP_ACT_ALLOW";
+  s.listener_path = NULL;
 
   char *flags[] = { (char *) "SECCOMP_FILTER_FLAG_BOGUS", NULL };
   s.flags = flags;
@@ -249,6 +277,98 @@ test_load (void **state)
   assert_int_equal (rmdir (probe_dir), 0);
 }
 
+/* Every rule naming name: its action ("" when no rule names it). */
+static const char *
+profile_action (const struct spec_seccomp *s, const char *name)
+{
+  for (size_t i = 0; i < s->n_syscalls; i++)
+    for (size_t j = 0; s->syscalls[i].names[j]; j++)
+      if (strcmp (s->syscalls[i].names[j], name) == 0)
+        return s->syscalls[i].action;
+  return "";
+}
+
+/* Frees a profile through the spec that would hold it. */
+static void
+free_profile (struct spec_seccomp *s)
+{
+  struct spec *sp = xzalloc (sizeof *sp);
+  sp->linux_ = xzalloc (sizeof *sp->linux_);
+  sp->linux_->seccomp = s;
+  spec_free (sp);
+}
+
+static void
+test_default_profile (void **state)
+{
+  (void) state;
+  char *none[] = { NULL };
+  char *admin[] = { (char *) "CAP_CHOWN", (char *) "CAP_SYS_ADMIN", NULL };
+  struct spec_seccomp *s = seccomp_default_profile (none);
+  assert_string_equal (s->default_action, "SCMP_ACT_ERRNO");
+  assert_true (s->has_default_errno_ret);
+  assert_int_equal (s->default_errno_ret, EPERM);
+  assert_string_equal (profile_action (s, "read"), "SCMP_ACT_ALLOW");
+  assert_string_equal (profile_action (s, "mount"), "");
+  assert_string_equal (profile_action (s, "io_uring_setup"), "");
+  assert_string_equal (profile_action (s, "kexec_load"), "");
+  assert_string_equal (profile_action (s, "clone3"), "SCMP_ACT_ERRNO");
+  scmp_filter_ctx ctx = NULL;
+  assert_int_equal (seccomp_build (s, &ctx, NULL), 0);
+  release (ctx);
+  free_profile (s);
+
+  s = seccomp_default_profile (admin);
+  assert_string_equal (profile_action (s, "mount"), "SCMP_ACT_ALLOW");
+  assert_string_equal (profile_action (s, "clone3"), "SCMP_ACT_ALLOW");
+  assert_string_equal (profile_action (s, "reboot"), "");
+  ctx = NULL;
+  assert_int_equal (seccomp_build (s, &ctx, NULL), 0);
+  release (ctx);
+  free_profile (s);
+}
+
+static void
+test_notify_state_and_handover (void **state)
+{
+  (void) state;
+  struct rt_state st = { .id = (char *) "c1", .pid = 42, .bundle = (char *) "/b",
+                         .rootfs = (char *) "/b/rootfs", .created = (char *) "t",
+                         .owner = (char *) "" };
+  struct spec_seccomp s = { .listener_path = (char *) "/run/a.sock",
+                            .listener_metadata = (char *) "m" };
+  _cleanup_free_ char *json = seccomp_notify_state_json (&s, 43, &st, "running");
+  assert_string_equal (json, "{\"ociVersion\":\"" RT_OCI_VERSION "\",\"fds\":[\"seccompFd\"],"
+                       "\"pid\":43,\"metadata\":\"m\",\"state\":{\"ociVersion\":\""
+                       RT_OCI_VERSION "\",\"id\":\"c1\",\"pid\":42,\"status\":\"running\","
+                       "\"bundle\":\"/b\",\"rootfs\":\"/b/rootfs\",\"created\":\"t\","
+                       "\"owner\":\"\",\"annotations\":{}}}");
+  /* no metadata: the key is left out */
+  s.listener_metadata = NULL;
+  _cleanup_free_ char *bare = seccomp_notify_state_json (&s, 43, &st, "creating");
+  assert_null (strstr (bare, "metadata"));
+
+  /* the listener crosses a socketpair; end-of-file is "no listener" */
+  int sp[2];
+  assert_int_equal (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp), 0);
+  int fd = dup (0), got = -2;
+  assert_int_equal (seccomp_notify_send_listener (sp[1], fd, NULL), 0);
+  close (fd);
+  assert_int_equal (seccomp_notify_recv_listener (sp[0], &got, NULL), 0);
+  assert_true (got >= 0);
+  close (got);
+  close (sp[1]);
+  assert_int_equal (seccomp_notify_recv_listener (sp[0], &got, NULL), 0);
+  assert_int_equal (got, -1);
+  close (sp[0]);
+
+  /* nobody at listenerPath */
+  _cleanup_error_ mk_error *e = NULL;
+  s.listener_path = (char *) "/nonexistent/agent.sock";
+  assert_int_equal (seccomp_notify_agent (&s, 0, 43, &st, "running", &e), -1);
+  assert_non_null (strstr (e->msg, "linux.seccomp.listenerPath: connect to `/nonexistent/agent.sock`"));
+}
+
 int
 main (void)
 {
@@ -257,6 +377,8 @@ main (void)
     cmocka_unit_test (test_ops_and_arches),
     cmocka_unit_test (test_build_errors),
     cmocka_unit_test (test_load),
+    cmocka_unit_test (test_default_profile),
+    cmocka_unit_test (test_notify_state_and_handover),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
