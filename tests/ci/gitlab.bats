@@ -1,13 +1,17 @@
 #!/usr/bin/env bats
 # .gitlab-ci.yml checked with a real GitLab CI parser run locally: gitlab-ci-local
-# (pinned, from the npm registry, cached) validates it against GitLab's JSON schema,
+# (from the npm registry, its whole dependency tree pinned by
+# tests/ci/gitlab-ci-local/package-lock.json, cached) validates it against GitLab's JSON schema,
 # lists its jobs, and evaluates the workflow rules for each kind of pipeline.
 # Only a push to master may start a pipeline.
 
 GITLAB_LOCAL_VERSION=4.56.2
 
 setup_file() {
-  export GITLAB_LOCAL_DIR=${MOCKER_CI_CACHE:-/var/cache/mocker-ci}/gitlab-ci-local-$GITLAB_LOCAL_VERSION
+  # The cache is keyed by the lock file: a changed pin installs anew.
+  local lock
+  lock=$(sha256sum "$MOCKER_TOP/tests/ci/gitlab-ci-local/package-lock.json" | cut -c1-12)
+  export GITLAB_LOCAL_DIR=${MOCKER_CI_CACHE:-/var/cache/mocker-ci}/gitlab-ci-local-$GITLAB_LOCAL_VERSION-$lock
   export GITLAB_LOCAL=$GITLAB_LOCAL_DIR/node_modules/.bin/gitlab-ci-local
   install_gitlab_ci_local
   export WORK=$(mktemp -d /tmp/mocker-ci-gitlab.XXXXXX)
@@ -37,9 +41,13 @@ install_gitlab_ci_local() {
     flock 9
     [ -x "$GITLAB_LOCAL" ] && [ "$("$GITLAB_LOCAL" --version 2>/dev/null)" = "$GITLAB_LOCAL_VERSION" ] && exit 0
     tmp=$(mktemp -d "$GITLAB_LOCAL_DIR.tmp.XXXXXX")
-    if ! npm install --prefix "$tmp" --cache "$(dirname "$GITLAB_LOCAL_DIR")/npm-cache" \
-         --no-audit --no-fund --loglevel=error \
-         "gitlab-ci-local@$GITLAB_LOCAL_VERSION" >&2; then
+    cp "$MOCKER_TOP"/tests/ci/gitlab-ci-local/package{,-lock}.json "$tmp/"
+    # re2 is compiled by node-gyp against the installed node's own headers
+    # (Debian's libnode-dev): it must not try to download them.
+    local nodedir=()
+    [ -e /usr/include/node/node_version.h ] && nodedir=(--nodedir=/usr)
+    if ! (cd "$tmp" && npm ci --cache "$(dirname "$GITLAB_LOCAL_DIR")/npm-cache" \
+         --no-audit --no-fund --loglevel=error "${nodedir[@]}") >&2; then
       rm -rf "$tmp"
       echo "npm install gitlab-ci-local@$GITLAB_LOCAL_VERSION failed (is the npm registry reachable?)" >&2
       exit 1

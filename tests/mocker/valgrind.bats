@@ -49,7 +49,7 @@ vg() {
   vg 1 rmi nosuch
   [ "$stderr" = "mocker: no such image: nosuch:latest" ]
   vg 1 inspect nosuch
-  vg 1 images --bogus
+  vg 125 images --bogus
   vg 125 run --network none -m abc vg true
   [ "$stderr" = 'mocker: --memory: invalid size `abc`' ]
 }
