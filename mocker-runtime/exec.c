@@ -28,6 +28,7 @@
 
 #include "common/fs.h"
 #include "common/util.h"
+#include "mocker-runtime/caps.h"
 #include "mocker-runtime/commands.h"
 #include "mocker-runtime/exec_child.h"
 #include "mocker-runtime/exec_process.h"
@@ -363,7 +364,8 @@ exec_in (struct rt_globals *g, const struct exec_opts *o, const char *id, char *
   if (state_config_load (g->root, st, &spec, err) < 0)
     return -1;
   _cleanup_spec_process_ struct spec_process *proc = NULL;
-  if (exec_make_process (spec, o, args, &proc, err) < 0)
+  if (exec_make_process (spec, o, args, &proc, err) < 0
+      || caps_drop_unknown (proc->capabilities, g->strict_caps, err) < 0)
     return -1;
   if (terminal_check_options (proc->terminal, o->detach, o->console_socket, err) < 0)
     return -1;

@@ -66,12 +66,13 @@ wait_hook (pid_t pid, int timeout, int *status, bool *timed_out)
 }
 
 static int
-run_one (const struct spec_hook *h, const char *kind, int stdin_fd, mk_error **err)
+run_one (const struct spec_hook *h, const char *kind, int stdin_fd, char **default_env,
+         mk_error **err)
 {
   char *default_args[] = { h->path, NULL };
   char *empty_env[] = { NULL };
   char **args = h->args && h->args[0] ? h->args : default_args;
-  char **env = h->env ? h->env : empty_env;
+  char **env = h->env ? h->env : default_env ? default_env : empty_env;
 
   /* A failed execve sends its errno back through this close-on-exec pipe, so
    * the caller reports it in its one error line. */
@@ -122,12 +123,19 @@ int
 hooks_run (const struct spec_hook_list *list, const char *kind, const char *state_json,
            mk_error **err)
 {
+  return hooks_run_env (list, kind, state_json, NULL, err);
+}
+
+int
+hooks_run_env (const struct spec_hook_list *list, const char *kind, const char *state_json,
+               char **default_env, mk_error **err)
+{
   for (size_t i = 0; i < list->len; i++)
     {
       _cleanup_close_ int fd = state_memfd (state_json, err);
       if (fd < 0)
         return -1;
-      if (run_one (&list->hooks[i], kind, fd, err) < 0)
+      if (run_one (&list->hooks[i], kind, fd, default_env, err) < 0)
         return -1;
     }
   return 0;
@@ -140,7 +148,7 @@ hooks_run_warn (const struct spec_hook_list *list, const char *kind, const char 
     {
       _cleanup_error_ mk_error *err = NULL;
       _cleanup_close_ int fd = state_memfd (state_json, &err);
-      if (fd < 0 || run_one (&list->hooks[i], kind, fd, &err) < 0)
+      if (fd < 0 || run_one (&list->hooks[i], kind, fd, NULL, &err) < 0)
         log_warning ("%s", err->msg);
     }
 }
