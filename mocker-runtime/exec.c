@@ -261,7 +261,8 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
   struct exec_child_args a = {
     .proc = proc, .seccomp = filter,
     .cgroup = st->cgroup_path ? &entry : NULL, .pidfd = f.pidfd, .ns_flags = flags & ~CLONE_NEWPID,
-    .root_fd = f.root_fd, .console_fd = f.console_fd, .err_fd = pipefd[1],
+    .root_fd = f.root_fd, .console_fd = f.console_fd, .relayed = f.relay_fd >= 0,
+    .err_fd = pipefd[1],
     .preserve_fds = o->preserve_fds,
   };
   fflush (NULL);

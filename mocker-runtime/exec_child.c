@@ -57,7 +57,7 @@ exec_child_main (const struct exec_child_args *a)
       mk_error_set (&err, errno, "enter the container's root");
       child_fail (a, err);
     }
-  if (proc->terminal && terminal_setup (proc, a->console_fd, false, &err) < 0)
+  if (proc->terminal && terminal_setup (proc, a->console_fd, false, a->relayed, &err) < 0)
     child_fail (a, err);
 
   _cleanup_free_ char *exe = NULL;

@@ -190,7 +190,7 @@ init_main (const struct init_args *a)
 
   if (rootfs_setup (spec, a->rootfs, a->no_pivot, &err) < 0)
     init_fail (a, err);
-  if (proc->terminal && terminal_setup (proc, a->console_fd, true, &err) < 0)
+  if (proc->terminal && terminal_setup (proc, a->console_fd, true, a->console_socket == NULL, &err) < 0)
     init_fail (a, err);
   if (ns_set_hostname (spec, a->ns, &err) < 0)
     init_fail (a, err);
