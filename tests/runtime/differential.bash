@@ -90,24 +90,50 @@ diff_run() {
   diff_save "$name" mocker "$id" "$status" "$RT_TMP/$name.mocker.raw"
 }
 
+# diff_run_tty NAME BUNDLE: diff_run on a pty of its own (tests/helpers/onpty.py),
+# for process.terminal; the pty's "\r" are dropped.
+diff_run_tty() {
+  local name=$1 b=$2 id status onpty=$MOCKER_TOP/tests/helpers/onpty.py
+  diff_set_probe "$b" 0
+  id=$(diff_runc_id)
+  status=0
+  "$onpty" '' runc --root "$RT_TMP/runc-root" run -b "$b" "$id" 3>&- |
+    tr -d '\r' > "$RT_TMP/$name.runc.raw" || status=$?
+  diff_save "$name" runc "$id" "$status" "$RT_TMP/$name.runc.raw"
+  diff_runc delete --force "$id" > /dev/null 2>&1 || true
+  id=$(rt_id)
+  status=0
+  "$onpty" '' "$MOCKER_RUNTIME" --root "$RT_ROOT" run -b "$b" "$id" 3>&- |
+    tr -d '\r' > "$RT_TMP/$name.mocker.raw" || status=$?
+  diff_save "$name" mocker "$id" "$status" "$RT_TMP/$name.mocker.raw"
+}
+
 # diff_exec NAME BUNDLE [EXEC OPTIONS...]: the probe run by `exec` in a
-# container whose own process sleeps.
+# container whose own process sleeps.  With -t among the options, exec runs
+# on a pty of its own (tests/helpers/onpty.py), its "\r" dropped.
 diff_exec() {
-  local name=$1 b=$2 id status
+  local name=$1 b=$2 id status wrap=() o
   shift 2
+  for o in "$@"; do
+    [ "$o" = -t ] && wrap=("$MOCKER_TOP/tests/helpers/onpty.py" '')
+  done
   rt_args "$b" sleep 1000
   local probe
   probe=$(cat "$DIFF_PROBE")
   id=$(diff_runc_id)
-  diff_runc run -d -b "$b" "$id" > /dev/null 2>&1 < /dev/null
+  diff_runc run -d -b "$b" "$id" > /dev/null 2>&1 < /dev/null 3>&-
   status=0
-  diff_runc exec "$@" "$id" sh -c "$probe" probe 0 > "$RT_TMP/$name.runc.raw" 2> "$RT_TMP/$name.runc.err" < /dev/null 3>&- || status=$?
+  "${wrap[@]}" runc --root "$RT_TMP/runc-root" exec "$@" "$id" sh -c "$probe" probe 0 \
+    2> "$RT_TMP/$name.runc.err" < /dev/null 3>&- | tr -d '\r' > "$RT_TMP/$name.runc.raw" ||
+    status=$?
   diff_save "$name" runc "$id" "$status" "$RT_TMP/$name.runc.raw"
   diff_runc delete --force "$id" > /dev/null 2>&1 || true
   id=$(rt_id)
-  rt run -d -b "$b" "$id" > /dev/null 2>&1 < /dev/null
+  rt run -d -b "$b" "$id" > /dev/null 2>&1 < /dev/null 3>&-
   status=0
-  rt exec "$@" "$id" sh -c "$probe" probe 0 > "$RT_TMP/$name.mocker.raw" 2> "$RT_TMP/$name.mocker.err" < /dev/null 3>&- || status=$?
+  "${wrap[@]}" "$MOCKER_RUNTIME" --root "$RT_ROOT" exec "$@" "$id" sh -c "$probe" probe 0 \
+    2> "$RT_TMP/$name.mocker.err" < /dev/null 3>&- | tr -d '\r' > "$RT_TMP/$name.mocker.raw" ||
+    status=$?
   diff_save "$name" mocker "$id" "$status" "$RT_TMP/$name.mocker.raw"
   rt delete --force "$id" > /dev/null 2>&1 || true
 }

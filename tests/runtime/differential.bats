@@ -90,6 +90,24 @@ teardown() { diff_teardown; }
   diff_check allns
 }
 
+@test "differential: cgroup limits as the container sees them" {
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.namespaces += [{type: "cgroup"}]
+    | .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+                   options: ["nosuid", "noexec", "nodev", "relatime", "ro"]}]
+    | .linux.resources = {memory: {limit: 67108864, swap: 134217728}, pids: {limit: 77},
+                          cpu: {shares: 512, quota: 50000, period: 100000, cpus: "0"}}'
+  diff_run resources "$b"
+  diff_check resources
+}
+
+@test "differential: a terminal (run on a pty)" {
+  b=$(rt_bundle)
+  rt_config "$b" '.process.terminal = true'
+  diff_run_tty terminal "$b"
+  diff_check terminal
+}
+
 @test "differential: exec with the container's process" {
   b=$(rt_bundle)
   diff_exec exec "$b"
@@ -100,6 +118,12 @@ teardown() { diff_teardown; }
   b=$(rt_bundle)
   diff_exec execopts "$b" --env FOO=bar --env HOME=/home --cwd /tmp --user 65534:65534
   diff_check execopts
+}
+
+@test "differential: exec -t (on a pty)" {
+  b=$(rt_bundle)
+  diff_exec exectty "$b" -t
+  diff_check exectty
 }
 
 @test "differential: exec --process without HOME" {

@@ -47,6 +47,17 @@ echo "== cgroup"
 cat /proc/self/cgroup
 echo "== cgroupfs"
 ls /sys/fs/cgroup 2>&1
+echo "== cgroupfiles"
+# The limits as the container sees them (when a cgroup mount shows them).
+for f in memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes pids/pids.max \
+  cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us cpuset/cpuset.cpus \
+  memory.max memory.swap.max pids.max cpu.max cpu.weight cpuset.cpus \
+  unified/memory.max unified/pids.max unified/cpu.max; do
+  [ -r "/sys/fs/cgroup/$f" ] && echo "$f $(cat "/sys/fs/cgroup/$f")"
+done
+echo "== tty"
+tty 2>&1
+stty -a 2> /dev/null | grep -o -- '-*onlcr'
 echo "== rootfs"
 touch /probe-write 2>&1 && echo writable && rm -f /probe-write
 echo "== ns"
