@@ -48,7 +48,11 @@ env_same_key (const char *a, const char *b)
 static char *
 passwd_home (uint32_t uid)
 {
-  _cleanup_fclose_ FILE *f = fopen ("/etc/passwd", "re");
+  /* Non-blocking and checked to be a file: an image's /etc/passwd could be a fifo. */
+  _cleanup_close_ int fd = open ("/etc/passwd", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat sb;
+  _cleanup_fclose_ FILE *f = fd >= 0 && fstat (fd, &sb) == 0 && S_ISREG (sb.st_mode)
+                                 ? fdopen (STEAL_FD (fd), "r") : NULL;
   char line[4096];
   while (f && fgets (line, sizeof line, f))
     {
