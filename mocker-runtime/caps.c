@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -49,6 +50,61 @@ caps_parse_list (char *const *names, const char *what, uint64_t *out, mk_error *
       mask |= UINT64_C (1) << v;
     }
   *out = mask;
+  return 0;
+}
+
+/* Removes the unknown names from one list; appends them to *unknown. */
+static int
+drop_unknown_in (char **names, const char *what, bool strict, char ***unknown, mk_error **err)
+{
+  size_t out = 0;
+  for (size_t i = 0; names && names[i]; i++)
+    {
+      _cleanup_error_ mk_error *e = NULL;
+      int v;
+      if (caps_from_name (names[i], &v, &e) == 0)
+        {
+          names[out++] = names[i];
+          continue;
+        }
+      if (strict)
+        return mk_error_set (err, 0, "%s: unknown capability \"%s\"", what, names[i]);
+      size_t j = 0;
+      while ((*unknown)[j] && strcmp ((*unknown)[j], names[i]) != 0)
+        j++;
+      if ((*unknown)[j] == NULL)
+        strv_push (unknown, names[i]);
+      free (names[i]);
+    }
+  if (names)
+    names[out] = NULL;
+  return 0;
+}
+
+int
+caps_drop_unknown (struct spec_capabilities *c, bool strict, mk_error **err)
+{
+  if (c == NULL)
+    return 0;
+  _cleanup_strv_ char **unknown = xzalloc (sizeof (char *));
+  if (drop_unknown_in (c->bounding, "process.capabilities.bounding", strict, &unknown, err) < 0
+      || drop_unknown_in (c->effective, "process.capabilities.effective", strict, &unknown, err) < 0
+      || drop_unknown_in (c->inheritable, "process.capabilities.inheritable", strict, &unknown,
+                          err) < 0
+      || drop_unknown_in (c->permitted, "process.capabilities.permitted", strict, &unknown, err) < 0
+      || drop_unknown_in (c->ambient, "process.capabilities.ambient", strict, &unknown, err) < 0)
+    return -1;
+  if (unknown[0])
+    {
+      _cleanup_free_ char *list = xstrdup (unknown[0]);
+      for (size_t i = 1; unknown[i]; i++)
+        {
+          char *longer = xasprintf ("%s %s", list, unknown[i]);
+          free (list);
+          list = longer;
+        }
+      log_warning ("ignoring unknown capabilities: [%s]", list);
+    }
   return 0;
 }
 

@@ -1,10 +1,13 @@
 /* process.capabilities through libcap: names ("CAP_CHOWN") to bit masks,
  * the bounding set drop, and the effective/permitted/inheritable/ambient
  * sets.  Capabilities the running kernel does not have are skipped (debug
- * message); names nobody knows are an error naming the JSON path. */
+ * message); names nobody knows are removed with a warning by the runtime
+ * before the process is made (caps_drop_unknown), as runc does, or are an
+ * error naming the JSON path with --strict-capabilities. */
 #ifndef RT_CAPS_H
 #define RT_CAPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "common/error.h"
 #include "spec/spec.h"
@@ -21,6 +24,10 @@ int caps_from_name (const char *name, int *value, mk_error **err);
 int caps_parse_list (char *const *names, const char *what, uint64_t *out, mk_error **err);
 int caps_parse (const struct spec_capabilities *c, struct cap_sets *out, mk_error **err);
 
+/* Removes the names libcap does not know from every set of c (which may be
+ * NULL) with one warning "ignoring unknown capabilities: [...]"; strict: fails
+ * on the first instead. */
+int caps_drop_unknown (struct spec_capabilities *c, bool strict, mk_error **err);
 /* Drops from the bounding set every capability not in keep. */
 int caps_drop_bounding (uint64_t keep, mk_error **err);
 /* Sets effective, permitted, inheritable, then ambient. */

@@ -14,6 +14,7 @@ struct rt_globals
   const char *root;
   bool systemd_cgroup;
   bool debug;
+  bool strict_caps;  /* --strict-capabilities: an unknown capability name fails */
   int fail_status;
 };
 

@@ -21,6 +21,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "mocker-runtime/caps.h"
 #include "mocker-runtime/cgroup.h"
 #include "mocker-runtime/cgroup_internal.h" /* cgroup_check_path */
 #include "mocker-runtime/cgroup_entry.h"
@@ -430,6 +431,8 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
     return -1;
   if (spec->process == NULL || spec->process->args == NULL || spec->process->args[0] == NULL)
     return mk_error_set (err, 0, "config.json: process.args: must not be empty");
+  if (caps_drop_unknown (spec->process->capabilities, o->strict_caps, err) < 0)
+    return mk_error_wrap (err, "config.json");
   _cleanup_free_ char *rootfs = resolve_rootfs (bundle, spec->root_path, err);
   if (rootfs == NULL)
     return -1;

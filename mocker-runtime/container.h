@@ -21,6 +21,7 @@ struct create_opts
   bool no_pivot;
   bool no_new_keyring;
   bool systemd_cgroup;
+  bool strict_caps;
   int preserve_fds;
   bool attached;               /* run: the init waits for container_start_attached */
   bool foreground;             /* run without -d: a terminal is relayed by the runtime */

@@ -28,7 +28,8 @@ create_parse_option (int c, struct create_opts *o, mk_error **err)
 int
 cmd_create (struct rt_globals *g, int argc, char **argv, mk_error **err)
 {
-  struct create_opts o = { .root = g->root, .systemd_cgroup = g->systemd_cgroup };
+  struct create_opts o = { .root = g->root, .systemd_cgroup = g->systemd_cgroup,
+                         .strict_caps = g->strict_caps };
   int c;
   cli_reset ();
   while ((c = getopt_long (argc, argv, ":b:", create_options, NULL)) != -1)

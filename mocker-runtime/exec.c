@@ -28,6 +28,7 @@
 
 #include "common/fs.h"
 #include "common/util.h"
+#include "mocker-runtime/caps.h"
 #include "mocker-runtime/commands.h"
 #include "mocker-runtime/exec_child.h"
 #include "mocker-runtime/exec_process.h"
@@ -267,7 +268,8 @@ run_exec (struct rt_globals *g, const struct rt_state *st, const struct spec *sp
   struct exec_child_args a = {
     .proc = proc, .seccomp = filter,
     .cgroup = st->cgroup_path ? &entry : NULL, .pidfd = f.pidfd, .ns_flags = flags & ~CLONE_NEWPID,
-    .root_fd = f.root_fd, .console_fd = f.console_fd, .err_fd = pipefd[1],
+    .root_fd = f.root_fd, .console_fd = f.console_fd, .relayed = f.relay_fd >= 0,
+    .err_fd = pipefd[1],
     .preserve_fds = o->preserve_fds, .seccomp_listener_sock = notify[1],
   };
   fflush (NULL);
@@ -389,7 +391,8 @@ exec_in (struct rt_globals *g, const struct exec_opts *o, const char *id, char *
   if (state_config_load (g->root, st, &spec, err) < 0)
     return -1;
   _cleanup_spec_process_ struct spec_process *proc = NULL;
-  if (exec_make_process (spec, o, args, &proc, err) < 0)
+  if (exec_make_process (spec, o, args, &proc, err) < 0
+      || caps_drop_unknown (proc->capabilities, g->strict_caps, err) < 0)
     return -1;
   if (terminal_check_options (proc->terminal, o->detach, o->console_socket, err) < 0)
     return -1;

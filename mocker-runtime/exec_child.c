@@ -57,7 +57,7 @@ exec_child_main (const struct exec_child_args *a)
       mk_error_set (&err, errno, "enter the container's root");
       child_fail (a, err);
     }
-  if (proc->terminal && terminal_setup (proc, a->console_fd, false, &err) < 0)
+  if (proc->terminal && terminal_setup (proc, a->console_fd, false, a->relayed, &err) < 0)
     child_fail (a, err);
 
   _cleanup_free_ char *exe = NULL;
@@ -69,15 +69,17 @@ exec_child_main (const struct exec_child_args *a)
   bool early = !proc->no_new_privileges || seccomp_bpf_has_listener (a->seccomp);
   if (early && seccomp_bpf_load (a->seccomp, a->seccomp_listener_sock, &err) < 0)
     child_fail (a, err);
+  _cleanup_strv_ char **env = process_final_env (proc);
+  bool cwd_again;
   if (process_apply_rlimits (proc, &err) < 0 || process_apply_oom_score_adj (proc, &err) < 0
-      || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
+      || process_enter_cwd (proc, &cwd_again, &err) < 0 || process_apply_identity (proc, &err) < 0
+      || process_recheck_cwd (proc, cwd_again, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0 || process_keep_fds (a->preserve_fds, &err) < 0)
     child_fail (a, err);
   if (!early && seccomp_bpf_load (a->seccomp, -1, &err) < 0)
     child_fail (a, err);
 
-  char *empty_env[] = { NULL };
-  execve (exe, proc->args, proc->env ? proc->env : empty_env);
+  execve (exe, proc->args, env);
   mk_error_set (&err, errno, "exec `%s`", exe);
   child_fail (a, err);
 }

@@ -18,6 +18,7 @@ struct exec_child_args
   int ns_flags;                        /* namespaces to join through pidfd (not pid) */
   int root_fd;                         /* O_PATH of the init's root */
   int console_fd;                      /* process.terminal: where the master goes; -1 */
+  bool relayed;                        /* console_fd is the runtime's (exec -t in the foreground) */
   int err_fd;
   int seccomp_listener_sock;           /* a filter with a listener: where it goes; -1 */
   int preserve_fds;

@@ -57,6 +57,9 @@ exec_make_process (struct spec *spec, const struct exec_opts *o, char **args,
     {
       if (spec_read_process_file (o->process_file, &p, err) < 0)
         return -1;
+      /* Without capabilities of its own, the container's (as runc). */
+      if (p->capabilities == NULL && spec->process)
+        p->capabilities = STEAL (spec->process->capabilities);
     }
   else
     {

@@ -18,6 +18,9 @@
 /* Runs every hook of list in order; stops at the first failure. */
 int hooks_run (const struct spec_hook_list *list, const char *kind, const char *state_json,
                mk_error **err);
+/* Same, with default_env for the hooks that have no env (NULL: empty). */
+int hooks_run_env (const struct spec_hook_list *list, const char *kind, const char *state_json,
+                   char **default_env, mk_error **err);
 /* Same, but a failing hook is logged as a warning and the rest still run. */
 void hooks_run_warn (const struct spec_hook_list *list, const char *kind, const char *state_json);
 

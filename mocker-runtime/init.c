@@ -190,7 +190,7 @@ init_main (const struct init_args *a)
 
   if (rootfs_setup (spec, a->rootfs, a->no_pivot, &err) < 0)
     init_fail (a, err);
-  if (proc->terminal && terminal_setup (proc, a->console_fd, true, &err) < 0)
+  if (proc->terminal && terminal_setup (proc, a->console_fd, true, a->console_socket == NULL, &err) < 0)
     init_fail (a, err);
   if (ns_set_hostname (spec, a->ns, &err) < 0)
     init_fail (a, err);
@@ -208,8 +208,11 @@ init_main (const struct init_args *a)
   bool early_seccomp = !proc->no_new_privileges || seccomp_bpf_has_listener (a->seccomp);
   if (early_seccomp && seccomp_bpf_load (a->seccomp, a->seccomp_listener_sock, &err) < 0)
     init_fail (a, err);
+  _cleanup_strv_ char **env = process_final_env (proc);
+  bool cwd_again;
   if (process_apply_rlimits (proc, &err) < 0 || process_apply_oom_score_adj (proc, &err) < 0
-      || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
+      || process_enter_cwd (proc, &cwd_again, &err) < 0 || process_apply_identity (proc, &err) < 0
+      || process_recheck_cwd (proc, cwd_again, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0)
     init_fail (a, err);
   if (process_keep_fds (a->preserve_fds, &err) < 0)
@@ -228,15 +231,15 @@ init_main (const struct init_args *a)
         init_fail (a, err);
     }
 
-  if (hooks_run (&spec->hooks.start_container, "startContainer", state_created, &err) < 0)
+  /* A startContainer hook without an env of its own gets the process's (runc's do). */
+  if (hooks_run_env (&spec->hooks.start_container, "startContainer", state_created, env, &err) < 0)
     init_fail (a, err);
   if (!early_seccomp && seccomp_bpf_load (a->seccomp, -1, &err) < 0)
     init_fail (a, err);
 
-  char *empty_env[] = { NULL };
   if (early)
     *a->exec_reached = 1;
-  execve (exe, proc->args, proc->env ? proc->env : empty_env);
+  execve (exe, proc->args, env);
   mk_error_set (&err, errno, "exec `%s`", exe);
   init_fail (a, err);
 }

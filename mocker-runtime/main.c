@@ -44,13 +44,13 @@ static void
 usage (FILE *out)
 {
   fprintf (out, "usage: mocker-runtime [--root DIR] [--log FILE] [--log-format text|json] "
-                "[--debug] [--systemd-cgroup] COMMAND [OPTIONS] ID\n\ncommands:\n");
+                "[--debug] [--systemd-cgroup] [--strict-capabilities] COMMAND [OPTIONS] ID\n\ncommands:\n");
   for (size_t i = 0; i < ARRAY_SIZE (commands); i++)
     fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].help);
 }
 
 enum { G_ROOT = 256, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CGROUP_MANAGER,
-       G_CRIU, G_VERSION, G_HELP };
+       G_CRIU, G_STRICT_CAPS, G_VERSION, G_HELP };
 
 static const struct option global_options[] = {
   { "root", required_argument, NULL, G_ROOT },
@@ -61,6 +61,7 @@ static const struct option global_options[] = {
   { "rootless", optional_argument, NULL, G_ROOTLESS },
   { "cgroup-manager", required_argument, NULL, G_CGROUP_MANAGER },
   { "criu", required_argument, NULL, G_CRIU },
+  { "strict-capabilities", no_argument, NULL, G_STRICT_CAPS },
   { "version", no_argument, NULL, G_VERSION },
   { "help", no_argument, NULL, G_HELP },
   { NULL, 0, NULL, 0 },
@@ -85,6 +86,7 @@ main (int argc, char **argv)
         case G_LOG_FORMAT: log_format = optarg; break;
         case G_DEBUG: g.debug = true; break;
         case G_SYSTEMD: g.systemd_cgroup = true; break;
+        case G_STRICT_CAPS: g.strict_caps = true; break;
         case G_ROOTLESS:
           /* Accepted and ignored; `--rootless true` takes the next word too. */
           if (optarg == NULL && optind < argc

@@ -1,11 +1,16 @@
-/* ps ID [-f|--format table|json] [PS_ARGS...]: the container's processes.
- * json: a bare array of host pids (go-runc decodes exactly that).  table:
- * one line per process formatted from /proc here (UID PID PPID STAT TIME
- * CMD); extra ps arguments are accepted and ignored, since no `ps` runs. */
+/* ps ID [-f|--format table|json] [--] [PS_ARGS...]: the container's processes.
+ * json: a bare array of host pids (go-runc decodes exactly that; PS_ARGS are
+ * ignored).  table: without PS_ARGS, one line per process formatted from
+ * /proc here (UID PID PPID STAT TIME CMD); with PS_ARGS, ps(1) is run with
+ * them, as runc does (its interface is ps's own options: `ps ID -o pid,comm`),
+ * and its header and the lines of the container's pids are printed (found by
+ * the PID column).  A stopped container has no processes: an empty list. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/fs.h"
@@ -88,6 +93,117 @@ print_table (const pid_t *pids, size_t n)
     }
 }
 
+static bool
+has_pid (const pid_t *pids, size_t n, long long pid)
+{
+  for (size_t i = 0; i < n; i++)
+    if (pids[i] == pid)
+      return true;
+  return false;
+}
+
+/* Which whitespace-separated column of header is "PID"; -1 if none. */
+static int
+pid_column (const char *header)
+{
+  int col = 0;
+  for (const char *p = header; *p;)
+    {
+      p += strspn (p, " \t");
+      size_t len = strcspn (p, " \t\n");
+      if (len == 0)
+        break;
+      if (len == 3 && strncmp (p, "PID", 3) == 0)
+        return col;
+      col++;
+      p += len;
+    }
+  return -1;
+}
+
+/* The col-th whitespace-separated field of line as a number; -1 if none. */
+static long long
+field_number (const char *line, int col)
+{
+  const char *p = line;
+  for (int i = 0;; i++)
+    {
+      p += strspn (p, " \t");
+      size_t len = strcspn (p, " \t\n");
+      if (len == 0)
+        return -1;
+      if (i == col)
+        {
+          char buf[32];
+          long long v;
+          snprintf (buf, sizeof buf, "%.*s", (int) (len < 31 ? len : 31), p);
+          return parse_int64 (buf, &v) ? v : -1;
+        }
+      p += len;
+    }
+}
+
+/* Runs `ps ARGS...` and prints its header and the lines of pids. */
+static int
+print_ps (char **args, const pid_t *pids, size_t n, mk_error **err)
+{
+  int out[2];
+  if (pipe2 (out, O_CLOEXEC) < 0)
+    return mk_error_set (err, errno, "ps: pipe");
+  size_t nargs = strv_len (args);
+  _cleanup_free_ char **argv = xzalloc ((nargs + 2) * sizeof (char *));
+  argv[0] = "ps";
+  for (size_t i = 0; i < nargs; i++)
+    argv[i + 1] = args[i];
+  fflush (NULL);
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      close (out[0]);
+      close (out[1]);
+      return mk_error_set (err, errno, "ps: fork");
+    }
+  if (pid == 0)
+    {
+      if (dup2 (out[1], STDOUT_FILENO) >= 0)
+        execvp ("ps", argv);
+      dprintf (STDERR_FILENO, "mocker-runtime: ps: exec ps: %s\n", strerror (errno));
+      _exit (127);
+    }
+  close (out[1]);
+  _cleanup_fclose_ FILE *f = fdopen (out[0], "r");
+  if (f == NULL)
+    {
+      close (out[0]);
+      waitpid (pid, NULL, 0);
+      return mk_error_set (err, errno, "ps: fdopen");
+    }
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  int col = -2;
+  while (getline (&line, &cap, f) > 0)
+    {
+      if (col == -2)
+        {
+          col = pid_column (line);
+          if (col >= 0)
+            fputs (line, stdout);
+        }
+      else if (col >= 0 && has_pid (pids, n, field_number (line, col)))
+        fputs (line, stdout);
+    }
+  int status;
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return mk_error_set (err, errno, "ps: wait");
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return mk_error_set (err, 0, "ps: `ps` failed (status %d)",
+                         WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
+  if (col < 0)
+    return mk_error_set (err, 0, "ps: no PID column in the output of `ps`");
+  return 0;
+}
+
 int
 cmd_ps (struct rt_globals *g, int argc, char **argv, mk_error **err)
 {
@@ -113,12 +229,13 @@ cmd_ps (struct rt_globals *g, int argc, char **argv, mk_error **err)
   _cleanup_rt_state_ struct rt_state *st = NULL;
   if (state_load (g->root, argv[optind], &st, err) < 0)
     return -1;
-  if (state_status (g->root, st) == RT_STOPPED)
-    return mk_error_set (err, 0, "container not running");
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
-  if (cgroup_pids (st->cgroup_path, &pids, &n, err) < 0)
+  if (state_status (g->root, st) != RT_STOPPED && cgroup_pids (st->cgroup_path, &pids, &n, err) < 0)
     return -1;
+  char **ps_args = argv + optind + 1;
+  if (ps_args[0] && strcmp (ps_args[0], "--") == 0)
+    ps_args++;
   if (strcmp (format, "json") == 0)
     {
       json_gen *jg = json_gen_new (false);
@@ -130,6 +247,8 @@ cmd_ps (struct rt_globals *g, int argc, char **argv, mk_error **err)
       printf ("%s\n", text);
       return 0;
     }
+  if (ps_args[0])
+    return print_ps (ps_args, pids, n, err);
   print_table (pids, n);
   return 0;
 }

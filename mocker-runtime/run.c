@@ -50,7 +50,8 @@ forward_signals (pid_t pid, const sigset_t *held)
 int
 cmd_run (struct rt_globals *g, int argc, char **argv, mk_error **err)
 {
-  struct create_opts o = { .root = g->root, .systemd_cgroup = g->systemd_cgroup, .attached = true };
+  struct create_opts o = { .root = g->root, .systemd_cgroup = g->systemd_cgroup,
+                         .strict_caps = g->strict_caps, .attached = true };
   bool detach = false;
   int c;
   g->fail_status = 255;

@@ -46,7 +46,8 @@ signal_parse (const char *s, int *out, mk_error **err)
   long long n;
   if (parse_int64 (s, &n))
     {
-      if (n < 1 || n > SIGRTMAX)
+      /* 0: no signal, only the check that the process is there (kill(2)). */
+      if (n < 0 || n > SIGRTMAX)
         return mk_error_set (err, 0, "invalid signal `%s`", s);
       *out = (int) n;
       return 0;

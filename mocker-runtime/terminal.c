@@ -86,7 +86,8 @@ mount_console (const char *slave_path, mk_error **err)
 }
 
 int
-terminal_setup (const struct spec_process *p, int sock, bool console, mk_error **err)
+terminal_setup (const struct spec_process *p, int sock, bool console, bool relayed,
+                mk_error **err)
 {
   _cleanup_close_ int master = open ("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0)
@@ -101,6 +102,15 @@ terminal_setup (const struct spec_process *p, int sock, bool console, mk_error *
     slave = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0)
     return mk_error_set (err, errno, "process.terminal: open %s", name);
+  if (relayed)
+    {
+      struct termios t;
+      if (tcgetattr (slave, &t) < 0)
+        return mk_error_set (err, errno, "process.terminal: tcgetattr %s", name);
+      t.c_oflag &= ~(tcflag_t) ONLCR;
+      if (tcsetattr (slave, TCSANOW, &t) < 0)
+        return mk_error_set (err, errno, "process.terminal: clear ONLCR on %s", name);
+    }
   if (p->has_console_size)
     {
       struct winsize ws = { .ws_row = (unsigned short) p->console_height,
@@ -226,6 +236,9 @@ terminal_relay (int master, pid_t pid, int *status, mk_error **err)
     {
       struct termios t = saved;
       cfmakeraw (&t);
+      /* Output processing stays: the relayed pty has ONLCR off (terminal_setup),
+       * so this terminal turns the program's "\n" into "\r\n". */
+      t.c_oflag = saved.c_oflag;
       tcsetattr (STDIN_FILENO, TCSANOW, &t);
       copy_winsize (STDIN_FILENO, master);
     }

@@ -26,8 +26,12 @@ int terminal_connect (const char *path, mk_error **err);
 /* In the container: a new pty, sized as process.consoleSize, its slave
  * owned by process.user.uid, made the controlling terminal and fds 0, 1, 2
  * (and bind-mounted on /dev/console when console is true: the init).  The
- * master is sent over sock, then closed. */
-int terminal_setup (const struct spec_process *p, int sock, bool console, mk_error **err);
+ * master is sent over sock, then closed.  relayed: sock is the runtime's own
+ * (a foreground run or exec): the pty's ONLCR is cleared, as runc does for
+ * the terminal it relays ("hi\n" arrives, not "hi\r\n"); a console
+ * socket's receiver gets the pty as the kernel makes it, as from runc. */
+int terminal_setup (const struct spec_process *p, int sock, bool console, bool relayed,
+                    mk_error **err);
 
 /* Receives a master sent by terminal_setup.  *master = -1 when nothing is
  * queued and wait is false. */

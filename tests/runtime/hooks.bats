@@ -99,3 +99,53 @@ EOF
   [ "$(rt_status "$id")" = stopped ]
   rt delete "$id"
 }
+
+@test "a startContainer hook without env gets the process's env (duplicates merged, HOME added)" {
+  b=$(rt_bundle)
+  rt_config "$b" '.process.env = ["PATH=/bin:/usr/bin", "A=1", "B=x", "A=2"]
+    | .hooks.startContainer = [{path: "/bin/sh",
+        args: ["sh", "-c", "/usr/bin/tr \"\\0\" \"\\n\" < /proc/$$/environ | sort > /tmp/hook-env"]},
+      {path: "/bin/sh", env: ["ONLY=this"],
+        args: ["sh", "-c", "/usr/bin/tr \"\\0\" \"\\n\" < /proc/$$/environ > /tmp/hook-env2; true"]}]'
+  rt_args "$b" sh -c 'cat /tmp/hook-env; echo --; cat /tmp/hook-env2'
+  id=$(rt_id)
+  run rt run -b "$b" "$id"
+  [ "$status" -eq 0 ]
+  [ "$output" = "A=2
+B=x
+HOME=/root
+PATH=/bin:/usr/bin
+--
+ONLY=this" ]
+}
+
+# start_recvtty SOCKET: tests/helpers/recvtty in the background, its output in SOCKET.out.
+start_recvtty() {
+  "$MOCKER_HELPERS/recvtty" "$1" > "$1.out" 2> "$1.err" &
+  RECV_PID=$!
+  for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.05; done
+  return 1
+}
+
+@test "a failing startContainer hook's stderr is in the error, with a terminal too" {
+  b=$(rt_bundle)
+  rt_config "$b" '.hooks.startContainer = [{path: "/bin/sh",
+    args: ["sh", "-c", "echo hook-says-no >&2; echo second line >&2; exit 3"]}]'
+  rt_args "$b" sleep 1000
+  id=$(rt_id)
+  rt create -b "$b" "$id"
+  run rt start "$id"
+  [ "$status" -eq 1 ]
+  [[ $output == *"startContainer hook \`/bin/sh\`: exited with status 3: hook-says-no; second line"* ]]
+  rt delete "$id"
+  rt_config "$b" '.process.terminal = true'
+  start_recvtty "$RT_TMP/sock"
+  id=$(rt_id)
+  rt create --console-socket "$RT_TMP/sock" -b "$b" "$id"
+  run rt start "$id"
+  kill "$RECV_PID" 2> /dev/null || true
+  wait "$RECV_PID" || true
+  [ "$status" -eq 1 ]
+  [[ $output == *"startContainer hook \`/bin/sh\`: exited with status 3: hook-says-no; second line"* ]]
+  rt delete "$id"
+}

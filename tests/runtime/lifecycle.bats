@@ -158,6 +158,22 @@ teardown() { rt_teardown; }
   [ "$(rt_status "$id")" = created ]
 }
 
+@test "kill ID 0 checks that the container's process is there, as kill(2) and runc" {
+  b=$(rt_bundle)
+  rt_args "$b" sleep 1000
+  id=$(rt_id)
+  rt run -d -b "$b" "$id"
+  run rt kill "$id" 0
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$(rt_status "$id")" = running ]
+  rt kill "$id" KILL
+  while [ "$(rt_status "$id")" != stopped ]; do sleep 0.05; done
+  run rt kill "$id" 0
+  [ "$status" -ne 0 ]
+  [[ $output == *"not running"* ]]
+}
+
 @test "a created container dies on the default SIGTERM" {
   b=$(rt_bundle)
   rt_args "$b" sleep 1000

@@ -129,6 +129,39 @@ pids_limit() {
   [ "$status" -eq 0 ]
 }
 
+@test "ps: extra arguments go to ps(1), whose lines of the container's pids are kept" {
+  rt run -d -b "$B" "$ID"
+  local init; init=$(rt state "$ID" | jq -r .pid)
+  run rt ps "$ID" -- -o pid,comm
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 2 ]
+  [[ "${lines[0]}" == *PID*COMMAND* ]]
+  [[ "${lines[1]}" =~ ^\ *$init\ +sleep$ ]]
+  run rt ps "$ID" -o comm,pid
+  [ "$status" -eq 0 ]
+  [[ "${lines[1]}" =~ ^sleep\ +$init$ ]]
+  run rt ps "$ID" -o comm
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"no PID column"* ]]
+}
+
+@test "ps of a stopped container prints an empty list" {
+  rt_args "$B" true
+  rt run -d -b "$B" "$ID"
+  while [ "$(rt_status "$ID")" != stopped ]; do sleep 0.05; done
+  run rt ps -f json "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "[]" ]
+  run rt ps "$ID"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "${lines[0]}" == *PID*CMD* ]]
+  run rt ps "$ID" -ef
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "${lines[0]}" == *PID*CMD* ]]
+}
+
 @test "events --stats prints one stats object" {
   rt_config "$B" '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 50}}'
   rt run -d -b "$B" "$ID"

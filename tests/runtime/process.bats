@@ -132,9 +132,74 @@ teardown() { rf_teardown; }
   [ "${lines[1]}" = "CapEff:	0000000000000000" ]
 }
 
-@test "process: an unknown capability is a clear error naming the set" {
+@test "process: an unknown capability is ignored with a warning (runc's behaviour)" {
+  rf_config '.process.capabilities.bounding += ["CAP_FOO", "CAP_CHOWN"]
+    | .process.capabilities.effective += ["CAP_FOO"]'
+  rf_run 'grep CapBnd /proc/self/status'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'warning: ignoring unknown capabilities: [CAP_FOO]'* ]]
+  [[ "$output" == *'CapBnd:	0000000020000421'* ]]
+}
+
+@test "process: with --strict-capabilities an unknown capability is a clear error naming the set" {
   rf_config '.process.capabilities.bounding += ["CAP_FOO"]'
-  rf_run 'true'
+  rt_args "$RF_BUNDLE" true
+  run rt --strict-capabilities run --bundle "$RF_BUNDLE" "$RF_ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *'process.capabilities.bounding: unknown capability "CAP_FOO"'* ]]
+  rf_config '.process.capabilities.bounding -= ["CAP_FOO"]'
+  rt_args "$RF_BUNDLE" sleep 100
+  rt run -d --bundle "$RF_BUNDLE" "$RF_ID" 2> /dev/null
+  run rt --strict-capabilities exec --cap CAP_BAR "$RF_ID" true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'process.capabilities.bounding: unknown capability "CAP_BAR"'* ]]
+  run rt exec --cap CAP_BAR "$RF_ID" true
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'warning: ignoring unknown capabilities: [CAP_BAR]'* ]]
+}
+
+@test "process: root without a capabilities object has none, as with runc" {
+  rf_config 'del(.process.capabilities)'
+  rf_run 'grep -E "CapEff|CapBnd" /proc/self/status'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "CapEff:	0000000000000000" ]
+  [ "${lines[1]}" = "CapBnd:	0000000000000000" ]
+}
+
+@test "process: HOME from the container's /etc/passwd when process.env has none" {
+  rf_config '.process.env = ["PATH=/bin"]'
+  rf_run 'echo "$HOME"; tr "\\0" "\\n" < /proc/$$/environ | grep -c ^HOME='
+  [ "$status" -eq 0 ]
+  [ "$output" = "/root
+1" ]
+  rf_config '.process.user = {uid: 65534, gid: 65534}'
+  rf_run 'echo "$HOME"'
+  [ "$output" = "/" ]
+  rf_config '.process.user = {uid: 1234, gid: 1234}'
+  rf_run 'echo "$HOME"'
+  [ "$output" = "/" ]
+  rf_config '.process.env = ["PATH=/bin", "HOME=/mine"]'
+  rf_run 'echo "$HOME"'
+  [ "$output" = "/mine" ]
+}
+
+@test "process: duplicate env entries, the last one wins" {
+  rf_config '.process.env += ["A=1", "B=x", "A=2"]'
+  rf_run 'tr "\\0" "\\n" < /proc/$$/environ | grep "^[AB]="'
+  [ "$status" -eq 0 ]
+  [ "$output" = "A=2
+B=x" ]
+}
+
+@test "process: a 0700 cwd owned by root works for uid 1000, as with runc" {
+  rf_config '.process.user = {uid: 1000, gid: 1000} | .process.cwd = "/root"'
+  rf_run 'pwd; ls . 2>&1 | grep -c denied'
+  [ "$status" -eq 0 ]
+  [ "$output" = "/root
+1" ]
+  # A cwd that is no directory still fails, naming it.
+  rf_config '.process.cwd = "/etc/passwd"'
+  rf_run 'true'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'process.cwd'*'/etc/passwd'* ]]
 }

@@ -103,6 +103,26 @@ start_recvtty() {
   [ "$status" -ne 0 ]
 }
 
+@test "terminal: a relayed pty has ONLCR off (as runc's), a console socket's keeps it" {
+  rt_config "$B" '.process.terminal = true'
+  rt_args "$B" sh -c 'stty -a 2> /dev/null | grep -o -- "-*onlcr"'
+  run "$ONPTY" '' "$MOCKER_RUNTIME" --root "$RT_ROOT" run -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"-onlcr"* ]]
+  rt_args "$B" sleep 1000
+  rt_config "$B" '.process.terminal = false'
+  rt run -d -b "$B" "$ID"
+  run "$ONPTY" '' "$MOCKER_RUNTIME" --root "$RT_ROOT" exec -t "$ID" sh -c 'stty -a 2> /dev/null | grep -o -- "-*onlcr"'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"-onlcr"* ]]
+  start_recvtty "$RT_TMP/sock"
+  rt exec -t -d --console-socket "$RT_TMP/sock" "$ID" sh -c 'stty -a 2> /dev/null | grep -o -- "-*onlcr"'
+  wait "$RECV_PID"
+  RECV_PID=
+  run cat "$RT_TMP/sock.out"
+  [ "$output" = $'onlcr\r' ]
+}
+
 @test "terminal: a foreground exec -t without a terminal of ours still relays output" {
   rt_args "$B" sleep 1000
   rt run -d -b "$B" "$ID"

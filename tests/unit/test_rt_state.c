@@ -26,7 +26,7 @@ test_signal_names (void **state)
     { "KILL", SIGKILL }, { "SIGKILL", SIGKILL }, { "sigterm", SIGTERM }, { "term", SIGTERM },
     { "9", SIGKILL }, { "15", SIGTERM }, { "HUP", SIGHUP }, { "SIGUSR1", SIGUSR1 },
     { "WINCH", SIGWINCH }, { "RTMIN", SIGRTMIN }, { "RTMIN+2", SIGRTMIN + 2 },
-    { "SIGRTMAX-1", SIGRTMAX - 1 }, { "64", 64 },
+    { "SIGRTMAX-1", SIGRTMAX - 1 }, { "64", 64 }, { "0", 0 }, /* 0: kill ID 0, a liveness check */
   };
   for (size_t i = 0; i < ARRAY_SIZE (ok); i++)
     {
@@ -36,7 +36,7 @@ test_signal_names (void **state)
       assert_int_equal (sig, ok[i].sig);
       assert_null (err);
     }
-  const char *bad[] = { "", "0", "65", "-9", "SIG", "KILLS", "9x", "RTMIN+40", "RTMAX+1", "SIGFOO" };
+  const char *bad[] = { "", "65", "-9", "SIG", "KILLS", "9x", "RTMIN+40", "RTMAX+1", "SIGFOO" };
   for (size_t i = 0; i < ARRAY_SIZE (bad); i++)
     {
       int sig;
