@@ -37,10 +37,12 @@ teardown_file() {
   [ "$(stat -c '%t,%T %U %a' /dev/null)" = "1,3 root 666" ]
 }
 
-# pm ARGS: podman with the test's private storage and config.
+# pm ARGS: podman with the test's private storage and config. It runs in
+# $PM_TMP: conmon writes a file `oom` into its working directory when the
+# container is OOM-killed (it landed at the top of the repository).
 pm() {
-  CONTAINERS_CONF=$PM_TMP/containers.conf podman --root "$PM_TMP/root" --runroot "$PM_TMP/runroot" \
-    --tmpdir "$PM_TMP/tmp" --storage-driver vfs "$@"
+  (cd "$PM_TMP" && CONTAINERS_CONF=$PM_TMP/containers.conf podman --root "$PM_TMP/root" \
+    --runroot "$PM_TMP/runroot" --tmpdir "$PM_TMP/tmp" --storage-driver vfs "$@")
 }
 # pmr ARGS: the same with mocker-runtime as the OCI runtime.
 pmr() { pm --runtime "$MOCKER_RUNTIME" "$@"; }
