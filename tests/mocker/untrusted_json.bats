@@ -6,6 +6,7 @@ bats_require_minimum_version 1.5.0
 # config, never a container directory or mount left behind.
 
 load container-helpers
+load registry-helpers
 
 setup_file() {
   containers_setup
@@ -29,6 +30,7 @@ teardown_file() {
 }
 
 teardown() {
+  reg_stop
   local ids
   ids=$(all_ids)
   echo "$ids" >> "$MOCKER_TEST_DIR/ids"
@@ -86,5 +88,41 @@ deep_config() {  # deep_config label|cmd
   [ "$status" -ne 0 ]
   [[ $stderr == *'image config: `config.Labels.deep'*'nested deeper than 64 levels'* ]]
   [ "$(image_count)" -eq "$before" ]
+  check_no_junk
+}
+
+@test "pull: an image config nested too deep is refused, naming the field, before any layer" {
+  local w=$MOCKER_TEST_DIR/pull L cfg cdg man mdg deep layer
+  mkdir -p "$w/rootfs"
+  echo hi > "$w/rootfs/hi"
+  reg_start "$w/reg"
+  L=$w/layout
+  oci_init "$L"
+  oci_add_layer "$L" "$w/rootfs" gzip
+  deep=$(printf '[%.0s' $(seq 100))1$(printf ']%.0s' $(seq 100))
+  cfg=$w/config.json
+  printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/sh"],"Labels":{"deep":%s}},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
+    "$deep" "${OCI_DIFFIDS[0]}" > "$cfg"
+  local csize
+  csize=$(stat -c %s "$cfg")
+  cdg=$(oci_blob "$L" "$cfg")
+  man=$w/manifest.json
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[%s]}' \
+    "$cdg" "$csize" "${OCI_LAYERS[0]}" > "$man"
+  local msize
+  msize=$(stat -c %s "$man")
+  mdg=$(oci_blob "$L" "$man")
+  oci_tag "$L" deep "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"$mdg\",\"size\":$msize}"
+  reg_push "$L" deep test/deep:latest
+  local before
+  before=$(image_count)
+  MOCKER_INSECURE_REGISTRIES=$REG run --separate-stderr mocker pull "$REG/test/deep:latest"
+  echo "status=$status stderr=$stderr"
+  [ "$status" -ne 0 ]
+  [[ $stderr == *"$REG/test/deep"*'image config: `config.Labels.deep'*'nested deeper than 64 levels'* ]]
+  [ "$(image_count)" -eq "$before" ]
+  # refused before the layer was fetched
+  layer=$(echo "${OCI_LAYERS[0]}" | jq -r .digest)
+  [ "$(reg_count_gets "/blobs/$layer")" -eq 0 ]
   check_no_junk
 }
