@@ -61,6 +61,10 @@ run_one() {
     echo "not ok - fuzz $name: $bin is not built (make fuzz-build)" > "$w/verdict"
     return
   fi
+  if [ "$name" = layer ] && [ "$(id -u)" != 0 ]; then
+    echo "ok - fuzz layer # skip needs root (a chroot and a mount namespace)" > "$w/verdict"
+    return
+  fi
   [ -f "$top/tests/fuzz/$name.dict" ] && dict=("-dict=$top/tests/fuzz/$name.dict")
   # (the layer harness works in ./scratch of its own sandbox: every run starts there)
   cd "$sb/scratch" || return
@@ -110,4 +114,4 @@ for n in "${names[@]}"; do
       "$top/$FUZZ_BUILD/work/$n/log" 2>/dev/null | head -20 | sed 's/^/# /'
   fi
 done
-$smoke || [ $failed -eq 0 ] && [ $failed -eq 0 ]
+[ "$failed" -eq 0 ]
