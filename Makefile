@@ -276,6 +276,28 @@ demo run:
 	@$(MAKE) --no-print-directory all bundles
 	BUILD=$(BUILD) bash tests/demo.sh
 
+# ---- fuzzing (docs/testing.md "Fuzzing") -------------------------------------
+# One libFuzzer harness per parser of outside input (tests/fuzz/fuzz_*.c), built
+# with clang into build-fuzz/ (the libraries once, with fuzzer coverage and
+# ASan+UBSan). `make fuzz` runs each for FUZZ_SECONDS (FUZZ=name picks some) and
+# fails on any finding; `make check` runs a 10-second smoke of each (suite fuzz).
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/tests/fuzz/%,$(FUZZ_SRC))
+.PHONY: fuzz fuzz-build
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) RUNTIME_STATIC=0 MUSL=0 \
+	  SANFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" $(FUZZ_BINS)
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(MOCKER_LIB) $(SPEC_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< -Wl,--start-group $(MOCKER_LIB) $(SPEC_LIB) \
+	  $(COMMON_LIB) -Wl,--end-group $(call pkglibs,$(PKGS_MOCKER) $(PKGS_COMMON)) -lpthread
+fuzz: fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
 	install -m 0755 $(RUNTIME_BIN) $(DESTDIR)$(PREFIX)/sbin/mocker-runtime
@@ -296,6 +318,6 @@ install: all
 	fi
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

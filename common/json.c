@@ -182,20 +182,32 @@ json_type_name (yajl_val v)
     }
 }
 
+/* The generator keeps the first failure of yajl_gen (nesting deeper than
+ * YAJL_MAX_DEPTH, a call out of place): every later call does nothing, so
+ * no half-written or unbalanced text comes out; json_gen_finish_checked
+ * reports it. */
+/* yajl_gen refuses to open level YAJL_MAX_DEPTH itself. */
+#define GEN_MAX_DEPTH 127
+_Static_assert (GEN_MAX_DEPTH == YAJL_MAX_DEPTH - 1, "yajl's generator depth");
+
 struct json_gen
 {
   yajl_gen g;
+  yajl_gen_status status;
+  size_t depth; /* open objects and arrays */
 };
 
 json_gen *
 json_gen_new (bool pretty)
 {
-  json_gen *g = xmalloc (sizeof *g);
+  json_gen *g = xzalloc (sizeof *g);
   g->g = yajl_gen_alloc (NULL);
   if (g->g == NULL)
     abort ();
   yajl_gen_config (g->g, yajl_gen_beautify, pretty ? 1 : 0);
-  yajl_gen_config (g->g, yajl_gen_validate_utf8, 0);
+  /* json_str makes every string valid UTF-8; yajl checks again. */
+  yajl_gen_config (g->g, yajl_gen_validate_utf8, 1);
+  g->status = yajl_gen_status_ok;
   return g;
 }
 
@@ -208,9 +220,52 @@ json_gen_free (json_gen *g)
   free (g);
 }
 
+static const char *
+gen_status_text (yajl_gen_status st)
+{
+  switch (st)
+    {
+    case yajl_max_depth_exceeded:
+      return "nested deeper than " MK_STRINGIFY (GEN_MAX_DEPTH) " levels";
+    case yajl_gen_invalid_string: return "a string is not valid UTF-8";
+    case yajl_gen_invalid_number: return "an invalid number";
+    case yajl_gen_keys_must_be_strings: return "a key that is not a string";
+    case yajl_gen_in_error_state:
+    case yajl_gen_generation_complete: return "a value out of place";
+    default: return "generator error";
+    }
+}
+
+bool
+json_gen_failed (const json_gen *g)
+{
+  return g->status != yajl_gen_status_ok;
+}
+
+int
+json_gen_finish_checked (json_gen *g, const char *what, char **out, size_t *len, mk_error **err)
+{
+  if (json_gen_failed (g) || g->depth != 0)
+    {
+      const char *why = json_gen_failed (g) ? gen_status_text (g->status) : "unbalanced";
+      json_gen_free (g);
+      return mk_error_set (err, 0, "%s: cannot write JSON: %s", what, why);
+    }
+  *out = json_gen_finish (g, len);
+  return 0;
+}
+
 char *
 json_gen_finish (json_gen *g, size_t *len)
 {
+  if (json_gen_failed (g) || g->depth != 0)
+    {
+      /* Never hand out broken JSON: a caller that can meet such input
+       * uses json_gen_finish_checked. */
+      fprintf (stderr, "json_gen_finish: %s\n",
+               json_gen_failed (g) ? gen_status_text (g->status) : "unbalanced");
+      abort ();
+    }
   const unsigned char *buf;
   size_t n;
   yajl_gen_get_buf (g->g, &buf, &n);
@@ -221,31 +276,184 @@ json_gen_finish (json_gen *g, size_t *len)
   return s;
 }
 
-void json_obj_open (json_gen *g) { yajl_gen_map_open (g->g); }
-void json_obj_close (json_gen *g) { yajl_gen_map_close (g->g); }
-void json_arr_open (json_gen *g) { yajl_gen_array_open (g->g); }
-void json_arr_close (json_gen *g) { yajl_gen_array_close (g->g); }
+/* Records the first failure; true when the call went through. */
+static bool
+gen_ok (json_gen *g, yajl_gen_status st)
+{
+  if (st != yajl_gen_status_ok && g->status == yajl_gen_status_ok)
+    g->status = st;
+  return st == yajl_gen_status_ok;
+}
+
+static void
+gen_open (json_gen *g, bool object)
+{
+  if (json_gen_failed (g))
+    return;
+  if (gen_ok (g, object ? yajl_gen_map_open (g->g) : yajl_gen_array_open (g->g)))
+    g->depth++;
+}
+
+static void
+gen_close (json_gen *g, bool object)
+{
+  if (json_gen_failed (g))
+    return;
+  if (gen_ok (g, object ? yajl_gen_map_close (g->g) : yajl_gen_array_close (g->g)))
+    g->depth--;
+}
+
+void json_obj_open (json_gen *g) { gen_open (g, true); }
+void json_obj_close (json_gen *g) { gen_close (g, true); }
+void json_arr_open (json_gen *g) { gen_open (g, false); }
+void json_arr_close (json_gen *g) { gen_close (g, false); }
+
+size_t
+json_utf8_valid_prefix (const char *s, size_t len)
+{
+  const unsigned char *u = (const unsigned char *) s;
+  size_t i = 0;
+  while (i < len)
+    {
+      unsigned char c = u[i];
+      size_t n;
+      unsigned cp, min;
+      if (c < 0x80)
+        {
+          i++;
+          continue;
+        }
+      if ((c & 0xE0) == 0xC0)
+        n = 2, cp = c & 0x1F, min = 0x80;
+      else if ((c & 0xF0) == 0xE0)
+        n = 3, cp = c & 0x0F, min = 0x800;
+      else if ((c & 0xF8) == 0xF0)
+        n = 4, cp = c & 0x07, min = 0x10000;
+      else
+        return i;
+      if (len - i < n)
+        return i;
+      for (size_t k = 1; k < n; k++)
+        {
+          if ((u[i + k] & 0xC0) != 0x80)
+            return i;
+          cp = (cp << 6) | (u[i + k] & 0x3F);
+        }
+      /* overlong forms, UTF-16 surrogates and beyond U+10FFFF are not UTF-8 */
+      if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return i;
+      i += n;
+    }
+  return i;
+}
+
+bool
+json_utf8_valid (const char *s)
+{
+  size_t len = strlen (s);
+  return json_utf8_valid_prefix (s, len) == len;
+}
+
+char *
+json_utf8_show (const char *s)
+{
+  size_t len = strlen (s);
+  char *out = xmalloc (len * 4 + 1);
+  size_t n = 0;
+  for (size_t i = 0; i < len;)
+    {
+      size_t run = json_utf8_valid_prefix (s + i, len - i);
+      memcpy (out + n, s + i, run);
+      n += run;
+      i += run;
+      if (i < len)
+        n += sprintf (out + n, "\\x%02x", (unsigned char) s[i++]);
+    }
+  out[n] = '\0';
+  return out;
+}
+
+/* Emits s with each invalid byte of it replaced by U+FFFD (what Go's
+ * encoding/json does): the text stays valid JSON whatever s holds. */
+static void
+gen_string (json_gen *g, const char *s, size_t len)
+{
+  if (json_gen_failed (g))
+    return;
+  size_t ok = json_utf8_valid_prefix (s, len);
+  if (ok == len)
+    {
+      gen_ok (g, yajl_gen_string (g->g, (const unsigned char *) s, len));
+      return;
+    }
+  _cleanup_free_ char *fixed = xmalloc (len * 3 + 1);
+  size_t n = 0;
+  for (size_t i = 0; i < len;)
+    {
+      size_t run = json_utf8_valid_prefix (s + i, len - i);
+      memcpy (fixed + n, s + i, run);
+      n += run;
+      i += run;
+      if (i < len)
+        {
+          memcpy (fixed + n, "\xEF\xBF\xBD", 3);
+          n += 3;
+          i++;
+        }
+    }
+  gen_ok (g, yajl_gen_string (g->g, (const unsigned char *) fixed, n));
+}
 
 void
 json_str (json_gen *g, const char *s)
 {
-  yajl_gen_string (g->g, (const unsigned char *) s, strlen (s));
+  gen_string (g, s, strlen (s));
 }
 
 void json_key (json_gen *g, const char *key) { json_str (g, key); }
-void json_int (json_gen *g, long long v) { yajl_gen_integer (g->g, v); }
+
+void
+json_int (json_gen *g, long long v)
+{
+  if (!json_gen_failed (g))
+    gen_ok (g, yajl_gen_integer (g->g, v));
+}
+
+static void
+gen_number (json_gen *g, const char *text, size_t len)
+{
+  if (!json_gen_failed (g))
+    gen_ok (g, yajl_gen_number (g->g, text, len));
+}
 
 void
 json_uint (json_gen *g, unsigned long long v)
 {
   char buf[32];
   int n = snprintf (buf, sizeof buf, "%llu", v);
-  yajl_gen_number (g->g, buf, n);
+  gen_number (g, buf, n);
 }
 
-void json_double (json_gen *g, double v) { yajl_gen_double (g->g, v); }
-void json_bool (json_gen *g, bool v) { yajl_gen_bool (g->g, v); }
-void json_null (json_gen *g) { yajl_gen_null (g->g); }
+void
+json_double (json_gen *g, double v)
+{
+  if (!json_gen_failed (g))
+    gen_ok (g, yajl_gen_double (g->g, v));
+}
+
+void
+json_bool (json_gen *g, bool v)
+{
+  if (!json_gen_failed (g))
+    gen_ok (g, yajl_gen_bool (g->g, v));
+}
+
+void
+json_null (json_gen *g)
+{
+  if (!json_gen_failed (g))
+    gen_ok (g, yajl_gen_null (g->g));
+}
 
 void
 json_kv_str (json_gen *g, const char *key, const char *s)
@@ -285,8 +493,66 @@ json_kv_strv (json_gen *g, const char *key, char *const *v)
   json_arr_close (g);
 }
 
-void
-json_tree (json_gen *g, yajl_val v)
+size_t
+json_depth (yajl_val v)
+{
+  if (v == NULL)
+    return 0;
+  size_t max = 0;
+  if (YAJL_IS_OBJECT (v))
+    for (size_t i = 0; i < v->u.object.len; i++)
+      {
+        size_t d = json_depth (v->u.object.values[i]);
+        max = d > max ? d : max;
+      }
+  else if (YAJL_IS_ARRAY (v))
+    for (size_t i = 0; i < v->u.array.len; i++)
+      {
+        size_t d = json_depth (v->u.array.values[i]);
+        max = d > max ? d : max;
+      }
+  else
+    return 0;
+  return max + 1;
+}
+
+/* The path (a.b[2].c) to the first value whose nesting goes past max
+ * levels below v (v itself counting as level 1), or NULL. */
+static char *
+too_deep_path (yajl_val v, size_t max, const char *prefix)
+{
+  if (v == NULL || !(YAJL_IS_OBJECT (v) || YAJL_IS_ARRAY (v)))
+    return NULL;
+  if (max == 0)
+    return xstrdup (*prefix ? prefix : "(top)");
+  bool obj = YAJL_IS_OBJECT (v);
+  size_t n = obj ? v->u.object.len : v->u.array.len;
+  for (size_t i = 0; i < n; i++)
+    {
+      yajl_val c = obj ? v->u.object.values[i] : v->u.array.values[i];
+      if (!(YAJL_IS_OBJECT (c) || YAJL_IS_ARRAY (c)))
+        continue;
+      _cleanup_free_ char *p = obj ? xasprintf ("%s%s%s", prefix, *prefix ? "." : "",
+                                                v->u.object.keys[i])
+                                   : xasprintf ("%s[%zu]", prefix, i);
+      char *found = too_deep_path (c, max - 1, p);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+int
+json_check_depth (yajl_val v, size_t max, const char *what, mk_error **err)
+{
+  _cleanup_free_ char *path = too_deep_path (v, max, "");
+  if (path)
+    return mk_error_set (err, 0, "%s: `%s` is nested deeper than %zu levels", what, path, max);
+  return 0;
+}
+
+static void
+tree_emit (json_gen *g, yajl_val v)
 {
   if (v == NULL)
     {
@@ -296,28 +562,41 @@ json_tree (json_gen *g, yajl_val v)
   switch (v->type)
     {
     case yajl_t_string: json_str (g, v->u.string); break;
-    case yajl_t_number:
-      yajl_gen_number (g->g, v->u.number.r, strlen (v->u.number.r));
-      break;
+    case yajl_t_number: gen_number (g, v->u.number.r, strlen (v->u.number.r)); break;
     case yajl_t_object:
       json_obj_open (g);
       for (size_t i = 0; i < v->u.object.len; i++)
         {
           json_key (g, v->u.object.keys[i]);
-          json_tree (g, v->u.object.values[i]);
+          tree_emit (g, v->u.object.values[i]);
         }
       json_obj_close (g);
       break;
     case yajl_t_array:
       json_arr_open (g);
       for (size_t i = 0; i < v->u.array.len; i++)
-        json_tree (g, v->u.array.values[i]);
+        tree_emit (g, v->u.array.values[i]);
       json_arr_close (g);
       break;
     case yajl_t_true: json_bool (g, true); break;
     case yajl_t_false: json_bool (g, false); break;
     default: json_null (g); break;
     }
+}
+
+void
+json_tree (json_gen *g, yajl_val v)
+{
+  if (json_gen_failed (g))
+    return;
+  /* A value deeper than what is left of the generator's depth fails it
+   * as a whole, before anything of it is written. */
+  if (g->depth + json_depth (v) > GEN_MAX_DEPTH)
+    {
+      g->status = yajl_max_depth_exceeded;
+      return;
+    }
+  tree_emit (g, v);
 }
 
 /* ---- flat objects, streamed ---- */

@@ -40,12 +40,39 @@ const char *json_get_str (yajl_val obj, const char *key);
 /* Name of a value's type for error messages: "string", "array", ... */
 const char *json_type_name (yajl_val v);
 
-/* Generator. */
+/* Generator. Strings are written as valid UTF-8 whatever they hold (an
+ * invalid byte becomes U+FFFD, as Go's encoding/json does): check values at
+ * their entry (json_utf8_valid) where a clear error beats a replacement.
+ * Nesting deeper than 127 levels (yajl's limit) fails the generator: every later
+ * call does nothing, and json_gen_finish_checked says why. */
 typedef struct json_gen json_gen;
 json_gen *json_gen_new (bool pretty);
 void json_gen_free (json_gen *g);
-/* Returns the text (heap, NUL-terminated) and frees the generator. */
+/* Returns the text (heap, NUL-terminated) and frees the generator.  Aborts
+ * when the generator failed: for output whose depth the program controls. */
 char *json_gen_finish (json_gen *g, size_t *len);
+/* The same for output holding values from outside (json_tree of an image
+ * config): "<what>: cannot write JSON: <why>" when the generator failed
+ * (the generator is freed either way). */
+int json_gen_finish_checked (json_gen *g, const char *what, char **out, size_t *len,
+                             mk_error **err);
+bool json_gen_failed (const json_gen *g);
+
+/* Whether s is valid UTF-8 (no overlong forms, no surrogates); the length
+ * of the longest valid prefix of s[0..len). */
+bool json_utf8_valid (const char *s);
+size_t json_utf8_valid_prefix (const char *s, size_t len);
+/* s for an error message: each invalid byte as \xNN (heap). */
+char *json_utf8_show (const char *s);
+/* How deep a config from outside (an image config) may nest: room is left
+ * under YAJL_MAX_DEPTH for the documents that embed its values. */
+#define JSON_CONFIG_MAX_DEPTH 64
+
+/* Levels of objects and arrays in v (0 for a scalar). */
+size_t json_depth (yajl_val v);
+/* Fails with "<what>: `a.b[2]` is nested deeper than <max> levels" naming the
+ * first value that goes past max levels (v itself is level 1). */
+int json_check_depth (yajl_val v, size_t max, const char *what, mk_error **err);
 
 void json_obj_open (json_gen *g);
 void json_obj_close (json_gen *g);
@@ -63,7 +90,8 @@ void json_kv_int (json_gen *g, const char *key, long long v);
 void json_kv_bool (json_gen *g, const char *key, bool v);
 /* An array of strings, or null when v is NULL. */
 void json_kv_strv (json_gen *g, const char *key, char *const *v);
-/* Re-emits a parsed tree value as is. */
+/* Re-emits a parsed tree value as is (strings as json_str writes them); a
+ * value that would go past the generator's depth fails it. */
 void json_tree (json_gen *g, yajl_val v);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/json.h"
 #include "common/util.h"
 #include "mocker/commit.h"
 #include "mocker/mocker.h"
@@ -45,6 +46,15 @@ parse_bool (const char *s, bool *out)
   return 0;
 }
 
+static int
+utf8_option (mk_error **err, const char *option, const char *value)
+{
+  if (value == NULL || json_utf8_valid (value))
+    return 0;
+  _cleanup_free_ char *shown = json_utf8_show (value);
+  return mocker_usage_error (err, "commit", "%s `%s`: not valid UTF-8", option, shown);
+}
+
 int
 cmd_commit (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
@@ -82,6 +92,12 @@ cmd_commit (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       default:
         return mocker_option_error (err, "commit", "a:c:m:p::h", argv);
       }
+  /* They go into the image config (JSON): UTF-8 only. */
+  if (utf8_option (err, "--author", req.author) < 0 || utf8_option (err, "--message", req.message) < 0)
+    return -1;
+  for (size_t i = 0; changes && changes[i]; i++)
+    if (utf8_option (err, "--change", changes[i]) < 0)
+      return -1;
   int n = argc - optind;
   if (n < 1 || n > 2)
     return mocker_usage_error (err, "commit", "want CONTAINER [IMAGE_ID | REPOSITORY[:TAG]]");

@@ -3,6 +3,7 @@
  * more history entry. */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -195,6 +196,11 @@ change_command (const char *what, const char *args, char ***out, mk_error **err)
 static int
 apply_change (const char *change, struct run_cfg *rc, mk_error **err)
 {
+  if (!json_utf8_valid (change))
+    {
+      _cleanup_free_ char *shown = json_utf8_show (change);
+      return mk_error_set (err, 0, "change `%s`: not valid UTF-8", shown);
+    }
   while (isspace ((unsigned char) *change))
     change++;
   size_t wlen = strcspn (change, " \t");
@@ -320,6 +326,27 @@ commit_config_build (const char *base, size_t base_len, yajl_val ctr_config,
     return -1;
   if (!YAJL_IS_OBJECT (b))
     return mk_error_set (err, 0, "image config: not a JSON object");
+  /* Its values are embedded in the new config: refused here, named, rather
+   * than failing the generator. */
+  if (json_check_depth (b, JSON_CONFIG_MAX_DEPTH, "image config", err) < 0)
+    return -1;
+  static const struct
+  {
+    const char *option;
+    size_t offset;
+  } texts[] = {
+    { "--author", offsetof (struct commit_meta, author) },
+    { "--message", offsetof (struct commit_meta, comment) },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (texts); i++)
+    {
+      const char *t = *(const char *const *) ((const char *) meta + texts[i].offset);
+      if (t && !json_utf8_valid (t))
+        {
+          _cleanup_free_ char *shown = json_utf8_show (t);
+          return mk_error_set (err, 0, "%s `%s`: not valid UTF-8", texts[i].option, shown);
+        }
+    }
 
   __attribute__ ((cleanup (run_cfg_clear))) struct run_cfg rc = { 0 };
   /* NULL: the base image's own settings (the seed form) */
@@ -356,6 +383,5 @@ commit_config_build (const char *base, size_t base_len, yajl_val ctr_config,
   json_key (g, "history");
   gen_history (g, json_get (b, "history"), meta);
   json_obj_close (g);
-  *out = json_gen_finish (g, NULL);
-  return 0;
+  return json_gen_finish_checked (g, "new image config", out, NULL, err);
 }

@@ -24,6 +24,8 @@ test_pkgs=(bats busybox-static jq iproute2 nftables procps util-linux psmisc
   vagrant g++ git man-db groff-base bash-completion  # tests/ci: vagrant validate, re2 for
   # gitlab-ci-local (g++), man pages and bash completion
   debootstrap)  # make check-fresh: a pristine Debian 12 root
+# make fuzz and the fuzz suite: clang with libFuzzer and the sanitizer runtimes
+test_pkgs+=(clang libclang-rt-14-dev)
 # tests/ci/gitlab.bats runs gitlab-ci-local (engines: node >= 18) with node and npm:
 # Debian's when the machine has no node of its own; a node already there is kept.
 if ! command -v node > /dev/null; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the test suites and ends with one line: "N passed, N failed, N skipped".
-#   tests/run-suites.sh [unit] [runtime] [mocker] [compat] [ci] ...   (default: all)
+#   tests/run-suites.sh [unit] [runtime] [mocker] [compat] [ci] [fuzz] ...   (default: all)
 #   tests/run-suites.sh tests/runtime/cgroups.bats ...   (single bats files)
 # Each suite writes TAP to $BUILD/test-logs/<suite>.tap (CI keeps them), or to
 # $MOCKER_TEST_LOGS when set (make check-v2 keeps the VM's apart).
@@ -18,7 +18,7 @@ logs=${MOCKER_TEST_LOGS:-$top/$BUILD/test-logs}
 mkdir -p "$logs"
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit runtime mocker compat ci)
+[ ${#suites[@]} -eq 0 ] && suites=(unit runtime mocker compat ci fuzz)
 
 passed=0 failed=0 skipped=0
 
@@ -65,9 +65,18 @@ run_bats() {
   count_tap "$out"
 }
 
+# A 10-second libFuzzer smoke of each harness, one TAP line each (tests/fuzz/run.sh).
+run_fuzz() {
+  local out=$logs/fuzz.tap
+  echo "# suite fuzz"
+  bash tests/fuzz/run.sh --smoke 2>&1 | tee "$out"
+  count_tap "$out"
+}
+
 for s in "${suites[@]}"; do
   case $s in
     unit) run_unit ;;
+    fuzz) run_fuzz ;;
     *) run_bats "$s" ;;
   esac
 done

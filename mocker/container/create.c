@@ -145,9 +145,9 @@ image_cfg (yajl_val image_config, const char *key)
   return json_get (json_get (image_config, "config"), key);
 }
 
-static char *
+static int
 record_json (const char *id, const char *name, const char *created, const struct ctr_new *in,
-             const struct spec *spec, char **layers)
+             const struct spec *spec, char **layers, char **out, mk_error **err)
 {
   const struct run_options *o = in->opts;
   json_gen *g = json_gen_new (true);
@@ -237,7 +237,7 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_arr_close (g);
   json_kv_strv (g, "layers", layers);
   json_obj_close (g);
-  return json_gen_finish (g, NULL);
+  return json_gen_finish_checked (g, "container record", out, NULL, err);
 }
 
 /* Everything after the directory: the name, the overlay, the /etc files,
@@ -294,7 +294,9 @@ fill_container (struct store *s, const struct ctr_new *in, const char *base, con
     return -1;
   char created[40];
   ctr_time_now (created, sizeof created);
-  _cleanup_free_ char *rec = record_json (id, name, created, in, spec, layers);
+  _cleanup_free_ char *rec = NULL;
+  if (record_json (id, name, created, in, spec, layers, &rec, err) < 0)
+    return -1;
   _cleanup_free_ char *rec_path = path_join (dir, "container.json");
   return write_file_atomic (rec_path, rec, strlen (rec), 0600, false, err);
 }
@@ -306,6 +308,10 @@ ctr_create (struct store *s, const struct ctr_new *in, struct container **out, m
     return store_fail (err, EINVAL,
                        "invalid container name `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                        in->name);
+  /* Its Cmd and Entrypoint go into the record as they are: refused before
+   * anything is made when deeper than a generator takes. */
+  if (json_check_depth (in->image_config, JSON_CONFIG_MAX_DEPTH, "image config", err) < 0)
+    return mk_error_wrap (err, "image `%s`", in->image_ref ? in->image_ref : in->image_id);
   _cleanup_free_ char *base = ctr_containers_dir (s);
   _cleanup_free_ char *names = path_join (base, ".names");
   if (mkdir_p (names, 0700, err) < 0)
@@ -322,8 +328,10 @@ ctr_create (struct store *s, const struct ctr_new *in, struct container **out, m
         r = mk_error_set (err, errno, "mkdir `%s`", d);
     }
   _cleanup_free_ char *name = NULL;
-  if (r == 0 && fill_container (s, in, base, id, dir, &name, err) == 0)
-    return ctr_load (s, id, out, err);
+  /* Every failure, the last load included, removes what was made. */
+  if (r == 0 && fill_container (s, in, base, id, dir, &name, err) == 0
+      && ctr_load (s, id, out, err) == 0)
+    return 0;
 
   ctr_umount_rootfs (dir);
   _cleanup_error_ mk_error *e = NULL;

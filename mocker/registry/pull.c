@@ -219,6 +219,9 @@ config_diff_ids (const char *config, size_t len, size_t n_layers, const struct m
   _cleanup_json_ yajl_val root = NULL;
   if (json_parse (config, len, "image config", &root, err) < 0)
     return -1;
+  /* refused before any layer is fetched (the store would refuse it last) */
+  if (json_check_depth (root, JSON_CONFIG_MAX_DEPTH, "image config", err) < 0)
+    return -1;
   yajl_val rootfs = json_get (root, "rootfs");
   const char *type = json_get_str (rootfs, "type");
   if (type == NULL || strcmp (type, "layers") != 0)

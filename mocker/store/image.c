@@ -168,6 +168,9 @@ check_config (const struct store_image_new *in, char **created, mk_error **err)
     return -1;
   if (!YAJL_IS_OBJECT (v))
     return store_fail (err, EINVAL, "image config: not a JSON object");
+  /* run and commit embed its values in JSON of their own (json.h). */
+  if (json_check_depth (v, JSON_CONFIG_MAX_DEPTH, "image config", err) < 0)
+    return -1;
   yajl_val rootfs = json_get (v, "rootfs");
   const char *type = json_get_str (rootfs, "type");
   if (type == NULL || strcmp (type, "layers") != 0)

@@ -11,7 +11,9 @@
  * 0/0 character device NAME, `DIR/.wh..wh..opq` the xattr
  * trusted.overlay.opaque=y on DIR.  Device nodes, setuid bits, owners,
  * hardlinks and xattrs (security.capability...) are kept; trusted.overlay.*
- * xattrs in the tar are dropped.
+ * xattrs in the tar are dropped.  A hardlink entry only adds a name: its data
+ * and metadata (mode, owner, ACL...) are ignored, so nothing is written to
+ * or through its target (a hardlink to a symlink links the symlink).
  *
  * The caller feeds the bytes (gzip, zstd or plain tar, detected from the
  * data): they go down a pipe to the child, which decompresses with one

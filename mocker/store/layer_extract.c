@@ -299,12 +299,19 @@ extract_entry (struct archive *tar, struct archive *disk, struct archive_entry *
   _cleanup_free_ char *norm = NULL;
   if (guard_symlinks (links, raw_name, name, link, &norm, err) < 0)
     return -1;
+  /* A hardlink entry only makes a name: with a size, libarchive would open
+   * the target (truncating it, and writing into a device node) and then
+   * apply the entry's mode, owner, times, xattrs and ACLs to it, through a
+   * symlink when the target is one (link(2) links the symlink itself).
+   * Size 0 makes it link and touch nothing; the data is skipped. */
+  if (link)
+    archive_entry_set_size (e, 0);
   drop_overlay_xattrs (e);
   int r = archive_write_header (disk, e);
   if (r < ARCHIVE_WARN)
     return mk_error_set (err, 0, "layer entry `%s` rejected: %s", raw_name,
                          archive_error_string (disk));
-  if (archive_entry_size (e) > 0 && link == NULL)
+  if (archive_entry_size (e) > 0)
     {
       if (copy_data (tar, disk, raw_name, err) < 0)
         return -1;

@@ -93,6 +93,24 @@ elif kind == "good":
     cap = bytes([1, 0, 0, 2, 0, 0x20, 0, 0] + [0] * 12)  # v2, cap_net_raw permitted+effective
     reg("capfile", b"x", mode=0o755,
         pax_headers={"SCHILY.xattr.security.capability": cap.decode("latin-1")})
+elif kind in ("hardlink-data", "hardlink-symlink-mode", "hardlink-symlink-acl"):
+    # A hardlink entry with a size and data (pax honours it): its data and
+    # metadata must not land on the target (issue 15).
+    if kind == "hardlink-data":
+        reg("file", b"abc\n", mode=0o644)
+        link, pax = "file", {}
+    else:
+        typed("s", tarfile.SYMTYPE, linkname=target + "/sentinel")
+        link, pax = "s", {}
+        if kind == "hardlink-symlink-acl":
+            pax = {"SCHILY.acl.access": "user::rwx,user:1234:rwx,group::r-x,mask::rwx,other::r--"}
+    h = tarfile.TarInfo("h")
+    h.type, h.linkname, h.mode, h.size = tarfile.LNKTYPE, link, 0o777, 5
+    h.pax_headers = dict(pax, comment="hardlink with data")
+    buf = h.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+    t.fileobj.write(buf + b"xxxxx" + b"\0" * 507)
+    t.offset += len(buf) + 512
+    reg("after", b"after\n")
 else:
     sys.exit("unknown kind " + kind)
 t.close()

@@ -84,6 +84,32 @@ layer_dir() {
   [ -f "$T/sentinel" ]
 }
 
+@test "a hardlink entry's data and metadata never land on its target (issue 15)" {
+  local kind L
+  chmod 0600 "$T/sentinel"
+  python3 "$MOCKER_TOP/tests/mocker/layer-tar.py" hardlink-data "$T/hd.tar" "$T"
+  run mocker import "$T/hd.tar"
+  [ "$status" -eq 0 ]
+  L=$(layer_dir "$output")
+  [ "$(cat "$L/file")" = abc ]   # not truncated, not overwritten
+  [ "$(stat -c '%a %i' "$L/file")" = "644 $(stat -c %i "$L/h")" ]
+  [ "$(cat "$L/after")" = after ]
+  mocker rmi "$output" > /dev/null
+  for kind in hardlink-symlink-mode hardlink-symlink-acl; do
+    python3 "$MOCKER_TOP/tests/mocker/layer-tar.py" $kind "$T/$kind.tar" "$T"
+    run mocker import "$T/$kind.tar"
+    echo "$kind: $status $output"
+    [ "$status" -eq 0 ]
+    L=$(layer_dir "$output")
+    [ -L "$L/h" ]                  # a second name of the symlink
+    [ "$(readlink "$L/h")" = "$T/sentinel" ]
+    [ "$(stat -c %a "$T/sentinel")" = 600 ]
+    ! getfacl -cp "$T/sentinel" 2>/dev/null | grep -q 1234 || false
+    mocker rmi "$output" > /dev/null
+  done
+  check_no_junk
+}
+
 @test "a file over a device node replaces the node" {
   python3 "$MOCKER_TOP/tests/mocker/layer-tar.py" device-then-file "$T/d.tar" "$T"
   run mocker import "$T/d.tar"

@@ -198,6 +198,46 @@ test_bad_changes (void **state)
   expect_error ("ENV =x", "not KEY=VALUE");
   expect_error ("ENV ONLYKEY", "a value is needed");
   expect_error ("   ", "empty change");
+  /* Issue 15: not UTF-8 is refused, named, before any JSON is written. */
+  expect_error ("ENV \xff=", "change `ENV \\xff=`: not valid UTF-8");
+  expect_error ("CMD echo \xc0\xaf", "not valid UTF-8");
+}
+
+/* A base config nested deeper than a generator takes: refused with the
+ * field's path (issue 15); before, the new config came out as broken JSON. */
+static void
+test_deep_base_config (void **state)
+{
+  (void) state;
+  size_t depth = 200;
+  _cleanup_free_ char *deep = xmalloc (depth * 2 + 1);
+  for (size_t i = 0; i < depth; i++)
+    {
+      deep[i] = '[';
+      deep[2 * depth - 1 - i] = ']';
+    }
+  deep[2 * depth] = '\0';
+  _cleanup_free_ char *cfg = xasprintf (
+    "{\"config\":{\"Labels\":{\"x\":\"y\",\"deep\":%s}},"
+    "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}", deep);
+  _cleanup_json_ yajl_val c = NULL;
+  assert_int_equal (json_parse (ctr, strlen (ctr), "ctr", &c, NULL), 0);
+  struct commit_meta m = { .diff_id = "sha256:2222", .created = "2026-01-01T00:00:00Z",
+                           .created_by = "sh" };
+  _cleanup_free_ char *out = NULL;
+  mk_error *err = NULL;
+  assert_int_equal (commit_config_build (cfg, strlen (cfg), c, &m, &out, &err), -1);
+  assert_null (out);
+  assert_non_null (strstr (err->msg, "image config: `config.Labels.deep"));
+  assert_non_null (strstr (err->msg, "nested deeper than 64 levels"));
+  mk_error_free (&err);
+
+  /* --author and --message too are checked */
+  m.author = "\xfe";
+  _cleanup_free_ char *ok_cfg = xstrdup (base);
+  assert_int_equal (commit_config_build (ok_cfg, strlen (ok_cfg), c, &m, &out, &err), -1);
+  assert_string_equal (err->msg, "--author `\\xfe`: not valid UTF-8");
+  mk_error_free (&err);
 }
 
 /* ---- packing an upper directory (layer_pack_dir as commit calls it) ---- */
@@ -288,6 +328,7 @@ main (void)
     cmocka_unit_test (test_changes),
     cmocka_unit_test (test_entrypoint_drops_cmd),
     cmocka_unit_test (test_bad_changes),
+    cmocka_unit_test (test_deep_base_config),
     cmocka_unit_test (test_pack_upper),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

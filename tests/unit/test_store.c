@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "common/fs.h"
 #include "common/util.h"
 #include "mocker/store/layer_extract.h"
+#include "mocker/store/image.h"
 #include "mocker/store/refname.h"
 #include "mocker/store/store.h"
 
@@ -179,6 +182,45 @@ test_blobs_and_staging (void **state)
   assert_int_equal (rm_rf_one_fs (root, &err), 0);
 }
 
+/* An image config nested deeper than run and commit can embed is refused
+ * when registered, naming the field; nothing is stored (issue 15). */
+static void
+test_register_refuses_deep_config (void **state)
+{
+  (void) state;
+  char root[] = "/tmp/test_store.XXXXXX";
+  assert_non_null (mkdtemp (root));
+  mk_error *err = NULL;
+  struct store *s = store_open (root, &err);
+  assert_non_null (s);
+  char deep[2 * 70 + 1];
+  for (size_t i = 0; i < 70; i++)
+    {
+      deep[i] = '[';
+      deep[2 * 70 - 1 - i] = ']';
+    }
+  deep[2 * 70] = '\0';
+  _cleanup_free_ char *cfg = xasprintf (
+    "{\"config\":{\"Labels\":{\"l\":%s}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}", deep);
+  struct store_image_new in = { .config = cfg, .config_len = strlen (cfg) };
+  _cleanup_free_ char *id = NULL;
+  assert_int_equal (store_image_register (s, &in, &id, &err), -1);
+  assert_non_null (strstr (err->msg, "image config: `config.Labels.l"));
+  assert_non_null (strstr (err->msg, "nested deeper than 64 levels"));
+  mk_error_free (&err);
+  assert_null (id);
+  _cleanup_free_ char *images = store_path (s, "images");
+  DIR *d = opendir (images);
+  size_t n = 0;
+  for (struct dirent *e; d && (e = readdir (d)) != NULL;)
+    n += e->d_name[0] != '.';
+  if (d)
+    closedir (d);
+  assert_int_equal (n, 0);
+  store_close (s);
+  assert_int_equal (rm_rf_one_fs (root, &err), 0);
+}
+
 int
 main (void)
 {
@@ -188,6 +230,7 @@ main (void)
     cmocka_unit_test (test_chain_id),
     cmocka_unit_test (test_entry_names),
     cmocka_unit_test (test_blobs_and_staging),
+    cmocka_unit_test (test_register_refuses_deep_config),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
