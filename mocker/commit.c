@@ -257,7 +257,7 @@ commit_container (struct store *s, const struct commit_request *req, char **id_o
    * container's run settings go into it. */
   yajl_val run_cfg = own ? json_get (c->record, "config") : NULL;
   if (commit_config_build (base_cfg, base_len, run_cfg, &meta, &config, err) < 0)
-    return -1;
+    return mk_error_wrap (err, "the new config on image %s", base_id);
 
   _cleanup_free_ struct store_image_new_layer *layers
       = xzalloc ((img->n_layers + 1) * sizeof *layers);

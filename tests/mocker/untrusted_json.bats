@@ -86,7 +86,7 @@ deep_config() {  # deep_config label|cmd
   run --separate-stderr mocker commit c1 deep:commit
   echo "status=$status stderr=$stderr"
   [ "$status" -ne 0 ]
-  [[ $stderr == *'image config: `config.Labels.deep'*'nested deeper than 64 levels'* ]]
+  [[ $stderr == *"on image sha256:"*'image config: `config.Labels.deep'*'nested deeper than 64 levels'* ]]
   [ "$(image_count)" -eq "$before" ]
   check_no_junk
 }
