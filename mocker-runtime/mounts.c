@@ -136,29 +136,71 @@ data_without_gid (const char *data)
   return out;
 }
 
+/* Whether the comma-separated data has an option starting with prefix. */
+static bool
+data_has_option (const char *data, const char *prefix)
+{
+  size_t n = strlen (prefix);
+  for (const char *p = data; p && *p;)
+    {
+      if (strncmp (p, prefix, n) == 0)
+        return true;
+      p = strchr (p, ',');
+      if (p)
+        p++;
+    }
+  return false;
+}
+
+int
+mount_make_readonly (int fd, const char *what, mk_error **err)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  if (mount_setattr (fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+    return mk_error_set (err, errno, "make `%s` read-only", what);
+  return 0;
+}
+
 /* *top: the new mount (for remounts, recursive attributes and propagation),
  * or -1 when none of those is asked for. */
 static int
-mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o, int *top,
-          mk_error **err)
+mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o, bool defer_ro,
+          int *top, mk_error **err)
 {
   bool need_top = o->rec_set || o->rec_clr || o->n_propagation > 0;
   const char *type = m->type;
   const char *source = m->source && *m->source ? m->source : type;
-  _cleanup_close_ int fd = root_mkmountpoint (rootfd, m->destination, true, err);
-  if (fd < 0)
+  /* A tmpfs without mode= keeps the mode of the directory it covers
+   * (/tmp's 1777, a setgid directory's bits), as runc does: the mode is
+   * given to the tmpfs, so nothing needs a chmod afterwards. */
+  _cleanup_free_ char *tmpfs_data = NULL;
+  const char *data = o->data;
+  _cleanup_close_ int fd = -1;
+  if (strcmp (type, "tmpfs") == 0 && !data_has_option (data, "mode="))
+    {
+      struct stat st;
+      fd = root_open (rootfd, m->destination, O_PATH | O_DIRECTORY);
+      if (fd >= 0 && fstat (fd, &st) == 0)
+        data = tmpfs_data = data ? xasprintf ("mode=%o,%s", (unsigned) (st.st_mode & 07777), data)
+                                 : xasprintf ("mode=%o", (unsigned) (st.st_mode & 07777));
+    }
+  if (fd < 0 && (fd = root_mkmountpoint (rootfd, m->destination, true, err)) < 0)
     return -1;
   char buf[FD_PATH_MAX];
   const char *target = fd_path (fd, buf);
   unsigned long flags = o->flags & ~MS_REC;
+  /* Read-only later: mounts, devices or a cwd beneath it are still to come. */
+  bool ro_later = defer_ro && (flags & MS_RDONLY);
+  unsigned long mflags = ro_later ? flags & ~MS_RDONLY : flags;
+  need_top = need_top || ro_later;
 
-  int r = mount (source, target, type, flags, o->data);
-  if (r < 0 && errno == EINVAL && strcmp (type, "devpts") == 0 && o->data
-      && strstr (o->data, "gid="))
+  int r = mount (source, target, type, mflags, data);
+  if (r < 0 && errno == EINVAL && strcmp (type, "devpts") == 0 && data
+      && strstr (data, "gid="))
     {
-      _cleanup_free_ char *data = data_without_gid (o->data);
+      _cleanup_free_ char *nogid = data_without_gid (data);
       log_debug ("mount devpts on `%s` without gid= (EINVAL with it)", m->destination);
-      r = mount (source, target, type, flags, data);
+      r = mount (source, target, type, mflags, nogid);
     }
   if (r < 0 && errno == EPERM && host_fallback_for (type) && !(o->flags & MS_REMOUNT)
       && path_exists (host_fallback_for (type)))
@@ -172,6 +214,9 @@ mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o,
       *top = root_open (rootfd, m->destination, O_PATH);
       if (*top < 0)
         return mk_error_set (err, errno, "open `%s` after mounting it", m->destination);
+      /* The host's tree is made read-only as a whole, right away (its
+       * directories exist: nothing needs to be created beneath). */
+      ro_later = false;
       char tbuf[FD_PATH_MAX];
       if ((flags & MOUNT_BIND_REMOUNT_FLAGS)
           && mount_remount_bind (fd_path (*top, tbuf), flags, m->destination, err) < 0)
@@ -198,12 +243,12 @@ mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o,
   *top = root_open (rootfd, m->destination, O_PATH);
   if (*top < 0)
     return mk_error_set (err, errno, "open `%s` after mounting it", m->destination);
-  return 0;
+  return ro_later ? 1 : 0;
 }
 
 static int
 mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m,
-             const struct mount_options *o, mk_error **err)
+             const struct mount_options *o, bool defer_ro, int *ro_later, mk_error **err)
 {
   bool bind = o->bind || (m->type && strcmp (m->type, "bind") == 0);
   _cleanup_close_ int top = -1;
@@ -225,8 +270,14 @@ mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m,
     return mk_error_set (err, 0, "missing type (and not a bind mount)");
   else if (strcmp (m->type, "cgroup") == 0 || strcmp (m->type, "cgroup2") == 0)
     return mount_cgroup (rootfd, spec, m, o, err);
-  else if (mount_fs (rootfd, m, o, &top, err) < 0)
-    return -1;
+  else
+    {
+      int r = mount_fs (rootfd, m, o, defer_ro, &top, err);
+      if (r < 0)
+        return -1;
+      if (r > 0 && (*ro_later = fcntl (top, F_DUPFD_CLOEXEC, 0)) < 0)
+        return mk_error_set (err, errno, "dup");
+    }
   if (top < 0)
     return 0; /* mount_fs: nothing more to apply */
 
@@ -238,17 +289,24 @@ mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m,
 }
 
 int
-mount_spec_entry (int rootfd, const struct spec *spec, size_t index, mk_error **err)
+mount_spec_entry (int rootfd, const struct spec *spec, size_t index, bool defer_ro,
+                  int *ro_later, mk_error **err)
 {
   const struct spec_mount *m = &spec->mounts[index];
+  *ro_later = -1;
   if (str_is_empty (m->destination))
     return mk_error_set (err, 0, "mounts[%zu].destination: missing", index);
   struct mount_options o;
   if (mount_options_parse (m->options, &o, err) < 0)
     return mk_error_wrap (err, "mounts[%zu].options", index);
-  int r = mount_entry (rootfd, spec, m, &o, err);
+  int r = mount_entry (rootfd, spec, m, &o, defer_ro, ro_later, err);
   mount_options_clear (&o);
   if (r < 0)
-    return mk_error_wrap (err, "mounts[%zu] (%s)", index, m->destination);
+    {
+      if (*ro_later >= 0)
+        close (*ro_later);
+      *ro_later = -1;
+      return mk_error_wrap (err, "mounts[%zu] (%s)", index, m->destination);
+    }
   return 0;
 }

@@ -9,8 +9,16 @@
 #include "mocker-runtime/mount_options.h"
 
 /* Mounts spec->mounts[index] at its destination below rootfd (an O_PATH fd
- * of the root, already a mount point), creating the mount point. */
-int mount_spec_entry (int rootfd, const struct spec *spec, size_t index, mk_error **err);
+ * of the root, already a mount point), creating the mount point.
+ * With defer_ro, a file system asked to be read-only ("ro") is mounted
+ * writable and *ro_later gets an O_PATH fd of its mount, to be made
+ * read-only once what goes beneath it exists (mount_make_readonly); else
+ * *ro_later is -1. */
+int mount_spec_entry (int rootfd, const struct spec *spec, size_t index, bool defer_ro,
+                      int *ro_later, mk_error **err);
+
+/* Makes the mount at fd read-only (that mount only, not the ones beneath). */
+int mount_make_readonly (int fd, const char *what, mk_error **err);
 
 /* MS_REMOUNT|MS_BIND with flags; when the kernel refuses (EPERM: flags locked
  * by a less privileged user namespace) the mount's current locked flags are

@@ -314,3 +314,54 @@ cgroup_mount_script='grep " /sys/fs/cgroup" /proc/mounts
   [ "$status" -ne 0 ]
   [[ "$output" == *'linux.rootfsPropagation: unknown'*'"bogus"'* ]]
 }
+
+@test "rootfs: ro on /dev and on a tmpfs holding later mounts is applied after them (runc alike)" {
+  rf_config '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)
+             | .mounts += [{"destination": "/ro", "type": "tmpfs", "source": "tmpfs", "options": ["ro"]},
+                           {"destination": "/ro/sub", "type": "tmpfs", "source": "tmpfs"}]'
+  rf_run_both 'grep -E " /dev | /dev/pts | /ro | /ro/sub " /proc/mounts | cut -d" " -f2,4 | cut -d, -f1
+               touch /dev/x /ro/x 2>&1; touch /ro/sub/x && echo sub-rw; test -c /dev/null && echo null'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/dev ro"*"/dev/pts rw"*"/ro ro"*"/ro/sub rw"* ]]
+  [[ "$output" == *"/dev/x: Read-only file system"* ]]
+  [[ "$output" == *"/ro/x: Read-only file system"* ]]
+  [[ "$output" == *sub-rw*null* ]]
+  [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
+}
+
+@test "rootfs: a tmpfs without mode= keeps the mode of the directory it covers, mode= wins" {
+  mkdir "$RF_BUNDLE/rootfs/keep" "$RF_BUNDLE/rootfs/given"
+  chmod 7777 "$RF_BUNDLE/rootfs/keep"
+  chmod 700 "$RF_BUNDLE/rootfs/given"
+  rf_config '.mounts += [{"destination": "/keep", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "ro"]},
+                         {"destination": "/given", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1777"]},
+                         {"destination": "/new", "type": "tmpfs", "source": "tmpfs"}]'
+  rf_run_both 'stat -c "%n %A" /keep /given /new'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/keep drwsrwsrwt" ]
+  [ "${lines[1]}" = "/given drwxrwxrwt" ]
+  [ "${lines[2]}" = "/new drwxrwxrwt" ]
+  # runc agrees on the mode kept; runc 1.1.5 (Debian 12) also overrides an
+  # explicit mode= with the directory's (fixed in runc 1.1.8).
+  [ "$runc_status" = none ] || [ "$(echo "$runc_output" | grep -e /keep -e /new)" = "$(echo "$output" | grep -e /keep -e /new)" ]
+}
+
+@test "rootfs: a bind destination through a dangling symlink is created inside the rootfs (runc alike)" {
+  echo content > "$RF_HOST/file"
+  mkdir "$RF_HOST/dir"
+  escape=$RF_HOST/escape  # absolute on the host too: must resolve in the rootfs
+  ln -s "$escape/f" "$RF_BUNDLE/rootfs/evil"
+  ln -s ../nowhere/d "$RF_BUNDLE/rootfs/evildir"
+  mkdir "$RF_BUNDLE/rootfs/etc2"
+  ln -s ../run/x/resolv.conf "$RF_BUNDLE/rootfs/etc2/resolv.conf"
+  rf_config '.mounts += [{"destination": "/evil", "type": "bind", "source": $f, "options": ["bind"]},
+                         {"destination": "/evildir/x", "type": "bind", "source": $d, "options": ["bind"]},
+                         {"destination": "/etc2/resolv.conf", "type": "bind", "source": $f, "options": ["bind", "ro"]}]' \
+    --arg f "$RF_HOST/file" --arg d "$RF_HOST/dir"
+  rf_run_both "cat /evil $escape/f /run/x/resolv.conf; test -d /nowhere/d/x && echo dir-ok"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'content\ncontent\ncontent\ndir-ok')" ]
+  [ -f "$RF_BUNDLE/rootfs/run/x/resolv.conf" ]
+  [ ! -e "$escape" ]
+  [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
+}
