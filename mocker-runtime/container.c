@@ -27,6 +27,7 @@
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/init.h"
 #include "mocker-runtime/init_early.h"
+#include "mocker-runtime/mounts.h"
 #include "mocker-runtime/namespaces.h"
 #include "mocker-runtime/seccomp_bpf.h"
 #include "mocker-runtime/state_config.h"
@@ -426,6 +427,12 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   struct ns_plan plan;
   if (ns_plan_make (spec, &plan, err) < 0)
     return mk_error_wrap (err, "config.json");
+  /* Bind sources: relative to the bundle; cloned here for a user namespace. */
+  if (mount_sources_prepare (spec, bundle, rootfs, plan.new_user || plan.user_fd >= 0, err) < 0)
+    {
+      ns_plan_close (&plan);
+      return mk_error_wrap (err, "config.json");
+    }
 
   _cleanup_container_ struct container *c = xzalloc (sizeof *c);
   c->root = xstrdup (o->root);
@@ -437,6 +444,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   if (c->lock_fd < 0)
     {
       ns_plan_close (&plan);
+      mount_sources_close ();
       return -1;
     }
   {
@@ -555,6 +563,7 @@ out:
     close (pair[1]);
   cgroup_entry_close (&entry);
   ns_plan_close (&plan);
+  mount_sources_close ();
   if (ret < 0)
     {
       kill_and_destroy (c->st, c->pid, false);

@@ -1,6 +1,7 @@
 #include "mocker-runtime/mounts.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -13,6 +14,19 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker-runtime/paths.h"
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x04
+#define MOVE_MOUNT_T_EMPTY_PATH 0x40
+#endif
+
+/* Bind sources cloned by the runtime (mount_sources_prepare): a detached
+ * tree's fd per mounts[] index, -1 for the ones the init binds itself. */
+static int *source_trees;
+static size_t n_source_trees;
 
 /* Per-mount flags that a remount must repeat when a user namespace locked them. */
 static unsigned long
@@ -102,6 +116,96 @@ mount_bind_into_root (int rootfd, const char *source, const char *dest, bool rec
   if (top < 0)
     return mk_error_set (err, errno, "open `%s` after mounting it", dest);
   return top;
+}
+
+/* Attaches the detached mount tree (open_tree) at dest below rootfd,
+ * creating the mount point like the source (a directory or a file). */
+static int
+mount_tree_into_root (int rootfd, const struct spec *spec, int tree, const char *source,
+                      const char *dest, mk_error **err)
+{
+  struct stat st;
+  if (fstat (tree, &st) < 0)
+    return mk_error_set (err, errno, "bind source `%s`", source);
+  _cleanup_close_ int fd = root_mkmountpoint (rootfd, dest, S_ISDIR (st.st_mode), err);
+  if (fd < 0)
+    return -1;
+  if (syscall (SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+      < 0)
+    return mk_error_set (err, errno, "bind `%s` on `%s`", source, dest);
+  _cleanup_close_ int top = root_open (rootfd, dest, O_PATH);
+  if (top < 0)
+    return mk_error_set (err, errno, "open `%s` after mounting it", dest);
+  /* The clone came from the host's namespace, a peer of the source when that
+   * is shared: private (or a slave) like the rest of the container's tree,
+   * so nothing mounted beneath it reaches the host. */
+  const char *rp = spec->linux_ ? spec->linux_->rootfs_propagation : NULL;
+  unsigned long prop = rp && (mount_propagation_flag (rp) & MS_SLAVE) ? MS_SLAVE : MS_PRIVATE;
+  char buf[FD_PATH_MAX];
+  if (mount (NULL, fd_path (top, buf), NULL, prop | MS_REC, NULL) < 0)
+    return mk_error_set (err, errno, "make the bind of `%s` on `%s` private", source, dest);
+  return STEAL_FD (top);
+}
+
+static bool
+is_bind (const struct spec_mount *m, const struct mount_options *o)
+{
+  return o->bind || (m->type && strcmp (m->type, "bind") == 0);
+}
+
+int
+mount_sources_prepare (struct spec *spec, const char *bundle, const char *rootfs, bool userns,
+                       mk_error **err)
+{
+  mount_sources_close ();
+  source_trees = xzalloc (sizeof *source_trees * (spec->n_mounts + 1));
+  n_source_trees = spec->n_mounts;
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    source_trees[i] = -1;
+  size_t root_len = strlen (rootfs);
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    {
+      struct spec_mount *m = &spec->mounts[i];
+      struct mount_options o;
+      if (str_is_empty (m->source))
+        continue;
+      if (mount_options_parse (m->options, &o, err) < 0)
+        return mk_error_wrap (err, "mounts[%zu].options", i);
+      bool bind = is_bind (m, &o), rec = (o.flags & MS_REC) != 0;
+      mount_options_clear (&o);
+      if (!bind)
+        continue;
+      if (m->source[0] != '/')
+        {
+          char *abs = path_join (bundle, m->source);
+          free (m->source);
+          m->source = abs;
+        }
+      if (!userns)
+        continue;
+      /* Inside the rootfs: the init's to resolve, after the mounts before it. */
+      _cleanup_free_ char *real = realpath (m->source, NULL);
+      if (real == NULL
+          || (strncmp (real, rootfs, root_len) == 0 && (real[root_len] == '/' || real[root_len] == '\0')))
+        continue;
+      int flags = OPEN_TREE_CLONE | O_CLOEXEC | (rec ? AT_RECURSIVE : 0);
+      source_trees[i] = (int) syscall (SYS_open_tree, AT_FDCWD, real, flags);
+      if (source_trees[i] < 0)
+        return mk_error_set (err, errno, "mounts[%zu] (%s): clone the bind source `%s`", i,
+                             m->destination, m->source);
+    }
+  return 0;
+}
+
+void
+mount_sources_close (void)
+{
+  for (size_t i = 0; i < n_source_trees; i++)
+    if (source_trees[i] >= 0)
+      close (source_trees[i]);
+  free (source_trees);
+  source_trees = NULL;
+  n_source_trees = 0;
 }
 
 /* A mount the kernel refuses in a user namespace without the matching
@@ -247,10 +351,10 @@ mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o,
 }
 
 static int
-mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m,
+mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m, int tree,
              const struct mount_options *o, bool defer_ro, int *ro_later, mk_error **err)
 {
-  bool bind = o->bind || (m->type && strcmp (m->type, "bind") == 0);
+  bool bind = is_bind (m, o);
   _cleanup_close_ int top = -1;
   char buf[FD_PATH_MAX];
 
@@ -258,7 +362,9 @@ mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m,
     {
       if (str_is_empty (m->source))
         return mk_error_set (err, 0, "a bind mount needs a source");
-      top = mount_bind_into_root (rootfd, m->source, m->destination, o->flags & MS_REC, err);
+      top = tree >= 0 ? mount_tree_into_root (rootfd, spec, tree, m->source, m->destination, err)
+                      : mount_bind_into_root (rootfd, m->source, m->destination, o->flags & MS_REC,
+                                              err);
       if (top < 0)
         return -1;
       /* A bind mount ignores ro/nosuid/nodev/noexec: they need a remount. */
@@ -299,7 +405,8 @@ mount_spec_entry (int rootfd, const struct spec *spec, size_t index, bool defer_
   struct mount_options o;
   if (mount_options_parse (m->options, &o, err) < 0)
     return mk_error_wrap (err, "mounts[%zu].options", index);
-  int r = mount_entry (rootfd, spec, m, &o, defer_ro, ro_later, err);
+  int tree = index < n_source_trees ? source_trees[index] : -1;
+  int r = mount_entry (rootfd, spec, m, tree, &o, defer_ro, ro_later, err);
   mount_options_clear (&o);
   if (r < 0)
     {

@@ -17,6 +17,20 @@
 int mount_spec_entry (int rootfd, const struct spec *spec, size_t index, bool defer_ro,
                       int *ro_later, mk_error **err);
 
+/* Runtime side, before the init is cloned.  Makes relative bind sources
+ * absolute (relative to the bundle, as the runtime-spec says).  With userns
+ * (the init will have no privilege on the host: a source below a root-only
+ * directory is out of its reach), every bind source outside the rootfs is
+ * cloned now, as a detached mount tree (open_tree), which the init attaches
+ * at the destination; the init inherits the fds and this file's table.
+ * Sources inside the rootfs are left to the init, which resolves them when
+ * their turn comes, so they see the mounts made before them. */
+int mount_sources_prepare (struct spec *spec, const char *bundle, const char *rootfs, bool userns,
+                           mk_error **err);
+
+/* Runtime side, once the init has its copies: closes the trees. */
+void mount_sources_close (void);
+
 /* Makes the mount at fd read-only (that mount only, not the ones beneath). */
 int mount_make_readonly (int fd, const char *what, mk_error **err);
 

@@ -365,3 +365,60 @@ cgroup_mount_script='grep " /sys/fs/cgroup" /proc/mounts
   [ ! -e "$escape" ]
   [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
 }
+
+# A user namespace mapping container root to host uid 200000 (no privilege on
+# the host); the bundle made reachable for it.
+userns_config() {
+  rf_config '.linux.namespaces += [{"type": "user"}]
+             | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+             | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  chmod 755 "$RT_TMP" "$RF_BUNDLE"
+}
+
+@test "rootfs: bind sources inside the rootfs see the mounts before them; relative ones are the bundle's (runc alike)" {
+  rf_config '.mounts += [{"destination": "/a", "type": "tmpfs", "source": "tmpfs"},
+                         {"destination": "/b", "type": "bind", "source": "rootfs/a", "options": ["rbind"]},
+                         {"destination": "/c", "type": "bind", "source": ($b + "/rootfs/a"), "options": ["bind"]}]' \
+    --arg b "$RF_BUNDLE"
+  # From elsewhere: a relative source is the bundle's, not the caller's cwd's.
+  cd /
+  rf_run_both 'echo hi > /a/f; cat /b/f /c/f'
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'hi\nhi')" ]
+  [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
+}
+
+@test "rootfs: in a user namespace, bind sources inside the rootfs still see the mounts before them" {
+  userns_config
+  mkdir "$RF_BUNDLE/rootfs/a" "$RF_BUNDLE/rootfs/b" "$RF_BUNDLE/rootfs/c"
+  rf_config '.mounts += [{"destination": "/a", "type": "tmpfs", "source": "tmpfs"},
+                         {"destination": "/b", "type": "bind", "source": "rootfs/a", "options": ["rbind"]},
+                         {"destination": "/c", "type": "bind", "source": ($b + "/rootfs/a"), "options": ["bind"]}]' \
+    --arg b "$RF_BUNDLE"
+  # (runc 1.1.5 opens every source before any mount here: /b and /c miss /a's tmpfs.)
+  rf_run 'echo hi > /a/f; cat /b/f /c/f'
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'hi\nhi')" ]
+}
+
+@test "rootfs: in a user namespace, bind sources below root-only host dirs are opened by the runtime (runc alike)" {
+  userns_config
+  mkdir -p "$RF_HOST/private/vol/sub" "$RF_BUNDLE/rootfs/s"
+  echo pub > "$RF_HOST/private/vol/f"
+  chmod 700 "$RF_HOST/private"
+  # A shared source: nothing the container mounts beneath it may reach the host.
+  mount --bind "$RF_HOST/private/vol" "$RF_HOST/private/vol"
+  mount --make-shared "$RF_HOST/private/vol"
+  rf_config '.mounts += [{"destination": "/s", "type": "bind", "source": $s, "options": ["rbind", "ro"]},
+                         {"destination": "/s/sub", "type": "tmpfs", "source": "tmpfs"}]' \
+    --arg s "$RF_HOST/private/vol"
+  rf_run_both 'cat /s/f; touch /s/g 2>&1; grep -c " /s/sub " /proc/mounts'
+  umount "$RF_HOST/private/vol/sub" 2>/dev/null && host_got_it=yes
+  umount "$RF_HOST/private/vol"
+  [ -z "${host_got_it:-}" ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = pub ]
+  [[ "${lines[1]}" == *"/s/g: Read-only file system"* ]]
+  [ "${lines[2]}" = 1 ]
+  [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
+}
