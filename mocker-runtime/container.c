@@ -28,6 +28,7 @@
 #include "mocker-runtime/init.h"
 #include "mocker-runtime/init_early.h"
 #include "mocker-runtime/mounts.h"
+#include "mocker-runtime/rootfs_shared.h"
 #include "mocker-runtime/namespaces.h"
 #include "mocker-runtime/seccomp_bpf.h"
 #include "mocker-runtime/state_config.h"
@@ -412,12 +413,17 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   if (read_file_at (AT_FDCWD, config, SPEC_MAX_SIZE, &config_text, &config_len, err) < 0
       || spec_read_text (config_text, config_len, config, &spec, err) < 0)
     return -1;
-  if (spec->process == NULL || spec->process->args == NULL || spec->process->args[0] == NULL)
+  /* The runtime-spec makes process optional for create, required by start:
+   * run needs it now, a created container without one fails its start. */
+  if (spec->process == NULL && o->attached)
+    return mk_error_set (err, 0, "config.json: process: missing (required to start the container)");
+  if (spec->process && (spec->process->args == NULL || spec->process->args[0] == NULL))
     return mk_error_set (err, 0, "config.json: process.args: must not be empty");
   _cleanup_free_ char *rootfs = resolve_rootfs (bundle, spec->root_path, err);
   if (rootfs == NULL)
     return -1;
-  if (terminal_check_options (spec->process->terminal, !o->foreground, o->console_socket, err) < 0)
+  bool terminal = spec->process && spec->process->terminal;
+  if (terminal_check_options (terminal, !o->foreground, o->console_socket, err) < 0)
     return -1;
   /* Compiled here (or found in the cache): a bad profile fails before
    * anything exists, and the init only loads it. */
@@ -433,6 +439,10 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       ns_plan_close (&plan);
       return mk_error_wrap (err, "config.json");
     }
+  /* Without a mount namespace the init's mounts are made in ours: the mount
+   * at the rootfs before, to tell the init's bind (rootfs_shared.h). */
+  bool shared_mnt = rootfs_shared_ns (spec);
+  uint64_t rootfs_mnt = shared_mnt ? rootfs_mount_id (rootfs) : 0;
 
   _cleanup_container_ struct container *c = xzalloc (sizeof *c);
   c->root = xstrdup (o->root);
@@ -467,7 +477,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   if (cgroup_create (c->st->cgroup_path, res, 0, err) < 0
       || cgroup_entry_open (c->st->cgroup_path, &entry, err) < 0)
     goto out;
-  if (spec->process->terminal)
+  if (terminal)
     {
       /* The init makes the pty after pivot_root; the way out is opened here. */
       int sp[2];
@@ -548,6 +558,8 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       close (c->sync_fd);
       c->sync_fd = -1;
     }
+  if (shared_mnt)
+    rootfs_shared_record (c->lock_fd, rootfs, rootfs_mnt);
   log_debug ("container %s created: init pid %d, cgroup %s, state %s/%s", o->id, (int) c->pid,
              c->st->cgroup_path, o->root, o->id);
   ret = 0;
@@ -567,6 +579,8 @@ out:
   if (ret < 0)
     {
       kill_and_destroy (c->st, c->pid, false);
+      if (shared_mnt)
+        rootfs_shared_undo (rootfs, rootfs_mnt);
       mk_error *ignored = NULL;
       state_remove (o->root, o->id, &ignored);
       mk_error_free (&ignored);
@@ -607,6 +621,8 @@ void
 container_abort (struct container *c)
 {
   kill_and_destroy (c->st, c->pid, false);
+  if (c->lock_fd >= 0)
+    rootfs_shared_release (c->lock_fd, c->st->rootfs);
   mk_error *ignored = NULL;
   state_remove (c->root, c->id, &ignored);
   mk_error_free (&ignored);
@@ -745,6 +761,7 @@ container_delete (const char *root, const char *id, bool force, mk_error **err)
     return mk_error_set (err, 0, "cannot delete container %s that is not stopped: %s", id,
                          rt_status_name (status));
   kill_and_destroy (st, 0, status == RT_PAUSED);
+  rootfs_shared_release (dfd, st->rootfs);
   if (st->poststop.len)
     {
       _cleanup_free_ char *json = state_to_json (st, "stopped", false);

@@ -139,7 +139,10 @@ init_main (const struct init_args *a)
 {
   _cleanup_error_ mk_error *err = NULL;
   const struct spec *spec = a->spec;
-  const struct spec_process *proc = spec->process;
+  /* No process (allowed until start): the init is set up all the same, with
+   * a process that asks for nothing, and fails at start. */
+  static const struct spec_process no_process;
+  const struct spec_process *proc = spec->process ? spec->process : &no_process;
 
   /* Into the container's cgroups before anything else runs or allocates. */
   if (cgroup_entry_join_self (a->cgroup, &err) < 0)
@@ -198,7 +201,7 @@ init_main (const struct init_args *a)
     init_fail (a, err);
 
   _cleanup_free_ char *exe = NULL;
-  if (process_find_executable (proc, &exe, &err) < 0)
+  if (spec->process && process_find_executable (proc, &exe, &err) < 0)
     init_fail (a, err);
   /* Without no_new_privs, loading a seccomp filter needs CAP_SYS_ADMIN: it
    * is loaded while the init still has every capability (as runc does);
@@ -226,6 +229,11 @@ init_main (const struct init_args *a)
         init_fail (a, err);
     }
 
+  if (spec->process == NULL)
+    {
+      mk_error_set (&err, 0, "config.json: process: missing (required to start the container)");
+      init_fail (a, err);
+    }
   if (hooks_run (&spec->hooks.start_container, "startContainer", state_created, &err) < 0)
     init_fail (a, err);
   if (!early_seccomp && seccomp_bpf_load (a->seccomp, &err) < 0)

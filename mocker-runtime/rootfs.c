@@ -17,6 +17,7 @@
 #include "mocker-runtime/mount_options.h"
 #include "mocker-runtime/mounts.h"
 #include "mocker-runtime/paths.h"
+#include "mocker-runtime/rootfs_shared.h"
 #include "mocker-runtime/sysctl.h"
 
 /* The mounts asked to be read-only whose flag waits until everything beneath
@@ -75,9 +76,6 @@ defer_readonly (const struct spec *spec, size_t i)
 static int
 validate (const struct spec *spec, mk_error **err)
 {
-  if (spec_find_namespace (spec, "mount") == NULL)
-    return mk_error_set (err, 0, "linux.namespaces: a mount namespace is required "
-                                 "(the runtime would otherwise mount on the host)");
   const struct spec_linux *l = spec->linux_;
   if (l && l->rootfs_propagation && mount_propagation_flag (l->rootfs_propagation) == 0)
     return mk_error_set (err, 0, "linux.rootfsPropagation: unknown value \"%s\"",
@@ -128,6 +126,19 @@ enter_root_move (const char *rootfs, mk_error **err)
   return 0;
 }
 
+/* No mount namespace: chroot into the rootfs's bind. */
+static int
+enter_root_chroot (const char *rootfs, mk_error **err)
+{
+  if (chdir (rootfs) < 0)
+    return mk_error_set (err, errno, "chdir `%s`", rootfs);
+  if (chroot (".") < 0)
+    return mk_error_set (err, errno, "chroot `%s`", rootfs);
+  if (chdir ("/") < 0)
+    return mk_error_set (err, errno, "chdir /");
+  return 0;
+}
+
 int
 rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_error **err)
 {
@@ -135,17 +146,22 @@ rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_err
     return -1;
 
   /* Nothing done from here on may propagate to the host: every mount of this
-   * (new) namespace becomes private, or a slave when asked for. */
+   * (new) namespace becomes private, or a slave when asked for.  Without a
+   * mount namespace (the runtime's is shared, rootfs_shared.h) only the
+   * rootfs's bind is made private: the host's tree is left as it is. */
+  bool shared = rootfs_shared_ns (spec);
   const char *rp = spec->linux_ ? spec->linux_->rootfs_propagation : NULL;
   unsigned long first = MS_REC | MS_PRIVATE;
   if (rp && (mount_propagation_flag (rp) & MS_SLAVE))
     first = MS_REC | MS_SLAVE;
-  if (mount (NULL, "/", NULL, first, NULL) < 0)
+  if (!shared && mount (NULL, "/", NULL, first, NULL) < 0)
     return mk_error_set (err, errno, "make the mount tree private");
 
   /* pivot_root needs the new root to be a mount point (EINVAL otherwise). */
   if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return mk_error_set (err, errno, "bind the rootfs `%s` onto itself", rootfs);
+  if (shared && mount (NULL, rootfs, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return mk_error_set (err, errno, "make the rootfs `%s` private", rootfs);
   _cleanup_close_ int rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     return mk_error_set (err, errno, "open the rootfs `%s`", rootfs);
@@ -171,6 +187,10 @@ rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_err
         return mk_error_wrap (err, "process.cwd");
     }
 
+  /* The runtime's own namespace: pivot_root or a move over / would change
+   * the host's root; a chroot changes the init's alone. */
+  if (shared)
+    return enter_root_chroot (rootfs, err);
   return no_pivot ? enter_root_move (rootfs, err) : enter_root_pivot (rootfs, err);
 }
 
