@@ -342,6 +342,8 @@ setup_from_parent (struct container *c, const struct create_opts *o, const struc
     }
   if (plan->new_user && ns_write_id_maps (c->pid, spec, err) < 0)
     return -1;
+  if (mount_sources_send (spec, c->pid, c->sync_fd, err) < 0)
+    return -1;
   if (spec->hooks.prestart.len || spec->hooks.create_runtime.len)
     {
       _cleanup_free_ char *json = state_to_json (st, "creating", false);
@@ -433,8 +435,9 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   struct ns_plan plan;
   if (ns_plan_make (spec, &plan, err) < 0)
     return mk_error_wrap (err, "config.json");
-  /* Bind sources: relative to the bundle; cloned here for a user namespace. */
-  if (mount_sources_prepare (spec, bundle, rootfs, plan.new_user || plan.user_fd >= 0, err) < 0)
+  /* Bind sources: relative to the bundle; opened by the runtime for a new
+   * user namespace (mounts.h). */
+  if (mount_sources_prepare (spec, bundle, rootfs, plan.new_user, err) < 0)
     {
       ns_plan_close (&plan);
       return mk_error_wrap (err, "config.json");

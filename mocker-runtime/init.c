@@ -14,6 +14,7 @@
 
 #include "common/util.h"
 #include "mocker-runtime/hooks.h"
+#include "mocker-runtime/mounts.h"
 #include "mocker-runtime/process.h"
 #include "mocker-runtime/rootfs.h"
 #include "mocker-runtime/sync.h"
@@ -158,6 +159,9 @@ init_main (const struct init_args *a)
    * for its execve. */
   bool early = a->exec_reached != NULL;
   _cleanup_free_ char *states = NULL;
+  /* Bind sources the runtime opened for a new user namespace (mounts.h). */
+  if (!early && mount_sources_receive (a->sync_fd, &err) < 0)
+    init_fail (a, err);
   if (!early)
     expect (a, SYNC_GO, &states);
   char *state_creating, *state_created;

@@ -1,6 +1,8 @@
 #include "mocker-runtime/mounts.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
@@ -14,19 +16,14 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker-runtime/paths.h"
+#include "mocker-runtime/sync.h"
 
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x04
-#define MOVE_MOUNT_T_EMPTY_PATH 0x40
-#endif
-
-/* Bind sources cloned by the runtime (mount_sources_prepare): a detached
- * tree's fd per mounts[] index, -1 for the ones the init binds itself. */
-static int *source_trees;
-static size_t n_source_trees;
+/* Bind sources the runtime opens for an init in a user namespace
+ * (mount_sources_prepare): per mounts[] index, the init's fd once received,
+ * SOURCE_PENDING until then, -1 for the sources the init resolves itself. */
+#define SOURCE_PENDING (-2)
+static int *source_fds;
+static size_t n_source_fds;
 
 /* Per-mount flags that a remount must repeat when a user namespace locked them. */
 static unsigned long
@@ -118,35 +115,6 @@ mount_bind_into_root (int rootfd, const char *source, const char *dest, bool rec
   return top;
 }
 
-/* Attaches the detached mount tree (open_tree) at dest below rootfd,
- * creating the mount point like the source (a directory or a file). */
-static int
-mount_tree_into_root (int rootfd, const struct spec *spec, int tree, const char *source,
-                      const char *dest, mk_error **err)
-{
-  struct stat st;
-  if (fstat (tree, &st) < 0)
-    return mk_error_set (err, errno, "bind source `%s`", source);
-  _cleanup_close_ int fd = root_mkmountpoint (rootfd, dest, S_ISDIR (st.st_mode), err);
-  if (fd < 0)
-    return -1;
-  if (syscall (SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
-      < 0)
-    return mk_error_set (err, errno, "bind `%s` on `%s`", source, dest);
-  _cleanup_close_ int top = root_open (rootfd, dest, O_PATH);
-  if (top < 0)
-    return mk_error_set (err, errno, "open `%s` after mounting it", dest);
-  /* The clone came from the host's namespace, a peer of the source when that
-   * is shared: private (or a slave) like the rest of the container's tree,
-   * so nothing mounted beneath it reaches the host. */
-  const char *rp = spec->linux_ ? spec->linux_->rootfs_propagation : NULL;
-  unsigned long prop = rp && (mount_propagation_flag (rp) & MS_SLAVE) ? MS_SLAVE : MS_PRIVATE;
-  char buf[FD_PATH_MAX];
-  if (mount (NULL, fd_path (top, buf), NULL, prop | MS_REC, NULL) < 0)
-    return mk_error_set (err, errno, "make the bind of `%s` on `%s` private", source, dest);
-  return STEAL_FD (top);
-}
-
 static bool
 is_bind (const struct spec_mount *m, const struct mount_options *o)
 {
@@ -158,10 +126,10 @@ mount_sources_prepare (struct spec *spec, const char *bundle, const char *rootfs
                        mk_error **err)
 {
   mount_sources_close ();
-  source_trees = xzalloc (sizeof *source_trees * (spec->n_mounts + 1));
-  n_source_trees = spec->n_mounts;
+  source_fds = xzalloc (sizeof *source_fds * (spec->n_mounts + 1));
+  n_source_fds = spec->n_mounts;
   for (size_t i = 0; i < spec->n_mounts; i++)
-    source_trees[i] = -1;
+    source_fds[i] = -1;
   size_t root_len = strlen (rootfs);
   for (size_t i = 0; i < spec->n_mounts; i++)
     {
@@ -171,7 +139,7 @@ mount_sources_prepare (struct spec *spec, const char *bundle, const char *rootfs
         continue;
       if (mount_options_parse (m->options, &o, err) < 0)
         return mk_error_wrap (err, "mounts[%zu].options", i);
-      bool bind = is_bind (m, &o), rec = (o.flags & MS_REC) != 0;
+      bool bind = is_bind (m, &o);
       mount_options_clear (&o);
       if (!bind)
         continue;
@@ -183,16 +151,107 @@ mount_sources_prepare (struct spec *spec, const char *bundle, const char *rootfs
         }
       if (!userns)
         continue;
-      /* Inside the rootfs: the init's to resolve, after the mounts before it. */
+      /* Inside the rootfs: the init's to resolve, after the mounts before it.
+       * A missing source: the init's error. */
       _cleanup_free_ char *real = realpath (m->source, NULL);
-      if (real == NULL
-          || (strncmp (real, rootfs, root_len) == 0 && (real[root_len] == '/' || real[root_len] == '\0')))
+      if (real && !(strncmp (real, rootfs, root_len) == 0
+                    && (real[root_len] == '/' || real[root_len] == '\0')))
+        source_fds[i] = SOURCE_PENDING;
+    }
+  return 0;
+}
+
+static size_t
+sources_pending (void)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < n_source_fds; i++)
+    n += source_fds[i] == SOURCE_PENDING;
+  return n;
+}
+
+/* Opens the pending sources (O_PATH) inside the mount namespace of pid, into
+ * fds; back in the runtime's own namespace and cwd in any case. */
+static int
+open_in_mount_ns (const struct spec *spec, pid_t pid, int *fds, mk_error **err)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/ns/mnt", (int) pid);
+  _cleanup_close_ int target = open (path, O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int own = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (target < 0 || own < 0 || cwd < 0)
+    return mk_error_set (err, errno, "open the mount namespaces to open bind sources");
+  if (setns (target, CLONE_NEWNS) < 0)
+    return mk_error_set (err, errno, "join the container's mount namespace to open bind sources");
+  size_t k = 0;
+  int ret = 0;
+  for (size_t i = 0; i < n_source_fds && ret == 0; i++)
+    {
+      if (source_fds[i] != SOURCE_PENDING)
         continue;
-      int flags = OPEN_TREE_CLONE | O_CLOEXEC | (rec ? AT_RECURSIVE : 0);
-      source_trees[i] = (int) syscall (SYS_open_tree, AT_FDCWD, real, flags);
-      if (source_trees[i] < 0)
-        return mk_error_set (err, errno, "mounts[%zu] (%s): clone the bind source `%s`", i,
-                             m->destination, m->source);
+      const struct spec_mount *m = &spec->mounts[i];
+      if ((fds[k] = open (m->source, O_PATH | O_CLOEXEC)) < 0)
+        ret = mk_error_set (err, errno, "mounts[%zu] (%s): bind source `%s`", i, m->destination,
+                            m->source);
+      else
+        k++;
+    }
+  if (setns (own, CLONE_NEWNS) < 0 || fchdir (cwd) < 0)
+    {
+      /* Never go on in a container's namespace. */
+      log_error ("return to the runtime's mount namespace: %s", strerror (errno));
+      _exit (1);
+    }
+  if (ret < 0)
+    for (size_t i = 0; i < k; i++)
+      close (fds[i]);
+  return ret;
+}
+
+int
+mount_sources_send (const struct spec *spec, pid_t pid, int sync_fd, mk_error **err)
+{
+  size_t n = sources_pending ();
+  if (n == 0)
+    return 0;
+  _cleanup_free_ int *fds = xzalloc (sizeof *fds * n);
+  if (open_in_mount_ns (spec, pid, fds, err) < 0)
+    return -1;
+  int ret = 0;
+  for (size_t off = 0; off < n && ret == 0; off += SYNC_MAX_FDS)
+    ret = sync_send_fds (sync_fd, SYNC_FDS, fds + off, n - off < SYNC_MAX_FDS ? n - off : SYNC_MAX_FDS,
+                         err);
+  for (size_t i = 0; i < n; i++)
+    close (fds[i]);
+  return ret;
+}
+
+int
+mount_sources_receive (int sync_fd, mk_error **err)
+{
+  size_t next = 0;
+  for (size_t left = sources_pending (); left > 0;)
+    {
+      int fds[SYNC_MAX_FDS];
+      size_t got;
+      char type;
+      if (sync_recv_fds (sync_fd, &type, fds, SYNC_MAX_FDS, &got, err) < 0)
+        return -1;
+      if (type != SYNC_FDS || got == 0)
+        return mk_error_set (err, 0, "the runtime sent no bind sources");
+      for (size_t i = 0; i < got; i++)
+        {
+          while (next < n_source_fds && source_fds[next] != SOURCE_PENDING)
+            next++;
+          if (next == n_source_fds || left == 0)
+            {
+              close (fds[i]);
+              continue;
+            }
+          source_fds[next] = fds[i];
+          left--;
+        }
     }
   return 0;
 }
@@ -200,12 +259,12 @@ mount_sources_prepare (struct spec *spec, const char *bundle, const char *rootfs
 void
 mount_sources_close (void)
 {
-  for (size_t i = 0; i < n_source_trees; i++)
-    if (source_trees[i] >= 0)
-      close (source_trees[i]);
-  free (source_trees);
-  source_trees = NULL;
-  n_source_trees = 0;
+  for (size_t i = 0; i < n_source_fds; i++)
+    if (source_fds[i] >= 0)
+      close (source_fds[i]);
+  free (source_fds);
+  source_fds = NULL;
+  n_source_fds = 0;
 }
 
 /* A mount the kernel refuses in a user namespace without the matching
@@ -351,7 +410,7 @@ mount_fs (int rootfd, const struct spec_mount *m, const struct mount_options *o,
 }
 
 static int
-mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m, int tree,
+mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m, int source_fd,
              const struct mount_options *o, bool defer_ro, int *ro_later, mk_error **err)
 {
   bool bind = is_bind (m, o);
@@ -362,9 +421,10 @@ mount_entry (int rootfd, const struct spec *spec, const struct spec_mount *m, in
     {
       if (str_is_empty (m->source))
         return mk_error_set (err, 0, "a bind mount needs a source");
-      top = tree >= 0 ? mount_tree_into_root (rootfd, spec, tree, m->source, m->destination, err)
-                      : mount_bind_into_root (rootfd, m->source, m->destination, o->flags & MS_REC,
-                                              err);
+      /* A source the runtime opened: its fd, reached through /proc. */
+      char src[FD_PATH_MAX];
+      const char *source = source_fd >= 0 ? fd_path (source_fd, src) : m->source;
+      top = mount_bind_into_root (rootfd, source, m->destination, o->flags & MS_REC, err);
       if (top < 0)
         return -1;
       /* A bind mount ignores ro/nosuid/nodev/noexec: they need a remount. */
@@ -405,8 +465,8 @@ mount_spec_entry (int rootfd, const struct spec *spec, size_t index, bool defer_
   struct mount_options o;
   if (mount_options_parse (m->options, &o, err) < 0)
     return mk_error_wrap (err, "mounts[%zu].options", index);
-  int tree = index < n_source_trees ? source_trees[index] : -1;
-  int r = mount_entry (rootfd, spec, m, tree, &o, defer_ro, ro_later, err);
+  int source_fd = index < n_source_fds ? source_fds[index] : -1;
+  int r = mount_entry (rootfd, spec, m, source_fd, &o, defer_ro, ro_later, err);
   mount_options_clear (&o);
   if (r < 0)
     {

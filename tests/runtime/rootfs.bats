@@ -403,22 +403,33 @@ userns_config() {
 
 @test "rootfs: in a user namespace, bind sources below root-only host dirs are opened by the runtime (runc alike)" {
   userns_config
-  mkdir -p "$RF_HOST/private/vol/sub" "$RF_BUNDLE/rootfs/s"
+  mkdir -p "$RF_HOST/private/vol/sub" "$RF_HOST/private/vol/host" "$RF_BUNDLE/rootfs/s"
   echo pub > "$RF_HOST/private/vol/f"
+  touch "$RF_HOST/private/vol/host/hidden"
   chmod 700 "$RF_HOST/private"
-  # A shared source: nothing the container mounts beneath it may reach the host.
+  # A shared, nosuid source with a host mount beneath: nothing the container
+  # mounts beneath it may reach the host, and the kernel's locks stay (a root
+  # with CAP_SYS_ADMIN in the container can neither drop nosuid nor uncover
+  # what the host's mount hides).
   mount --bind "$RF_HOST/private/vol" "$RF_HOST/private/vol"
+  mount -o remount,bind,nosuid "$RF_HOST/private/vol"
   mount --make-shared "$RF_HOST/private/vol"
-  rf_config '.mounts += [{"destination": "/s", "type": "bind", "source": $s, "options": ["rbind", "ro"]},
-                         {"destination": "/s/sub", "type": "tmpfs", "source": "tmpfs"}]' \
+  mount -t tmpfs -o size=1m tmpfs "$RF_HOST/private/vol/host"
+  rf_config '.mounts += [{"destination": "/s", "type": "bind", "source": $s, "options": ["rbind"]},
+                         {"destination": "/s/sub", "type": "tmpfs", "source": "tmpfs"}]
+             | .process.capabilities |= map_values(. + ["CAP_SYS_ADMIN"])' \
     --arg s "$RF_HOST/private/vol"
-  rf_run_both 'cat /s/f; touch /s/g 2>&1; grep -c " /s/sub " /proc/mounts'
+  # (No "ro" here: runc 1.1.5 then fails, its remount dropping the locked nosuid.)
+  rf_run_both 'cat /s/f; grep -c " /s/sub " /proc/mounts
+               mount -o remount,bind,suid /s 2>/dev/null && echo suid-dropped
+               umount /s/host 2>/dev/null && echo host-mount-removed; ls /s/host'
   umount "$RF_HOST/private/vol/sub" 2>/dev/null && host_got_it=yes
+  umount "$RF_HOST/private/vol/host"
   umount "$RF_HOST/private/vol"
   [ -z "${host_got_it:-}" ]
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = pub ]
-  [[ "${lines[1]}" == *"/s/g: Read-only file system"* ]]
-  [ "${lines[2]}" = 1 ]
+  [ "${lines[1]}" = 1 ]
+  [ "${#lines[@]}" -eq 2 ]
   [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
 }
