@@ -167,10 +167,12 @@ resolve_rootfs (const char *bundle, const char *root_path, mk_error **err)
 /* Removes a state dir left by a create that was killed halfway (dfd holds
  * its lock).  Kills what its cgroup may still hold. */
 static void
-clean_incomplete (const char *root, const char *id, const struct rt_state *st)
+clean_incomplete (const char *root, const char *id, int dfd, const struct rt_state *st)
 {
   if (st)
     kill_and_destroy (st, 0, true);
+  if (st)
+    rootfs_shared_release (dfd, st->rootfs);
   mk_error *ignored = NULL;
   if (state_remove (root, id, &ignored) < 0)
     {
@@ -234,7 +236,7 @@ publish_state_dir (const struct create_opts *o, const struct rt_state *st, const
           mk_error_set (err, 0, "container with given ID already exists");
           goto fail;
         }
-      clean_incomplete (o->root, o->id, prev);
+      clean_incomplete (o->root, o->id, old, prev);
     }
 fail:
   {
@@ -460,6 +462,8 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       mount_sources_close ();
       return -1;
     }
+  if (shared_mnt)
+    rootfs_shared_expect (c->lock_fd, rootfs_mnt);
   {
     /* For exec; without it exec compiles the profile itself. */
     mk_error *ignored = NULL;
@@ -756,7 +760,7 @@ container_delete (const char *root, const char *id, bool force, mk_error **err)
   if (st == NULL || st->pid == 0)
     {
       /* Left by a create that was killed halfway. */
-      clean_incomplete (root, id, st);
+      clean_incomplete (root, id, dfd, st);
       return force ? 0 : mk_error_set (err, 0, "container does not exist: `%s`", id);
     }
   enum rt_status status = state_status (root, st);

@@ -51,20 +51,38 @@ detach (const char *rootfs)
     log_warning ("unmount the container's mounts at `%s`: %s", rootfs, strerror (errno));
 }
 
-void
-rootfs_shared_record (int state_dfd, const char *rootfs, uint64_t before)
+static void
+write_record (int state_dfd, const char *prefix, uint64_t id)
 {
-  uint64_t now = rootfs_mount_id (rootfs);
-  if (now == 0 || now == before)
-    return;
-  char text[32];
-  int n = snprintf (text, sizeof text, "%" PRIu64 "\n", now);
+  char text[40];
+  int n = snprintf (text, sizeof text, "%s%" PRIu64 "\n", prefix, id);
   mk_error *err = NULL;
   if (write_file_atomic_at (state_dfd, RECORD, text, (size_t) n, 0600, false, &err) < 0)
     {
       log_warning ("%s", err->msg);
       mk_error_free (&err);
     }
+}
+
+void
+rootfs_shared_expect (int state_dfd, uint64_t before)
+{
+  if (before != 0)
+    write_record (state_dfd, "!", before);
+}
+
+void
+rootfs_shared_record (int state_dfd, const char *rootfs, uint64_t before)
+{
+  uint64_t now = rootfs_mount_id (rootfs);
+  if (now == 0 || now == before)
+    {
+      /* No bind of the init's there (cannot happen once created): nothing
+       * for delete to detach. */
+      unlinkat (state_dfd, RECORD, 0);
+      return;
+    }
+  write_record (state_dfd, "", now);
 }
 
 void
@@ -86,7 +104,16 @@ rootfs_shared_release (int state_dfd, const char *rootfs)
       mk_error_free (&err); /* no record: a container with its own namespace */
       return;
     }
+  uint64_t now = rootfs_mount_id (rootfs);
+  if (text[0] == '!')
+    {
+      /* A create killed halfway: anything but the mount seen before it. */
+      uint64_t before = strtoull (text + 1, NULL, 10);
+      if (now != 0 && now != before)
+        detach (rootfs);
+      return;
+    }
   uint64_t want = strtoull (text, NULL, 10);
-  if (want != 0 && rootfs_mount_id (rootfs) == want)
+  if (want != 0 && now == want)
     detach (rootfs);
 }
