@@ -180,7 +180,8 @@ open_in_mount_ns (const struct spec *spec, pid_t pid, int *fds, mk_error **err)
   _cleanup_close_ int target = open (path, O_RDONLY | O_CLOEXEC);
   _cleanup_close_ int own = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
   _cleanup_close_ int cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (target < 0 || own < 0 || cwd < 0)
+  _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (target < 0 || own < 0 || cwd < 0 || root < 0)
     return mk_error_set (err, errno, "open the mount namespaces to open bind sources");
   if (setns (target, CLONE_NEWNS) < 0)
     return mk_error_set (err, errno, "join the container's mount namespace to open bind sources");
@@ -197,7 +198,8 @@ open_in_mount_ns (const struct spec *spec, pid_t pid, int *fds, mk_error **err)
       else
         k++;
     }
-  if (setns (own, CLONE_NEWNS) < 0 || fchdir (cwd) < 0)
+  /* setns resets the root and cwd to the namespace's: both are restored. */
+  if (setns (own, CLONE_NEWNS) < 0 || fchdir (root) < 0 || chroot (".") < 0 || fchdir (cwd) < 0)
     {
       /* Never go on in a container's namespace. */
       log_error ("return to the runtime's mount namespace: %s", strerror (errno));

@@ -175,6 +175,9 @@ rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_err
       if (later >= 0)
         ro_later[n_ro_later++] = (typeof (*ro_later)) { later, spec->mounts[i].destination };
     }
+  /* The bind sources the runtime sent are host paths: none may outlive the
+   * mounts (--preserve-fds could otherwise hand one to the process). */
+  mount_sources_close ();
 
   if (devices_setup (rootfd, spec, err) < 0)
     return -1;

@@ -433,3 +433,15 @@ userns_config() {
   [ "${#lines[@]}" -eq 2 ]
   [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
 }
+
+@test "rootfs: bind sources the runtime opened never reach the process, even with --preserve-fds" {
+  userns_config
+  mkdir -p "$RF_HOST/vol" "$RF_BUNDLE/rootfs/s"
+  rf_config '.mounts += [{"destination": "/s", "type": "bind", "source": $s, "options": ["rbind"]}]' \
+    --arg s "$RF_HOST/vol"
+  rt_args "$RF_BUNDLE" sh -c 'for f in /proc/self/fd/*; do readlink "$f"; done'
+  run rt run --preserve-fds 5 --bundle "$RF_BUNDLE" "$RF_ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"$RF_HOST"* ]]
+  [[ "$output" != *"/vol"* ]]
+}
