@@ -344,7 +344,9 @@ setup_from_parent (struct container *c, const struct create_opts *o, const struc
     }
   if (plan->new_user && ns_write_id_maps (c->pid, spec, err) < 0)
     return -1;
-  if (mount_sources_send (spec, c->pid, c->sync_fd, err) < 0)
+  if (mount_sources_pending () > 0
+      && (expect_from_init (c->sync_fd, SYNC_FDS, err) < 0
+          || mount_sources_send (spec, c->pid, c->sync_fd, err) < 0))
     return -1;
   if (spec->hooks.prestart.len || spec->hooks.create_runtime.len)
     {
@@ -439,7 +441,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
     return mk_error_wrap (err, "config.json");
   /* Bind sources: relative to the bundle; opened by the runtime for a new
    * user namespace (mounts.h). */
-  if (mount_sources_prepare (spec, bundle, rootfs, plan.new_user, err) < 0)
+  if (mount_sources_prepare (spec, bundle, rootfs, plan.new_user || plan.user_fd >= 0, err) < 0)
     {
       ns_plan_close (&plan);
       return mk_error_wrap (err, "config.json");

@@ -161,8 +161,8 @@ mount_sources_prepare (struct spec *spec, const char *bundle, const char *rootfs
   return 0;
 }
 
-static size_t
-sources_pending (void)
+size_t
+mount_sources_pending (void)
 {
   size_t n = 0;
   for (size_t i = 0; i < n_source_fds; i++)
@@ -214,7 +214,7 @@ open_in_mount_ns (const struct spec *spec, pid_t pid, int *fds, mk_error **err)
 int
 mount_sources_send (const struct spec *spec, pid_t pid, int sync_fd, mk_error **err)
 {
-  size_t n = sources_pending ();
+  size_t n = mount_sources_pending ();
   if (n == 0)
     return 0;
   _cleanup_free_ int *fds = xzalloc (sizeof *fds * n);
@@ -233,7 +233,12 @@ int
 mount_sources_receive (int sync_fd, mk_error **err)
 {
   size_t next = 0;
-  for (size_t left = sources_pending (); left > 0;)
+  size_t left = mount_sources_pending ();
+  /* The request: the init's namespaces are all made (a user namespace
+   * given by path is joined, and the mount namespace made, by the init). */
+  if (left > 0 && sync_send (sync_fd, SYNC_FDS, NULL, err) < 0)
+    return -1;
+  while (left > 0)
     {
       int fds[SYNC_MAX_FDS];
       size_t got;

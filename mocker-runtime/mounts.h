@@ -21,20 +21,26 @@ int mount_spec_entry (int rootfd, const struct spec *spec, size_t index, bool de
 /* Runtime side, before the init is cloned.  Makes relative bind sources
  * absolute (relative to the bundle, as the runtime-spec says).  With userns
  * (the init will have no privilege on the host: a source below a root-only
- * directory is out of its reach), every bind source outside the rootfs is
- * marked for the runtime to open (mount_sources_send).  Sources inside the
+ * directory is out of its reach; created or given by path), every bind
+ * source outside the rootfs is marked for the runtime to open
+ * (mount_sources_send).  Sources inside the
  * rootfs are left to the init, which resolves them when their turn comes, so
  * they see the mounts made before them.  The init inherits the marks. */
 int mount_sources_prepare (struct spec *spec, const char *bundle, const char *rootfs, bool userns,
                            mk_error **err);
 
-/* Runtime side, once the init exists and before it mounts anything: joins
- * its mount namespace, opens the marked sources there (O_PATH: the
- * namespace's own copies, with the locks the kernel put on them), returns to
- * its own, and sends the fds (SYNC_FDS).  Nothing is sent when none is marked. */
+/* How many sources are marked for the runtime to open. */
+size_t mount_sources_pending (void);
+
+/* Runtime side, once the init asked for them (an empty SYNC_FDS, sent when
+ * its namespaces are made) and before it mounts anything: joins its mount
+ * namespace, opens the marked sources there (O_PATH: the namespace's own
+ * copies, with the locks the kernel put on them), returns to its own, and
+ * sends the fds (SYNC_FDS).  Nothing is sent when none is marked. */
 int mount_sources_send (const struct spec *spec, pid_t pid, int sync_fd, mk_error **err);
 
-/* Init side, before GO: receives them; mount_spec_entry binds them. */
+/* Init side, before GO: asks for them and receives them; mount_spec_entry
+ * binds them. */
 int mount_sources_receive (int sync_fd, mk_error **err);
 
 /* Closes the fds and forgets the marks. */

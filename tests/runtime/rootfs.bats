@@ -445,3 +445,25 @@ userns_config() {
   [[ "$output" != *"$RF_HOST"* ]]
   [[ "$output" != *"/vol"* ]]
 }
+
+@test "rootfs: with a user namespace given by path, bind sources below root-only host dirs work too" {
+  userns_config
+  rt_args "$RF_BUNDLE" sleep 1000
+  rt create -b "$RF_BUNDLE" --pid-file "$RT_TMP/pid" "$RF_ID" < /dev/null
+  rt start "$RF_ID"
+  pid=$(cat "$RT_TMP/pid")
+  b2=$(rt_bundle)
+  chmod 755 "$b2"
+  mkdir -p "$RF_HOST/private/vol" "$b2/rootfs/s"
+  echo pub > "$RF_HOST/private/vol/f"
+  chmod 700 "$RF_HOST/private"
+  rt_config "$b2" '.linux.namespaces = [.linux.namespaces[] | if .type == "pid"
+                   then .path = "/proc/\($p)/ns/pid" else . end]
+                   + [{type: "user", path: "/proc/\($p)/ns/user"}]
+                   | .mounts += [{"destination": "/s", "type": "bind", "source": $s, "options": ["rbind"]}]' \
+    --arg p "$pid" --arg s "$RF_HOST/private/vol"
+  rt_args "$b2" cat /s/f
+  run rt run -b "$b2" "$(rt_id)"
+  [ "$status" -eq 0 ]
+  [ "$output" = pub ]
+}
