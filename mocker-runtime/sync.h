@@ -14,7 +14,8 @@ enum sync_type
   SYNC_ACK = 'A',    /* runtime -> init: state written, survive the runtime from now on */
   SYNC_ACKED = 'K',  /* init -> runtime: parent-death signal cleared */
   SYNC_START = 'S',  /* runtime -> init (run): go on to execve */
-  SYNC_FDS = 'F',    /* init -> runtime, empty: send the bind sources; runtime -> init: them (SCM_RIGHTS), before GO (mounts.h) */
+  SYNC_FDS = 'F',    /* before GO, init -> runtime (empty): send the bind sources;
+                        runtime -> init: them, as SCM_RIGHTS (mounts.h) */
 };
 
 int sync_send (int fd, char type, const char *text, mk_error **err);
