@@ -14,6 +14,7 @@
 
 #include "common/util.h"
 #include "mocker-runtime/hooks.h"
+#include "mocker-runtime/mounts.h"
 #include "mocker-runtime/process.h"
 #include "mocker-runtime/rootfs.h"
 #include "mocker-runtime/sync.h"
@@ -139,7 +140,10 @@ init_main (const struct init_args *a)
 {
   _cleanup_error_ mk_error *err = NULL;
   const struct spec *spec = a->spec;
-  const struct spec_process *proc = spec->process;
+  /* No process (allowed until start): the init is set up all the same, with
+   * a process that asks for nothing, and fails at start. */
+  static const struct spec_process no_process;
+  const struct spec_process *proc = spec->process ? spec->process : &no_process;
 
   /* Into the container's cgroups before anything else runs or allocates. */
   if (cgroup_entry_join_self (a->cgroup, &err) < 0)
@@ -155,6 +159,9 @@ init_main (const struct init_args *a)
    * for its execve. */
   bool early = a->exec_reached != NULL;
   _cleanup_free_ char *states = NULL;
+  /* Bind sources the runtime opened for a new user namespace (mounts.h). */
+  if (!early && mount_sources_receive (a->sync_fd, &err) < 0)
+    init_fail (a, err);
   if (!early)
     expect (a, SYNC_GO, &states);
   char *state_creating, *state_created;
@@ -198,7 +205,7 @@ init_main (const struct init_args *a)
     init_fail (a, err);
 
   _cleanup_free_ char *exe = NULL;
-  if (process_find_executable (proc, &exe, &err) < 0)
+  if (spec->process && process_find_executable (proc, &exe, &err) < 0)
     init_fail (a, err);
   /* Without no_new_privs, loading a seccomp filter needs CAP_SYS_ADMIN: it
    * is loaded while the init still has every capability (as runc does);
@@ -231,6 +238,11 @@ init_main (const struct init_args *a)
         init_fail (a, err);
     }
 
+  if (spec->process == NULL)
+    {
+      mk_error_set (&err, 0, "config.json: process: missing (required to start the container)");
+      init_fail (a, err);
+    }
   /* A startContainer hook without an env of its own gets the process's (runc's do). */
   if (hooks_run_env (&spec->hooks.start_container, "startContainer", state_created, env, &err) < 0)
     init_fail (a, err);

@@ -17,15 +17,65 @@
 #include "mocker-runtime/mount_options.h"
 #include "mocker-runtime/mounts.h"
 #include "mocker-runtime/paths.h"
+#include "mocker-runtime/rootfs_shared.h"
 #include "mocker-runtime/sysctl.h"
+
+/* The mounts asked to be read-only whose flag waits until everything beneath
+ * them exists (mounts, devices, the cwd, /dev/console): O_PATH fds of the
+ * mounts, made read-only by rootfs_finalize, as runc does for /dev.  Only the
+ * init (one per process) uses them. */
+static struct
+{
+  int fd;
+  const char *what;
+} *ro_later;
+static size_t n_ro_later;
+
+/* Whether path lies strictly beneath dir (both absolute or both relative to
+ * the root; repeated slashes and "." components are ignored). */
+static bool
+path_beneath (const char *dir, const char *path)
+{
+  for (;;)
+    {
+      while (*dir == '/' || (dir[0] == '.' && (dir[1] == '/' || dir[1] == '\0')))
+        dir++;
+      while (*path == '/' || (path[0] == '.' && (path[1] == '/' || path[1] == '\0')))
+        path++;
+      if (*dir == '\0')
+        return *path != '\0';
+      size_t nd = strcspn (dir, "/"), np = strcspn (path, "/");
+      if (nd != np || strncmp (dir, path, nd) != 0)
+        return false;
+      dir += nd;
+      path += np;
+    }
+}
+
+/* A file system mount's "ro" waits when /dev (devices, the console) or a
+ * later mount, device or the cwd goes beneath it. */
+static bool
+defer_readonly (const struct spec *spec, size_t i)
+{
+  const char *dest = spec->mounts[i].destination;
+  if (dest == NULL)
+    return false;
+  if (path_beneath (dest, "/dev/null"))
+    return true;
+  for (size_t j = i + 1; j < spec->n_mounts; j++)
+    if (spec->mounts[j].destination && path_beneath (dest, spec->mounts[j].destination))
+      return true;
+  const struct spec_linux *l = spec->linux_;
+  for (size_t d = 0; l && d < l->n_devices; d++)
+    if (l->devices[d].path && path_beneath (dest, l->devices[d].path))
+      return true;
+  return spec->process && spec->process->cwd && path_beneath (dest, spec->process->cwd);
+}
 
 /* Checks what can be checked before anything is mounted. */
 static int
 validate (const struct spec *spec, mk_error **err)
 {
-  if (spec_find_namespace (spec, "mount") == NULL)
-    return mk_error_set (err, 0, "linux.namespaces: a mount namespace is required "
-                                 "(the runtime would otherwise mount on the host)");
   const struct spec_linux *l = spec->linux_;
   if (l && l->rootfs_propagation && mount_propagation_flag (l->rootfs_propagation) == 0)
     return mk_error_set (err, 0, "linux.rootfsPropagation: unknown value \"%s\"",
@@ -76,6 +126,19 @@ enter_root_move (const char *rootfs, mk_error **err)
   return 0;
 }
 
+/* No mount namespace: chroot into the rootfs's bind. */
+static int
+enter_root_chroot (const char *rootfs, mk_error **err)
+{
+  if (chdir (rootfs) < 0)
+    return mk_error_set (err, errno, "chdir `%s`", rootfs);
+  if (chroot (".") < 0)
+    return mk_error_set (err, errno, "chroot `%s`", rootfs);
+  if (chdir ("/") < 0)
+    return mk_error_set (err, errno, "chdir /");
+  return 0;
+}
+
 int
 rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_error **err)
 {
@@ -83,24 +146,38 @@ rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_err
     return -1;
 
   /* Nothing done from here on may propagate to the host: every mount of this
-   * (new) namespace becomes private, or a slave when asked for. */
+   * (new) namespace becomes private, or a slave when asked for.  Without a
+   * mount namespace (the runtime's is shared, rootfs_shared.h) only the
+   * rootfs's bind is made private: the host's tree is left as it is. */
+  bool shared = rootfs_shared_ns (spec);
   const char *rp = spec->linux_ ? spec->linux_->rootfs_propagation : NULL;
   unsigned long first = MS_REC | MS_PRIVATE;
   if (rp && (mount_propagation_flag (rp) & MS_SLAVE))
     first = MS_REC | MS_SLAVE;
-  if (mount (NULL, "/", NULL, first, NULL) < 0)
+  if (!shared && mount (NULL, "/", NULL, first, NULL) < 0)
     return mk_error_set (err, errno, "make the mount tree private");
 
   /* pivot_root needs the new root to be a mount point (EINVAL otherwise). */
   if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return mk_error_set (err, errno, "bind the rootfs `%s` onto itself", rootfs);
+  if (shared && mount (NULL, rootfs, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return mk_error_set (err, errno, "make the rootfs `%s` private", rootfs);
   _cleanup_close_ int rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     return mk_error_set (err, errno, "open the rootfs `%s`", rootfs);
 
+  ro_later = xzalloc (sizeof *ro_later * (spec->n_mounts + 1));
   for (size_t i = 0; i < spec->n_mounts; i++)
-    if (mount_spec_entry (rootfd, spec, i, err) < 0)
-      return -1;
+    {
+      int later;
+      if (mount_spec_entry (rootfd, spec, i, defer_readonly (spec, i), &later, err) < 0)
+        return -1;
+      if (later >= 0)
+        ro_later[n_ro_later++] = (typeof (*ro_later)) { later, spec->mounts[i].destination };
+    }
+  /* The bind sources the runtime sent are host paths: none may outlive the
+   * mounts (--preserve-fds could otherwise hand one to the process). */
+  mount_sources_close ();
 
   if (devices_setup (rootfd, spec, err) < 0)
     return -1;
@@ -113,6 +190,10 @@ rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_err
         return mk_error_wrap (err, "process.cwd");
     }
 
+  /* The runtime's own namespace: pivot_root or a move over / would change
+   * the host's root; a chroot changes the init's alone. */
+  if (shared)
+    return enter_root_chroot (rootfs, err);
   return no_pivot ? enter_root_move (rootfs, err) : enter_root_pivot (rootfs, err);
 }
 
@@ -126,6 +207,13 @@ rootfs_finalize (const struct spec *spec, mk_error **err)
     return -1;
   if (l && readonly_paths_apply (l->readonly_paths, err) < 0)
     return -1;
+  for (size_t i = n_ro_later; i-- > 0;)
+    {
+      if (mount_make_readonly (ro_later[i].fd, ro_later[i].what, err) < 0)
+        return mk_error_wrap (err, "mounts (%s)", ro_later[i].what);
+      close (ro_later[i].fd);
+    }
+  n_ro_later = 0;
   if (spec->root_readonly && mount_remount_add ("/", MS_RDONLY, "/ (root.readonly)", err) < 0)
     return -1;
   if (l && l->rootfs_propagation)
