@@ -9,7 +9,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/util.h"
+#include "mocker-runtime/fds.h"
 #include "mocker-runtime/process.h"
 #include "mocker-runtime/terminal.h"
 
@@ -57,6 +59,11 @@ exec_child_main (const struct exec_child_args *a)
       mk_error_set (&err, errno, "enter the container's root");
       child_fail (a, err);
     }
+  /* The cgroup, pidfd and root fds are used up: only stdio, --preserve-fds,
+   * the error pipe and the console reach the process, and none is open
+   * while process.cwd is resolved (fds.h). */
+  const int keep[] = { a->err_fd, a->console_fd, log_file_fd () };
+  fds_close_others (keep, ARRAY_SIZE (keep), a->preserve_fds);
   if (proc->terminal && terminal_setup (proc, a->console_fd, false, &err) < 0)
     child_fail (a, err);
 

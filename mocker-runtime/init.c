@@ -12,7 +12,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/util.h"
+#include "mocker-runtime/fds.h"
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/process.h"
 #include "mocker-runtime/rootfs.h"
@@ -150,6 +152,11 @@ init_main (const struct init_args *a)
 
   if (ns_join (a->ns, &err) < 0)
     init_fail (a, err);
+  /* Nothing else of the runtime's or the caller's reaches the container:
+   * the cgroup and namespace fds are used up, the rest was never ours to
+   * pass on (fds.h). */
+  const int keep[] = { a->sync_fd, a->fifo_fd, a->console_fd, log_file_fd () };
+  fds_close_others (keep, ARRAY_SIZE (keep), a->preserve_fds);
 
   /* An early init (init_early.c) has no handshake: the runtime is waiting
    * for its execve. */
