@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -33,6 +34,58 @@ validate (const struct spec *spec, mk_error **err)
   for (size_t i = 0; l && i < l->sysctl.len; i++)
     if (sysctl_check (spec, l->sysctl.keys[i], err) < 0)
       return -1;
+  return 0;
+}
+
+/* The destination as "/a/b": without repeated, "." and trailing slashes. */
+static bool
+dest_is (const char *dest, const char *want)
+{
+  const char *w = want;
+  for (const char *p = dest; *p;)
+    {
+      while (*p == '/')
+        p++;
+      if (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
+        {
+          p++;
+          continue;
+        }
+      if (*p == '\0')
+        break;
+      if (*w++ != '/')
+        return false;
+      while (*p && *p != '/')
+        if (*p++ != *w++)
+          return false;
+    }
+  return *w == '\0';
+}
+
+/* proc and sysfs mounts, and whatever lands on /proc or /sys, need a real
+ * directory (or nothing: it is made): a rootfs whose /proc is a symlink
+ * would put procfs somewhere else than where the runtime then masks,
+ * makes read-only and reads through /proc/self (the class of
+ * CVE-2019-16884).  runc refuses the same. */
+static int
+check_proc_sys_destination (int rootfd, const struct spec_mount *m, size_t index, mk_error **err)
+{
+  if (str_is_empty (m->destination))
+    return 0; /* mount_spec_entry reports it */
+  bool typed = m->type && (strcmp (m->type, "proc") == 0 || strcmp (m->type, "sysfs") == 0);
+  if (!typed && !dest_is (m->destination, "/proc") && !dest_is (m->destination, "/sys"))
+    return 0;
+  _cleanup_close_ int fd = root_open (rootfd, m->destination, O_PATH | O_NOFOLLOW);
+  if (fd < 0)
+    return 0; /* missing: made as a directory; other errors are the mount's to report */
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return mk_error_set (err, errno, "mounts[%zu] (%s): stat", index, m->destination);
+  if (!S_ISDIR (st.st_mode))
+    return mk_error_set (err, 0, "mounts[%zu] (%s): %s must be mounted on a directory, "
+                                 "and the rootfs has a %s there", index, m->destination,
+                         typed ? m->type : m->destination,
+                         S_ISLNK (st.st_mode) ? "symlink" : "file that is not a directory");
   return 0;
 }
 
@@ -99,7 +152,8 @@ rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_err
     return mk_error_set (err, errno, "open the rootfs `%s`", rootfs);
 
   for (size_t i = 0; i < spec->n_mounts; i++)
-    if (mount_spec_entry (rootfd, spec, i, err) < 0)
+    if (check_proc_sys_destination (rootfd, &spec->mounts[i], i, err) < 0
+        || mount_spec_entry (rootfd, spec, i, err) < 0)
       return -1;
 
   if (devices_setup (rootfd, spec, err) < 0)
