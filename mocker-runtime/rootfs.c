@@ -4,6 +4,7 @@
 #include "mocker-runtime/rootfs.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -113,11 +114,84 @@ enter_root_pivot (const char *rootfs, mk_error **err)
   return 0;
 }
 
-/* --no-pivot: move the rootfs over / and chroot (the old root stays
- * reachable for a process with CAP_SYS_CHROOT: an escape hatch only). */
+/* mountinfo's octal escapes (\040 for a space) decoded in place. */
+static void
+unescape_octal (char *s)
+{
+  char *out = s;
+  for (; *s; s++)
+    if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0'
+        && s[3] <= '7')
+      {
+        *out++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+        s += 3;
+      }
+    else
+      *out++ = *s;
+  *out = '\0';
+}
+
+static bool
+path_under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  return strncmp (path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* --no-pivot keeps the host's mounts in the container's mount namespace,
+ * under the moved rootfs.  The kernel lets a user namespace mount a fresh
+ * procfs or sysfs only when one is already fully visible in its mount
+ * namespace: the host's /proc and /sys would be, so a process that may make
+ * a user namespace (unshare -mrp) could mount an unmasked, writable /proc.
+ * Every full procfs and sysfs mount outside the rootfs is detached first (as
+ * runc does), or covered with an empty tmpfs where it cannot be (locked in a
+ * user namespace).  Our own mount namespace is private or a slave by now:
+ * nothing of this reaches the host. */
+static int
+hide_host_proc_sys (const char *rootfs, mk_error **err)
+{
+  _cleanup_fclose_ FILE *f = fopen ("/proc/self/mountinfo", "re");
+  if (f == NULL)
+    return mk_error_set (err, errno, "--no-pivot: open /proc/self/mountinfo");
+  _cleanup_strv_ char **targets = NULL;
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  while (getline (&line, &cap, f) > 0)
+    {
+      /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE ... */
+      char root[4096], point[4096], fstype[64];
+      const char *dash = strstr (line, " - ");
+      if (dash == NULL || sscanf (line, "%*s %*s %*s %4095s %4095s", root, point) != 2
+          || sscanf (dash + 3, "%63s", fstype) != 1)
+        continue;
+      unescape_octal (root);
+      unescape_octal (point);
+      if ((strcmp (fstype, "proc") == 0 || strcmp (fstype, "sysfs") == 0)
+          && strcmp (root, "/") == 0 && !path_under (point, rootfs))
+        strv_push (&targets, point);
+    }
+  for (size_t i = 0; targets && targets[i]; i++)
+    {
+      if (umount2 (targets[i], MNT_DETACH) == 0 || errno == ENOENT)
+        continue; /* gone, or under one detached before */
+      if (errno != EINVAL && errno != EPERM)
+        return mk_error_set (err, errno, "--no-pivot: detach the host's `%s`", targets[i]);
+      if (mount ("tmpfs", targets[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 "size=0,mode=0") < 0
+          && errno != ENOENT)
+        return mk_error_set (err, errno, "--no-pivot: cover the host's `%s`", targets[i]);
+    }
+  return 0;
+}
+
+/* --no-pivot: move the rootfs over / and chroot, the host's procfs and sysfs
+ * detached first (the old root stays reachable for a process with
+ * CAP_SYS_CHROOT: an escape hatch only). */
 static int
 enter_root_move (const char *rootfs, mk_error **err)
 {
+  if (hide_host_proc_sys (rootfs, err) < 0)
+    return -1;
   if (chdir (rootfs) < 0)
     return mk_error_set (err, errno, "chdir `%s`", rootfs);
   if (mount (rootfs, "/", NULL, MS_MOVE, NULL) < 0)
