@@ -78,6 +78,8 @@ exec_child_main (const struct exec_child_args *a)
       || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0 || process_keep_fds (a->preserve_fds, &err) < 0)
     child_fail (a, err);
+  if (fds_check_cwd_inside_root (&err) < 0)
+    child_fail (a, err);
   if (proc->no_new_privileges && seccomp_bpf_load (a->seccomp, &err) < 0)
     child_fail (a, err);
 

@@ -1,6 +1,7 @@
 #include "mocker-runtime/fds.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -51,4 +52,18 @@ fds_close_others (const int *keep, size_t n, int preserve_fds)
         lo = k + 1;
     }
   close_span (lo, ~0U);
+}
+
+int
+fds_check_cwd_inside_root (mk_error **err)
+{
+  char buf[PATH_MAX];
+  /* The system call itself: libc wrappers differ on "(unreachable)". */
+  long n = syscall (SYS_getcwd, buf, sizeof buf);
+  if (n < 0)
+    return 0; /* too long, or refused by the config's seccomp filter: no check */
+  if (buf[0] != '/')
+    return mk_error_set (err, 0, "process.cwd: the working directory is outside the "
+                                 "container's root");
+  return 0;
 }

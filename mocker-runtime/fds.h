@@ -18,4 +18,11 @@
  * table is touched (the init and exec child never share it). */
 void fds_close_others (const int *keep, size_t n, int preserve_fds);
 
+/* After the chdir to process.cwd: fails unless the working directory is
+ * inside the process's root (getcwd(2) names one outside "(unreachable)").
+ * A second line of defence, as runc 1.1.12 and crun added: whatever fd might
+ * still leak, the program never starts with a host directory as its cwd. */
+#include "common/error.h"
+int fds_check_cwd_inside_root (mk_error **err);
+
 #endif

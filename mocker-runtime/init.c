@@ -217,6 +217,8 @@ init_main (const struct init_args *a)
       || process_apply_identity (proc, &err) < 0 || process_apply_cwd (proc, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0)
     init_fail (a, err);
+  if (fds_check_cwd_inside_root (&err) < 0)
+    init_fail (a, err);
   if (process_keep_fds (a->preserve_fds, &err) < 0)
     init_fail (a, err);
 
