@@ -46,6 +46,13 @@ exec_child_main (const struct exec_child_args *a)
       mk_error_wrap (&err, "join the container's cgroup");
       child_fail (a, err);
     }
+  /* The cgroup fds are used up: from here on only stdio, --preserve-fds,
+   * the error pipe, the console and (until the root is entered) the init's
+   * pidfd and root are open, before the namespaces make this process one a
+   * container's root could inspect, and before process.cwd is resolved
+   * (fds.h). */
+  const int keep[] = { a->err_fd, a->console_fd, log_file_fd (), a->pidfd, a->root_fd };
+  fds_close_others (keep, ARRAY_SIZE (keep), a->preserve_fds);
   /* All namespaces at once through the init's pidfd: the user namespace
    * first, as the kernel orders them. */
   if (a->ns_flags && setns (a->pidfd, a->ns_flags) < 0)
@@ -59,11 +66,8 @@ exec_child_main (const struct exec_child_args *a)
       mk_error_set (&err, errno, "enter the container's root");
       child_fail (a, err);
     }
-  /* The cgroup, pidfd and root fds are used up: only stdio, --preserve-fds,
-   * the error pipe and the console reach the process, and none is open
-   * while process.cwd is resolved (fds.h). */
-  const int keep[] = { a->err_fd, a->console_fd, log_file_fd () };
-  fds_close_others (keep, ARRAY_SIZE (keep), a->preserve_fds);
+  close (a->pidfd);
+  close (a->root_fd);
   if (proc->terminal && terminal_setup (proc, a->console_fd, false, &err) < 0)
     child_fail (a, err);
 

@@ -150,13 +150,15 @@ init_main (const struct init_args *a)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   reset_signals ();
 
+  /* Nothing else of the runtime's or the caller's reaches the container:
+   * the cgroup fds are used up, the rest was never ours to pass on; the
+   * user namespace to join goes right after (fds.h). */
+  const int keep[] = { a->sync_fd, a->fifo_fd, a->console_fd, log_file_fd (), a->ns->user_fd };
+  fds_close_others (keep, ARRAY_SIZE (keep), a->preserve_fds);
   if (ns_join (a->ns, &err) < 0)
     init_fail (a, err);
-  /* Nothing else of the runtime's or the caller's reaches the container:
-   * the cgroup and namespace fds are used up, the rest was never ours to
-   * pass on (fds.h). */
-  const int keep[] = { a->sync_fd, a->fifo_fd, a->console_fd, log_file_fd () };
-  fds_close_others (keep, ARRAY_SIZE (keep), a->preserve_fds);
+  if (a->ns->user_fd >= 0)
+    close (a->ns->user_fd); /* our copy: the plan itself is the runtime's */
 
   /* An early init (init_early.c) has no handshake: the runtime is waiting
    * for its execve. */
