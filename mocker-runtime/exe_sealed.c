@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/util.h"
 
 #ifndef F_ADD_SEALS
@@ -93,6 +94,14 @@ exe_run_sealed (char **argv, mk_error **err)
   if (fstat (exe, &st) < 0)
     return mk_error_set (err, errno, "stat /proc/self/exe");
   _cleanup_close_ int mfd = make_memfd ();
+  if (mfd < 0 && errno == EACCES)
+    {
+      /* vm.memfd_noexec = 2 forbids executable memfds: run on, unprotected,
+       * rather than not at all, and say so. */
+      log_warning ("executable memfds are disabled (vm.memfd_noexec): running without a "
+                   "sealed copy of the runtime binary (docs/security.md, CVE-2019-5736)");
+      return 0;
+    }
   if (mfd < 0)
     return mk_error_set (err, errno, "memfd_create for a sealed copy of the runtime");
   off_t off = 0, left = loaded_size (exe, st.st_size);

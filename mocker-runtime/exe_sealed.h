@@ -11,7 +11,8 @@
  * themselves from a memfd copy of the binary sealed against any write
  * (F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL): every runtime
  * process a container can reach then has that memfd as its exe, and the host
- * file is never one. */
+ * file is never one.  Where the kernel forbids executable memfds
+ * (vm.memfd_noexec = 2) the runtime warns and runs unprotected. */
 #ifndef RT_EXE_SEALED_H
 #define RT_EXE_SEALED_H
 

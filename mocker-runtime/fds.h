@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "common/error.h"
+
 /* Closes every fd from 3 on except 3 .. 3+preserve_fds-1 and the n fds of
  * keep (a negative entry is ignored).  Only the calling process's own fd
  * table is touched (the init and exec child never share it). */
@@ -22,7 +24,6 @@ void fds_close_others (const int *keep, size_t n, int preserve_fds);
  * inside the process's root (getcwd(2) names one outside "(unreachable)").
  * A second line of defence, as runc 1.1.12 and crun added: whatever fd might
  * still leak, the program never starts with a host directory as its cwd. */
-#include "common/error.h"
 int fds_check_cwd_inside_root (mk_error **err);
 
 #endif

@@ -185,6 +185,20 @@ done' 'cat /fifo >/dev/null' > "$b/rootfs/attack.sh"
   "$R" --root "$RT_ROOT" delete --force "$id"
 }
 
+@test "cve-2019-5736: where executable memfds are forbidden, the runtime warns and still runs" {
+  [ -e /proc/sys/vm/memfd_noexec ] || skip "no vm.memfd_noexec (kernel before 6.3)"
+  b=$(rt_bundle)
+  rt_args "$b" echo hi
+  id=$(rt_id)
+  # vm.memfd_noexec belongs to a pid namespace (and its children): a private one.
+  run unshare --pid --fork --mount-proc sh -c \
+    'echo 2 > /proc/sys/vm/memfd_noexec && exec "$@"' sh \
+    "$MOCKER_RUNTIME" --root "$RT_ROOT" run -b "$b" "$id"
+  [ "$status" -eq 0 ]
+  [[ $output == *"running without a sealed copy"* ]]
+  [[ $output == *hi* ]]
+}
+
 @test "cve-2021-30465: a mount destination swapped with a symlink during create stays in the rootfs" {
   b=$(rt_bundle)
   rt_args "$b" sleep 1000
