@@ -177,7 +177,7 @@ hide_host_proc_sys (const char *rootfs, mk_error **err)
       if (errno != EINVAL && errno != EPERM)
         return mk_error_set (err, errno, "--no-pivot: detach the host's `%s`", targets[i]);
       if (mount ("tmpfs", targets[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                 "size=0,mode=0") < 0
+                 "mode=0") < 0
           && errno != ENOENT)
         return mk_error_set (err, errno, "--no-pivot: cover the host's `%s`", targets[i]);
     }
