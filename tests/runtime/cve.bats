@@ -66,6 +66,10 @@ CWD_PROBE='ls -a; d=$(readlink /proc/self/cwd); echo "cwd=$d";
   rt_args "$b" sleep 1000
   id=$(rt_id)
   rt run -d -b "$b" "$id" </dev/null >/dev/null 2>&1
+  # The probe itself: an ordinary cwd is inside.
+  run rt exec --cwd /tmp "$id" sh -c "$CWD_PROBE"
+  [ "$status" -eq 0 ]
+  [[ $output == *cwd=/tmp*INSIDE* ]]
   local tried=0
   for n in $(seq 3 16); do
     # exec: the runtime opens the cgroup, the init's pidfd and root...
@@ -88,7 +92,7 @@ CWD_PROBE='ls -a; d=$(readlink /proc/self/cwd); echo "cwd=$d";
     rm -rf "$b2"
   done
   exec 7<&-
-  # The exec attempts did run (a cwd that is the container's own fd is fine).
+  # (Each attempt fails now: nothing but stdio is open in the process.)
   echo "exec attempts that ran: $tried" >&2
   rt delete --force "$id"
 }
