@@ -12,7 +12,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/util.h"
+#include "mocker-runtime/fds.h"
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/mounts.h"
 #include "mocker-runtime/process.h"
@@ -152,8 +154,16 @@ init_main (const struct init_args *a)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   reset_signals ();
 
+  /* Nothing else of the runtime's or the caller's reaches the container:
+   * the cgroup fds are used up, the rest was never ours to pass on; the
+   * user namespace to join goes right after (fds.h). */
+  const int keep[] = { a->sync_fd, a->fifo_fd, a->console_fd, log_file_fd (), a->ns->user_fd,
+                       a->seccomp_listener_sock };
+  fds_close_others (keep, ARRAY_SIZE (keep), a->preserve_fds);
   if (ns_join (a->ns, &err) < 0)
     init_fail (a, err);
+  if (a->ns->user_fd >= 0)
+    close (a->ns->user_fd); /* our copy: the plan itself is the runtime's */
 
   /* An early init (init_early.c) has no handshake: the runtime is waiting
    * for its execve. */
@@ -221,6 +231,8 @@ init_main (const struct init_args *a)
       || process_enter_cwd (proc, &cwd_again, &err) < 0 || process_apply_identity (proc, &err) < 0
       || process_recheck_cwd (proc, cwd_again, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0)
+    init_fail (a, err);
+  if (fds_check_cwd_inside_root (&err) < 0)
     init_fail (a, err);
   if (process_keep_fds (a->preserve_fds, &err) < 0)
     init_fail (a, err);

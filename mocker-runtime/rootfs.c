@@ -4,9 +4,11 @@
 #include "mocker-runtime/rootfs.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -86,6 +88,58 @@ validate (const struct spec *spec, mk_error **err)
   return 0;
 }
 
+/* The destination as "/a/b": without repeated, "." and trailing slashes. */
+static bool
+dest_is (const char *dest, const char *want)
+{
+  const char *w = want;
+  for (const char *p = dest; *p;)
+    {
+      while (*p == '/')
+        p++;
+      if (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
+        {
+          p++;
+          continue;
+        }
+      if (*p == '\0')
+        break;
+      if (*w++ != '/')
+        return false;
+      while (*p && *p != '/')
+        if (*p++ != *w++)
+          return false;
+    }
+  return *w == '\0';
+}
+
+/* proc and sysfs mounts, and whatever lands on /proc or /sys, need a real
+ * directory (or nothing: it is made): a rootfs whose /proc is a symlink
+ * would put procfs somewhere else than where the runtime then masks,
+ * makes read-only and reads through /proc/self (the class of
+ * CVE-2019-16884).  runc refuses the same. */
+static int
+check_proc_sys_destination (int rootfd, const struct spec_mount *m, size_t index, mk_error **err)
+{
+  if (str_is_empty (m->destination))
+    return 0; /* mount_spec_entry reports it */
+  bool typed = m->type && (strcmp (m->type, "proc") == 0 || strcmp (m->type, "sysfs") == 0);
+  if (!typed && !dest_is (m->destination, "/proc") && !dest_is (m->destination, "/sys"))
+    return 0;
+  _cleanup_close_ int fd = root_open (rootfd, m->destination, O_PATH | O_NOFOLLOW);
+  if (fd < 0)
+    return 0; /* missing: made as a directory; other errors are the mount's to report */
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return mk_error_set (err, errno, "mounts[%zu] (%s): stat", index, m->destination);
+  if (!S_ISDIR (st.st_mode))
+    return mk_error_set (err, 0, "mounts[%zu] (%s): %s must be mounted on a directory, "
+                                 "and the rootfs has a %s there", index, m->destination,
+                         typed ? m->type : m->destination,
+                         S_ISLNK (st.st_mode) ? "symlink" : "file that is not a directory");
+  return 0;
+}
+
 /* pivot_root(".", "."): the old root ends up stacked on the new one and is
  * detached from there; no directory for it is needed in the rootfs. */
 static int
@@ -110,11 +164,84 @@ enter_root_pivot (const char *rootfs, mk_error **err)
   return 0;
 }
 
-/* --no-pivot: move the rootfs over / and chroot (the old root stays
- * reachable for a process with CAP_SYS_CHROOT: an escape hatch only). */
+/* mountinfo's octal escapes (\040 for a space) decoded in place. */
+static void
+unescape_octal (char *s)
+{
+  char *out = s;
+  for (; *s; s++)
+    if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0'
+        && s[3] <= '7')
+      {
+        *out++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+        s += 3;
+      }
+    else
+      *out++ = *s;
+  *out = '\0';
+}
+
+static bool
+path_under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  return strncmp (path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* --no-pivot keeps the host's mounts in the container's mount namespace,
+ * under the moved rootfs.  The kernel lets a user namespace mount a fresh
+ * procfs or sysfs only when one is already fully visible in its mount
+ * namespace: the host's /proc and /sys would be, so a process that may make
+ * a user namespace (unshare -mrp) could mount an unmasked, writable /proc.
+ * Every full procfs and sysfs mount outside the rootfs is detached first (as
+ * runc does), or covered with an empty tmpfs where it cannot be (locked in a
+ * user namespace).  Our own mount namespace is private or a slave by now:
+ * nothing of this reaches the host. */
+static int
+hide_host_proc_sys (const char *rootfs, mk_error **err)
+{
+  _cleanup_fclose_ FILE *f = fopen ("/proc/self/mountinfo", "re");
+  if (f == NULL)
+    return mk_error_set (err, errno, "--no-pivot: open /proc/self/mountinfo");
+  _cleanup_strv_ char **targets = NULL;
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  while (getline (&line, &cap, f) > 0)
+    {
+      /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE ... */
+      char root[4096], point[4096], fstype[64];
+      const char *dash = strstr (line, " - ");
+      if (dash == NULL || sscanf (line, "%*s %*s %*s %4095s %4095s", root, point) != 2
+          || sscanf (dash + 3, "%63s", fstype) != 1)
+        continue;
+      unescape_octal (root);
+      unescape_octal (point);
+      if ((strcmp (fstype, "proc") == 0 || strcmp (fstype, "sysfs") == 0)
+          && strcmp (root, "/") == 0 && !path_under (point, rootfs))
+        strv_push (&targets, point);
+    }
+  for (size_t i = 0; targets && targets[i]; i++)
+    {
+      if (umount2 (targets[i], MNT_DETACH) == 0 || errno == ENOENT)
+        continue; /* gone, or under one detached before */
+      if (errno != EINVAL && errno != EPERM)
+        return mk_error_set (err, errno, "--no-pivot: detach the host's `%s`", targets[i]);
+      if (mount ("tmpfs", targets[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 "mode=0") < 0
+          && errno != ENOENT)
+        return mk_error_set (err, errno, "--no-pivot: cover the host's `%s`", targets[i]);
+    }
+  return 0;
+}
+
+/* --no-pivot: move the rootfs over / and chroot, the host's procfs and sysfs
+ * detached first (the old root stays reachable for a process with
+ * CAP_SYS_CHROOT: an escape hatch only). */
 static int
 enter_root_move (const char *rootfs, mk_error **err)
 {
+  if (hide_host_proc_sys (rootfs, err) < 0)
+    return -1;
   if (chdir (rootfs) < 0)
     return mk_error_set (err, errno, "chdir `%s`", rootfs);
   if (mount (rootfs, "/", NULL, MS_MOVE, NULL) < 0)
@@ -170,7 +297,8 @@ rootfs_setup (const struct spec *spec, const char *rootfs, bool no_pivot, mk_err
   for (size_t i = 0; i < spec->n_mounts; i++)
     {
       int later;
-      if (mount_spec_entry (rootfd, spec, i, defer_readonly (spec, i), &later, err) < 0)
+      if (check_proc_sys_destination (rootfd, &spec->mounts[i], i, err) < 0
+          || mount_spec_entry (rootfd, spec, i, defer_readonly (spec, i), &later, err) < 0)
         return -1;
       if (later >= 0)
         ro_later[n_ro_later++] = (typeof (*ro_later)) { later, spec->mounts[i].destination };
