@@ -108,6 +108,7 @@ walk_paths (const struct copy_ctx *cx, int dirfd, const char *prefix, char ***ou
       close (dfd);
       return;
     }
+  rewinddir (d); /* the offset is shared with dirfd, which may have been read */
   struct dirent *de;
   while ((de = readdir (d)))
     {
@@ -244,6 +245,7 @@ sum_tree (const struct copy_ctx *cx, mk_digest *d, int dirfd, const char *rel, i
         close (dfd);
       return;
     }
+  rewinddir (dir);
   _cleanup_strv_ char **names = xzalloc (sizeof *names);
   struct dirent *de;
   while ((de = readdir (dir)))
@@ -477,6 +479,7 @@ copy_tree (const struct copy_ctx *cx, int srcdir, const char *rel, int dstdir, i
         close (dfd);
       return mk_error_set (err, errno, "read directory `%s`", rel);
     }
+  rewinddir (d);
   _cleanup_strv_ char **names = xzalloc (sizeof *names);
   struct dirent *de;
   while ((de = readdir (d)))
