@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/build/build_internal.h"
+#include "mocker/image_parents.h"
 #include "mocker/container/state.h"
 #include "mocker/registry/pull.h"
 #include "mocker/store/image.h"
@@ -227,6 +228,8 @@ step_commit (struct builder *b, struct bstage *st, const char *key, const char *
   if (register_image (b, st, created_by, lc, &id, err) < 0)
     return mk_error_wrap (err, "commit the step");
   build_cache_put (b->s, key, id);
+  if (st->image_id && strcmp (st->image_id, id) != 0)
+    image_parent_record (b->s, id, st->image_id);
   if (stage_move_to (b, st, id, err) < 0)
     return -1;
   out (b, " ---> %.12s\n", digest_hex (id));

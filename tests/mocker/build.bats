@@ -441,3 +441,26 @@ X
   [ "${#lines[@]}" = 1 ]
   [[ $output =~ ^sha256:[0-9a-f]{64}$ ]]
 }
+
+@test "step images: hidden from images (shown with -a), deleted with the image built on them" {
+  printf 'FROM busybox\nENV STEP=1\nRUN echo x > /x\nCMD ["true"]\n' > "$CTX/Dockerfile"
+  local before before_all
+  before=$(mocker images -q | sort)
+  before_all=$(mocker images -a -q | wc -l)
+  run -0 mb --no-cache -q -t steps "$CTX"
+  id=$output
+  # One more image listed (the tagged one); three more with -a.
+  [ "$(comm -13 <(echo "$before") <(mocker images -q | sort) | wc -l)" = 1 ]
+  [ "$(mocker images -a -q | wc -l)" = $((before_all + 3)) ]
+  # An untagged final image is listed (as Docker's dangling images).
+  printf 'FROM busybox\nENV OTHER=1\n' > "$CTX/Dockerfile"
+  run -0 mb -q "$CTX"
+  other=$output
+  mocker images | grep -q "^<none> .* ${other:7:12} "
+  run -0 mocker rmi "$other"
+  run -0 mocker rmi steps
+  [ "$(grep -c '^Deleted:' <<< "$output")" = 3 ]
+  [ "$(mocker images -a -q | wc -l)" = "$before_all" ]
+  # The base stays.
+  mocker images | grep -q '^busybox '
+}
