@@ -85,6 +85,10 @@ int build_fail (struct builder *b, const struct df_instr *ins, mk_error **err, c
 /* Prefixes "Dockerfile line N: <what>: " to *err. */
 int build_wrap (struct builder *b, const struct df_instr *ins, mk_error **err, const char *fmt,
                 ...) __attribute__ ((format (printf, 4, 5)));
+/* (Re)installs the build's handlers of ^C and friends (a RUN's wait resets them). */
+void build_signals_catch (void);
+/* The signal that interrupted the build, or 0. */
+int build_interrupted (void);
 /* Lookup for the stage's expansion (ENV first, then its ARGs). */
 const char *stage_lookup (const char *name, void *opaque);
 /* The stage's ARGs with a value, and the predefined proxy args given, as

@@ -1,6 +1,7 @@
 /* mocker build: the driver (build.h): stages, FROM, ARG, the step cache,
  * committing each step, Docker's classic output, the tags. */
 #include <ctype.h>
+#include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -72,6 +73,45 @@ build_wrap (struct builder *b, const struct df_instr *ins, mk_error **err, const
   _cleanup_free_ char *what = xvasprintf (fmt, ap);
   va_end (ap);
   return mk_error_wrap (err, "%s line %d: %s", b->dfname, ins->line, what);
+}
+
+/* ---- interruption --------------------------------------------------------- */
+
+/* ^C (or SIGTERM, SIGHUP, SIGQUIT) between or inside steps only sets this:
+ * the build stops at the next step boundary, through the same clean-up as a
+ * failure, so no step container, mount or cgroup is left.  During a RUN,
+ * ctr_wait_attached forwards the signal to the container instead. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt (int sig)
+{
+  interrupted = sig;
+}
+
+void
+build_signals_catch (void)
+{
+  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+  /* No SA_RESTART: a blocking wait (a RUN's) returns EINTR and can react. */
+  struct sigaction sa = { .sa_handler = on_interrupt };
+  for (size_t i = 0; i < ARRAY_SIZE (sigs); i++)
+    sigaction (sigs[i], &sa, NULL);
+}
+
+int
+build_interrupted (void)
+{
+  return interrupted;
+}
+
+static void
+signals_default (void)
+{
+  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+  struct sigaction sa = { .sa_handler = SIG_DFL };
+  for (size_t i = 0; i < ARRAY_SIZE (sigs); i++)
+    sigaction (sigs[i], &sa, NULL);
 }
 
 /* ---- variables ------------------------------------------------------------ */
@@ -508,26 +548,32 @@ build_image (struct store *s, const struct build_options *o, char **id_out, mk_e
 
   struct bstage *st = NULL;
   size_t si = 0;
-  for (size_t i = 0; i < end; i++)
+  interrupted = 0;
+  build_signals_catch ();
+  int r = 0;
+  for (size_t i = 0; i < end && r == 0; i++)
     {
       const struct df_instr *ins = &df->instrs[i];
+      if (interrupted)
+        {
+          r = mk_error_set (err, 0, "build interrupted (%s)", strsignal (interrupted));
+          break;
+        }
       out (&b, "Step %d/%d : %s\n", ++b.step, b.steps, ins->original);
       if (strcmp (ins->cmd, "FROM") == 0)
         {
           st = &b.stages[si++];
-          if (do_from (&b, st, ins, err) < 0)
-            return -1;
+          r = do_from (&b, st, ins, err);
           continue;
         }
       if (st == NULL)
-        {
-          if (do_arg (&b, NULL, ins, NULL, err) < 0)
-            return -1;
-          continue;
-        }
-      if (build_step (&b, st, ins, err) < 0)
-        return -1;
+        r = do_arg (&b, NULL, ins, NULL, err);
+      else
+        r = build_step (&b, st, ins, err);
     }
+  signals_default ();
+  if (r < 0)
+    return -1;
 
   st = &b.stages[last_stage];
   if (stage_image (&b, st, err) < 0)

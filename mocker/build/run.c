@@ -6,9 +6,15 @@
  * way the upper directory becomes the step's layer (commit_upper_layer)
  * and the container is removed, also when the step fails. */
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/fs.h"
 #include "common/json.h"
@@ -21,6 +27,7 @@
 #include "mocker/container/remove.h"
 #include "mocker/store/image.h"
 #include "mocker/store/layer.h"
+#include "mocker/store/store.h"
 
 void
 step_container_remove (struct builder *b, struct container *c, bool teardown)
@@ -89,6 +96,35 @@ step_container_finish (struct builder *b, struct bstage *st, struct container *c
   return r;
 }
 
+/* Waits until the monitor reports the exit and ends its teardown (its
+ * socket closes); an interruption of the build kills the container (a
+ * container's init often ignores SIGINT).  The exit code, 125 unknown. */
+static int
+wait_run (struct launch *l)
+{
+  int code = -1;
+  bool killed = false;
+  char msg[256];
+  for (;;)
+    {
+      if (build_interrupted () && !killed && l->pidfd >= 0)
+        {
+          syscall (SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
+          killed = true;
+        }
+      ssize_t n = recv (l->sock, msg, sizeof msg - 1, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      msg[n] = '\0';
+      long long c;
+      if (str_has_prefix (msg, "exited ") && parse_int64 (msg + 7, &c))
+        code = (int) c;
+    }
+  return code < 0 ? 125 : code;
+}
+
 static char *
 join (char *const *v)
 {
@@ -151,20 +187,60 @@ build_run_step (struct builder *b, struct bstage *st, const struct df_instr *ins
       printf (" ---> Running in %.12s\n", c->id);
       fflush (stdout);
     }
-  struct launch_opts lo = { .attach = !b->o->quiet };
+  /* Attached: the monitor writes the output to our stdout and stderr.  With
+   * -q they go to a temporary file instead, shown only when the RUN fails. */
+  struct launch_opts lo = { .attach = true };
   struct launch l = { .sock = -1, .pidfd = -1 };
-  if (ctr_launch (b->s, c, &lo, &l, err) < 0)
+  _cleanup_close_ int quiet_out = -1;
+  int saved_out = -1, saved_err = -1;
+  if (b->o->quiet)
+    {
+      _cleanup_free_ char *tmp = store_path (b->s, "tmp");
+      quiet_out = open (tmp, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+      if (quiet_out >= 0)
+        {
+          fflush (stdout);
+          fflush (stderr);
+          saved_out = dup (STDOUT_FILENO);
+          saved_err = dup (STDERR_FILENO);
+          dup2 (quiet_out, STDOUT_FILENO);
+          dup2 (quiet_out, STDERR_FILENO);
+        }
+    }
+  int launched = ctr_launch (b->s, c, &lo, &l, err);
+  if (saved_out >= 0)
+    {
+      dup2 (saved_out, STDOUT_FILENO);
+      dup2 (saved_err, STDERR_FILENO);
+      close (saved_out);
+      close (saved_err);
+    }
+  if (launched < 0)
     {
       bool teardown = l.no_teardown;
       ctr_launch_close (&l);
       step_container_remove (b, c, teardown);
       return build_wrap (b, ins, err, "RUN");
     }
-  int code = ctr_wait_attached (&l, false);
+  int code = wait_run (&l);
   ctr_launch_close (&l);
+  if (build_interrupted ())
+    {
+      step_container_remove (b, c, false);
+      return build_fail (b, ins, err, "RUN: build interrupted (%s)", strsignal (build_interrupted ()));
+    }
   if (code != 0)
     {
       step_container_remove (b, c, false);
+      if (quiet_out >= 0)
+        {
+          char buf[8192];
+          ssize_t n;
+          lseek (quiet_out, 0, SEEK_SET);
+          while ((n = read (quiet_out, buf, sizeof buf)) > 0)
+            if (write (STDERR_FILENO, buf, (size_t) n) < 0)
+              break;
+        }
       return build_fail (b, ins, err, "the command '%s' returned a non-zero code: %d", cmdline,
                          code);
     }

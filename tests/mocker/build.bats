@@ -464,3 +464,44 @@ X
   # The base stays.
   mocker images | grep -q '^busybox '
 }
+
+@test "-q: the output of a failing RUN is shown, of a passing one not" {
+  printf 'FROM busybox\nRUN echo quiet-ok\n' > "$CTX/Dockerfile"
+  run -0 mb -q --no-cache "$CTX"
+  [[ $output =~ ^sha256:[0-9a-f]{64}$ ]]
+  printf 'FROM busybox\nRUN echo quiet-fails; exit 2\n' > "$CTX/Dockerfile"
+  run -1 mb -q "$CTX"
+  [[ $output == *quiet-fails* ]]
+  [[ $output == *"Dockerfile line 2: the command '/bin/sh -c echo quiet-fails; exit 2' returned a non-zero code: 2"* ]]
+  assert_no_step_leftovers
+}
+
+@test "^C during a RUN stops the build: the container is killed and removed" {
+  # sleep as the container's init ignores SIGINT: the build must kill it.
+  printf 'FROM busybox\nRUN echo started; sleep 600\n' > "$CTX/Dockerfile"
+  "$MOCKER_BIN" build --network none --no-cache "$CTX" > "$CTX/out" 2>&1 &
+  local pid=$! i
+  for i in $(seq 200); do
+    grep -qx started "$CTX/out" && break
+    sleep 0.05
+  done
+  grep -qx started "$CTX/out"
+  kill -INT "$pid"
+  # Bounded wait (20 s) for the build to end: it must not wait for the sleep.
+  for i in $(seq 400); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid"; wait "$pid" || true
+    echo "the build did not stop" >&2
+    return 1
+  fi
+  local status=0
+  wait "$pid" || status=$?
+  cat "$CTX/out"
+  [ "$status" = 1 ]
+  grep -q "Dockerfile line 2: RUN: build interrupted (Interrupt)" "$CTX/out"
+  output=$(cat "$CTX/out")
+  assert_no_step_leftovers
+}
