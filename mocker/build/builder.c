@@ -312,11 +312,22 @@ find_base (struct builder *b, const struct df_instr *ins, const char *ref, char 
     return 0;
   if (e && mk_error_errno (e) != ENOENT)
     return build_fail (b, ins, err, "%s", e->msg);
-  out (b, "%s: Pulling from %s\n", b->o->pull ? "Pull" : "Not found locally", ref);
+  mk_error_free (&e);
+  /* Docker's lines: "TAG: Pulling from REPO", a line per layer, the digest
+   * and the status. */
+  _cleanup_free_ char *norm = NULL;
+  if (store_ref_normalize (ref, &norm, &e) < 0)
+    return build_fail (b, ins, err, "FROM %s: %s", ref, e->msg);
+  _cleanup_free_ char *fam = store_ref_familiar (norm);
+  _cleanup_free_ char *repo = NULL, *tag = NULL;
+  store_ref_split (fam, &repo, &tag);
+  out (b, "%s: Pulling from %s\n", tag ? tag : "latest", repo ? repo : fam);
   struct mk_pull_options po = { .report = pull_report, .opaque = b };
   struct mk_pull_result res = { 0 };
   if (mk_pull (b->s, ref, &po, &res, &e) < 0)
     return build_fail (b, ins, err, "FROM %s: %s", ref, e->msg);
+  out (b, "Digest: %s\nStatus: %s %s\n", res.manifest_digest ? res.manifest_digest : "",
+       res.n_downloaded ? "Downloaded newer image for" : "Image is up to date for", fam);
   *id = xstrdup (res.image_id);
   mk_pull_result_clear (&res);
   return 0;
