@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -616,18 +617,21 @@ parse_chown (struct copy_ctx *cx, const char *spec, const char *rootfs, mk_error
   return 0;
 }
 
-/* The image (stage or reference) --from names: its id and config. */
+/* The image --from names: an earlier stage (by name or index), else a
+ * stored image. */
 static int
 from_image (struct builder *b, struct bstage *st, const struct df_instr *ins, const char *from,
             char **id, mk_error **err)
 {
-  for (int i = st->index - 1; i >= 0; i--)
-    if ((b->stages[i].name && strcasecmp (b->stages[i].name, from) == 0))
-      goto stage;
+  struct bstage *src = NULL;
+  for (int i = st->index - 1; i >= 0 && src == NULL; i--)
+    if (b->stages[i].name && strcasecmp (b->stages[i].name, from) == 0)
+      src = &b->stages[i];
   long long idx;
-  if (parse_int64 (from, &idx) && idx >= 0 && idx < st->index)
+  if (src == NULL && parse_int64 (from, &idx) && idx >= 0 && idx < st->index)
+    src = &b->stages[idx];
+  if (src)
     {
-      struct bstage *src = &b->stages[idx];
       if (stage_image (b, src, err) < 0)
         return -1;
       *id = xstrdup (src->image_id);
@@ -636,16 +640,6 @@ from_image (struct builder *b, struct bstage *st, const struct df_instr *ins, co
   if (store_image_find (b->s, from, id, err) < 0)
     return build_wrap (b, ins, err, "--from=%s", from);
   return 0;
-stage:
-  for (int i = st->index - 1; i >= 0; i--)
-    if (b->stages[i].name && strcasecmp (b->stages[i].name, from) == 0)
-      {
-        if (stage_image (b, &b->stages[i], err) < 0)
-          return -1;
-        *id = xstrdup (b->stages[i].image_id);
-        return 0;
-      }
-  return -1;
 }
 
 int
