@@ -68,19 +68,31 @@ image_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 int
 cmd_image (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
-  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
-    {
-      mocker_print_usage (usage);
-      return argc < 2 ? 1 : 0;
-    }
-  const char *sub = argv[1];
+  static const struct option opts[] = {
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+  /* Options before the subcommand: only --help. */
+  while ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'h': return mocker_print_usage (usage);
+      default: return mocker_option_error (err, "image", "+h", argv);
+      }
+  if (optind >= argc)
+    return mocker_usage_error (err, "image", "a COMMAND is required (inspect, history, ls, rm)");
+  int sub_argc = argc - optind;
+  char **sub_argv = argv + optind;
+  const char *sub = sub_argv[0];
+  optind = 0; /* the subcommand parses its own options */
   if (strcmp (sub, "inspect") == 0)
-    return image_inspect (ctx, argc - 1, argv + 1, err);
+    return image_inspect (ctx, sub_argc, sub_argv, err);
   if (strcmp (sub, "history") == 0)
-    return cmd_history (ctx, argc - 1, argv + 1, err);
+    return cmd_history (ctx, sub_argc, sub_argv, err);
   if (strcmp (sub, "ls") == 0 || strcmp (sub, "list") == 0)
-    return cmd_images (ctx, argc - 1, argv + 1, err);
+    return cmd_images (ctx, sub_argc, sub_argv, err);
   if (strcmp (sub, "rm") == 0)
-    return cmd_rmi (ctx, argc - 1, argv + 1, err);
+    return cmd_rmi (ctx, sub_argc, sub_argv, err);
   return mocker_usage_error (err, "image", "unknown command `%s` (inspect, history, ls, rm)", sub);
 }

@@ -67,6 +67,20 @@ teardown_file() {
   [[ $output == *"no such container"* ]]
 }
 
+@test "image: the subcommands are history, images and rmi under other names" {
+  run -0 mocker image history -q hist
+  [ "$output" = "$(mocker history -q hist)" ]
+  run -0 mocker image ls
+  [ "$output" = "$(mocker images)" ]
+  run -1 mocker image frob
+  [[ $output == *"image: unknown command \`frob\`"* ]]
+  run -1 mocker image
+  [[ $output == *"image: a COMMAND is required"* ]]
+  mocker tag hist hist-copy
+  run -0 mocker image rm hist-copy
+  [ "$output" = "Untagged: hist-copy:latest" ]
+}
+
 @test "the config matches podman build (buildah) of the same Dockerfile" {
   command -v podman > /dev/null || skip "podman is not installed"
   local ctx=$MOCKER_TEST_DIR/cmp p
