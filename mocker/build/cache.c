@@ -2,7 +2,9 @@
  * step key> holds the id of the image that step made.  An entry whose
  * image was removed since is a miss.  Entries are written atomically;
  * two builds racing on one key both build, the last one's entry stays. */
+#include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "common/digest.h"
@@ -32,7 +34,12 @@ build_cache_get (struct store *s, const char *key)
   text[strcspn (text, "\n")] = '\0';
   char *id = NULL;
   if (!digest_valid (text) || store_image_lookup_id (s, text, &id, &e) < 0)
-    return NULL;
+    {
+      /* The image was removed since: the entry is of no use any more. */
+      if (mk_error_errno (e) == ENOENT || !digest_valid (text))
+        unlink (path);
+      return NULL;
+    }
   return id;
 }
 

@@ -89,10 +89,15 @@ teardown_file() {
   cat > "$ctx/Dockerfile" <<'X'
 FROM scratch
 ARG V=1.0
+ARG EMPTY=
 ENV A=1 B="x y" C=${V}
-LABEL version=$V "k two"=v
+ENV D=${UNSET:-def} E=${V:+set} F=${EMPTY:-was-empty} G='$A literal' H="q\"uote"
+ENV LEGACY a value with  spaces
+LABEL version=$V "k two"=v multi="a \
+b"
 EXPOSE 80 53/udp 8080/tcp
-WORKDIR /srv/app
+WORKDIR /srv
+WORKDIR app/$V
 USER 1000:1000
 COPY f .
 VOLUME /data
@@ -117,5 +122,5 @@ X
   echo "mocker: $a"
   echo "podman: $b"
   [ "$a" = "$b" ]
-  [ "$(jq -c .Env <<< "$a")" = '["A=1","B=x y","C=2.5"]' ]
+  [ "$(jq -c .Env <<< "$a")" = '["A=1","B=x y","C=2.5","D=def","E=set","F=was-empty","G=$A literal","H=q\"uote","LEGACY=a value with  spaces"]' ]
 }
