@@ -412,8 +412,13 @@ meta (struct builder *b, struct bstage *st, const struct df_instr *ins, bool app
                            ins->args);
       /* The trigger must parse (an unknown instruction fails now). */
       _cleanup_dockerfile_ struct dockerfile *t = NULL;
-      if (dockerfile_parse (ins->args, strlen (ins->args), b->dfname, &t, err) < 0)
-        return -1;
+      _cleanup_error_ mk_error *pe = NULL;
+      if (dockerfile_parse (ins->args, strlen (ins->args), "trigger", &t, &pe) < 0)
+        {
+          /* "trigger line 1: unknown instruction: X" -> this line's error. */
+          const char *m = strstr (pe->msg, ": ");
+          return build_fail (b, ins, err, "ONBUILD: %s", m ? m + 2 : pe->msg);
+        }
       *desc = xasprintf ("ONBUILD %s", ins->args);
       if (apply)
         strv_push (&cfg->onbuild, ins->args);

@@ -416,6 +416,17 @@ X
   check 'FROM busybox\nENV A=${B\n' "Dockerfile line 2: ENV: missing \`}\`"
   check 'FROM busybox\nCOPY --bogus=1 inside /\n' "Dockerfile line 2: COPY: unknown flag \`--bogus=1\`"
   check 'FROM busybox\nHEALTHCHECK --interval=soon CMD true\n' "Dockerfile line 2: HEALTHCHECK --interval=soon: not a duration"
+  check 'FROM busybox\n# c\nONBUILD FOO bar\n' "Dockerfile line 3: ONBUILD: unknown instruction: FOO"
+  check 'FROM busybox\nONBUILD ONBUILD RUN true\n' "Dockerfile line 2: chaining ONBUILD via \`ONBUILD ONBUILD\` is not allowed"
+  check 'FROM busybox\nONBUILD FROM busybox\n' "Dockerfile line 2: FROM is not allowed as an ONBUILD trigger"
+  check 'FROM busybox\nFROM busybox AS a\nFROM busybox AS A\n' "Dockerfile line 3: duplicate stage name \`A\`"
+  check 'FROM busybox\nRUN --mount=type=cache,target=/x true\n' "Dockerfile line 2: RUN: flag \`--mount=type=cache,target=/x\` is not supported"
+  # A failing step after a good one: the good step's image stays (the cache,
+  # as Docker), still nothing of the failing step is left.
+  printf 'FROM busybox\nUSER nosuchuser\nRUN true\n' > "$CTX/Dockerfile"
+  run -1 mb "$CTX"
+  [[ $output == *"mocker: Dockerfile line 3: RUN: "*nosuchuser* ]]
+  assert_no_step_leftovers
   printf 'FROM busybox\n' > "$CTX/Dockerfile"
   run -1 mb --target x "$CTX"
   [[ $output == *"mocker: Dockerfile: --target: no stage named \`x\`"* ]]
