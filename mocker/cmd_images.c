@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "common/util.h"
+#include "mocker/image_parents.h"
 #include "mocker/mocker.h"
 #include "mocker/store/image.h"
 #include "mocker/store/refname.h"
@@ -19,6 +20,7 @@ static const char usage[] =
   "List images.\n"
   "\n"
   "Options:\n"
+  "  -a, --all             also the intermediate images of builds\n"
   "  -q, --quiet           only image IDs\n"
   "      --no-trunc        full image IDs\n"
   "      --format json     one JSON object per line\n"
@@ -138,17 +140,21 @@ int
 cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
   static const struct option opts[] = {
+    { "all", no_argument, NULL, 'a' },
     { "quiet", no_argument, NULL, 'q' },
     { "no-trunc", no_argument, NULL, 'T' },
     { "format", required_argument, NULL, 'f' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  bool quiet = false, no_trunc = false, json = false;
+  bool quiet = false, no_trunc = false, json = false, all = false;
   int c;
-  while ((c = getopt_long (argc, argv, "qh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "aqh", opts, NULL)) != -1)
     switch (c)
       {
+      case 'a':
+        all = true;
+        break;
       case 'q':
         quiet = true;
         break;
@@ -163,7 +169,7 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'h':
         return mocker_print_usage (usage);
       default:
-        return mocker_option_error (err, "images", "qh", argv);
+        return mocker_option_error (err, "images", "aqh", argv);
       }
   if (optind < argc)
     return mocker_usage_error (err, "images", "unexpected argument `%s`", argv[optind]);
@@ -176,6 +182,9 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   size_t n = 0;
   if (store_image_list (s, &list, &n, err) < 0)
     return -1;
+  /* As Docker: the intermediate images of builds only with -a. */
+  if (!all)
+    image_list_drop_intermediate (s, list, &n);
 
   if (quiet)
     {

@@ -1,6 +1,7 @@
 /* mocker inspect CONTAINER...: a JSON array in Docker's shape (Id, Name,
  * Created, Path, Args, State, Image, Config, HostConfig, Mounts,
  * NetworkSettings). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/container/status.h"
+#include "mocker/image_inspect.h"
 #include "mocker/mocker.h"
 
 static const char usage[] =
@@ -218,6 +220,10 @@ cmd_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       _cleanup_error_ mk_error *e = NULL;
       if (ctr_find (s, argv[i], &ct, &e) < 0)
         {
+          /* No container by that name: an image (as docker inspect). */
+          _cleanup_error_ mk_error *ie = NULL;
+          if (mk_error_errno (e) == ENOENT && image_inspect_json (s, argv[i], g, &ie) == 0)
+            continue;
           fprintf (stderr, "mocker: %s\n", e->msg);
           failed = 1;
           continue;
