@@ -95,7 +95,7 @@ cmd_build (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'f': file = optarg; break;
       case OPT_BUILD_ARG:
         if (optarg[0] == '=' || optarg[0] == '\0')
-          return mocker_usage_error (err, "build", "--build-arg `%s`: want KEY[=VALUE]", optarg);
+          return mocker_flag_error (err, "build", "--build-arg `%s`: want KEY[=VALUE]", optarg);
         strv_push (&args, optarg);
         break;
       case OPT_TARGET: o.target = optarg; break;
@@ -110,12 +110,12 @@ cmd_build (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         else if (strcmp (optarg, "host") == 0)
           o.network = NET_HOST;
         else
-          return mocker_usage_error (err, "build", "--network `%s`: want bridge, none or host",
+          return mocker_flag_error (err, "build", "--network `%s`: want bridge, none or host",
                                      optarg);
         break;
       case OPT_PLATFORM:
         if (strcmp (optarg, host_platform ()) != 0)
-          return mocker_usage_error (err, "build", "--platform `%s`: only the host's (%s) is supported",
+          return mocker_flag_error (err, "build", "--platform `%s`: only the host's (%s) is supported",
                                      optarg, host_platform ());
         break;
       case 'h': return mocker_print_usage (usage);
