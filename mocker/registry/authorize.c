@@ -118,7 +118,8 @@ registry_auth_from_challenge (struct mk_registry *r, const char *header, unsigne
       explicit_bzero (token, strlen (token));
       free (token);
       r->auth_expires = time (NULL) + expires;
-      char *nr = xstrdup (realm), *ns = service ? xstrdup (service) : NULL, *nsc = xstrdup (scope);
+      char *nr = xstrdup (realm), *ns = service ? xstrdup (service) : NULL;
+      char *nsc = scope ? xstrdup (scope) : NULL;
       free (r->realm);
       free (r->service);
       free (r->scope);
@@ -139,9 +140,9 @@ registry_auth_from_challenge (struct mk_registry *r, const char *header, unsigne
         {
           ret = r->have_creds < 0 ? -1
                                   : mk_error_set (err, 0,
-                                                  "%s requires a login (Basic): set MOCKER_AUTH "
-                                                  "or ~/.mocker/auth.json",
-                                                  r->cred_domain);
+                                                  "%s requires a login (Basic): run `mocker "
+                                                  "login %s` or set MOCKER_AUTH",
+                                                  r->cred_domain, r->cred_domain);
           goto out;
         }
       free (r->authorization);
