@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker/registry/http.h"
+#include "mocker/registry/image_blobs.h"
 #include "mocker/registry/manifest.h"
 #include "mocker/registry/reference.h"
 #include "mocker/registry/upload.h"
@@ -78,49 +79,6 @@ upload_blob (struct push *p, const char *digest, const char *upload_url, mk_erro
   return 0;
 }
 
-struct fetch
-{
-  struct blob_writer *w;
-};
-
-static int
-fetch_sink (void *opaque, const void *data, size_t len, mk_error **err)
-{
-  struct fetch *f = opaque;
-  return blob_writer_write (f->w, data, len, err);
-}
-
-/* A pulled layer whose blob the store did not keep: fetched again from a
- * registry the image came from, verified, kept. */
-static int
-fetch_blob (struct push *p, const char *digest, long long size, mk_error **err)
-{
-  if (p->n_sources == 0)
-    return mk_error_set (err, 0,
-                         "blob %s: the store keeps no copy and the image names no registry it "
-                         "came from",
-                         digest);
-  mk_error *last = NULL;
-  for (size_t i = 0; i < p->n_sources; i++)
-    {
-      _cleanup_registry_ struct mk_registry *src = NULL;
-      _cleanup_blob_writer_ struct blob_writer *w = NULL;
-      mk_error_free (&last);
-      if (mk_registry_open (p->sources[i], p->opts->insecure, &src, &last) < 0)
-        continue;
-      w = store_blob_writer_new (p->store, &last);
-      if (w == NULL)
-        break;
-      struct fetch f = { .w = w };
-      if (mk_registry_get_blob (src, digest, size >= 0 ? size : INT64_MAX, fetch_sink, &f, &last)
-              == 0
-          && blob_writer_commit (w, digest, size, NULL, &last) == 0)
-        return 0;
-    }
-  *err = last;
-  return mk_error_wrap (err, "fetch blob %s from where the image was pulled", digest);
-}
-
 static bool
 same_registry (const struct mk_reference *a, const struct mk_reference *b)
 {
@@ -159,23 +117,14 @@ push_layer (struct push *p, size_t i, mk_error **err)
               return 0;
             }
         }
-      if (!store_blob_exists (p->store, l->digest)
-          && fetch_blob (p, l->digest, l->blob_size, err) < 0)
+      /* pulled: the blob is fetched once from where it came from */
+      if (mk_image_layer_blob (p->store, p->img, i, p->opts->insecure, err) < 0)
         return -1;
     }
   else
     {
       /* committed: no blob yet; made once, recorded, reused by the next push */
-      char *digest = NULL;
-      long long size = 0;
-      if (store_layer_blob_make (p->store, l->chain_id, l->diff_id, &digest, &size, err) < 0)
-        return -1;
-      l->digest = digest;
-      free (l->media_type);
-      l->media_type = xstrdup (LAYER_BLOB_MEDIA_TYPE);
-      l->blob_size = size;
-      if (store_image_set_layer_blob (p->store, p->img->id, i, digest, l->media_type, size, err)
-          < 0)
+      if (mk_image_layer_blob (p->store, p->img, i, p->opts->insecure, err) < 0)
         return -1;
       int has = mk_registry_blob_exists (p->reg, l->digest, err);
       if (has < 0)
