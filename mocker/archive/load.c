@@ -252,8 +252,7 @@ struct layer_in
   const char *media_type;  /* from the manifest (OCI) or NULL: sniffed */
 };
 
-/* One layer file: into the unpacker (unless the layer is there) and into a
- * blob, in one read. */
+/* One layer file: into the unpacker and into a blob, in one read. */
 static int
 load_layer (struct loader *l, const struct layer_in *in, const char *parent, const char *diff_id,
             char **digest, char **media_type, long long *size, mk_error **err)
@@ -264,15 +263,13 @@ load_layer (struct loader *l, const struct layer_in *in, const char *parent, con
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return mk_error_set (err, errno, "open `%s`", path);
-  _cleanup_free_ char *chain = store_chain_id (parent, diff_id);
-  _cleanup_layer_unpack_ struct layer_unpack *u = NULL;
-  if (!store_layer_exists (l->s, chain))
-    {
-      u = layer_unpack_begin (l->s, err);
-      if (u == NULL)
-        return -1;
-      layer_unpack_skip_input_digest (u);
-    }
+  /* Unpacked even when the store has the layer: that is what checks the
+   * file against the diff_id before it is kept as the layer's blob (the
+   * store then keeps its own copy of the layer). */
+  _cleanup_layer_unpack_ struct layer_unpack *u = layer_unpack_begin (l->s, err);
+  if (u == NULL)
+    return -1;
+  layer_unpack_skip_input_digest (u);
   _cleanup_blob_writer_ struct blob_writer *w = store_blob_writer_new (l->s, err);
   if (w == NULL)
     return -1;
@@ -287,7 +284,7 @@ load_layer (struct loader *l, const struct layer_in *in, const char *parent, con
       if (first && in->media_type == NULL)
         *media_type = xstrdup (sniff_media_type ((unsigned char *) l->buf, n));
       first = false;
-      if ((u && layer_unpack_write (u, l->buf, n, err) < 0)
+      if (layer_unpack_write (u, l->buf, n, err) < 0
           || blob_writer_write (w, l->buf, n, err) < 0)
         return -1;
     }
@@ -295,7 +292,7 @@ load_layer (struct loader *l, const struct layer_in *in, const char *parent, con
     *media_type = xstrdup (in->media_type);
   else if (first)
     *media_type = xstrdup (sniff_media_type (NULL, 0));
-  if (u && layer_unpack_finish (u, parent, diff_id, NULL, NULL, NULL, NULL, err) < 0)
+  if (layer_unpack_finish (u, parent, diff_id, NULL, NULL, NULL, NULL, err) < 0)
     return -1;
   *size = blob_writer_size (w);
   return blob_writer_commit (w, in->digest, -1, digest, err);
