@@ -175,9 +175,9 @@ static int
 save_docker (struct saver *w, struct named *imgs, size_t n, mk_error **err)
 {
   json_gen *man = json_gen_new (false);
-  json_gen *repos = json_gen_new (false);
   json_arr_open (man);
-  json_obj_open (repos);
+  /* repositories: {"repo": {"tag": "<top layer id>"}}, one key per repo */
+  _cleanup_strv_ char **r_repo = NULL, **r_tag = NULL, **r_top = NULL;
   int rc = 0;
   for (size_t k = 0; k < n && rc == 0; k++)
     {
@@ -201,11 +201,12 @@ save_docker (struct saver *w, struct named *imgs, size_t n, mk_error **err)
           json_str (man, fam);
           _cleanup_free_ char *repo = NULL, *tag = NULL;
           store_ref_split (fam, &repo, &tag);
-          json_key (repos, repo);
-          json_obj_open (repos);
           if (img->n_layers)
-            json_kv_str (repos, tag, digest_hex (img->layers[img->n_layers - 1].diff_id));
-          json_obj_close (repos);
+            {
+              strv_push (&r_repo, repo);
+              strv_push (&r_tag, tag);
+              strv_push (&r_top, digest_hex (img->layers[img->n_layers - 1].diff_id));
+            }
         }
       json_arr_close (man);
       json_key (man, "Layers");
@@ -231,6 +232,23 @@ save_docker (struct saver *w, struct named *imgs, size_t n, mk_error **err)
       json_obj_close (man);
     }
   json_arr_close (man);
+  json_gen *repos = json_gen_new (false);
+  json_obj_open (repos);
+  size_t nr = strv_len (r_repo);
+  for (size_t i = 0; i < nr; i++)
+    {
+      bool done = false;
+      for (size_t k = 0; k < i && !done; k++)
+        done = strcmp (r_repo[k], r_repo[i]) == 0;
+      if (done)
+        continue;
+      json_key (repos, r_repo[i]);
+      json_obj_open (repos);
+      for (size_t k = i; k < nr; k++)
+        if (strcmp (r_repo[k], r_repo[i]) == 0)
+          json_kv_str (repos, r_tag[k], r_top[k]);
+      json_obj_close (repos);
+    }
   json_obj_close (repos);
   size_t man_len = 0, repos_len = 0;
   _cleanup_free_ char *man_text = json_gen_finish (man, &man_len);

@@ -55,7 +55,6 @@ own_image() {
   [ "$(jq -r .Digest <<< "$output")" = "$(mocker push -q "$REG/app:v1")" ]
   # skopeo copy checks every digest; the config is the local image's, byte for byte
   skopeo copy --quiet --src-tls-verify=false "docker://$REG/app:v1" "oci:$WORK/copy:v1"
-  id=$(mocker images -q --no-trunc "$REG/app:v1" 2>/dev/null || true)
   cfg=$(jq -r .config.digest "$WORK/copy/blobs/sha256/$(jq -r '.manifests[0].digest' "$WORK/copy/index.json" | cut -d: -f2)")
   cmp "$WORK/copy/blobs/sha256/${cfg#sha256:}" "$MOCKER_ROOT/images/${cfg#sha256:}/config.json"
 }

@@ -55,6 +55,12 @@ committed() {
   [ "sha256:$(pm images --no-trunc -q localhost/saved:one | sed 's/^sha256://')" = "$id" ]
   # skopeo reads it too, and every layer hashes to its diff_id
   skopeo copy --quiet "docker-archive:$WORK/one.tar" "oci:$WORK/one-oci:x"
+  # two names of one repository: one key in repositories, two entries
+  mocker tag saved:one saved:two
+  mocker save -o "$WORK/two.tar" saved:one saved:two
+  [ "$(tar -xOf "$WORK/two.tar" repositories | jq -c '.saved | keys')" = '["one","two"]' ]
+  [ "$(tar -xOf "$WORK/two.tar" manifest.json | jq -r '.[].RepoTags[]' | tr '\n' ' ')" = "saved:one saved:two " ]
+  mocker rmi saved:two > /dev/null
 }
 
 @test "save --format oci-archive: podman and skopeo load it with the same image ID" {
