@@ -103,6 +103,12 @@ config() {
   grep -q 'scope=repository%3Aapp%3A.*push.*user=bob' "$WORK/token.log"
   other=$WORK/tok-root
   mocker --root "$other" pull -q "$TOKREG/app:1" > /dev/null
+  # a mount from another repository: the token covers both (the registry's challenge)
+  mocker --root "$other" tag "$TOKREG/app:1" "$TOKREG/copy:1"
+  run --separate-stderr mocker --root "$other" push "$TOKREG/copy:1"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$d" ]
+  [[ $stderr == *"Mounted from app"* ]]
   rm -rf --one-file-system "$other"
   [ "$(skopeo inspect --tls-verify=false --authfile "$DOCKER_CONFIG/config.json" "docker://$TOKREG/app:1" | jq -r .Digest)" = "$d" ]
 }
