@@ -1,5 +1,6 @@
-/* mocker image inspect|history|ls|rm: the image commands under one name, as
- * `docker image`. */
+/* mocker image SUBCOMMAND: Docker's management command for images. Each
+ * subcommand is a line of the table; `inspect` is here, the others are the
+ * top-level commands' code (images, history, rmi) or in their own file. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/image_inspect.h"
+#include "mocker/image_prune.h"
 #include "mocker/mocker.h"
 
 static const char usage[] =
@@ -18,6 +20,7 @@ static const char usage[] =
   "  inspect IMAGE...   print details of images as a JSON array\n"
   "  history IMAGE      show the history of an image (mocker history)\n"
   "  ls                 list images (mocker images)\n"
+  "  prune              remove unused images\n"
   "  rm IMAGE...        remove images (mocker rmi)\n";
 
 static const char inspect_usage[] =
@@ -65,34 +68,29 @@ image_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   return failed;
 }
 
+static const struct
+{
+  const char *name;
+  mocker_cmd_fn fn;
+} subcommands[] = {
+  { "inspect", image_inspect },
+  { "history", cmd_history },
+  { "ls", cmd_images },
+  { "list", cmd_images },
+  { "prune", image_prune },
+  { "rm", cmd_rmi },
+};
+
 int
 cmd_image (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  /* Options before the subcommand: only --help. */
-  while ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h': return mocker_print_usage (usage);
-      default: return mocker_option_error (err, "image", "+h", argv);
-      }
-  if (optind >= argc)
-    return mocker_usage_error (err, "image", "a COMMAND is required (inspect, history, ls, rm)");
-  int sub_argc = argc - optind;
-  char **sub_argv = argv + optind;
-  const char *sub = sub_argv[0];
+  if (argc < 2)
+    return mocker_usage_error (err, "image", "want a subcommand (inspect, history, ls, prune, rm)");
+  if (strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "--help") == 0)
+    return mocker_print_usage (usage);
   optind = 0; /* the subcommand parses its own options */
-  if (strcmp (sub, "inspect") == 0)
-    return image_inspect (ctx, sub_argc, sub_argv, err);
-  if (strcmp (sub, "history") == 0)
-    return cmd_history (ctx, sub_argc, sub_argv, err);
-  if (strcmp (sub, "ls") == 0 || strcmp (sub, "list") == 0)
-    return cmd_images (ctx, sub_argc, sub_argv, err);
-  if (strcmp (sub, "rm") == 0)
-    return cmd_rmi (ctx, sub_argc, sub_argv, err);
-  return mocker_usage_error (err, "image", "unknown command `%s` (inspect, history, ls, rm)", sub);
+  for (size_t i = 0; i < ARRAY_SIZE (subcommands); i++)
+    if (strcmp (argv[1], subcommands[i].name) == 0)
+      return subcommands[i].fn (ctx, argc - 1, argv + 1, err);
+  return mocker_usage_error (err, "image", "unknown subcommand `%s`", argv[1]);
 }

@@ -1,4 +1,6 @@
-/* mocker images [-q] [--no-trunc] [--format json]: Docker's image table. */
+/* mocker images [-q] [--no-trunc] [--format json] [REPOSITORY[:TAG]]:
+ * Docker's image table; also `mocker image ls` (cmd_image.c). */
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +17,10 @@
 #include "mocker/ui/table.h"
 
 static const char usage[] =
-  "Usage: mocker images [OPTIONS]\n"
+  "Usage: mocker images [OPTIONS] [REPOSITORY[:TAG]]\n"
   "\n"
-  "List images.\n"
+  "List images; with REPOSITORY[:TAG], only those names (shell patterns\n"
+  "such as `team/*` or `app:1.*` work).\n"
   "\n"
   "Options:\n"
   "  -a, --all             also the intermediate images of builds\n"
@@ -93,6 +96,42 @@ image_rows (const struct store_image *img, struct row **rows, size_t *n)
       r->digest = xstrdup ("<none>");
     }
   *n += added;
+}
+
+/* REPOSITORY[:TAG] given on the command line: patterns for both parts. */
+struct filter
+{
+  char *repo;
+  char *tag;  /* NULL: any */
+};
+
+static void
+filter_parse (const char *arg, struct filter *f)
+{
+  const char *slash = strrchr (arg, '/');
+  const char *colon = strrchr (slash ? slash : arg, ':');
+  f->repo = colon ? xstrndup (arg, colon - arg) : xstrdup (arg);
+  f->tag = colon ? xstrdup (colon + 1) : NULL;
+}
+
+/* A row matches when its repository matches in familiar form
+ * ("busybox", "user/app") or in full ("docker.io/library/busybox"). */
+static bool
+filter_match (const struct filter *f, const struct row *r)
+{
+  if (strcmp (r->repo, "<none>") == 0)
+    return false;
+  if (f->tag && fnmatch (f->tag, r->tag, 0) != 0)
+    return false;
+  if (fnmatch (f->repo, r->repo, FNM_PATHNAME) == 0)
+    return true;
+  _cleanup_free_ char *norm = NULL;
+  _cleanup_free_ char *full = NULL, *tag = NULL;
+  _cleanup_error_ mk_error *ignored = NULL;
+  if (store_ref_normalize (r->repo, &norm, &ignored) < 0)
+    return false;
+  store_ref_split (norm, &full, &tag);
+  return fnmatch (f->repo, full, FNM_PATHNAME) == 0;
 }
 
 static char *
@@ -171,8 +210,9 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       default:
         return mocker_option_error (err, "images", "aqh", argv);
       }
-  if (optind < argc)
-    return mocker_usage_error (err, "images", "unexpected argument `%s`", argv[optind]);
+  if (argc - optind > 1)
+    return mocker_usage_error (err, "images", "want at most one REPOSITORY[:TAG], got `%s` too",
+                               argv[optind + 1]);
   ctx->quiet = quiet;
 
   struct store *s = mocker_store (ctx, err);
@@ -186,21 +226,54 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (!all)
     image_list_drop_intermediate (s, list, &n);
 
-  if (quiet)
-    {
-      for (size_t i = 0; i < n; i++)
-        {
-          _cleanup_free_ char *id = display_id (list[i]->id, no_trunc);
-          printf ("%s\n", id);
-        }
-      store_image_list_free (list, n);
-      return 0;
-    }
-
   struct row *rows = NULL;
   size_t nrows = 0;
   for (size_t i = 0; i < n; i++)
     image_rows (list[i], &rows, &nrows);
+  if (optind < argc)
+    {
+      struct filter f;
+      filter_parse (argv[optind], &f);
+      size_t kept = 0;
+      for (size_t i = 0; i < nrows; i++)
+        {
+          if (filter_match (&f, &rows[i]))
+            rows[kept++] = rows[i];
+          else
+            {
+              free (rows[i].repo);
+              free (rows[i].tag);
+              free (rows[i].digest);
+            }
+        }
+      nrows = kept;
+      free (f.repo);
+      free (f.tag);
+    }
+
+  if (quiet)
+    {
+      /* one line per image, as before the filter */
+      for (size_t i = 0; i < nrows; i++)
+        {
+          bool seen = false;
+          for (size_t k = 0; k < i && !seen; k++)
+            seen = rows[k].img == rows[i].img;
+          if (seen)
+            continue;
+          _cleanup_free_ char *id = display_id (rows[i].img->id, no_trunc);
+          printf ("%s\n", id);
+        }
+      for (size_t i = 0; i < nrows; i++)
+        {
+          free (rows[i].repo);
+          free (rows[i].tag);
+          free (rows[i].digest);
+        }
+      free (rows);
+      store_image_list_free (list, n);
+      return 0;
+    }
 
   time_t now = time (NULL);
   if (json)

@@ -4,6 +4,7 @@
 # that exists (or say it is planned).
 
 MOCKER_COMMANDS="build init import pull history image images rmi tag run exec ps logs rm stop start kill inspect commit help"
+MOCKER_COMMANDS+=" push login logout save load export"
 RUNTIME_COMMANDS="spec create start run exec state list kill delete pause resume update ps events features"
 
 setup_file() {
