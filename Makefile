@@ -57,6 +57,7 @@ MOCKER_HEAVY_SRC := $(filter-out mocker/registry/reference.c,$(wildcard mocker/r
                                mocker/cmd__pull.c mocker/cmd_commit.c mocker/cmd_import.c mocker/cmd_init.c \
                                mocker/cmd_network.c mocker/cmd_pull.c mocker/commit.c \
                                mocker/commit_config.c)
+MOCKER_HEAVY_SRC += $(wildcard mocker/cmd_cp.c mocker/cp_tar.c)
 LIGHT_SRC   := $(wildcard mocker/light/*.c)
 # mocker-net: the light sources with the real network code instead of its
 # proxy (libnl and libnftables only), for the light binary's network calls.
