@@ -303,6 +303,8 @@ run_volumes_from (struct store *s, const char *spec, struct run_options *o, mk_e
         {
           v->name = xstrdup (name);
           v->nocopy = true; /* shared as it is */
+          /* still anonymous: `rm -v` of the last user removes it */
+          v->anonymous = YAJL_IS_TRUE (json_get (m, "Anonymous"));
         }
       else
         v->host = xstrdup (src);
