@@ -4,6 +4,7 @@
 # that exists (or say it is planned).
 
 MOCKER_COMMANDS="init import pull images rmi tag run exec ps logs rm stop start kill inspect commit help"
+MOCKER_COMMANDS+=" cp diff volume"
 RUNTIME_COMMANDS="spec create start run exec state list kill delete pause resume update ps events features"
 
 setup_file() {
