@@ -17,6 +17,7 @@
 #include "mocker/mocker.h"
 #include "mocker/registry/pull.h"
 #include "mocker/run_mounts.h"
+#include "mocker/volume/attach.h"
 #include "mocker/store/image.h"
 #include "mocker/store/refname.h"
 
@@ -412,8 +413,8 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         {
           _cleanup_error_ mk_error *e = NULL;
           ctr_teardown (s, c, &e);
-          if (a.auto_remove)
-            ctr_remove_files (s, c, &e);
+          if (a.auto_remove && ctr_remove_files (s, c, &e) == 0)
+            ctr_volumes_detach (s, c, true, &e);
         }
       goto out;
     }
@@ -425,6 +426,14 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     }
   ret = ctr_wait_attached (&l, a.o.tty);
   terminal_restore ();
+  /* --rm: the container is gone once the wait returns; its anonymous
+   * volumes go too, as Docker's (a detached --rm keeps them: volume prune). */
+  if (a.auto_remove && ctr_has_volumes (c))
+    {
+      _cleanup_error_ mk_error *e = NULL;
+      if (ctr_volumes_detach (s, c, true, &e) < 0)
+        fprintf (stderr, "mocker: %s\n", e->msg);
+    }
   if (ret == 0)
     ret = 0;
 

@@ -179,6 +179,29 @@ mrun() {
   mocker volume rm named
 }
 
+@test "run --rm removes the container's anonymous volumes, not its named ones" {
+  run mrun --rm -v /anon -v kept:/kept withvol sh -c 'ls /data/sub; echo k > /kept/k'
+  [ "$status" -eq 0 ]
+  [ "$output" = file ]
+  [ "$(mocker volume ls -q)" = kept ]
+  [ "$(cat "$MOCKER_ROOT/volumes/kept/_data/k")" = k ]
+  mocker volume rm kept
+}
+
+@test "concurrent runs with one new volume: made once, filled once, all succeed" {
+  local pids=() i
+  for i in 1 2 3 4 5; do
+    mocker run --rm --network none -v race:/data withdata sh -c "echo $i > /data/r$i" &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i"; done
+  [ "$(mocker volume ls -q)" = race ]
+  [ "$(ls "$MOCKER_ROOT/volumes/race/_data" | sort | tr '\n' ' ')" = "r1 r2 r3 r4 r5 sub " ]
+  [ "$(cat "$MOCKER_ROOT/volumes/race/_data/sub/file")" = from-image ]
+  [ -z "$(ls -A "$MOCKER_ROOT/volumes" | grep -v -e '^race$' -e '^.lock$')" ]
+  mocker volume rm race
+}
+
 @test "-v /path: an anonymous volume; rm -v keeps one another container shares" {
   mrun --name s1 -v /shared busybox sh -c 'echo one > /shared/x'
   vol=$(mocker inspect s1 | jq -r '.[0].Mounts[0].Name')
