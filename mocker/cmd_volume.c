@@ -72,8 +72,10 @@ parse (int argc, char **argv, const char *sub, const char *allowed, struct volum
           strv_push (&a->labels, optarg);
           break;
         case 'd':
+          /* Docker: the daemon's error (exit 1), not a flag error */
           if (strcmp (optarg, "local") != 0)
-            return mocker_flag_error (err, cmd, "driver `%s`: only local is supported", optarg);
+            return mk_error_set (err, 0, "create: volume driver `%s` not found: only local is supported",
+                                 optarg);
           break;
         case 'q': a->quiet = true; break;
         case 'f': a->force = true; break;

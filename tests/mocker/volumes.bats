@@ -89,7 +89,9 @@ mrun() {
   run mocker volume inspect nosuch
   [ "$status" -eq 1 ]
   run mocker volume create -d nfs x
-  [ "$status" -eq 125 ]
+  [ "$status" -eq 1 ]
+  [[ $output == *'volume driver `nfs` not found'* ]]
+  [ -z "$(mocker volume ls -q)" ]
   run mocker volume ls --bogus
   [ "$status" -eq 125 ]
   run mocker volume bogus
