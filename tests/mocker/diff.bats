@@ -50,3 +50,34 @@ teardown() {
   run mocker diff --bogus x
   [ "$status" -eq 125 ]
 }
+
+# The same changes through podman (private storage, vfs, runc): the same
+# A/C/D lines (podman prints them in its own order; Docker sorts).
+@test "diff: the same lines as podman diff for the same changes" {
+  command -v podman > /dev/null || skip "podman is not installed"
+  command -v runc > /dev/null || skip "runc is not installed"
+  local pm_tmp=$MOCKER_TEST_DIR/podman script
+  mkdir -p "$pm_tmp"
+  printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
+    > "$pm_tmp/containers.conf"
+  pm() {
+    (cd "$pm_tmp" && CONTAINERS_CONF=$pm_tmp/containers.conf podman --root "$pm_tmp/root" \
+      --runroot "$pm_tmp/runroot" --tmpdir "$pm_tmp/tmp" --storage-driver vfs "$@")
+  }
+  script='echo x > /etc/new; rm /bin/vi /bin/ls; mkdir -p /a/b; echo y > /a/b/c; echo z >> /etc/passwd; rm -r /var'
+  tar -C "$MOCKER_TOP/bundles/busybox/rootfs" -c . | pm import - localhost/mocker-diff:test > /dev/null 2>&1
+  pm run --network none --name pd localhost/mocker-diff:test sh -c "$script"
+  local theirs ours
+  theirs=$(pm diff pd | sort)
+  pm rm -af > /dev/null 2>&1 || true
+  local m
+  grep -o " $pm_tmp[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+  rm -rf --one-file-system "$pm_tmp"
+  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
+  mocker run --network none --name md busybox sh -c "$script"
+  ours=$(mocker diff md | sort)
+  echo "podman: $theirs"
+  echo "mocker: $ours"
+  [ -n "$ours" ]
+  [ "$ours" = "$theirs" ]
+}
