@@ -288,3 +288,24 @@ mrun() {
   [ "$status" -eq 125 ]
   [ -z "$(mocker volume ls -q)" ]
 }
+
+@test "volume prune asks first (stdin), -a takes named volumes too, used ones stay; --mount volume-nocopy" {
+  mocker volume create pn
+  id=$(mrun -d -v pu:/u busybox sleep 1000)
+  run mocker volume prune -a <<< n
+  [ "$status" -eq 0 ]
+  [[ $output == *"Are you sure you want to continue?"* ]]
+  [ "$(mocker volume ls -q | tr '\n' ' ')" = "pn pu " ]
+  run mocker volume prune -a <<< y
+  [ "$status" -eq 0 ]
+  [[ $output == *"Deleted Volumes:"*pn* ]]
+  [ "$(mocker volume ls -q)" = pu ]
+  mocker rm -f "$id"
+  mocker volume rm pu
+  run mrun --rm --mount type=volume,src=nc,dst=/data,volume-nocopy withdata ls -A /data
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  run mrun --rm --mount type=volume,src=nc2,dst=/data withdata ls -A /data
+  [ "$output" = sub ]
+  mocker volume rm nc nc2
+}
