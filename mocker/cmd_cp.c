@@ -4,7 +4,9 @@
  * (openat2 RESOLVE_IN_ROOT, common/in_root.h): an absolute symlink such as
  * an image's /etc -> /host leads to the container's /host, never the host's.
  * A running container is reached through /proc/<pid>/root (its volumes and
- * binds included); a stopped one through its overlay, mounted for the copy. */
+ * binds included); a stopped one through its overlay with its volumes and
+ * binds on top, mounted in a mount namespace of the copy's own (gone when it
+ * exits: nothing to undo, nothing seen by others). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,13 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/in_root.h"
+#include "common/json.h"
 #include "common/util.h"
 #include "mocker/container/container.h"
-#include "mocker/container/remove.h"
 #include "mocker/container/status.h"
 #include "mocker/cp_tar.h"
 #include "mocker/mocker.h"
@@ -116,6 +120,80 @@ follow_links (const struct side *sd, const char *path, mk_error **err)
   free (cur);
   mk_error_set (err, ELOOP, "`%s`: too many levels of symbolic links", path);
   return NULL;
+}
+
+/* Path depth ("/a/b" = 2): parents are mounted first. */
+static size_t
+depth_of (const char *p)
+{
+  size_t n = 0;
+  for (const char *c = p; *c; c++)
+    if (*c == '/' && c[1] && c[1] != '/')
+      n++;
+  return n;
+}
+
+/* Binds the container's volumes and binds (the record's "mounts") onto the
+ * rootfs, as the runtime does at start.  Each target is resolved inside the
+ * root and mounted through its descriptor; a target that does not exist
+ * (never started) is left out. */
+static int
+mount_data (const struct container *c, int rootfd, mk_error **err)
+{
+  yajl_val mounts = json_get (c->record, "mounts");
+  size_t n = mounts && YAJL_IS_ARRAY (mounts) ? mounts->u.array.len : 0;
+  size_t max = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *dst = json_get_str (mounts->u.array.values[i], "Destination");
+      if (dst && depth_of (dst) > max)
+        max = depth_of (dst);
+    }
+  for (size_t depth = 0; n && depth <= max; depth++)
+    for (size_t i = 0; i < n; i++)
+      {
+        yajl_val m = mounts->u.array.values[i];
+        const char *type = json_get_str (m, "Type");
+        const char *src = json_get_str (m, "Source");
+        const char *dst = json_get_str (m, "Destination");
+        if (type == NULL || src == NULL || dst == NULL || depth_of (dst) != depth
+            || strcmp (type, "tmpfs") == 0 || str_is_empty (src))
+          continue;
+        _cleanup_close_ int target = openat_in_root (rootfd, dst, O_PATH, 0);
+        if (target < 0)
+          continue;
+        _cleanup_free_ char *at = xasprintf ("/proc/self/fd/%d", target);
+        if (mount (src, at, NULL, MS_BIND | MS_REC, NULL) < 0)
+          return mk_error_set (err, errno, "bind `%s` on the container's `%s`", src, dst);
+        if (YAJL_IS_FALSE (json_get (m, "RW")))
+          {
+            /* the new mount is reached again through the path, resolved in root */
+            _cleanup_close_ int again = openat_in_root (rootfd, dst, O_PATH, 0);
+            _cleanup_free_ char *at2 = xasprintf ("/proc/self/fd/%d", again);
+            if (again < 0
+                || mount (NULL, at2, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+              return mk_error_set (err, errno, "make the container's `%s` read-only", dst);
+          }
+      }
+  return 0;
+}
+
+/* A stopped container: a private mount namespace with its overlay (mounted
+ * unless it still is) and its data mounts; *root gets the rootfs path. */
+static int
+stopped_root (struct store *s, const struct container *c, int *rootfd, mk_error **err)
+{
+  if (unshare (CLONE_NEWNS) < 0)
+    return mk_error_set (err, errno, "unshare a mount namespace");
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return mk_error_set (err, errno, "make the mounts private");
+  if (ctr_mount_rootfs (s, c, err) < 0)
+    return mk_error_wrap (err, "mount the container's file system");
+  _cleanup_free_ char *root = xasprintf ("%s/bundle/rootfs", c->dir);
+  *rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*rootfd < 0)
+    return mk_error_set (err, errno, "open `%s`", root);
+  return mount_data (c, *rootfd, err);
 }
 
 struct cp_job
@@ -238,41 +316,30 @@ cmd_cp (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (lock < 0)
     return -1;
   ctr_reload_state (ctr);
-  bool mounted_here = false;
-  _cleanup_free_ char *root = NULL;
+  _cleanup_close_ int rootfd = -1;
   if (ctr_live_status (ctr) == LIVE_RUNNING)
-    root = xasprintf ("/proc/%d/root", (int) ctr->state.pid);
+    {
+      _cleanup_free_ char *root = xasprintf ("/proc/%d/root", (int) ctr->state.pid);
+      rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (rootfd < 0)
+        return mk_error_set (err, errno, "open `%s`", root);
+    }
+  else if (stopped_root (s, ctr, &rootfd, err) < 0)
+    return -1;
+  if (from)
+    {
+      j.src.rootfd = rootfd;
+      j.src_path = spath;
+      j.dst_stdout = strcmp (dst, "-") == 0;
+      j.dst_path = dst;
+    }
   else
     {
-      mounted_here = !ctr_rootfs_mounted (ctr->dir);
-      if (mounted_here && ctr_mount_rootfs (s, ctr, err) < 0)
-        return mk_error_wrap (err, "mount the container's file system");
-      root = xasprintf ("%s/bundle/rootfs", ctr->dir);
+      j.dst.rootfd = rootfd;
+      j.dst_path = dpath;
+      j.src_stdin = strcmp (src, "-") == 0;
+      j.src_path = src;
     }
-  int r = -1;
-  int rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0)
-    mk_error_set (err, errno, "open `%s`", root);
-  else
-    {
-      if (from)
-        {
-          j.src.rootfd = rootfd;
-          j.src_path = spath;
-          j.dst_stdout = strcmp (dst, "-") == 0;
-          j.dst_path = dst;
-        }
-      else
-        {
-          j.dst.rootfd = rootfd;
-          j.dst_path = dpath;
-          j.src_stdin = strcmp (src, "-") == 0;
-          j.src_path = src;
-        }
-      r = run_copy (&j, err);
-      close (rootfd);
-    }
-  if (mounted_here)
-    ctr_umount_rootfs (ctr->dir);
+  int r = run_copy (&j, err);
   return r;
 }

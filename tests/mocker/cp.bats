@@ -113,6 +113,28 @@ setup() {
   mocker volume rm cpvol
 }
 
+@test "cp with a stopped container sees its volumes and binds (read-only ones refuse writes); the host's mounts are untouched" {
+  mkdir -p "$W/robind"
+  echo ro > "$W/robind/r"
+  mrun --name sv -v stoppedvol:/vol -v "$W/robind:/rb:ro" busybox sh -c 'echo in-volume > /vol/f'
+  before=$(grep -c . /proc/self/mountinfo)
+  mocker cp sv:/vol/f "$W/f"
+  [ "$(cat "$W/f")" = in-volume ]
+  mocker cp sv:/rb/r "$W/r"
+  [ "$(cat "$W/r")" = ro ]
+  echo new > "$W/n"
+  mocker cp "$W/n" sv:/vol/n
+  [ "$(cat "$MOCKER_ROOT/volumes/stoppedvol/_data/n")" = new ]
+  run mocker cp "$W/n" sv:/rb/n
+  [ "$status" -eq 1 ]
+  [[ $output == *"Read-only file system"* ]]
+  [ ! -e "$W/robind/n" ]
+  # every mount was made in the copy's own mount namespace
+  [ "$(grep -c . /proc/self/mountinfo)" = "$before" ]
+  mocker rm sv
+  mocker volume rm stoppedvol
+}
+
 @test "cp with - : a tar stream out and in" {
   mrun --name tarc busybox sh -c 'mkdir -p /d; echo x > /d/x; chown 7:8 /d/x'
   mocker cp tarc:/d - > "$W/out.tar"
