@@ -2,8 +2,8 @@
  * symlink: each step is one name under an open directory (O_NOFOLLOW), so a
  * symlink in the source is copied as a symlink and one in the destination
  * is replaced, never written through.  Used to fill a volume from the image
- * and by `mocker cp`.  Ownership, mode and times are kept; hard links become
- * separate files; xattrs are not copied. */
+ * and by `mocker cp`.  Ownership, mode, times and extended attributes
+ * (except trusted.overlay.*) are kept, and hard links within one copy. */
 #ifndef MOCKER_COPY_TREE_H
 #define MOCKER_COPY_TREE_H
 

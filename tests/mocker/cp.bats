@@ -135,6 +135,22 @@ setup() {
   mocker volume rm stoppedvol
 }
 
+@test "cp keeps hard links within the copy and extended attributes" {
+  mkdir -p "$W/src"
+  echo shared > "$W/src/a"
+  ln "$W/src/a" "$W/src/b"
+  python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.mocker", b"kept")' "$W/src/a"
+  mrun --name hl busybox true
+  mocker cp "$W/src" hl:/
+  mocker cp hl:/src "$W/back"
+  [ "$(stat -c %i "$W/back/a")" = "$(stat -c %i "$W/back/b")" ]
+  [ "$(stat -c %h "$W/back/a")" = 2 ]
+  [ "$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.mocker").decode())' "$W/back/a")" = kept ]
+  # in the container too
+  cid=$(mocker inspect hl | jq -r '.[0].Id')
+  [ "$(stat -c %h "$MOCKER_ROOT/containers/$cid/upper/src/a")" = 2 ]
+}
+
 @test "cp with - : a tar stream out and in" {
   mrun --name tarc busybox sh -c 'mkdir -p /d; echo x > /d/x; chown 7:8 /d/x'
   mocker cp tarc:/d - > "$W/out.tar"
