@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,8 +26,8 @@ tar_fail (struct archive *a, mk_error **err, const char *what, const char *name)
 }
 
 static int
-write_entry (struct archive *a, int sdir, const char *sname, const char *aname, int depth,
-             mk_error **err)
+write_entry (struct archive *a, struct archive_entry_linkresolver *lr, int sdir,
+             const char *sname, const char *aname, int depth, mk_error **err)
 {
   struct stat st;
   if (fstatat (sdir, sname, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -61,6 +62,16 @@ write_entry (struct archive *a, int sdir, const char *sname, const char *aname, 
     }
   if (!S_ISREG (st.st_mode))
     archive_entry_set_size (e, 0);
+  /* A later name of a file already written becomes a hard link entry. */
+  bool link_only = false;
+  if (S_ISREG (st.st_mode) && st.st_nlink > 1)
+    {
+      struct archive_entry *spare = NULL;
+      archive_entry_linkify (lr, &e, &spare);
+      if (spare)
+        archive_entry_free (spare);
+      link_only = archive_entry_hardlink (e) != NULL;
+    }
   int r = archive_write_header (a, e);
   archive_entry_free (e);
   if (r < ARCHIVE_WARN)
@@ -68,6 +79,11 @@ write_entry (struct archive *a, int sdir, const char *sname, const char *aname, 
       if (fd >= 0)
         close (fd);
       return tar_fail (a, err, "tar", aname);
+    }
+  if (S_ISREG (st.st_mode) && link_only)
+    {
+      close (fd);
+      return 0;
     }
   if (S_ISREG (st.st_mode))
     {
@@ -103,7 +119,7 @@ write_entry (struct archive *a, int sdir, const char *sname, const char *aname, 
           if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
             continue;
           _cleanup_free_ char *child = xasprintf ("%s/%s", aname, de->d_name);
-          rr = write_entry (a, dirfd (d), de->d_name, child, depth + 1, err);
+          rr = write_entry (a, lr, dirfd (d), de->d_name, child, depth + 1, err);
         }
       closedir (d);
       return rr;
@@ -144,7 +160,10 @@ cp_tar_write (int sdir, const char *sname, const char *aname, int out, mk_error 
       archive_write_free (a);
       return -1;
     }
-  int r = write_entry (a, sdir, sname, aname, 0, err);
+  struct archive_entry_linkresolver *lr = archive_entry_linkresolver_new ();
+  archive_entry_linkresolver_set_strategy (lr, archive_format (a));
+  int r = write_entry (a, lr, sdir, sname, aname, 0, err);
+  archive_entry_linkresolver_free (lr);
   if (r == 0 && archive_write_close (a) != ARCHIVE_OK)
     r = tar_fail (a, err, "tar", aname);
   archive_write_free (a);

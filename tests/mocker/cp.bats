@@ -146,8 +146,17 @@ setup() {
   [ "$(stat -c %i "$W/back/a")" = "$(stat -c %i "$W/back/b")" ]
   [ "$(stat -c %h "$W/back/a")" = 2 ]
   [ "$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.mocker").decode())' "$W/back/a")" = kept ]
+  # in a tar stream: a hard link entry, kept when extracted
+  mocker cp hl:/src - > "$W/hl.tar"
+  run tar tvf "$W/hl.tar"
+  [[ $output == *"src/"[ab]" link to src/"[ab]* ]]
+  mkdir "$W/x"
+  tar -C "$W/x" -xf "$W/hl.tar"
+  [ "$(stat -c %i "$W/x/src/a")" = "$(stat -c %i "$W/x/src/b")" ]
+  mocker cp - hl:/tmp < "$W/hl.tar"
   # in the container too
   cid=$(mocker inspect hl | jq -r '.[0].Id')
+  [ "$(stat -c %i "$MOCKER_ROOT/containers/$cid/upper/tmp/src/a")" = "$(stat -c %i "$MOCKER_ROOT/containers/$cid/upper/tmp/src/b")" ]
   [ "$(stat -c %h "$MOCKER_ROOT/containers/$cid/upper/src/a")" = 2 ]
 }
 
