@@ -3,8 +3,8 @@
  * for its children (the "no internal processes" rule) — which is why the
  * default container cgroup is /mocker-<id>, never below the runtime's own.
  *
- * Device rules (linux.resources.devices) need an eBPF program on v2; that is
- * not supported yet: they are ignored with a debug message. */
+ * Device rules (linux.resources.devices) are an eBPF program on v2
+ * (cgroup_v2_devices.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -250,8 +250,8 @@ cgroup_v2_apply (const char *dir, const struct spec_resources *res, mk_error **e
       if (limit_write (dir, file, v, err) < 0)
         return -1;
     }
-  if (res->n_devices > 0)
-    log_debug ("cgroup: linux.resources.devices needs eBPF on cgroup v2, not supported yet: ignored");
+  if (res->n_devices > 0 && cgroup_v2_devices_apply (dir, res, err) < 0)
+    return -1;
   for (size_t i = 0; i < res->unified.len; i++)
     {
       const char *key = res->unified.keys[i];

@@ -73,10 +73,34 @@ set_str (char **dst, const char *src)
       }                                                                                        \
   while (0)
 
-/* The fields set in src replace those of dst (devices are not updated). */
+static char *
+dup_or_null (const char *s)
+{
+  return s ? xstrdup (s) : NULL;
+}
+
+/* The fields set in src replace those of dst.  A device list replaces the
+ * whole list: it is one policy (on v2 one program), not a set of fields. */
 void
 resources_merge (struct spec_resources *dst, const struct spec_resources *src)
 {
+  if (src->n_devices > 0)
+    {
+      for (size_t i = 0; i < dst->n_devices; i++)
+        {
+          free (dst->devices[i].type);
+          free (dst->devices[i].access);
+        }
+      free (dst->devices);
+      dst->n_devices = src->n_devices;
+      dst->devices = xzalloc (src->n_devices * sizeof *dst->devices);
+      for (size_t i = 0; i < src->n_devices; i++)
+        {
+          dst->devices[i] = src->devices[i];
+          dst->devices[i].type = dup_or_null (src->devices[i].type);
+          dst->devices[i].access = dup_or_null (src->devices[i].access);
+        }
+    }
   if (src->memory)
     {
       struct spec_memory *d = resources_memory (dst);

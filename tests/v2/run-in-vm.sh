@@ -24,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
 BUILD=${BUILD:-build}
-SUITES=${V2_SUITES:-tests/runtime/cgroups.bats tests/runtime/lifecycle.bats tests/runtime/manage.bats}
+SUITES=${V2_SUITES:-tests/runtime/cgroups.bats tests/runtime/devices.bats tests/runtime/lifecycle.bats tests/runtime/manage.bats}
 MEM=${V2_MEM:-1536M}
 CPUS=${V2_CPUS:-2}
 TIMEOUT=${V2_TIMEOUT:-600}
