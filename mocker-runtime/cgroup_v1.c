@@ -201,12 +201,29 @@ apply_cpu (const struct cgroup_host *h, const char *rel, const struct spec_cpu *
         return -1;
       if (c->has_shares && c->shares && write_i64 (d, "cpu.shares", (int64_t) c->shares, err) < 0)
         return -1;
-      /* The period first: a quota is checked against it. */
-      if (c->has_period && c->period
-          && write_i64 (d, "cpu.cfs_period_us", (int64_t) c->period, err) < 0)
-        return -1;
-      if (c->has_quota && c->quota
-          && write_i64 (d, "cpu.cfs_quota_us", c->quota < 0 ? -1 : c->quota, err) < 0)
+      /* The kernel checks quota/period against the parent's at each write,
+       * so the order that works depends on the old and new values: the
+       * period first, and when the kernel refuses it (the old quota over the
+       * new period exceeds the parent's ratio), the quota then the period. */
+      bool has_quota = c->has_quota && c->quota, quota_done = false;
+      int64_t quota = c->quota < 0 ? -1 : c->quota;
+      if (c->has_period && c->period)
+        {
+          _cleanup_error_ mk_error *pe = NULL;
+          if (write_i64 (d, "cpu.cfs_period_us", (int64_t) c->period, &pe) < 0)
+            {
+              if (mk_error_errno (pe) != EINVAL || !has_quota)
+                {
+                  *err = STEAL (pe);
+                  return -1;
+                }
+              if (write_i64 (d, "cpu.cfs_quota_us", quota, err) < 0
+                  || write_i64 (d, "cpu.cfs_period_us", (int64_t) c->period, err) < 0)
+                return -1;
+              quota_done = true;
+            }
+        }
+      if (has_quota && !quota_done && write_i64 (d, "cpu.cfs_quota_us", quota, err) < 0)
         return -1;
       if (c->has_burst && write_i64 (d, "cpu.cfs_burst_us", (int64_t) c->burst, err) < 0)
         return -1;

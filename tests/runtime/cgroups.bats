@@ -182,6 +182,69 @@ mem_files() {
   rt delete --force "$id"
 }
 
+@test "cgroups: update --memory -1 lifts memory+swap too (v1: memsw first)" {
+  if ! is_v2 && [ ! -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ]; then
+    skip "no swap accounting on this host"
+  fi
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.resources.memory = {"limit": 67108864, "swap": 134217728}'
+  rt_args "$b" sleep 100
+  id=$(rt_id)
+  rt create -b "$b" "$id" < /dev/null > /dev/null
+  run rt update --memory -1 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  if is_v2; then
+    [ "$(cat "/sys/fs/cgroup/mocker-$id/memory.max")" = max ]
+    [ "$(cat "/sys/fs/cgroup/mocker-$id/memory.swap.max")" = max ]
+  else
+    # "Unlimited" reads back as the largest page-aligned value.
+    [ "$(cat "/sys/fs/cgroup/memory/mocker-$id/memory.limit_in_bytes")" -gt 1000000000000 ]
+    [ "$(cat "/sys/fs/cgroup/memory/mocker-$id/memory.memsw.limit_in_bytes")" -gt 1000000000000 ]
+  fi
+  # A limit again afterwards: the kept config does not hold a stale swap.
+  run rt update --memory 33554432 --memory-swap 67108864 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(mem_files "/mocker-$id")" = "33554432 67108864" ]
+  rt delete --force "$id"
+}
+
+@test "cgroups: update of cpu period and quota under a parent's limit works in either order" {
+  b=$(rt_bundle)
+  id=$(rt_id)
+  parent=mocker-cpu-$id
+  echo "$parent" >> "$RT_TMP/cg-parents"
+  # The parent may use half a CPU; the container starts with all of that.
+  if is_v2; then
+    mkdir "/sys/fs/cgroup/$parent"
+    echo "50000 100000" > "/sys/fs/cgroup/$parent/cpu.max"
+  else
+    mkdir "/sys/fs/cgroup/cpu/$parent"
+    echo 50000 > "/sys/fs/cgroup/cpu/$parent/cpu.cfs_quota_us"
+  fi
+  rt_config "$b" '.linux.cgroupsPath = $p | .linux.resources.cpu = {"quota": 50000, "period": 100000}' \
+    --arg p "/$parent/sub"
+  rt_args "$b" sleep 100
+  rt create -b "$b" "$id" < /dev/null > /dev/null
+  # The same half CPU over a shorter period: on v1 the period alone first
+  # would give 50000/50000, over the parent's ratio (EINVAL).
+  run rt update --cpu-quota 25000 --cpu-period 50000 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # And back: here the period goes first.
+  run rt update --cpu-quota 50000 --cpu-period 100000 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  if is_v2; then
+    [ "$(cat "/sys/fs/cgroup/$parent/sub/cpu.max")" = "50000 100000" ]
+  else
+    [ "$(cat "/sys/fs/cgroup/cpu/$parent/sub/cpu.cfs_quota_us")" = 50000 ]
+    [ "$(cat "/sys/fs/cgroup/cpu/$parent/sub/cpu.cfs_period_us")" = 100000 ]
+  fi
+  rt delete --force "$id"
+}
+
 @test "cgroups: a cpu quota of 0.25 CPU keeps measured usage near it" {
   b=$(rt_bundle)
   rt_config "$b" '.linux.resources.cpu = {"quota": 25000, "period": 100000}'
