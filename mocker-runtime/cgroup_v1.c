@@ -60,6 +60,31 @@ free_created (char **created, size_t n)
   free (created);
 }
 
+/* A frozen group (itself or an ancestor: freezer.state says FROZEN or
+ * FREEZING for both) would stop the init as it enters, and create would
+ * wait for it forever. */
+static int
+refuse_frozen (const struct cgroup_host *h, const char *rel, mk_error **err)
+{
+  const struct cgroup_v1_hierarchy *f = cgroup_v1_find (h, "freezer");
+  if (f == NULL)
+    return 0;
+  _cleanup_free_ char *d = path_join (f->dir, rel);
+  _cleanup_free_ char *state = NULL;
+  _cleanup_error_ mk_error *e = NULL;
+  if (cgroup_read (d, "freezer.state", &state, &e) < 0)
+    {
+      /* The root group has none: it cannot be frozen. */
+      if (mk_error_errno (e) == ENOENT)
+        return 0;
+      *err = STEAL (e);
+      return -1;
+    }
+  if (strcmp (state, "THAWED") != 0)
+    return mk_error_set (err, 0, "cgroup: %s is %s (thaw it, or its parent, first)", d, state);
+  return 0;
+}
+
 int
 cgroup_v1_create (const struct cgroup_host *h, const char *rel,
                   const struct spec_resources *res, pid_t pid, mk_error **err)
@@ -75,6 +100,8 @@ cgroup_v1_create (const struct cgroup_host *h, const char *rel,
         goto fail;
     }
   if (res && cgroup_v1_apply (h, rel, res, err) < 0)
+    goto fail;
+  if (refuse_frozen (h, rel, err) < 0)
     goto fail;
   if (pid > 0)
     {

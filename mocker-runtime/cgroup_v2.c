@@ -56,6 +56,20 @@ enable_controllers (const char *dir)
     }
 }
 
+/* A group that is frozen (itself, or an ancestor: a new group inherits it)
+ * would stop the init as it enters, and create would wait for it forever. */
+static int
+cgroup_v2_refuse_frozen (const char *dir, mk_error **err)
+{
+  _cleanup_free_ char *events = NULL, *freeze = NULL;
+  _cleanup_error_ mk_error *e = NULL;
+  bool frozen = (cgroup_read (dir, "cgroup.events", &events, &e) == 0 && strstr (events, "frozen 1"))
+                || (cgroup_read (dir, "cgroup.freeze", &freeze, &e) == 0 && strcmp (freeze, "1") == 0);
+  if (frozen)
+    return mk_error_set (err, 0, "cgroup: %s is frozen (thaw it, or its parent, first)", dir);
+  return 0;
+}
+
 int
 cgroup_v2_create (const char *root, const char *rel, const struct spec_resources *res,
                   bool controllers, pid_t pid, mk_error **err)
@@ -82,6 +96,8 @@ cgroup_v2_create (const char *root, const char *rel, const struct spec_resources
     }
 
   if (res && cgroup_v2_apply (leaf, res, err) < 0)
+    goto fail;
+  if (cgroup_v2_refuse_frozen (leaf, err) < 0)
     goto fail;
   if (pid > 0)
     {

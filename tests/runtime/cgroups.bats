@@ -245,6 +245,38 @@ mem_files() {
   rt delete --force "$id"
 }
 
+@test "cgroups: create under a frozen cgroup fails at once instead of blocking" {
+  b=$(rt_bundle)
+  id=$(rt_id)
+  parent=mocker-frozen-$id
+  echo "$parent" >> "$RT_TMP/cg-parents"
+  if is_v2; then
+    mkdir "/sys/fs/cgroup/$parent"
+    echo 1 > "/sys/fs/cgroup/$parent/cgroup.freeze"
+  else
+    mkdir "/sys/fs/cgroup/freezer/$parent"
+    echo FROZEN > "/sys/fs/cgroup/freezer/$parent/freezer.state"
+  fi
+  rt_config "$b" '.linux.cgroupsPath = $p' --arg p "/$parent/sub"
+  rt_args "$b" true
+  # timeout is a guard, not a measure: without the check create waited
+  # forever for an init frozen as it entered its cgroup.  (Into a file: the
+  # frozen init would hold a pipe open.)
+  status=0
+  timeout -k 5 60 "$MOCKER_RUNTIME" --root "$RT_ROOT" create -b "$b" "$id" \
+    < /dev/null > "$RT_TMP/create.out" 2>&1 || status=$?
+  output=$(cat "$RT_TMP/create.out")
+  if is_v2; then
+    echo 0 > "/sys/fs/cgroup/$parent/cgroup.freeze"
+  else
+    echo THAWED > "/sys/fs/cgroup/freezer/$parent/freezer.state"
+  fi
+  echo "$output"
+  [ "$status" -ne 0 ] && [ "$status" -ne 124 ]
+  [[ $output == *"/$parent/sub is "*"thaw it"* ]]
+  for d in $(cg_all_dirs "/$parent/sub"); do [ ! -e "$d" ]; done
+}
+
 @test "cgroups: a cpu quota of 0.25 CPU keeps measured usage near it" {
   b=$(rt_bundle)
   rt_config "$b" '.linux.resources.cpu = {"quota": 25000, "period": 100000}'
