@@ -338,3 +338,20 @@ mem_files() {
   [ "$status" -ne 0 ]
   [[ $output == *"invalid cgroup path"* ]]
 }
+
+@test "cgroups: spec adds a cgroup namespace only on a pure v2 host, as runc" {
+  local want=0 flag
+  is_v2 && want=1
+  for flag in "" --rootless; do
+    rm -rf "$RT_TMP/spec" && mkdir "$RT_TMP/spec"
+    rt spec $flag -b "$RT_TMP/spec"
+    n=$(jq '[.linux.namespaces[] | select(.type == "cgroup")] | length' "$RT_TMP/spec/config.json")
+    echo "spec $flag: $n cgroup namespace(s), want $want"
+    [ "$n" = "$want" ]
+    if command -v runc > /dev/null; then
+      rm -rf "$RT_TMP/runc-spec" && mkdir "$RT_TMP/runc-spec"
+      (cd "$RT_TMP/runc-spec" && runc spec $flag)
+      [ "$(jq '[.linux.namespaces[] | select(.type == "cgroup")] | length' "$RT_TMP/runc-spec/config.json")" = "$want" ]
+    fi
+  done
+}
