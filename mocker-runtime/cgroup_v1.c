@@ -199,6 +199,14 @@ apply_memory (const struct cgroup_host *h, const char *rel, const struct spec_me
     return -1;
   if (m->has_kernel)
     log_debug ("cgroup: linux.resources.memory.kernel is deprecated by the kernel: ignored");
+  if (m->has_kernel_tcp && m->kernel_tcp != 0)
+    {
+      if (!cgroup_has_file (d, "memory.kmem.tcp.limit_in_bytes"))
+        return mk_error_set (err, 0, "linux.resources.memory.kernelTCP: this kernel has no "
+                             "memory.kmem.tcp.limit_in_bytes (in %s)", d);
+      if (write_i64 (d, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err) < 0)
+        return -1;
+    }
   if (m->has_swappiness)
     {
       if (m->swappiness > 100)
@@ -310,6 +318,34 @@ apply_devices (const struct cgroup_host *h, const char *rel, const struct spec_r
   return 0;
 }
 
+/* net_cls.classid and net_prio.ifpriomap ("<interface> <priority>", one
+ * write per interface). */
+static int
+apply_network (const struct cgroup_host *h, const char *rel, const struct spec_network *n,
+               mk_error **err)
+{
+  if (n->has_class_id)
+    {
+      _cleanup_free_ char *d = dir_for (h, "net_cls", rel, "linux.resources.network.classID", err);
+      if (d == NULL || write_i64 (d, "net_cls.classid", n->class_id, err) < 0)
+        return -1;
+    }
+  if (n->n_priorities > 0)
+    {
+      _cleanup_free_ char *d = dir_for (h, "net_prio", rel, "linux.resources.network.priorities", err);
+      if (d == NULL)
+        return -1;
+      for (size_t i = 0; i < n->n_priorities; i++)
+        {
+          _cleanup_free_ char *v = xasprintf ("%s %" PRIu32, n->priorities[i].name,
+                                              n->priorities[i].priority);
+          if (cgroup_write (d, "net_prio.ifpriomap", v, err) < 0)
+            return -1;
+        }
+    }
+  return 0;
+}
+
 int
 cgroup_v1_apply (const struct cgroup_host *h, const char *rel,
                  const struct spec_resources *res, mk_error **err)
@@ -349,6 +385,8 @@ cgroup_v1_apply (const struct cgroup_host *h, const char *rel,
         }
     }
   if (res->n_devices > 0 && apply_devices (h, rel, res, err) < 0)
+    return -1;
+  if (res->network && apply_network (h, rel, res->network, err) < 0)
     return -1;
   return 0;
 }

@@ -169,6 +169,9 @@ apply_memory (const char *dir, const struct spec_memory *m, mk_error **err)
     }
   if (m->has_kernel)
     log_debug ("cgroup: linux.resources.memory.kernel is not supported on cgroup v2: ignored");
+  if (m->has_kernel_tcp && m->kernel_tcp != 0)
+    return mk_error_set (err, 0, "linux.resources.memory.kernelTCP: cgroup v2 has no separate "
+                         "TCP memory limit (memory.max covers it)");
   if (m->has_swappiness)
     log_debug ("cgroup: linux.resources.memory.swappiness is not supported on cgroup v2: ignored");
   if (m->has_disable_oom_killer && m->disable_oom_killer)
@@ -230,6 +233,10 @@ apply_cpu (const char *dir, const struct spec_cpu *c, mk_error **err)
 int
 cgroup_v2_apply (const char *dir, const struct spec_resources *res, mk_error **err)
 {
+  /* Refused before anything is written (update applies in place). */
+  if (res->network && (res->network->has_class_id || res->network->n_priorities > 0))
+    return mk_error_set (err, 0, "linux.resources.network: cgroup v2 has no net_cls or net_prio "
+                         "controller (classify traffic by cgroup path with nftables instead)");
   if (res->memory && apply_memory (dir, res->memory, err) < 0)
     return -1;
   if (res->cpu && apply_cpu (dir, res->cpu, err) < 0)

@@ -109,6 +109,7 @@ resources_merge (struct spec_resources *dst, const struct spec_resources *src)
       MERGE (d, s, reservation);
       MERGE (d, s, swap);
       MERGE (d, s, kernel);
+      MERGE (d, s, kernel_tcp);
       MERGE (d, s, swappiness);
       MERGE (d, s, disable_oom_killer);
     }
@@ -139,6 +140,26 @@ resources_merge (struct spec_resources *dst, const struct spec_resources *src)
       if (dst->block_io == NULL)
         dst->block_io = xzalloc (sizeof *dst->block_io);
       MERGE (dst->block_io, src->block_io, weight);
+    }
+  if (src->network)
+    {
+      if (dst->network == NULL)
+        dst->network = xzalloc (sizeof *dst->network);
+      MERGE (dst->network, src->network, class_id);
+      if (src->network->priorities)
+        {
+          for (size_t i = 0; i < dst->network->n_priorities; i++)
+            free (dst->network->priorities[i].name);
+          free (dst->network->priorities);
+          dst->network->n_priorities = src->network->n_priorities;
+          dst->network->priorities = xzalloc (src->network->n_priorities
+                                              * sizeof *dst->network->priorities);
+          for (size_t i = 0; i < src->network->n_priorities; i++)
+            {
+              dst->network->priorities[i].name = xstrdup (src->network->priorities[i].name);
+              dst->network->priorities[i].priority = src->network->priorities[i].priority;
+            }
+        }
     }
   for (size_t i = 0; i < src->unified.len; i++)
     spec_map_set (&dst->unified, src->unified.keys[i], src->unified.values[i]);

@@ -355,3 +355,85 @@ mem_files() {
     fi
   done
 }
+
+@test "cgroups: memory.kernelTCP is applied on v1 and refused on v2" {
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.resources.memory = {"limit": 67108864, "kernelTCP": 16777216}'
+  rt_args "$b" true
+  id=$(rt_id)
+  # (into a file: the created init would hold a pipe open)
+  status=0
+  rt create -b "$b" "$id" < /dev/null > "$RT_TMP/create.out" 2>&1 || status=$?
+  output=$(cat "$RT_TMP/create.out")
+  echo "$output"
+  if is_v2; then
+    [ "$status" -ne 0 ]
+    [[ $output == *"linux.resources.memory.kernelTCP: cgroup v2 has no"* ]]
+    return
+  fi
+  [ "$status" -eq 0 ]
+  [ "$(cat "/sys/fs/cgroup/memory/mocker-$id/memory.kmem.tcp.limit_in_bytes")" = 16777216 ]
+  # update changes it, and keeps it in the config.
+  echo '{"memory": {"kernelTCP": 33554432}}' > "$RT_TMP/res.json"
+  rt update -r "$RT_TMP/res.json" "$id"
+  [ "$(cat "/sys/fs/cgroup/memory/mocker-$id/memory.kmem.tcp.limit_in_bytes")" = 33554432 ]
+  rt delete --force "$id"
+}
+
+@test "cgroups: linux.resources.network without net_cls/net_prio is a clear error" {
+  if ! is_v2 && [ -e /sys/fs/cgroup/net_cls/cgroup.procs ]; then
+    skip "this host has a net_cls hierarchy (the next test covers it)"
+  fi
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.resources.network = {"classID": 1048577}'
+  rt_args "$b" true
+  id=$(rt_id)
+  status=0
+  rt create -b "$b" "$id" < /dev/null > "$RT_TMP/create.out" 2>&1 || status=$?
+  output=$(cat "$RT_TMP/create.out")
+  echo "$output"
+  [ "$status" -ne 0 ]
+  if is_v2; then
+    [[ $output == *"linux.resources.network: cgroup v2 has no net_cls or net_prio controller"* ]]
+  else
+    [[ $output == *"linux.resources.network.classID: the host has no net_cls cgroup hierarchy"* ]]
+  fi
+  for d in $(cg_all_dirs "/mocker-$id"); do [ ! -e "$d" ]; done
+}
+
+@test "cgroups: v1: network classID and priorities land in net_cls.classid and net_prio.ifpriomap" {
+  is_v2 && skip "cgroup v2 has no net_cls/net_prio (refused: previous test)"
+  grep -q '^net_cls' /proc/cgroups && grep -q '^net_prio' /proc/cgroups || skip "no net_cls/net_prio in this kernel"
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.resources.network = {"classID": 1048577, "priorities": [{"name": "lo", "priority": 5}]}'
+  rt_args "$b" sleep 100
+  id=$(rt_id)
+  # This host does not mount net_cls/net_prio: a private mount namespace gets
+  # a copy of /sys/fs/cgroup with them added (gone with the namespace).
+  unshare -m --propagation private env RT="$MOCKER_RUNTIME" ROOT="$RT_ROOT" B="$b" ID="$id" T="$RT_TMP" bash -euc '
+    mkdir "$T/cg-orig"
+    mount --rbind /sys/fs/cgroup "$T/cg-orig"
+    mount -t tmpfs -o mode=755 cgroup-test /sys/fs/cgroup
+    for e in "$T"/cg-orig/*; do
+      n=${e##*/}
+      if [ -L "$e" ]; then ln -s "$(readlink "$e")" "/sys/fs/cgroup/$n"
+      else mkdir "/sys/fs/cgroup/$n"; mount --rbind "$e" "/sys/fs/cgroup/$n"; fi
+    done
+    if [ ! -e /sys/fs/cgroup/net_cls ]; then
+      mkdir /sys/fs/cgroup/net_cls,net_prio
+      mount -t cgroup -o net_cls,net_prio net_cls /sys/fs/cgroup/net_cls,net_prio
+      ln -s net_cls,net_prio /sys/fs/cgroup/net_cls
+      ln -s net_cls,net_prio /sys/fs/cgroup/net_prio
+    fi
+    status=0
+    "$RT" --root "$ROOT" create -b "$B" "$ID" < /dev/null > "$T/create.out" 2>&1 || status=$?
+    cat "$T/create.out"
+    if [ $status -eq 0 ]; then
+      cat "/sys/fs/cgroup/net_cls/mocker-$ID/net_cls.classid" > "$T/classid"
+      grep "^lo " "/sys/fs/cgroup/net_prio/mocker-$ID/net_prio.ifpriomap" > "$T/prio" || true
+    fi
+    "$RT" --root "$ROOT" delete --force "$ID" > /dev/null 2>&1 || true
+    exit $status'
+  [ "$(cat "$RT_TMP/classid")" = 1048577 ]
+  [ "$(cat "$RT_TMP/prio")" = "lo 5" ]
+}
