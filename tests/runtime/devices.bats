@@ -136,6 +136,30 @@ run_probe() {
   rt delete --force "$id"
 }
 
+@test "devices: v2: a program another manager attached without BPF_F_ALLOW_MULTI is replaced" {
+  is_v2 || skip "pure cgroup v2 only (this host has the v1 devices controller: devices.allow/deny are used; make check-v2)"
+  b=$(dev_bundle "[]")
+  rt_config "$b" 'del(.linux.resources.devices)'
+  rt_args "$b" sleep 100
+  id=$(rt_id)
+  rt create -b "$b" "$id" < /dev/null > /dev/null
+  rt start "$id"
+  cg=/sys/fs/cgroup/mocker-$id
+  # No rules, no program (as a v1 group inheriting its parent's list).
+  [ "$(progs "$cg")" = "0 single" ]
+  progs --attach-single "$cg"
+  [ "$(progs "$cg")" = "1 single" ]
+  echo "{\"devices\": [$deny_all]}" > "$RT_TMP/res.json"
+  run rt update -r "$RT_TMP/res.json" "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(progs "$cg")" = "1 single" ]
+  run rt exec "$id" sh -c "$probe"
+  echo "$output"
+  [[ $output == *mknod-ok* && $output != *write-ok* ]]
+  rt delete --force "$id"
+}
+
 @test "devices: a device number out of range is an error" {
   b=$(dev_bundle "[$deny_all, {\"allow\": true, \"type\": \"c\", \"major\": 4294967296, \"minor\": 1}]")
   rt_args "$b" true
