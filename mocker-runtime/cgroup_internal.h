@@ -93,6 +93,29 @@ char *cgroup_device_rule_string (const struct spec_device_cgroup *d);
  * "system.slice:docker:abc" -> "/system.slice/docker-abc.scope". */
 int cgroup_systemd_path (const char *spec, const char *id, char **out, mk_error **err);
 
+/* linux.resources.devices as the cgroup v2 device program
+ * (cgroup_devices_program.c, cgroup_v2_devices.c). */
+struct cgroup_dev_rule
+{
+  bool allow;
+  char type;           /* 'a', 'b', 'c' */
+  int64_t major, minor; /* -1 = any */
+  unsigned access;     /* BPF_DEVCG_ACC_* bits */
+};
+#define CGROUP_DEV_RWM 7u /* BPF_DEVCG_ACC_MKNOD | READ | WRITE */
+/* The config's rules, then the default devices every container may use. Heap. */
+int cgroup_dev_rules_from_spec (const struct spec_resources *res, struct cgroup_dev_rule **out,
+                                size_t *n, mk_error **err);
+/* The BPF_PROG_TYPE_CGROUP_DEVICE program deciding as the v1 devices
+ * controller would after these rules were written to devices.allow/deny in
+ * order. Heap array of struct bpf_insn. */
+struct bpf_insn;
+struct bpf_insn *cgroup_dev_program (const struct cgroup_dev_rule *rules, size_t n_rules,
+                                     size_t *n_insns);
+/* Loads the program for res's devices and makes it dir's only device
+ * program, without a moment where dir has none. */
+int cgroup_v2_devices_apply (const char *dir, const struct spec_resources *res, mk_error **err);
+
 /* Per-version operations on a container cgroup `rel` (relative path). */
 int cgroup_v2_create (const char *root, const char *rel, const struct spec_resources *res,
                       bool controllers, pid_t pid, mk_error **err);

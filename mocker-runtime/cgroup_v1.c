@@ -60,6 +60,31 @@ free_created (char **created, size_t n)
   free (created);
 }
 
+/* A frozen group (itself or an ancestor: freezer.state says FROZEN or
+ * FREEZING for both) would stop the init as it enters, and create would
+ * wait for it forever. */
+static int
+refuse_frozen (const struct cgroup_host *h, const char *rel, mk_error **err)
+{
+  const struct cgroup_v1_hierarchy *f = cgroup_v1_find (h, "freezer");
+  if (f == NULL)
+    return 0;
+  _cleanup_free_ char *d = path_join (f->dir, rel);
+  _cleanup_free_ char *state = NULL;
+  _cleanup_error_ mk_error *e = NULL;
+  if (cgroup_read (d, "freezer.state", &state, &e) < 0)
+    {
+      /* The root group has none: it cannot be frozen. */
+      if (mk_error_errno (e) == ENOENT)
+        return 0;
+      *err = STEAL (e);
+      return -1;
+    }
+  if (strcmp (state, "THAWED") != 0)
+    return mk_error_set (err, 0, "cgroup: %s is %s (thaw it, or its parent, first)", d, state);
+  return 0;
+}
+
 int
 cgroup_v1_create (const struct cgroup_host *h, const char *rel,
                   const struct spec_resources *res, pid_t pid, mk_error **err)
@@ -75,6 +100,8 @@ cgroup_v1_create (const struct cgroup_host *h, const char *rel,
         goto fail;
     }
   if (res && cgroup_v1_apply (h, rel, res, err) < 0)
+    goto fail;
+  if (refuse_frozen (h, rel, err) < 0)
     goto fail;
   if (pid > 0)
     {
@@ -172,6 +199,14 @@ apply_memory (const struct cgroup_host *h, const char *rel, const struct spec_me
     return -1;
   if (m->has_kernel)
     log_debug ("cgroup: linux.resources.memory.kernel is deprecated by the kernel: ignored");
+  if (m->has_kernel_tcp && m->kernel_tcp != 0)
+    {
+      if (!cgroup_has_file (d, "memory.kmem.tcp.limit_in_bytes"))
+        return mk_error_set (err, 0, "linux.resources.memory.kernelTCP: this kernel has no "
+                             "memory.kmem.tcp.limit_in_bytes (in %s)", d);
+      if (write_i64 (d, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err) < 0)
+        return -1;
+    }
   if (m->has_swappiness)
     {
       if (m->swappiness > 100)
@@ -201,12 +236,29 @@ apply_cpu (const struct cgroup_host *h, const char *rel, const struct spec_cpu *
         return -1;
       if (c->has_shares && c->shares && write_i64 (d, "cpu.shares", (int64_t) c->shares, err) < 0)
         return -1;
-      /* The period first: a quota is checked against it. */
-      if (c->has_period && c->period
-          && write_i64 (d, "cpu.cfs_period_us", (int64_t) c->period, err) < 0)
-        return -1;
-      if (c->has_quota && c->quota
-          && write_i64 (d, "cpu.cfs_quota_us", c->quota < 0 ? -1 : c->quota, err) < 0)
+      /* The kernel checks quota/period against the parent's at each write,
+       * so the order that works depends on the old and new values: the
+       * period first, and when the kernel refuses it (the old quota over the
+       * new period exceeds the parent's ratio), the quota then the period. */
+      bool has_quota = c->has_quota && c->quota, quota_done = false;
+      int64_t quota = c->quota < 0 ? -1 : c->quota;
+      if (c->has_period && c->period)
+        {
+          _cleanup_error_ mk_error *pe = NULL;
+          if (write_i64 (d, "cpu.cfs_period_us", (int64_t) c->period, &pe) < 0)
+            {
+              if (mk_error_errno (pe) != EINVAL || !has_quota)
+                {
+                  *err = STEAL (pe);
+                  return -1;
+                }
+              if (write_i64 (d, "cpu.cfs_quota_us", quota, err) < 0
+                  || write_i64 (d, "cpu.cfs_period_us", (int64_t) c->period, err) < 0)
+                return -1;
+              quota_done = true;
+            }
+        }
+      if (has_quota && !quota_done && write_i64 (d, "cpu.cfs_quota_us", quota, err) < 0)
         return -1;
       if (c->has_burst && write_i64 (d, "cpu.cfs_burst_us", (int64_t) c->burst, err) < 0)
         return -1;
@@ -266,6 +318,34 @@ apply_devices (const struct cgroup_host *h, const char *rel, const struct spec_r
   return 0;
 }
 
+/* net_cls.classid and net_prio.ifpriomap ("<interface> <priority>", one
+ * write per interface). */
+static int
+apply_network (const struct cgroup_host *h, const char *rel, const struct spec_network *n,
+               mk_error **err)
+{
+  if (n->has_class_id)
+    {
+      _cleanup_free_ char *d = dir_for (h, "net_cls", rel, "linux.resources.network.classID", err);
+      if (d == NULL || write_i64 (d, "net_cls.classid", n->class_id, err) < 0)
+        return -1;
+    }
+  if (n->n_priorities > 0)
+    {
+      _cleanup_free_ char *d = dir_for (h, "net_prio", rel, "linux.resources.network.priorities", err);
+      if (d == NULL)
+        return -1;
+      for (size_t i = 0; i < n->n_priorities; i++)
+        {
+          _cleanup_free_ char *v = xasprintf ("%s %" PRIu32, n->priorities[i].name,
+                                              n->priorities[i].priority);
+          if (cgroup_write (d, "net_prio.ifpriomap", v, err) < 0)
+            return -1;
+        }
+    }
+  return 0;
+}
+
 int
 cgroup_v1_apply (const struct cgroup_host *h, const char *rel,
                  const struct spec_resources *res, mk_error **err)
@@ -305,6 +385,8 @@ cgroup_v1_apply (const struct cgroup_host *h, const char *rel,
         }
     }
   if (res->n_devices > 0 && apply_devices (h, rel, res, err) < 0)
+    return -1;
+  if (res->network && apply_network (h, rel, res->network, err) < 0)
     return -1;
   return 0;
 }

@@ -3,8 +3,8 @@
  * for its children (the "no internal processes" rule) — which is why the
  * default container cgroup is /mocker-<id>, never below the runtime's own.
  *
- * Device rules (linux.resources.devices) need an eBPF program on v2; that is
- * not supported yet: they are ignored with a debug message. */
+ * Device rules (linux.resources.devices) are an eBPF program on v2
+ * (cgroup_v2_devices.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -56,6 +56,20 @@ enable_controllers (const char *dir)
     }
 }
 
+/* A group that is frozen (itself, or an ancestor: a new group inherits it)
+ * would stop the init as it enters, and create would wait for it forever. */
+static int
+cgroup_v2_refuse_frozen (const char *dir, mk_error **err)
+{
+  _cleanup_free_ char *events = NULL, *freeze = NULL;
+  _cleanup_error_ mk_error *e = NULL;
+  bool frozen = (cgroup_read (dir, "cgroup.events", &events, &e) == 0 && strstr (events, "frozen 1"))
+                || (cgroup_read (dir, "cgroup.freeze", &freeze, &e) == 0 && strcmp (freeze, "1") == 0);
+  if (frozen)
+    return mk_error_set (err, 0, "cgroup: %s is frozen (thaw it, or its parent, first)", dir);
+  return 0;
+}
+
 int
 cgroup_v2_create (const char *root, const char *rel, const struct spec_resources *res,
                   bool controllers, pid_t pid, mk_error **err)
@@ -82,6 +96,8 @@ cgroup_v2_create (const char *root, const char *rel, const struct spec_resources
     }
 
   if (res && cgroup_v2_apply (leaf, res, err) < 0)
+    goto fail;
+  if (cgroup_v2_refuse_frozen (leaf, err) < 0)
     goto fail;
   if (pid > 0)
     {
@@ -153,6 +169,9 @@ apply_memory (const char *dir, const struct spec_memory *m, mk_error **err)
     }
   if (m->has_kernel)
     log_debug ("cgroup: linux.resources.memory.kernel is not supported on cgroup v2: ignored");
+  if (m->has_kernel_tcp && m->kernel_tcp != 0)
+    return mk_error_set (err, 0, "linux.resources.memory.kernelTCP: cgroup v2 has no separate "
+                         "TCP memory limit (memory.max covers it)");
   if (m->has_swappiness)
     log_debug ("cgroup: linux.resources.memory.swappiness is not supported on cgroup v2: ignored");
   if (m->has_disable_oom_killer && m->disable_oom_killer)
@@ -214,6 +233,10 @@ apply_cpu (const char *dir, const struct spec_cpu *c, mk_error **err)
 int
 cgroup_v2_apply (const char *dir, const struct spec_resources *res, mk_error **err)
 {
+  /* Refused before anything is written (update applies in place). */
+  if (res->network && (res->network->has_class_id || res->network->n_priorities > 0))
+    return mk_error_set (err, 0, "linux.resources.network: cgroup v2 has no net_cls or net_prio "
+                         "controller (classify traffic by cgroup path with nftables instead)");
   if (res->memory && apply_memory (dir, res->memory, err) < 0)
     return -1;
   if (res->cpu && apply_cpu (dir, res->cpu, err) < 0)
@@ -250,8 +273,8 @@ cgroup_v2_apply (const char *dir, const struct spec_resources *res, mk_error **e
       if (limit_write (dir, file, v, err) < 0)
         return -1;
     }
-  if (res->n_devices > 0)
-    log_debug ("cgroup: linux.resources.devices needs eBPF on cgroup v2, not supported yet: ignored");
+  if (res->n_devices > 0 && cgroup_v2_devices_apply (dir, res, err) < 0)
+    return -1;
   for (size_t i = 0; i < res->unified.len; i++)
     {
       const char *key = res->unified.keys[i];

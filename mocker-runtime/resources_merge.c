@@ -73,10 +73,34 @@ set_str (char **dst, const char *src)
       }                                                                                        \
   while (0)
 
-/* The fields set in src replace those of dst (devices are not updated). */
+static char *
+dup_or_null (const char *s)
+{
+  return s ? xstrdup (s) : NULL;
+}
+
+/* The fields set in src replace those of dst.  A device list replaces the
+ * whole list: it is one policy (on v2 one program), not a set of fields. */
 void
 resources_merge (struct spec_resources *dst, const struct spec_resources *src)
 {
+  if (src->n_devices > 0)
+    {
+      for (size_t i = 0; i < dst->n_devices; i++)
+        {
+          free (dst->devices[i].type);
+          free (dst->devices[i].access);
+        }
+      free (dst->devices);
+      dst->n_devices = src->n_devices;
+      dst->devices = xzalloc (src->n_devices * sizeof *dst->devices);
+      for (size_t i = 0; i < src->n_devices; i++)
+        {
+          dst->devices[i] = src->devices[i];
+          dst->devices[i].type = dup_or_null (src->devices[i].type);
+          dst->devices[i].access = dup_or_null (src->devices[i].access);
+        }
+    }
   if (src->memory)
     {
       struct spec_memory *d = resources_memory (dst);
@@ -85,6 +109,7 @@ resources_merge (struct spec_resources *dst, const struct spec_resources *src)
       MERGE (d, s, reservation);
       MERGE (d, s, swap);
       MERGE (d, s, kernel);
+      MERGE (d, s, kernel_tcp);
       MERGE (d, s, swappiness);
       MERGE (d, s, disable_oom_killer);
     }
@@ -115,6 +140,26 @@ resources_merge (struct spec_resources *dst, const struct spec_resources *src)
       if (dst->block_io == NULL)
         dst->block_io = xzalloc (sizeof *dst->block_io);
       MERGE (dst->block_io, src->block_io, weight);
+    }
+  if (src->network)
+    {
+      if (dst->network == NULL)
+        dst->network = xzalloc (sizeof *dst->network);
+      MERGE (dst->network, src->network, class_id);
+      if (src->network->priorities)
+        {
+          for (size_t i = 0; i < dst->network->n_priorities; i++)
+            free (dst->network->priorities[i].name);
+          free (dst->network->priorities);
+          dst->network->n_priorities = src->network->n_priorities;
+          dst->network->priorities = xzalloc (src->network->n_priorities
+                                              * sizeof *dst->network->priorities);
+          for (size_t i = 0; i < src->network->n_priorities; i++)
+            {
+              dst->network->priorities[i].name = xstrdup (src->network->priorities[i].name);
+              dst->network->priorities[i].priority = src->network->priorities[i].priority;
+            }
+        }
     }
   for (size_t i = 0; i < src->unified.len; i++)
     spec_map_set (&dst->unified, src->unified.keys[i], src->unified.values[i]);

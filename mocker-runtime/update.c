@@ -165,6 +165,15 @@ cmd_update (struct rt_globals *g, int argc, char **argv, mk_error **err)
   else
     res = xzalloc (sizeof *res);
   resources_merge (res, flags);
+  /* Unlimited memory without a swap value means unlimited memory+swap too
+   * (as runc): on v1 memsw.limit must be lifted first, or raising the
+   * memory limit above it fails with EINVAL. */
+  if (res->memory && res->memory->has_limit && res->memory->limit == -1
+      && !(res->memory->has_swap && res->memory->swap != 0))
+    {
+      res->memory->has_swap = true;
+      res->memory->swap = -1;
+    }
 
   _cleanup_rt_state_ struct rt_state *st = NULL;
   enum rt_status status;

@@ -91,6 +91,13 @@ spec_resources_free (struct spec_resources *r)
     free (r->hugepage_limits[i].page_size);
   free (r->hugepage_limits);
   spec_map_clear (&r->unified);
+  if (r->network)
+    {
+      for (size_t i = 0; i < r->network->n_priorities; i++)
+        free (r->network->priorities[i].name);
+      free (r->network->priorities);
+      free (r->network);
+    }
   free (r);
 }
 

@@ -62,6 +62,7 @@ read_memory (rd_ctx *c, yajl_val res, const char *path, struct spec_resources *r
                  &m->reservation) < 0
       || rd_i64 (c, obj, p, "swap", -1, INT64_MAX, &m->has_swap, &m->swap) < 0
       || rd_i64 (c, obj, p, "kernel", -1, INT64_MAX, &m->has_kernel, &m->kernel) < 0
+      || rd_i64 (c, obj, p, "kernelTCP", -1, INT64_MAX, &m->has_kernel_tcp, &m->kernel_tcp) < 0
       || rd_u64 (c, obj, p, "swappiness", UINT64_MAX, &m->has_swappiness, &m->swappiness) < 0
       || rd_bool (c, obj, p, "disableOOMKiller", &m->has_disable_oom_killer,
                   &m->disable_oom_killer) < 0)
@@ -150,6 +151,43 @@ read_hugepages (rd_ctx *c, yajl_val res, const char *path, struct spec_resources
   return 0;
 }
 
+static int
+read_network (rd_ctx *c, yajl_val res, const char *path, struct spec_resources *r)
+{
+  yajl_val obj, arr;
+  if (rd_object (c, res, path, "network", &obj) < 0)
+    return -1;
+  if (obj == NULL)
+    return 0;
+  _cleanup_free_ char *p = rd_key (path, "network");
+  struct spec_network *n = r->network = xzalloc (sizeof *n);
+  if (rd_u32 (c, obj, p, "classID", &n->has_class_id, &n->class_id) < 0
+      || rd_array (c, obj, p, "priorities", &arr) < 0)
+    return -1;
+  if (arr == NULL)
+    return 0;
+  _cleanup_free_ char *pl = rd_key (p, "priorities");
+  n->n_priorities = arr->u.array.len;
+  n->priorities = xzalloc (n->n_priorities * sizeof *n->priorities);
+  for (size_t i = 0; i < n->n_priorities; i++)
+    {
+      struct spec_net_priority *np = &n->priorities[i];
+      yajl_val e = arr->u.array.values[i];
+      _cleanup_free_ char *pi = rd_idx (pl, i);
+      if (rd_val_object (c, e, pi) < 0
+          || rd_str_req (c, e, pi, "name", &np->name) < 0
+          || rd_u32_req (c, e, pi, "priority", &np->priority) < 0)
+        return -1;
+      /* The name goes into net_prio.ifpriomap as "<name> <priority>". */
+      if (np->name[0] == '\0' || strpbrk (np->name, " \t\n/") != NULL)
+        {
+          _cleanup_free_ char *pn = rd_key (pi, "name");
+          return rd_error (c, pn, "invalid interface name \"%s\"", np->name);
+        }
+    }
+  return 0;
+}
+
 int
 rd_resources (rd_ctx *c, yajl_val v, const char *path, struct spec_resources **out)
 {
@@ -162,6 +200,7 @@ rd_resources (rd_ctx *c, yajl_val v, const char *path, struct spec_resources **o
       || read_pids (c, v, path, r) < 0
       || read_block_io (c, v, path, r) < 0
       || read_hugepages (c, v, path, r) < 0
+      || read_network (c, v, path, r) < 0
       || rd_map (c, v, path, "unified", &r->unified) < 0)
     return -1;
   *out = STEAL (r);

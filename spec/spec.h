@@ -117,6 +117,7 @@ struct spec_memory
   bool has_reservation; int64_t reservation;
   bool has_swap; int64_t swap;            /* memory+swap, as runc */
   bool has_kernel; int64_t kernel;
+  bool has_kernel_tcp; int64_t kernel_tcp; /* kernelTCP (v1 memory.kmem.tcp.limit_in_bytes) */
   bool has_swappiness; uint64_t swappiness;
   bool has_disable_oom_killer; bool disable_oom_killer;
 };
@@ -143,6 +144,15 @@ struct spec_blkio
   bool has_weight; uint16_t weight;
 };
 
+struct spec_net_priority { char *name; uint32_t priority; };
+
+/* linux.resources.network: v1 net_cls and net_prio only. */
+struct spec_network
+{
+  bool has_class_id; uint32_t class_id;
+  struct spec_net_priority *priorities; size_t n_priorities;
+};
+
 struct spec_resources
 {
   struct spec_device_cgroup *devices; size_t n_devices;
@@ -152,6 +162,7 @@ struct spec_resources
   struct spec_blkio *block_io;
   struct spec_hugepage_limit *hugepage_limits; size_t n_hugepage_limits;
   struct spec_map unified;   /* cgroup v2 files written as is */
+  struct spec_network *network; /* NULL when absent */
 };
 
 struct spec_seccomp_arg

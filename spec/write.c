@@ -228,6 +228,8 @@ write_resources_body (json_gen *g, const struct spec_resources *r)
         json_kv_int (g, "swap", m->swap);
       if (m->has_kernel)
         json_kv_int (g, "kernel", m->kernel);
+      if (m->has_kernel_tcp)
+        json_kv_int (g, "kernelTCP", m->kernel_tcp);
       if (m->has_swappiness)
         kv_uint (g, "swappiness", m->swappiness);
       if (m->has_disable_oom_killer)
@@ -285,6 +287,27 @@ write_resources_body (json_gen *g, const struct spec_resources *r)
           json_obj_close (g);
         }
       json_arr_close (g);
+    }
+  if (r->network)
+    {
+      json_key (g, "network");
+      json_obj_open (g);
+      if (r->network->has_class_id)
+        kv_uint (g, "classID", r->network->class_id);
+      if (r->network->priorities)
+        {
+          json_key (g, "priorities");
+          json_arr_open (g);
+          for (size_t i = 0; i < r->network->n_priorities; i++)
+            {
+              json_obj_open (g);
+              json_kv_str (g, "name", r->network->priorities[i].name);
+              kv_uint (g, "priority", r->network->priorities[i].priority);
+              json_obj_close (g);
+            }
+          json_arr_close (g);
+        }
+      json_obj_close (g);
     }
   kv_map (g, "unified", &r->unified);
   json_obj_close (g);

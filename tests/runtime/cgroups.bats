@@ -193,6 +193,101 @@ mem_files() {
   rt delete --force "$id"
 }
 
+@test "cgroups: update --memory -1 lifts memory+swap too (v1: memsw first)" {
+  if ! is_v2 && [ ! -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ]; then
+    skip "no swap accounting on this host"
+  fi
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.resources.memory = {"limit": 67108864, "swap": 134217728}'
+  rt_args "$b" sleep 100
+  id=$(rt_id)
+  rt create -b "$b" "$id" < /dev/null > /dev/null
+  run rt update --memory -1 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  if is_v2; then
+    [ "$(cat "/sys/fs/cgroup/mocker-$id/memory.max")" = max ]
+    [ "$(cat "/sys/fs/cgroup/mocker-$id/memory.swap.max")" = max ]
+  else
+    # "Unlimited" reads back as the largest page-aligned value.
+    [ "$(cat "/sys/fs/cgroup/memory/mocker-$id/memory.limit_in_bytes")" -gt 1000000000000 ]
+    [ "$(cat "/sys/fs/cgroup/memory/mocker-$id/memory.memsw.limit_in_bytes")" -gt 1000000000000 ]
+  fi
+  # A limit again afterwards: the kept config does not hold a stale swap.
+  run rt update --memory 33554432 --memory-swap 67108864 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(mem_files "/mocker-$id")" = "33554432 67108864" ]
+  rt delete --force "$id"
+}
+
+@test "cgroups: update of cpu period and quota under a parent's limit works in either order" {
+  b=$(rt_bundle)
+  id=$(rt_id)
+  parent=mocker-cpu-$id
+  echo "$parent" >> "$RT_TMP/cg-parents"
+  # The parent may use half a CPU; the container starts with all of that.
+  if is_v2; then
+    mkdir "/sys/fs/cgroup/$parent"
+    echo "50000 100000" > "/sys/fs/cgroup/$parent/cpu.max"
+  else
+    mkdir "/sys/fs/cgroup/cpu/$parent"
+    echo 50000 > "/sys/fs/cgroup/cpu/$parent/cpu.cfs_quota_us"
+  fi
+  rt_config "$b" '.linux.cgroupsPath = $p | .linux.resources.cpu = {"quota": 50000, "period": 100000}' \
+    --arg p "/$parent/sub"
+  rt_args "$b" sleep 100
+  rt create -b "$b" "$id" < /dev/null > /dev/null
+  # The same half CPU over a shorter period: on v1 the period alone first
+  # would give 50000/50000, over the parent's ratio (EINVAL).
+  run rt update --cpu-quota 25000 --cpu-period 50000 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # And back: here the period goes first.
+  run rt update --cpu-quota 50000 --cpu-period 100000 "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  if is_v2; then
+    [ "$(cat "/sys/fs/cgroup/$parent/sub/cpu.max")" = "50000 100000" ]
+  else
+    [ "$(cat "/sys/fs/cgroup/cpu/$parent/sub/cpu.cfs_quota_us")" = 50000 ]
+    [ "$(cat "/sys/fs/cgroup/cpu/$parent/sub/cpu.cfs_period_us")" = 100000 ]
+  fi
+  rt delete --force "$id"
+}
+
+@test "cgroups: create under a frozen cgroup fails at once instead of blocking" {
+  b=$(rt_bundle)
+  id=$(rt_id)
+  parent=mocker-frozen-$id
+  echo "$parent" >> "$RT_TMP/cg-parents"
+  if is_v2; then
+    mkdir "/sys/fs/cgroup/$parent"
+    echo 1 > "/sys/fs/cgroup/$parent/cgroup.freeze"
+  else
+    mkdir "/sys/fs/cgroup/freezer/$parent"
+    echo FROZEN > "/sys/fs/cgroup/freezer/$parent/freezer.state"
+  fi
+  rt_config "$b" '.linux.cgroupsPath = $p' --arg p "/$parent/sub"
+  rt_args "$b" true
+  # timeout is a guard, not a measure: without the check create waited
+  # forever for an init frozen as it entered its cgroup.  (Into a file: the
+  # frozen init would hold a pipe open.)
+  status=0
+  timeout -k 5 60 "$MOCKER_RUNTIME" --root "$RT_ROOT" create -b "$b" "$id" \
+    < /dev/null > "$RT_TMP/create.out" 2>&1 || status=$?
+  output=$(cat "$RT_TMP/create.out")
+  if is_v2; then
+    echo 0 > "/sys/fs/cgroup/$parent/cgroup.freeze"
+  else
+    echo THAWED > "/sys/fs/cgroup/freezer/$parent/freezer.state"
+  fi
+  echo "$output"
+  [ "$status" -ne 0 ] && [ "$status" -ne 124 ]
+  [[ $output == *"/$parent/sub is "*"thaw it"* ]]
+  for d in $(cg_all_dirs "/$parent/sub"); do [ ! -e "$d" ]; done
+}
+
 @test "cgroups: a cpu quota of 0.25 CPU keeps measured usage near it" {
   b=$(rt_bundle)
   rt_config "$b" '.linux.resources.cpu = {"quota": 25000, "period": 100000}'
@@ -253,4 +348,103 @@ mem_files() {
   echo "$output"
   [ "$status" -ne 0 ]
   [[ $output == *"invalid cgroup path"* ]]
+}
+
+@test "cgroups: spec adds a cgroup namespace only on a pure v2 host, as runc" {
+  local want=0 flag
+  is_v2 && want=1
+  for flag in "" --rootless; do
+    rm -rf "$RT_TMP/spec" && mkdir "$RT_TMP/spec"
+    rt spec $flag -b "$RT_TMP/spec"
+    n=$(jq '[.linux.namespaces[] | select(.type == "cgroup")] | length' "$RT_TMP/spec/config.json")
+    echo "spec $flag: $n cgroup namespace(s), want $want"
+    [ "$n" = "$want" ]
+    if command -v runc > /dev/null; then
+      rm -rf "$RT_TMP/runc-spec" && mkdir "$RT_TMP/runc-spec"
+      (cd "$RT_TMP/runc-spec" && runc spec $flag)
+      [ "$(jq '[.linux.namespaces[] | select(.type == "cgroup")] | length' "$RT_TMP/runc-spec/config.json")" = "$want" ]
+    fi
+  done
+}
+
+@test "cgroups: memory.kernelTCP is applied on v1 and refused on v2" {
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.resources.memory = {"limit": 67108864, "kernelTCP": 16777216}'
+  rt_args "$b" true
+  id=$(rt_id)
+  # (into a file: the created init would hold a pipe open)
+  status=0
+  rt create -b "$b" "$id" < /dev/null > "$RT_TMP/create.out" 2>&1 || status=$?
+  output=$(cat "$RT_TMP/create.out")
+  echo "$output"
+  if is_v2; then
+    [ "$status" -ne 0 ]
+    [[ $output == *"linux.resources.memory.kernelTCP: cgroup v2 has no"* ]]
+    return
+  fi
+  [ "$status" -eq 0 ]
+  [ "$(cat "/sys/fs/cgroup/memory/mocker-$id/memory.kmem.tcp.limit_in_bytes")" = 16777216 ]
+  # update changes it, and keeps it in the config.
+  echo '{"memory": {"kernelTCP": 33554432}}' > "$RT_TMP/res.json"
+  rt update -r "$RT_TMP/res.json" "$id"
+  [ "$(cat "/sys/fs/cgroup/memory/mocker-$id/memory.kmem.tcp.limit_in_bytes")" = 33554432 ]
+  rt delete --force "$id"
+}
+
+@test "cgroups: linux.resources.network without net_cls/net_prio is a clear error" {
+  if ! is_v2 && [ -e /sys/fs/cgroup/net_cls/cgroup.procs ]; then
+    skip "this host has a net_cls hierarchy (the next test covers it)"
+  fi
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.resources.network = {"classID": 1048577}'
+  rt_args "$b" true
+  id=$(rt_id)
+  status=0
+  rt create -b "$b" "$id" < /dev/null > "$RT_TMP/create.out" 2>&1 || status=$?
+  output=$(cat "$RT_TMP/create.out")
+  echo "$output"
+  [ "$status" -ne 0 ]
+  if is_v2; then
+    [[ $output == *"linux.resources.network: cgroup v2 has no net_cls or net_prio controller"* ]]
+  else
+    [[ $output == *"linux.resources.network.classID: the host has no net_cls cgroup hierarchy"* ]]
+  fi
+  for d in $(cg_all_dirs "/mocker-$id"); do [ ! -e "$d" ]; done
+}
+
+@test "cgroups: v1: network classID and priorities land in net_cls.classid and net_prio.ifpriomap" {
+  is_v2 && skip "cgroup v2 has no net_cls/net_prio (refused: previous test)"
+  grep -q '^net_cls' /proc/cgroups && grep -q '^net_prio' /proc/cgroups || skip "no net_cls/net_prio in this kernel"
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.resources.network = {"classID": 1048577, "priorities": [{"name": "lo", "priority": 5}]}'
+  rt_args "$b" sleep 100
+  id=$(rt_id)
+  # This host does not mount net_cls/net_prio: a private mount namespace gets
+  # a copy of /sys/fs/cgroup with them added (gone with the namespace).
+  unshare -m --propagation private env RT="$MOCKER_RUNTIME" ROOT="$RT_ROOT" B="$b" ID="$id" T="$RT_TMP" bash -euc '
+    mkdir "$T/cg-orig"
+    mount --rbind /sys/fs/cgroup "$T/cg-orig"
+    mount -t tmpfs -o mode=755 cgroup-test /sys/fs/cgroup
+    for e in "$T"/cg-orig/*; do
+      n=${e##*/}
+      if [ -L "$e" ]; then ln -s "$(readlink "$e")" "/sys/fs/cgroup/$n"
+      else mkdir "/sys/fs/cgroup/$n"; mount --rbind "$e" "/sys/fs/cgroup/$n"; fi
+    done
+    if [ ! -e /sys/fs/cgroup/net_cls ]; then
+      mkdir /sys/fs/cgroup/net_cls,net_prio
+      mount -t cgroup -o net_cls,net_prio net_cls /sys/fs/cgroup/net_cls,net_prio
+      ln -s net_cls,net_prio /sys/fs/cgroup/net_cls
+      ln -s net_cls,net_prio /sys/fs/cgroup/net_prio
+    fi
+    status=0
+    "$RT" --root "$ROOT" create -b "$B" "$ID" < /dev/null > "$T/create.out" 2>&1 || status=$?
+    cat "$T/create.out"
+    if [ $status -eq 0 ]; then
+      cat "/sys/fs/cgroup/net_cls/mocker-$ID/net_cls.classid" > "$T/classid"
+      grep "^lo " "/sys/fs/cgroup/net_prio/mocker-$ID/net_prio.ifpriomap" > "$T/prio" || true
+    fi
+    "$RT" --root "$ROOT" delete --force "$ID" > /dev/null 2>&1 || true
+    exit $status'
+  [ "$(cat "$RT_TMP/classid")" = 1048577 ]
+  [ "$(cat "$RT_TMP/prio")" = "lo 5" ]
 }

@@ -235,6 +235,34 @@ test_process_and_resources_round_trip (void **state)
   assert_string_equal (rtext, rtext2);
 }
 
+/* kernelTCP and network are read, kept and written back (update keeps the
+ * config in the state dir through this writer). */
+static void
+test_network_and_kernel_tcp_round_trip (void **state)
+{
+  (void) state;
+  static const char text[] = "{\"memory\": {\"kernelTCP\": 16777216}, \"network\": "
+                             "{\"classID\": 1048577, \"priorities\": [{\"name\": \"eth0\", \"priority\": 5}]}}";
+  _cleanup_spec_resources_ struct spec_resources *r = NULL;
+  _cleanup_error_ mk_error *err = NULL;
+  assert_int_equal (spec_read_resources_text (text, strlen (text), "resources", &r, &err), 0);
+  assert_true (r->memory->has_kernel_tcp);
+  assert_int_equal (r->memory->kernel_tcp, 16777216);
+  assert_non_null (r->network);
+  assert_int_equal (r->network->class_id, 1048577);
+  assert_int_equal (r->network->n_priorities, 1);
+  assert_string_equal (r->network->priorities[0].name, "eth0");
+  assert_int_equal (r->network->priorities[0].priority, 5);
+  _cleanup_free_ char *out = spec_write_resources (r, false);
+  assert_non_null (strstr (out, "\"kernelTCP\":16777216"));
+  assert_non_null (strstr (out, "\"network\":{\"classID\":1048577,\"priorities\":[{\"name\":\"eth0\",\"priority\":5}]}"));
+  /* A name that would split the ifpriomap line is refused, naming it. */
+  static const char bad[] = "{\"network\": {\"priorities\": [{\"name\": \"a b\", \"priority\": 1}]}}";
+  _cleanup_spec_resources_ struct spec_resources *r2 = NULL;
+  assert_int_equal (spec_read_resources_text (bad, strlen (bad), "resources", &r2, &err), -1);
+  assert_non_null (strstr (err->msg, "network.priorities[0].name"));
+}
+
 static void
 test_built_in_code (void **state)
 {
@@ -307,6 +335,7 @@ main (void)
     cmocka_unit_test (test_default_spec_rootless),
     cmocka_unit_test (test_write_file_atomic),
     cmocka_unit_test (test_process_and_resources_round_trip),
+    cmocka_unit_test (test_network_and_kernel_tcp_round_trip),
     cmocka_unit_test (test_built_in_code),
     cmocka_unit_test (test_mutations_never_crash),
   };

@@ -17,17 +17,17 @@
 # status is the suites'.
 #
 # Environment: V2_SUITES (bats files, default below), V2_MEM (default 1536M),
-# V2_CPUS (2), V2_TIMEOUT (seconds for the whole VM, default 600),
+# V2_CPUS (2), V2_TIMEOUT (seconds for the whole VM, default 900),
 # V2_TEST_TIMEOUT (seconds per bats test, default 120), V2_ACCEL (tcg; kvm where
 # it works — not on this machine), V2_CACHE (/var/cache/mocker-v2vm).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
 BUILD=${BUILD:-build}
-SUITES=${V2_SUITES:-tests/runtime/cgroups.bats tests/runtime/lifecycle.bats tests/runtime/manage.bats}
+SUITES=${V2_SUITES:-tests/runtime/cgroups.bats tests/runtime/devices.bats tests/runtime/lifecycle.bats tests/runtime/manage.bats}
 MEM=${V2_MEM:-1536M}
 CPUS=${V2_CPUS:-2}
-TIMEOUT=${V2_TIMEOUT:-600}
+TIMEOUT=${V2_TIMEOUT:-900}
 ACCEL=${V2_ACCEL:-tcg}
 CACHE=${V2_CACHE:-/var/cache/mocker-v2vm}
 
