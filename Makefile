@@ -56,7 +56,9 @@ MOCKER_HEAVY_SRC := $(filter-out mocker/registry/reference.c,$(wildcard mocker/r
                                mocker/store/layer_pack.c mocker/store/layer_unpack.c \
                                mocker/cmd__pull.c mocker/cmd_commit.c mocker/cmd_import.c mocker/cmd_init.c \
                                mocker/cmd_network.c mocker/cmd_pull.c mocker/commit.c \
-                               mocker/commit_config.c)
+                               mocker/commit_config.c) \
+                    $(wildcard mocker/build/*.c mocker/cmd_build.c) \
+                    $(wildcard mocker/cmd_push.c mocker/cmd_login.c mocker/cmd_logout.c mocker/cmd_save.c mocker/cmd_load.c mocker/cmd_export.c mocker/store/layer_blob.c mocker/archive/*.c)
 LIGHT_SRC   := $(wildcard mocker/light/*.c)
 # mocker-net: the light sources with the real network code instead of its
 # proxy (libnl and libnftables only), for the light binary's network calls.

@@ -40,6 +40,12 @@ log_close (void)
   log_fd = -1;
 }
 
+int
+log_file_fd (void)
+{
+  return log_fd;
+}
+
 bool
 log_debug_enabled (void)
 {

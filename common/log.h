@@ -13,6 +13,8 @@ enum log_level { LOG_ERROR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 /* prog prefixes stderr lines ("mocker-runtime: ..."). file may be NULL. */
 int log_init (const char *prog, const char *file, bool json, bool debug, mk_error **err);
 void log_close (void);
+/* The --log file's fd, -1 without one (kept open by the container's init until execve). */
+int log_file_fd (void);
 
 void log_msg (enum log_level level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 #define log_error(...) log_msg (LOG_ERROR, __VA_ARGS__)

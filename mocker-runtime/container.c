@@ -28,6 +28,8 @@
 #include "mocker-runtime/hooks.h"
 #include "mocker-runtime/init.h"
 #include "mocker-runtime/init_early.h"
+#include "mocker-runtime/mounts.h"
+#include "mocker-runtime/rootfs_shared.h"
 #include "mocker-runtime/namespaces.h"
 #include "mocker-runtime/seccomp_bpf.h"
 #include "mocker-runtime/seccomp_notify.h"
@@ -167,10 +169,12 @@ resolve_rootfs (const char *bundle, const char *root_path, mk_error **err)
 /* Removes a state dir left by a create that was killed halfway (dfd holds
  * its lock).  Kills what its cgroup may still hold. */
 static void
-clean_incomplete (const char *root, const char *id, const struct rt_state *st)
+clean_incomplete (const char *root, const char *id, int dfd, const struct rt_state *st)
 {
   if (st)
     kill_and_destroy (st, 0, true);
+  if (st)
+    rootfs_shared_release (dfd, st->rootfs);
   mk_error *ignored = NULL;
   if (state_remove (root, id, &ignored) < 0)
     {
@@ -234,7 +238,7 @@ publish_state_dir (const struct create_opts *o, const struct rt_state *st, const
           mk_error_set (err, 0, "container with given ID already exists");
           goto fail;
         }
-      clean_incomplete (o->root, o->id, prev);
+      clean_incomplete (o->root, o->id, old, prev);
     }
 fail:
   {
@@ -356,6 +360,10 @@ setup_from_parent (struct container *c, const struct create_opts *o, const struc
     }
   if (plan->new_user && ns_write_id_maps (c->pid, spec, err) < 0)
     return -1;
+  if (mount_sources_pending () > 0
+      && (expect_from_init (c->sync_fd, SYNC_FDS, err) < 0
+          || mount_sources_send (spec, c->pid, c->sync_fd, err) < 0))
+    return -1;
   if (spec->hooks.prestart.len || spec->hooks.create_runtime.len)
     {
       _cleanup_free_ char *json = state_to_json (st, "creating", false);
@@ -429,14 +437,19 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   if (read_file_at (AT_FDCWD, config, SPEC_MAX_SIZE, &config_text, &config_len, err) < 0
       || spec_read_text (config_text, config_len, config, &spec, err) < 0)
     return -1;
-  if (spec->process == NULL || spec->process->args == NULL || spec->process->args[0] == NULL)
+  /* The runtime-spec makes process optional for create, required by start:
+   * run needs it now, a created container without one fails its start. */
+  if (spec->process == NULL && o->attached)
+    return mk_error_set (err, 0, "config.json: process: missing (required to start the container)");
+  if (spec->process && (spec->process->args == NULL || spec->process->args[0] == NULL))
     return mk_error_set (err, 0, "config.json: process.args: must not be empty");
   if (caps_drop_unknown (spec->process->capabilities, o->strict_caps, err) < 0)
     return mk_error_wrap (err, "config.json");
   _cleanup_free_ char *rootfs = resolve_rootfs (bundle, spec->root_path, err);
   if (rootfs == NULL)
     return -1;
-  if (terminal_check_options (spec->process->terminal, !o->foreground, o->console_socket, err) < 0)
+  bool terminal = spec->process && spec->process->terminal;
+  if (terminal_check_options (terminal, !o->foreground, o->console_socket, err) < 0)
     return -1;
   /* Compiled here (or found in the cache): a bad profile fails before
    * anything exists, and the init only loads it. */
@@ -446,6 +459,17 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   struct ns_plan plan;
   if (ns_plan_make (spec, &plan, err) < 0)
     return mk_error_wrap (err, "config.json");
+  /* Bind sources: relative to the bundle; opened by the runtime for a new
+   * user namespace (mounts.h). */
+  if (mount_sources_prepare (spec, bundle, rootfs, plan.new_user || plan.user_fd >= 0, err) < 0)
+    {
+      ns_plan_close (&plan);
+      return mk_error_wrap (err, "config.json");
+    }
+  /* Without a mount namespace the init's mounts are made in ours: the mount
+   * at the rootfs before, to tell the init's bind (rootfs_shared.h). */
+  bool shared_mnt = rootfs_shared_ns (spec);
+  uint64_t rootfs_mnt = shared_mnt ? rootfs_mount_id (rootfs) : 0;
 
   _cleanup_container_ struct container *c = xzalloc (sizeof *c);
   c->root = xstrdup (o->root);
@@ -457,8 +481,11 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   if (c->lock_fd < 0)
     {
       ns_plan_close (&plan);
+      mount_sources_close ();
       return -1;
     }
+  if (shared_mnt)
+    rootfs_shared_expect (c->lock_fd, rootfs_mnt);
   {
     /* For exec; without it exec compiles the profile itself. */
     mk_error *ignored = NULL;
@@ -479,7 +506,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
   if (cgroup_create (c->st->cgroup_path, res, 0, err) < 0
       || cgroup_entry_open (c->st->cgroup_path, &entry, err) < 0)
     goto out;
-  if (spec->process->terminal)
+  if (terminal)
     {
       /* The init makes the pty after pivot_root; the way out is opened here. */
       int sp[2];
@@ -572,6 +599,8 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
       close (c->sync_fd);
       c->sync_fd = -1;
     }
+  if (shared_mnt)
+    rootfs_shared_record (c->lock_fd, rootfs, rootfs_mnt);
   log_debug ("container %s created: init pid %d, cgroup %s, state %s/%s", o->id, (int) c->pid,
              c->st->cgroup_path, o->root, o->id);
   ret = 0;
@@ -590,9 +619,12 @@ out:
       close (notify[i]);
   cgroup_entry_close (&entry);
   ns_plan_close (&plan);
+  mount_sources_close ();
   if (ret < 0)
     {
       kill_and_destroy (c->st, c->pid, false);
+      if (shared_mnt)
+        rootfs_shared_undo (rootfs, rootfs_mnt);
       mk_error *ignored = NULL;
       state_remove (o->root, o->id, &ignored);
       mk_error_free (&ignored);
@@ -633,6 +665,8 @@ void
 container_abort (struct container *c)
 {
   kill_and_destroy (c->st, c->pid, false);
+  if (c->lock_fd >= 0)
+    rootfs_shared_release (c->lock_fd, c->st->rootfs);
   mk_error *ignored = NULL;
   state_remove (c->root, c->id, &ignored);
   mk_error_free (&ignored);
@@ -763,7 +797,7 @@ container_delete (const char *root, const char *id, bool force, mk_error **err)
   if (st == NULL || st->pid == 0)
     {
       /* Left by a create that was killed halfway. */
-      clean_incomplete (root, id, st);
+      clean_incomplete (root, id, dfd, st);
       return force ? 0 : mk_error_set (err, 0, "container does not exist: `%s`", id);
     }
   enum rt_status status = state_status (root, st);
@@ -771,6 +805,7 @@ container_delete (const char *root, const char *id, bool force, mk_error **err)
     return mk_error_set (err, 0, "cannot delete container %s that is not stopped: %s", id,
                          rt_status_name (status));
   kill_and_destroy (st, 0, status == RT_PAUSED);
+  rootfs_shared_release (dfd, st->rootfs);
   if (st->poststop.len)
     {
       _cleanup_free_ char *json = state_to_json (st, "stopped", false);

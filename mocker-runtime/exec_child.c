@@ -9,7 +9,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/util.h"
+#include "mocker-runtime/fds.h"
 #include "mocker-runtime/process.h"
 #include "mocker-runtime/terminal.h"
 
@@ -44,6 +46,14 @@ exec_child_main (const struct exec_child_args *a)
       mk_error_wrap (&err, "join the container's cgroup");
       child_fail (a, err);
     }
+  /* The cgroup fds are used up: from here on only stdio, --preserve-fds,
+   * the error pipe, the console and (until the root is entered) the init's
+   * pidfd and root are open, before the namespaces make this process one a
+   * container's root could inspect, and before process.cwd is resolved
+   * (fds.h). */
+  const int keep[] = { a->err_fd, a->console_fd, log_file_fd (), a->pidfd, a->root_fd,
+                       a->seccomp_listener_sock };
+  fds_close_others (keep, ARRAY_SIZE (keep), a->preserve_fds);
   /* All namespaces at once through the init's pidfd: the user namespace
    * first, as the kernel orders them. */
   if (a->ns_flags && setns (a->pidfd, a->ns_flags) < 0)
@@ -57,6 +67,8 @@ exec_child_main (const struct exec_child_args *a)
       mk_error_set (&err, errno, "enter the container's root");
       child_fail (a, err);
     }
+  close (a->pidfd);
+  close (a->root_fd);
   if (proc->terminal && terminal_setup (proc, a->console_fd, false, a->relayed, &err) < 0)
     child_fail (a, err);
 
@@ -75,6 +87,8 @@ exec_child_main (const struct exec_child_args *a)
       || process_enter_cwd (proc, &cwd_again, &err) < 0 || process_apply_identity (proc, &err) < 0
       || process_recheck_cwd (proc, cwd_again, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0 || process_keep_fds (a->preserve_fds, &err) < 0)
+    child_fail (a, err);
+  if (fds_check_cwd_inside_root (&err) < 0)
     child_fail (a, err);
   if (!early && seccomp_bpf_load (a->seccomp, -1, &err) < 0)
     child_fail (a, err);

@@ -66,7 +66,8 @@ exec_make_process (struct spec *spec, const struct exec_opts *o, char **args,
       if (args == NULL || args[0] == NULL)
         return mk_error_set (err, 0, "exec: missing the command; usage: "
                                      "exec [OPTIONS] ID COMMAND [ARGS...]");
-      p = STEAL (spec->process);
+      /* A container created without a process: the command alone. */
+      p = spec->process ? STEAL (spec->process) : xzalloc (sizeof *p);
       strv_free (p->args);
       p->args = strv_dup (args);
       p->terminal = o->tty;

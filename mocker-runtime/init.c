@@ -12,8 +12,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/util.h"
+#include "mocker-runtime/fds.h"
 #include "mocker-runtime/hooks.h"
+#include "mocker-runtime/mounts.h"
 #include "mocker-runtime/process.h"
 #include "mocker-runtime/rootfs.h"
 #include "mocker-runtime/sync.h"
@@ -139,7 +142,10 @@ init_main (const struct init_args *a)
 {
   _cleanup_error_ mk_error *err = NULL;
   const struct spec *spec = a->spec;
-  const struct spec_process *proc = spec->process;
+  /* No process (allowed until start): the init is set up all the same, with
+   * a process that asks for nothing, and fails at start. */
+  static const struct spec_process no_process;
+  const struct spec_process *proc = spec->process ? spec->process : &no_process;
 
   /* Into the container's cgroups before anything else runs or allocates. */
   if (cgroup_entry_join_self (a->cgroup, &err) < 0)
@@ -148,13 +154,24 @@ init_main (const struct init_args *a)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   reset_signals ();
 
+  /* Nothing else of the runtime's or the caller's reaches the container:
+   * the cgroup fds are used up, the rest was never ours to pass on; the
+   * user namespace to join goes right after (fds.h). */
+  const int keep[] = { a->sync_fd, a->fifo_fd, a->console_fd, log_file_fd (), a->ns->user_fd,
+                       a->seccomp_listener_sock };
+  fds_close_others (keep, ARRAY_SIZE (keep), a->preserve_fds);
   if (ns_join (a->ns, &err) < 0)
     init_fail (a, err);
+  if (a->ns->user_fd >= 0)
+    close (a->ns->user_fd); /* our copy: the plan itself is the runtime's */
 
   /* An early init (init_early.c) has no handshake: the runtime is waiting
    * for its execve. */
   bool early = a->exec_reached != NULL;
   _cleanup_free_ char *states = NULL;
+  /* Bind sources the runtime opened for a new user namespace (mounts.h). */
+  if (!early && mount_sources_receive (a->sync_fd, &err) < 0)
+    init_fail (a, err);
   if (!early)
     expect (a, SYNC_GO, &states);
   char *state_creating, *state_created;
@@ -198,7 +215,7 @@ init_main (const struct init_args *a)
     init_fail (a, err);
 
   _cleanup_free_ char *exe = NULL;
-  if (process_find_executable (proc, &exe, &err) < 0)
+  if (spec->process && process_find_executable (proc, &exe, &err) < 0)
     init_fail (a, err);
   /* Without no_new_privs, loading a seccomp filter needs CAP_SYS_ADMIN: it
    * is loaded while the init still has every capability (as runc does);
@@ -214,6 +231,8 @@ init_main (const struct init_args *a)
       || process_enter_cwd (proc, &cwd_again, &err) < 0 || process_apply_identity (proc, &err) < 0
       || process_recheck_cwd (proc, cwd_again, &err) < 0
       || process_apply_no_new_privs (proc, &err) < 0)
+    init_fail (a, err);
+  if (fds_check_cwd_inside_root (&err) < 0)
     init_fail (a, err);
   if (process_keep_fds (a->preserve_fds, &err) < 0)
     init_fail (a, err);
@@ -231,6 +250,11 @@ init_main (const struct init_args *a)
         init_fail (a, err);
     }
 
+  if (spec->process == NULL)
+    {
+      mk_error_set (&err, 0, "config.json: process: missing (required to start the container)");
+      init_fail (a, err);
+    }
   /* A startContainer hook without an env of its own gets the process's (runc's do). */
   if (hooks_run_env (&spec->hooks.start_container, "startContainer", state_created, env, &err) < 0)
     init_fail (a, err);

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker-runtime/commands.h"
+#include "mocker-runtime/exe_sealed.h"
 #include "mocker-runtime/state.h"
 
 #define RT_VERSION "0.1.0"
@@ -139,6 +140,14 @@ main (int argc, char **argv)
     {
       if (strcmp (commands[i].name, name) != 0)
         continue;
+      /* These put copies of the runtime where the container sees them. */
+      if ((commands[i].fn == cmd_create || commands[i].fn == cmd_run || commands[i].fn == cmd_exec)
+          && exe_run_sealed (argv, &err) < 0)
+        {
+          log_error ("%s", err->msg);
+          log_close ();
+          return 1;
+        }
       /* The command sees argv from its own name on. */
       int ret = commands[i].fn (&g, argc - optind, argv + optind, &err);
       fflush (stdout);

@@ -71,7 +71,6 @@ ns_plan_make (const struct spec *spec, struct ns_plan *plan, mk_error **err)
   memset (plan, 0, sizeof *plan);
   plan->user_fd = -1;
   int seen = 0;
-  bool has_mount = false;
   size_t n = spec->linux_ ? spec->linux_->n_namespaces : 0;
   for (size_t i = 0; i < n; i++)
     {
@@ -83,8 +82,6 @@ ns_plan_make (const struct spec *spec, struct ns_plan *plan, mk_error **err)
       if (seen & flag)
         return mk_error_set (err, 0, "linux.namespaces[%zu]: duplicate `%s` namespace", i, ns->type);
       seen |= flag;
-      if (flag == CLONE_NEWNS)
-        has_mount = true;
       if (flag == CLONE_NEWUTS)
         plan->has_uts = true;
       if (ns->path == NULL || *ns->path == '\0')
@@ -117,11 +114,6 @@ ns_plan_make (const struct spec *spec, struct ns_plan *plan, mk_error **err)
         }
       plan->join_fd[plan->n_join] = fd;
       plan->join_type[plan->n_join++] = flag;
-    }
-  if (!has_mount)
-    {
-      ns_plan_close (plan);
-      return mk_error_set (err, 0, "linux.namespaces: a `mount` namespace is required");
     }
   if (plan->user_fd >= 0)
     {

@@ -112,12 +112,15 @@ root_open_parent (int rootfd, const char *path, char **name, mk_error **err)
   return fd;
 }
 
-int
-root_mkmountpoint (int rootfd, const char *path, bool is_dir, mk_error **err)
+/* The file mount point at path: created with O_EXCL (never through a
+ * symlink); a dangling symlink in its place has its target created instead,
+ * resolved inside the root like any path here (an absolute target is
+ * relative to the root). */
+static int
+mkfile_in_root (int rootfd, const char *path, int depth, mk_error **err)
 {
-  if (is_dir)
-    return root_mkdir_p (rootfd, path, 0755, err);
-
+  if (depth > 40)
+    return mk_error_set (err, ELOOP, "create `%s` in the container root", path);
   int fd = root_open (rootfd, path, O_PATH);
   if (fd >= 0)
     return fd;
@@ -128,15 +131,42 @@ root_mkmountpoint (int rootfd, const char *path, bool is_dir, mk_error **err)
   _cleanup_close_ int dirfd = root_open_parent (rootfd, path, &name, err);
   if (dirfd < 0)
     return -1;
-  /* O_EXCL never follows a symlink: a dangling link that points at a host
-   * path is not created through. */
   int created = openat (dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (created < 0 && errno != EEXIST)
     return mk_error_set (err, errno, "create `%s` in the container root", path);
   if (created >= 0)
     close (created);
   fd = root_open (rootfd, path, O_PATH);
-  if (fd < 0)
+  if (fd >= 0)
+    return fd;
+  if (errno != ENOENT || created >= 0)
     return mk_error_set (err, errno, "open `%s` in the container root", path);
-  return fd;
+  /* EEXIST, and still nothing there: a dangling symlink. */
+  char target[4096];
+  ssize_t n = readlinkat (dirfd, name, target, sizeof target - 1);
+  if (n <= 0)
+    return mk_error_set (err, ENOENT, "open `%s` in the container root", path);
+  target[n] = '\0';
+  _cleanup_free_ char *redo = NULL;
+  if (target[0] == '/')
+    redo = xstrdup (target);
+  else
+    {
+      /* Relative to the link's directory: path up to its last component. */
+      size_t len = strlen (path);
+      while (len > 1 && path[len - 1] == '/')
+        len--;
+      while (len > 0 && path[len - 1] != '/')
+        len--;
+      redo = xasprintf ("%.*s%s", (int) len, path, target);
+    }
+  return mkfile_in_root (rootfd, redo, depth + 1, err);
+}
+
+int
+root_mkmountpoint (int rootfd, const char *path, bool is_dir, mk_error **err)
+{
+  if (is_dir)
+    return root_mkdir_p (rootfd, path, 0755, err);
+  return mkfile_in_root (rootfd, path, 0, err);
 }

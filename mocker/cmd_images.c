@@ -1,5 +1,5 @@
-/* mocker images [-q] [--no-trunc] [-f KEY=VALUE] [--format TEMPLATE]:
- * Docker's image table. */
+/* mocker images [-a] [-q] [--no-trunc] [-f KEY=VALUE] [--format TEMPLATE]
+ * [REPOSITORY[:TAG]]: Docker's image table; also `mocker image ls` (cmd_image.c). */
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 
 #include "common/json.h"
 #include "common/util.h"
+#include "mocker/image_parents.h"
 #include "mocker/mocker.h"
 #include "mocker/store/image.h"
 #include "mocker/store/refname.h"
@@ -18,11 +19,13 @@
 #include "mocker/ui/table.h"
 
 static const char usage[] =
-  "Usage: mocker images [OPTIONS]\n"
+  "Usage: mocker images [OPTIONS] [REPOSITORY[:TAG]]\n"
   "\n"
-  "List images.\n"
+  "List images; with REPOSITORY[:TAG], only those names (shell patterns\n"
+  "such as `team/*` or `app:1.*` work).\n"
   "\n"
   "Options:\n"
+  "  -a, --all             also the intermediate images of builds\n"
   "  -f, --filter KEY=VAL  only matching images: dangling=true|false,\n"
   "                        reference=PATTERN, label=KEY[=VALUE], before=IMAGE,\n"
   "                        since=IMAGE (repeatable)\n"
@@ -112,6 +115,42 @@ image_rows (const struct store_image *img, struct row **rows, size_t *n)
       r->digest = xstrdup ("<none>");
     }
   *n += added;
+}
+
+/* REPOSITORY[:TAG] given on the command line: patterns for both parts. */
+struct filter
+{
+  char *repo;
+  char *tag;  /* NULL: any */
+};
+
+static void
+filter_parse (const char *arg, struct filter *f)
+{
+  const char *slash = strrchr (arg, '/');
+  const char *colon = strrchr (slash ? slash : arg, ':');
+  f->repo = colon ? xstrndup (arg, colon - arg) : xstrdup (arg);
+  f->tag = colon ? xstrdup (colon + 1) : NULL;
+}
+
+/* A row matches when its repository matches in familiar form
+ * ("busybox", "user/app") or in full ("docker.io/library/busybox"). */
+static bool
+filter_match (const struct filter *f, const struct row *r)
+{
+  if (strcmp (r->repo, "<none>") == 0)
+    return false;
+  if (f->tag && fnmatch (f->tag, r->tag, 0) != 0)
+    return false;
+  if (fnmatch (f->repo, r->repo, FNM_PATHNAME) == 0)
+    return true;
+  _cleanup_free_ char *norm = NULL;
+  _cleanup_free_ char *full = NULL, *tag = NULL;
+  _cleanup_error_ mk_error *ignored = NULL;
+  if (store_ref_normalize (r->repo, &norm, &ignored) < 0)
+    return false;
+  store_ref_split (norm, &full, &tag);
+  return fnmatch (f->repo, full, FNM_PATHNAME) == 0;
 }
 
 static char *
@@ -284,13 +323,19 @@ rows_free (struct row *rows, size_t n)
 }
 
 static int
-list_images (struct store *s, struct image_filter *filter, bool quiet, bool no_trunc,
-             struct ui_formatter *fmt, mk_error **err)
+list_images (struct store *s, struct image_filter *filter, const char *repo_arg, bool all,
+             bool quiet, bool no_trunc, struct ui_formatter *fmt, mk_error **err)
 {
   struct store_image **list = NULL;
   size_t n = 0;
   if (store_image_list (s, &list, &n, err) < 0)
     return -1;
+  /* As Docker: the intermediate images of builds only with -a. */
+  if (!all)
+    image_list_drop_intermediate (s, list, &n);
+  struct filter repo_filter = { 0 };
+  if (repo_arg)
+    filter_parse (repo_arg, &repo_filter);
   struct row *rows = NULL;
   size_t nrows = 0;
   for (size_t i = 0; i < n; i++)
@@ -302,7 +347,8 @@ list_images (struct store *s, struct image_filter *filter, bool quiet, bool no_t
       /* the reference filter keeps the matching rows only (Docker) */
       size_t kept = first;
       for (size_t r = first; r < nrows; r++)
-        if (match_reference (filter, &rows[r]))
+        if (match_reference (filter, &rows[r])
+            && (repo_arg == NULL || filter_match (&repo_filter, &rows[r])))
           rows[kept++] = rows[r];
         else
           {
@@ -312,17 +358,23 @@ list_images (struct store *s, struct image_filter *filter, bool quiet, bool no_t
           }
       nrows = kept;
     }
+  free (repo_filter.repo);
+  free (repo_filter.tag);
   int ret = 0;
   time_t now = time (NULL);
   if (quiet)
     {
       /* one line per image, even with several tags */
       for (size_t i = 0; i < nrows; i++)
-        if (i == 0 || rows[i].img != rows[i - 1].img)
-          {
-            _cleanup_free_ char *id = display_id (rows[i].img->id, no_trunc);
-            printf ("%s\n", id);
-          }
+        {
+          bool seen = false;
+          for (size_t k = 0; k < i && !seen; k++)
+            seen = rows[k].img == rows[i].img;
+          if (seen)
+            continue;
+          _cleanup_free_ char *id = display_id (rows[i].img->id, no_trunc);
+          printf ("%s\n", id);
+        }
     }
   else if (fmt)
     {
@@ -359,6 +411,7 @@ int
 cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
   static const struct option opts[] = {
+    { "all", no_argument, NULL, 'a' },
     { "quiet", no_argument, NULL, 'q' },
     { "no-trunc", no_argument, NULL, 'T' },
     { "format", required_argument, NULL, 'F' },
@@ -366,14 +419,17 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  bool quiet = false, no_trunc = false;
+  bool quiet = false, no_trunc = false, all = false;
   const char *format = NULL;
   struct image_filter filter = { 0 };
   int c, ret = -1;
   _cleanup_ui_formatter_ struct ui_formatter *fmt = NULL;
-  while ((c = getopt_long (argc, argv, "qf:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "aqf:h", opts, NULL)) != -1)
     switch (c)
       {
+      case 'a':
+        all = true;
+        break;
       case 'q':
         quiet = true;
         break;
@@ -391,12 +447,13 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         ui_filter_clear (&filter.f);
         return mocker_print_usage (usage);
       default:
-        mocker_option_error (err, "images", "qf:h", argv);
+        mocker_option_error (err, "images", "aqf:h", argv);
         goto out;
       }
-  if (optind < argc)
+  if (argc - optind > 1)
     {
-      mocker_usage_error (err, "images", "unexpected argument `%s`", argv[optind]);
+      mocker_usage_error (err, "images", "want at most one REPOSITORY[:TAG], got `%s` too",
+                          argv[optind + 1]);
       goto out;
     }
   ctx->quiet = quiet;
@@ -405,7 +462,8 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   struct store *s = mocker_store (ctx, err);
   if (s == NULL || image_filter_check (s, &filter, err) < 0)
     goto out;
-  ret = list_images (s, &filter, quiet, no_trunc, fmt, err);
+  ret = list_images (s, &filter, optind < argc ? argv[optind] : NULL, all, quiet, no_trunc, fmt,
+                     err);
 out:
   ui_filter_clear (&filter.f);
   return ret;

@@ -1,6 +1,7 @@
 /* mocker inspect CONTAINER...: a JSON array in Docker's shape (Id, Name,
  * Created, Path, Args, State, Image, Config, HostConfig, Mounts,
  * NetworkSettings). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/container/status.h"
+#include "mocker/image_inspect.h"
 #include "mocker/mocker.h"
 #include "mocker/template/template.h"
 
@@ -216,11 +218,10 @@ parse_format (const char *format, mk_error **err)
   return t;
 }
 
+/* The template on the object g holds (g is freed). */
 static int
-print_formatted (struct tmpl *t, const struct container *ct, mk_error **err)
+print_formatted (struct tmpl *t, json_gen *g, mk_error **err)
 {
-  json_gen *g = json_gen_new (false);
-  gen_container (g, ct);
   size_t len;
   _cleanup_free_ char *text = json_gen_finish (g, &len);
   _cleanup_json_ yajl_val v = NULL;
@@ -267,13 +268,26 @@ cmd_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       _cleanup_error_ mk_error *e = NULL;
       if (ctr_find (s, argv[i], &ct, &e) < 0)
         {
+          /* No container by that name: an image (as docker inspect). */
+          _cleanup_error_ mk_error *ie = NULL;
+          json_gen *ig = t ? json_gen_new (false) : g;
+          if (mk_error_errno (e) == ENOENT && image_inspect_json (s, argv[i], ig, &ie) == 0)
+            {
+              if (t && print_formatted (t, ig, err) < 0)
+                return -1;
+              continue;
+            }
+          if (t)
+            json_gen_free (ig);
           fprintf (stderr, "mocker: %s\n", e->msg);
           failed = 1;
           continue;
         }
       if (t)
         {
-          if (print_formatted (t, ct, err) < 0)
+          json_gen *cg = json_gen_new (false);
+          gen_container (cg, ct);
+          if (print_formatted (t, cg, err) < 0)
             return -1;
           continue;
         }

@@ -32,8 +32,8 @@ static const char usage[] =
   "  -h, --help               print this help\n"
   "\n"
   "Environment:\n"
-  "  MOCKER_AUTH=user:pass          credentials (else ~/.mocker/auth.json, Docker's\n"
-  "                                 config.json \"auths\" format)\n"
+  "  MOCKER_AUTH=user:pass          credentials (else those `mocker login` stored in\n"
+  "                                 ~/.docker/config.json, else ~/.mocker/auth.json)\n"
   "  MOCKER_INSECURE_REGISTRIES     comma-separated host[:port] reachable over plain HTTP\n"
   "  MOCKER_REGISTRY_MIRROR         URL or host[:port] used instead of Docker Hub\n";
 

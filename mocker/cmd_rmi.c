@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "mocker/image_parents.h"
 #include "mocker/mocker.h"
 #include "mocker/store/image.h"
 
@@ -22,8 +23,9 @@ static const char usage[] =
 static void
 report (const char *verb, const char *what, void *opaque)
 {
-  (void) opaque;
   printf ("%s: %s\n", verb, what);
+  if (opaque && strcmp (verb, "Deleted") == 0)
+    strv_push ((char ***) opaque, what);
 }
 
 int
@@ -58,7 +60,12 @@ cmd_rmi (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   for (int i = optind; i < argc; i++)
     {
       _cleanup_error_ mk_error *one = NULL;
-      if (store_image_remove (s, argv[i], force, report, NULL, &one) < 0)
+      _cleanup_strv_ char **deleted = xzalloc (sizeof *deleted);
+      int r = store_image_remove (s, argv[i], force, report, &deleted, &one);
+      /* The untagged images a build made it from go with it (image_parents.h). */
+      for (size_t j = 0; deleted[j]; j++)
+        image_parents_prune (s, deleted[j], report, NULL);
+      if (r < 0)
         {
           char *joined = failures ? xasprintf ("%s\nmocker: %s", failures, one->msg)
                                   : xstrdup (one->msg);

@@ -278,3 +278,10 @@ commit_container (struct store *s, const struct commit_request *req, char **id_o
     return mk_error_wrap (err, "register the image of container %s", c->name);
   return 0;
 }
+
+int
+commit_upper_layer (struct store *s, struct container *c, const char *parent_chain,
+                    struct layer_created *lc, mk_error **err)
+{
+  return make_layer (s, c, false, parent_chain, lc, err);
+}

@@ -38,6 +38,14 @@ struct commit_request
 int commit_container (struct store *s, const struct commit_request *req, char **id_out,
                       mk_error **err);
 
+/* The upper directory of a container that is not running (mocker build's
+ * RUN, COPY and ADD steps) packed into a layer on parent_chain (NULL:
+ * none), without a blob, the runtime's mount points left out. */
+struct layer_created;
+struct container;
+int commit_upper_layer (struct store *s, struct container *c, const char *parent_chain,
+                        struct layer_created *lc, mk_error **err);
+
 /* ---- the new config (commit_config.c) --------------------------------- */
 
 struct commit_meta

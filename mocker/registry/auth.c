@@ -250,8 +250,8 @@ home_dir (void)
 
 /* Keys under "auths" that may name this domain (Docker writes Hub's as
  * "https://index.docker.io/v1/"). */
-static bool
-key_matches (const char *key, const char *domain)
+bool
+mk_auth_key_matches (const char *key, const char *domain)
 {
   const char *k = key;
   if (str_has_prefix (k, "https://"))
@@ -267,23 +267,22 @@ key_matches (const char *key, const char *domain)
   return false;
 }
 
-int
-mk_auth_find_credentials (const char *domain, struct mk_credentials *out, mk_error **err)
+char *
+mk_auth_docker_config_path (void)
 {
-  memset (out, 0, sizeof *out);
-  const char *env = getenv ("MOCKER_AUTH");
-  if (env && *env)
-    {
-      if (split_user_pass (env, strlen (env), out) < 0)
-        return mk_error_set (err, 0, "MOCKER_AUTH: want user:password");
-      return 1;
-    }
-
+  const char *dir = getenv ("DOCKER_CONFIG");
+  if (dir && *dir)
+    return path_join (dir, "config.json");
   _cleanup_free_ char *home = home_dir ();
-  if (home == NULL)
-    return 0;
-  _cleanup_free_ char *path = xasprintf ("%s/.mocker/auth.json", home);
-  if (!path_exists (path))
+  return home ? xasprintf ("%s/.docker/config.json", home) : NULL;
+}
+
+/* The entry of auths (Docker's config.json shape) for domain in path:
+ * 1 found, 0 none (or no file), -1 broken. */
+static int
+find_in_file (const char *path, const char *domain, struct mk_credentials *out, mk_error **err)
+{
+  if (path == NULL || !path_exists (path))
     return 0;
   _cleanup_json_ yajl_val root = NULL;
   if (json_parse_file (path, &root, err) < 0)
@@ -293,7 +292,7 @@ mk_auth_find_credentials (const char *domain, struct mk_credentials *out, mk_err
     return 0;
   for (size_t i = 0; i < auths->u.object.len; i++)
     {
-      if (!key_matches (auths->u.object.keys[i], domain))
+      if (!mk_auth_key_matches (auths->u.object.keys[i], domain))
         continue;
       yajl_val entry = auths->u.object.values[i];
       const char *b64 = json_get_str (entry, "auth");
@@ -328,6 +327,30 @@ mk_auth_find_credentials (const char *domain, struct mk_credentials *out, mk_err
         }
     }
   return 0;
+}
+
+int
+mk_auth_find_credentials (const char *domain, struct mk_credentials *out, mk_error **err)
+{
+  memset (out, 0, sizeof *out);
+  const char *env = getenv ("MOCKER_AUTH");
+  if (env && *env)
+    {
+      if (split_user_pass (env, strlen (env), out) < 0)
+        return mk_error_set (err, 0, "MOCKER_AUTH: want user:password");
+      return 1;
+    }
+  /* `mocker login`'s file (Docker's, read by skopeo and podman too), then
+   * the older ~/.mocker/auth.json */
+  _cleanup_free_ char *docker = mk_auth_docker_config_path ();
+  int r = find_in_file (docker, domain, out, err);
+  if (r != 0)
+    return r;
+  _cleanup_free_ char *home = home_dir ();
+  if (home == NULL)
+    return 0;
+  _cleanup_free_ char *path = xasprintf ("%s/.mocker/auth.json", home);
+  return find_in_file (path, domain, out, err);
 }
 
 char *

@@ -1,11 +1,12 @@
 /* Registry authentication pieces that need no network: the WWW-Authenticate
  * challenge parser (RFC 7235 / RFC 6750: several challenges, quoted values
  * with commas and escapes), the token server's answer, and where
- * credentials come from (MOCKER_AUTH=user:pass, else ~/.mocker/auth.json in
- * Docker's config.json "auths" shape). The token request itself is in http.c. */
+ * credentials come from (MOCKER_AUTH=user:pass, else Docker's config.json
+ * written by `mocker login`, else ~/.mocker/auth.json in the same shape). The token request itself is in http.c. */
 #ifndef MK_REGISTRY_AUTH_H
 #define MK_REGISTRY_AUTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/error.h"
@@ -40,6 +41,13 @@ void mk_credentials_clear (struct mk_credentials *c);
 /* Credentials for a registry domain ("docker.io", "host:5000"): returns 1 and
  * fills *out when some are configured, 0 when none, -1 on a broken file. */
 int mk_auth_find_credentials (const char *domain, struct mk_credentials *out, mk_error **err);
+
+/* Docker's config.json: $DOCKER_CONFIG/config.json, else ~/.docker/config.json
+ * (heap; NULL without a home). */
+char *mk_auth_docker_config_path (void);
+/* A key of "auths" names domain ("host:5000", "https://host:5000/v1/";
+ * Docker Hub's keys for "docker.io"). */
+bool mk_auth_key_matches (const char *key, const char *domain);
 
 /* "Basic <base64(user:pass)>" */
 char *mk_auth_basic_value (const struct mk_credentials *c);

@@ -104,8 +104,8 @@ registry_auth_from_challenge (struct mk_registry *r, const char *header, unsigne
           ret = mk_error_set (err, 0, "Bearer challenge without realm: `%s`", header);
           goto out;
         }
-      if (scope == NULL)
-        scope = own_scope = xasprintf ("repository:%s:pull", r->repo);
+      if (scope == NULL && r->repo[0] != '\0') /* login: no repository, no scope */
+        scope = own_scope = xasprintf ("repository:%s:%s", r->repo, r->push ? "pull,push" : "pull");
       char *token = NULL;
       long expires = 0;
       if (fetch_token (r, realm, service, scope, &token, &expires, err) < 0)
@@ -118,7 +118,8 @@ registry_auth_from_challenge (struct mk_registry *r, const char *header, unsigne
       explicit_bzero (token, strlen (token));
       free (token);
       r->auth_expires = time (NULL) + expires;
-      char *nr = xstrdup (realm), *ns = service ? xstrdup (service) : NULL, *nsc = xstrdup (scope);
+      char *nr = xstrdup (realm), *ns = service ? xstrdup (service) : NULL;
+      char *nsc = scope ? xstrdup (scope) : NULL;
       free (r->realm);
       free (r->service);
       free (r->scope);
@@ -139,9 +140,9 @@ registry_auth_from_challenge (struct mk_registry *r, const char *header, unsigne
         {
           ret = r->have_creds < 0 ? -1
                                   : mk_error_set (err, 0,
-                                                  "%s requires a login (Basic): set MOCKER_AUTH "
-                                                  "or ~/.mocker/auth.json",
-                                                  r->cred_domain);
+                                                  "%s requires a login (Basic): run `mocker "
+                                                  "login %s` or set MOCKER_AUTH",
+                                                  r->cred_domain, r->cred_domain);
           goto out;
         }
       free (r->authorization);
@@ -158,6 +159,23 @@ out:
   pthread_mutex_unlock (&r->lock);
   mk_auth_challenges_free (ch, n);
   return ret;
+}
+
+void
+mk_registry_set_credentials (struct mk_registry *r, const char *user, const char *pass)
+{
+  pthread_mutex_lock (&r->lock);
+  mk_credentials_clear (&r->creds);
+  r->creds.user = xstrdup (user);
+  r->creds.pass = xstrdup (pass);
+  r->have_creds = 1;
+  pthread_mutex_unlock (&r->lock);
+}
+
+void
+mk_registry_set_push (struct mk_registry *r)
+{
+  r->push = true;
 }
 
 /* Current Authorization for the registry's origin, refreshing an expired token. */

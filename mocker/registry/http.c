@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include <curl/curl.h>
 
 #include "common/json.h"
@@ -269,6 +270,9 @@ transfer_reset_response (struct transfer *t)
   free (t->content_range);
   free (t->location);
   t->location = NULL;
+  free (t->upload_location);
+  t->upload_location = NULL;
+  t->body_pos = 0;
   t->content_type = t->dcd = t->www_auth = t->rl_limit = t->rl_remaining = t->retry_after
       = t->content_range = NULL;
   t->len = 0;
@@ -320,6 +324,7 @@ on_header (char *data, size_t size, size_t n, void *u)
     { "ratelimit-remaining", offsetof (struct transfer, rl_remaining) },
     { "retry-after", offsetof (struct transfer, retry_after) },
     { "content-range", offsetof (struct transfer, content_range) },
+    { "location", offsetof (struct transfer, upload_location) },
   };
   for (size_t i = 0; i < ARRAY_SIZE (keep); i++)
     if (strlen (keep[i].name) == klen && strncasecmp (data, keep[i].name, klen) == 0)
@@ -412,6 +417,48 @@ on_body (char *data, size_t size, size_t n, void *u)
   return size * n;
 }
 
+/* The request body, from memory or from a file (pread: a retry or a
+ * redirect sends it again from its start). */
+static size_t
+on_read (char *out, size_t size, size_t n, void *u)
+{
+  struct transfer *t = u;
+  size_t want = size * n;
+  int64_t left = t->body_len - t->body_pos;
+  if ((int64_t) want > left)
+    want = left;
+  if (want == 0)
+    return 0;
+  if (t->body_buf)
+    memcpy (out, t->body_buf + t->body_pos, want);
+  else
+    {
+      ssize_t got = pread (t->body_fd, out, want, t->body_off + t->body_pos);
+      if (got <= 0)
+        return CURL_READFUNC_ABORT;
+      want = got;
+    }
+  t->body_pos += want;
+  if (t->sent)
+    t->sent (t->sent_opaque, want);
+  return want;
+}
+
+/* base + a (possibly relative) Location: absolute (heap), or NULL. */
+static char *
+resolve_location (const char *base, const char *loc)
+{
+  CURLU *u = curl_url ();
+  char *abs = NULL, *res = NULL;
+  if (curl_url_set (u, CURLUPART_URL, base, 0) == CURLUE_OK
+      && curl_url_set (u, CURLUPART_URL, loc, 0) == CURLUE_OK
+      && curl_url_get (u, CURLUPART_URL, &abs, 0) == CURLUE_OK)
+    res = xstrdup (abs);
+  curl_free (abs);
+  curl_url_cleanup (u);
+  return res;
+}
+
 static CURLcode
 perform_once (struct mk_registry *r, struct transfer *t, const char *url, const char *auth,
               const char *accept, char *errbuf)
@@ -428,6 +475,16 @@ perform_once (struct mk_registry *r, struct transfer *t, const char *url, const 
     h = curl_slist_append (h, auth_h);
   if (accept_h)
     h = curl_slist_append (h, accept_h);
+  _cleanup_free_ char *ctype_h
+      = t->req_content_type ? xasprintf ("Content-Type: %s", t->req_content_type) : NULL;
+  _cleanup_free_ char *range_h
+      = t->req_range ? xasprintf ("Content-Range: %s", t->req_range) : NULL;
+  if (ctype_h)
+    h = curl_slist_append (h, ctype_h);
+  if (range_h)
+    h = curl_slist_append (h, range_h);
+  if (t->method)
+    h = curl_slist_append (h, "Expect:"); /* no 100-continue round trip */
   if (t->sink && t->delivered > 0)
     {
       snprintf (range, sizeof range, "Range: bytes=%lld-", (long long) t->delivered);
@@ -456,6 +513,15 @@ perform_once (struct mk_registry *r, struct transfer *t, const char *url, const 
   curl_easy_setopt (c, CURLOPT_BUFFERSIZE, 256L << 10);
   if (t->head)
     curl_easy_setopt (c, CURLOPT_NOBODY, 1L);
+  if (t->method)
+    {
+      /* an upload of body_len bytes (maybe 0) sent with this method */
+      curl_easy_setopt (c, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, t->method);
+      curl_easy_setopt (c, CURLOPT_INFILESIZE_LARGE, (curl_off_t) t->body_len);
+      curl_easy_setopt (c, CURLOPT_READFUNCTION, on_read);
+      curl_easy_setopt (c, CURLOPT_READDATA, t);
+    }
   if (r->tls_noverify)
     {
       /* only the registry's own origin, not a blob store it redirects to */
@@ -475,6 +541,12 @@ perform_once (struct mk_registry *r, struct transfer *t, const char *url, const 
       curl_easy_getinfo (c, CURLINFO_REDIRECT_URL, &loc);
       if (loc)
         t->location = xstrdup (loc);
+    }
+  else if (rc == CURLE_OK && t->upload_location)
+    {
+      char *abs = resolve_location (url, t->upload_location);
+      free (t->upload_location);
+      t->upload_location = abs;
     }
   curl_slist_free_all (h);
   curl_easy_cleanup (c);
@@ -641,9 +713,9 @@ registry_request (struct mk_registry *r, const char *start_url, struct transfer 
             {
               if ((flags & REQ_REGISTRY_AUTH) && strcmp (origin, r->origin) == 0)
                 return mk_error_set (err, 0,
-                                     "%spull access denied, repository does not exist or may "
+                                     "%s%s access denied, repository does not exist or may "
                                      "require authorization: %s",
-                                     pre, text);
+                                     pre, t->push ? "push" : "pull", text);
               return mk_error_set (err, 0, "%s%s", pre, text);
             }
           if (s == 429)
@@ -654,6 +726,8 @@ registry_request (struct mk_registry *r, const char *start_url, struct transfer 
                                  t->rl_remaining ? t->rl_remaining : "not given",
                                  t->retry_after ? ", retry after " : "",
                                  t->retry_after ? t->retry_after : "", text);
+          if ((flags & REQ_KEEP_ERROR) && s >= 400 && s < 500 && s != 408)
+            return 0; /* the caller reads t->status */
           if (transient_status (s))
             {
               free (last);

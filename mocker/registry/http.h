@@ -67,6 +67,11 @@ typedef int (*mk_blob_sink) (void *opaque, const void *data, size_t len, mk_erro
 int mk_registry_get_blob (struct mk_registry *r, const char *digest, int64_t size,
                           mk_blob_sink sink, void *opaque, mk_error **err);
 
+/* Uses these credentials instead of looking them up (login). */
+void mk_registry_set_credentials (struct mk_registry *r, const char *user, const char *pass);
+/* Tokens are asked for pull and push (when a challenge names no scope). */
+void mk_registry_set_push (struct mk_registry *r);
+
 /* Counters for tests and -v output. */
 int mk_registry_retries (const struct mk_registry *r);
 

@@ -20,6 +20,7 @@ struct mk_registry
   char *origin;    /* "https://registry-1.docker.io:443", to compare with redirect targets */
   char *repo;      /* "library/ubuntu" */
   bool insecure;
+  bool push;          /* tokens ask for pull,push (mk_registry_set_push) */
   bool tls_noverify;  /* a loopback registry over https: its certificate is not checked */
   CURLSH *share;
   pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
@@ -49,6 +50,19 @@ struct transfer
   int64_t skip;  /* bytes of this body already delivered by an earlier attempt */
   char *content_type, *dcd, *www_auth, *rl_limit, *rl_remaining, *retry_after, *content_range;
   char *location;  /* absolute redirect target */
+  char *upload_location;  /* a 201/202's Location, made absolute (uploads) */
+
+  /* a request with a body or another method (push: upload.c) */
+  const char *method;        /* "POST", "PUT", "PATCH"; NULL: GET (HEAD with head) */
+  const char *req_content_type;
+  const char *req_range;     /* Content-Range of a PATCH chunk, "0-1023" */
+  const char *body_buf;      /* the body from memory... */
+  int body_fd;               /* ...or from this file (body_buf NULL, fd >= 0) */
+  int64_t body_off, body_len;
+  int64_t body_pos;          /* bytes of the body sent by this attempt */
+  void (*sent) (void *opaque, int64_t n);  /* called as the body goes out */
+  void *sent_opaque;
+  bool push;                 /* 401/403 reads "push access denied" */
   char *buf;
   size_t len, cap;
   mk_error *abort_err;  /* set by the write callback to stop the transfer */
@@ -58,6 +72,7 @@ void transfer_clear (struct transfer *t);
 enum request_flags
 {
   REQ_REGISTRY_AUTH = 1,  /* send/obtain the registry's Authorization */
+  REQ_KEEP_ERROR = 2,     /* a non-2xx answer: no error message, t->status says it */
 };
 
 /* GET (or HEAD) url with retries and manual redirects; see http.c. */

@@ -86,4 +86,21 @@ void mk_platform_clear (struct mk_platform *p);
 const struct mk_descriptor *mk_manifest_select (const struct mk_manifest *index,
                                                 const struct mk_platform *want, mk_error **err);
 
+/* ---- writing (manifest_build.c) ---- */
+
+#define MK_MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+#define MK_MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+
+/* A layer's media type in a manifest of the given type (Docker schema2 or
+ * OCI) for its compression. */
+const char *mk_layer_media_type (const char *manifest_type, enum mk_compression c);
+
+/* An image manifest of type manifest_type (MK_MT_DOCKER_MANIFEST or
+ * MK_MT_OCI_MANIFEST): config and layers are descriptors (media types are
+ * set here from manifest_type and each layer's compression, taken from
+ * its media_type). Returns the JSON text (heap), *len its length. */
+char *mk_manifest_build (const char *manifest_type, const char *config_digest,
+                         int64_t config_size, const struct mk_descriptor *layers, size_t n,
+                         size_t *len);
+
 #endif

@@ -514,3 +514,29 @@ store_image_tag (struct store *s, const char *id, const char *normalized_tag, mk
   store_index_clear (&idx);
   return r;
 }
+
+int
+store_image_set_layer_blob (struct store *s, const char *id, size_t index, const char *digest,
+                            const char *media_type, long long blob_size, mk_error **err)
+{
+  _cleanup_close_ int lock = store_lock (s, err);
+  if (lock < 0)
+    return -1;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  if (store_image_read_record (s, id, &img, err) < 0)
+    return -1;
+  if (index >= img->n_layers)
+    return store_fail (err, EINVAL, "image %s has no layer %zu", id, index);
+  struct store_image_layer *l = &img->layers[index];
+  free (l->digest);
+  free (l->media_type);
+  l->digest = xstrdup (digest);
+  l->media_type = xstrdup (media_type);
+  l->blob_size = blob_size;
+  _cleanup_free_ char *record = image_record_json (img->id, img->created, img->size,
+                                                   img->manifest_digest, img->layers,
+                                                   img->n_layers);
+  _cleanup_free_ char *dir = store_image_dir (s, id);
+  _cleanup_free_ char *p = path_join (dir, "image.json");
+  return write_file_atomic (p, record, strlen (record), 0644, true, err);
+}

@@ -87,6 +87,11 @@ int store_image_config (struct store *s, const char *id, char **json, size_t *le
 int store_image_list (struct store *s, struct store_image ***out, size_t *n, mk_error **err);
 void store_image_list_free (struct store_image **list, size_t n);
 
+/* Records the blob of layer index (bottom first) in the image's record:
+ * one made later for a layer that had none (push, save). Takes the lock. */
+int store_image_set_layer_blob (struct store *s, const char *id, size_t index, const char *digest,
+                                const char *media_type, long long blob_size, mk_error **err);
+
 /* Tags an image (normalized "name:tag"), taking the store lock. */
 int store_image_tag (struct store *s, const char *id, const char *normalized_tag,
                      mk_error **err);

@@ -3,7 +3,8 @@
 # load and complete; `make install` puts both in place; docs name only code
 # that exists (or say it is planned).
 
-MOCKER_COMMANDS="init import pull images rmi tag run exec ps logs rm stop start kill inspect commit help"
+MOCKER_COMMANDS="build init import pull history image images rmi tag run exec ps logs rm stop start kill inspect commit help"
+MOCKER_COMMANDS+=" push login logout save load export"
 RUNTIME_COMMANDS="spec create start run exec state list kill delete pause resume update ps events features"
 
 setup_file() {

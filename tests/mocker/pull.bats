@@ -425,7 +425,7 @@ assert_not_registered() {
   export MOCKER_INSECURE_REGISTRIES=$FAKE
   run m pull -q "$FAKE/test/one"
   [ "$status" -ne 0 ]
-  [[ $output == *"$FAKE requires a login (Basic): set MOCKER_AUTH or ~/.mocker/auth.json"* ]]
+  [[ $output == *"$FAKE requires a login (Basic): run \`mocker login $FAKE\` or set MOCKER_AUTH"* ]]
   MOCKER_AUTH=bob:nope run m pull -q "$FAKE/test/one"
   [ "$status" -ne 0 ]
   [[ $output == *"bad credentials for $FAKE"* ]]

@@ -3,7 +3,8 @@
 # busybox-static, pushed with skopeo.
 #
 #   reg_start DIR            start a registry storing under DIR/storage; sets REG (host:port),
-#                            REG_PID, REG_LOG, REG_STORAGE
+#                            REG_PID, REG_LOG, REG_STORAGE; $REG_AUTH_YML (an `auth:`
+#                            block, as in login.bats) is added to its configuration
 #   reg_stop                 stop it (by pid)
 #   oci_init LAYOUT          an empty OCI layout
 #   oci_add_layer LAYOUT SRCDIR [gzip|zstd|none]
@@ -48,6 +49,7 @@ storage:
     enabled: true
 http:
   addr: 127.0.0.1:$port
+${REG_AUTH_YML:-}
 EOF
   REG_LOG=$dir/registry.log
   REG_STORAGE=$dir/storage

@@ -59,3 +59,15 @@ vg() {
   [[ $output == sha256:* ]]
   vg 0 rmi vg:init
 }
+
+@test "valgrind: save, load, images filter, image prune leak nothing" {
+  vg 0 save -o "$MOCKER_TEST_DIR/vg.tar" vg
+  vg 0 save --format oci-archive -o "$MOCKER_TEST_DIR/vg-oci.tar" vg
+  vg 0 --root "$MOCKER_TEST_DIR/vg-root" load -i "$MOCKER_TEST_DIR/vg.tar"
+  vg 0 --root "$MOCKER_TEST_DIR/vg-root" load -i "$MOCKER_TEST_DIR/vg-oci.tar"
+  [ "$output" = "Loaded image: vg:latest" ]
+  vg 0 images vg
+  vg 0 --root "$MOCKER_TEST_DIR/vg-root" image prune -a -f
+  vg 1 load -i "$MOCKER_TEST_DIR/rootfs/etc/passwd"
+  DOCKER_CONFIG=$MOCKER_TEST_DIR/docker vg 0 logout vg.example
+}

@@ -204,7 +204,7 @@ teardown() { rt_teardown; }
   [ ! -e "$RT_ROOT/$id" ]
 }
 
-@test "delete of a created container kills it without --force" {
+@test "delete of a created container kills it without --force (as runc does)" {
   b=$(rt_bundle)
   rt_args "$b" sleep 1000
   id=$(rt_id)
@@ -212,6 +212,34 @@ teardown() { rt_teardown; }
   pid=$(cat "$RT_TMP/pid")
   rt delete "$id"
   ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+  [ ! -e "$RT_ROOT/$id" ]
+  # runc: the same (docs/runtime.md "kill and delete" says why).
+  if command -v runc >/dev/null; then
+    runc --root "$RT_TMP/runc" create -b "$b" --pid-file "$RT_TMP/runc.pid" "$id-runc" < /dev/null > /dev/null 2>&1
+    rpid=$(cat "$RT_TMP/runc.pid")
+    [ "$(runc --root "$RT_TMP/runc" state "$id-runc" | jq -r .status)" = created ]
+    runc --root "$RT_TMP/runc" delete "$id-runc"
+    ! kill -0 "$rpid" 2>/dev/null || [ "$(awk '{print $3}' /proc/$rpid/stat)" = Z ]
+  fi
+}
+
+@test "a config without process: create accepts it, start refuses it, run refuses it first" {
+  b=$(rt_bundle)
+  rt_config "$b" 'del(.process)'
+  id=$(rt_id)
+  rt create -b "$b" "$id" < /dev/null
+  [ "$(rt_status "$id")" = created ]
+  run rt start "$id"
+  [ "$status" -eq 1 ]
+  [ "$output" = "mocker-runtime: config.json: process: missing (required to start the container)" ]
+  [ "$(rt_status "$id")" = stopped ]
+  rt delete "$id"
+  [ ! -e "$RT_ROOT/$id" ]
+  id2=$(rt_id)
+  run rt run -b "$b" "$id2"
+  [ "$status" -ne 0 ]
+  [[ $output == *"config.json: process: missing"* ]]
+  [ ! -e "$RT_ROOT/$id2" ]
 }
 
 @test "a duplicate id is refused and the first container is untouched" {

@@ -65,13 +65,41 @@ teardown() { rt_teardown; }
   [ ! -e "$RT_ROOT/$id" ]
 }
 
-@test "a config without a mount namespace is refused" {
+@test "a config without a mount namespace shares the runtime's, chroots, and leaves no mount" {
+  b=$(rt_bundle)
+  rt_config "$b" '.linux.namespaces = [.linux.namespaces[] | select(.type != "mount")] | .root.readonly = true'
+  rt_args "$b" sh -c 'echo x > /tmp/in-tmpfs; touch /x 2>&1; sleep 1000'
+  echo marker > "$b/rootfs/marker"
+  root_before=$(awk '$5 == "/"' /proc/self/mountinfo)
+  id=$(rt_id)
+  rt create -b "$b" --pid-file "$RT_TMP/pid" "$id" > "$RT_TMP/out" 2>&1 < /dev/null
+  rt start "$id"
+  pid=$(cat "$RT_TMP/pid")
+  # The runtime's mount namespace, the rootfs as root, its mounts (private:
+  # no peer group) visible here while it runs.
+  [ "$(readlink /proc/$pid/ns/mnt)" = "$(readlink /proc/self/ns/mnt)" ]
+  [ "$(cat /proc/$pid/root/marker)" = marker ]
+  grep " $b/rootfs/tmp " /proc/self/mountinfo
+  ! grep " $b/rootfs[/ ].*shared:" /proc/self/mountinfo || false
+  for _ in $(seq 100); do [ -e "$b/rootfs/tmp/in-tmpfs" ] && break; sleep 0.05; done
+  [ -e "$b/rootfs/tmp/in-tmpfs" ]
+  [ ! -e "$b/rootfs/x" ]
+  # The host's root and its propagation are left as they were.
+  [ "$(awk '$5 == "/"' /proc/self/mountinfo)" = "$root_before" ]
+  rt delete --force "$id"
+  ! grep " $b/rootfs" /proc/self/mountinfo || false
+  [[ "$(cat "$RT_TMP/out")" == *"Read-only file system"* ]]
+}
+
+@test "without a mount namespace, a failed create leaves no mount" {
   b=$(rt_bundle)
   rt_config "$b" '.linux.namespaces = [.linux.namespaces[] | select(.type != "mount")]'
+  rt_args "$b" /no/such/program
   id=$(rt_id)
   run rt create -b "$b" "$id"
   [ "$status" -eq 1 ]
-  [[ $output == *"mount"* ]]
+  [[ $output == *"/no/such/program"* ]]
+  ! grep " $b/rootfs" /proc/self/mountinfo || false
   [ ! -e "$RT_ROOT/$id" ]
 }
 

@@ -314,3 +314,156 @@ cgroup_mount_script='grep " /sys/fs/cgroup" /proc/mounts
   [ "$status" -ne 0 ]
   [[ "$output" == *'linux.rootfsPropagation: unknown'*'"bogus"'* ]]
 }
+
+@test "rootfs: ro on /dev and on a tmpfs holding later mounts is applied after them (runc alike)" {
+  rf_config '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)
+             | .mounts += [{"destination": "/ro", "type": "tmpfs", "source": "tmpfs", "options": ["ro"]},
+                           {"destination": "/ro/sub", "type": "tmpfs", "source": "tmpfs"}]'
+  rf_run_both 'grep -E " /dev | /dev/pts | /ro | /ro/sub " /proc/mounts | cut -d" " -f2,4 | cut -d, -f1
+               touch /dev/x /ro/x 2>&1; touch /ro/sub/x && echo sub-rw; test -c /dev/null && echo null'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/dev ro"*"/dev/pts rw"*"/ro ro"*"/ro/sub rw"* ]]
+  [[ "$output" == *"/dev/x: Read-only file system"* ]]
+  [[ "$output" == *"/ro/x: Read-only file system"* ]]
+  [[ "$output" == *sub-rw*null* ]]
+  [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
+}
+
+@test "rootfs: a tmpfs without mode= keeps the mode of the directory it covers, mode= wins" {
+  mkdir "$RF_BUNDLE/rootfs/keep" "$RF_BUNDLE/rootfs/given"
+  chmod 7777 "$RF_BUNDLE/rootfs/keep"
+  chmod 700 "$RF_BUNDLE/rootfs/given"
+  rf_config '.mounts += [{"destination": "/keep", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "ro"]},
+                         {"destination": "/given", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1777"]},
+                         {"destination": "/new", "type": "tmpfs", "source": "tmpfs"}]'
+  rf_run_both 'stat -c "%n %A" /keep /given /new'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/keep drwsrwsrwt" ]
+  [ "${lines[1]}" = "/given drwxrwxrwt" ]
+  [ "${lines[2]}" = "/new drwxrwxrwt" ]
+  # runc agrees on the mode kept; runc 1.1.5 (Debian 12) also overrides an
+  # explicit mode= with the directory's (fixed in runc 1.1.8).
+  [ "$runc_status" = none ] || [ "$(echo "$runc_output" | grep -e /keep -e /new)" = "$(echo "$output" | grep -e /keep -e /new)" ]
+}
+
+@test "rootfs: a bind destination through a dangling symlink is created inside the rootfs (runc alike)" {
+  echo content > "$RF_HOST/file"
+  mkdir "$RF_HOST/dir"
+  escape=$RF_HOST/escape  # absolute on the host too: must resolve in the rootfs
+  ln -s "$escape/f" "$RF_BUNDLE/rootfs/evil"
+  ln -s ../nowhere/d "$RF_BUNDLE/rootfs/evildir"
+  mkdir "$RF_BUNDLE/rootfs/etc2"
+  ln -s ../run/x/resolv.conf "$RF_BUNDLE/rootfs/etc2/resolv.conf"
+  rf_config '.mounts += [{"destination": "/evil", "type": "bind", "source": $f, "options": ["bind"]},
+                         {"destination": "/evildir/x", "type": "bind", "source": $d, "options": ["bind"]},
+                         {"destination": "/etc2/resolv.conf", "type": "bind", "source": $f, "options": ["bind", "ro"]}]' \
+    --arg f "$RF_HOST/file" --arg d "$RF_HOST/dir"
+  rf_run_both "cat /evil $escape/f /run/x/resolv.conf; test -d /nowhere/d/x && echo dir-ok"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'content\ncontent\ncontent\ndir-ok')" ]
+  [ -f "$RF_BUNDLE/rootfs/run/x/resolv.conf" ]
+  [ ! -e "$escape" ]
+  [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
+}
+
+# A user namespace mapping container root to host uid 200000 (no privilege on
+# the host); the bundle made reachable for it.
+userns_config() {
+  rf_config '.linux.namespaces += [{"type": "user"}]
+             | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+             | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  chmod 755 "$RT_TMP" "$RF_BUNDLE"
+}
+
+@test "rootfs: bind sources inside the rootfs see the mounts before them; relative ones are the bundle's (runc alike)" {
+  rf_config '.mounts += [{"destination": "/a", "type": "tmpfs", "source": "tmpfs"},
+                         {"destination": "/b", "type": "bind", "source": "rootfs/a", "options": ["rbind"]},
+                         {"destination": "/c", "type": "bind", "source": ($b + "/rootfs/a"), "options": ["bind"]}]' \
+    --arg b "$RF_BUNDLE"
+  # From elsewhere: a relative source is the bundle's, not the caller's cwd's.
+  cd /
+  rf_run_both 'echo hi > /a/f; cat /b/f /c/f'
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'hi\nhi')" ]
+  [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
+}
+
+@test "rootfs: in a user namespace, bind sources inside the rootfs still see the mounts before them" {
+  userns_config
+  mkdir "$RF_BUNDLE/rootfs/a" "$RF_BUNDLE/rootfs/b" "$RF_BUNDLE/rootfs/c"
+  rf_config '.mounts += [{"destination": "/a", "type": "tmpfs", "source": "tmpfs"},
+                         {"destination": "/b", "type": "bind", "source": "rootfs/a", "options": ["rbind"]},
+                         {"destination": "/c", "type": "bind", "source": ($b + "/rootfs/a"), "options": ["bind"]}]' \
+    --arg b "$RF_BUNDLE"
+  # (runc 1.1.5 opens every source before any mount here: /b and /c miss /a's tmpfs.)
+  rf_run 'echo hi > /a/f; cat /b/f /c/f'
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'hi\nhi')" ]
+}
+
+@test "rootfs: in a user namespace, bind sources below root-only host dirs are opened by the runtime (runc alike)" {
+  userns_config
+  mkdir -p "$RF_HOST/private/vol/sub" "$RF_HOST/private/vol/host" "$RF_BUNDLE/rootfs/s"
+  echo pub > "$RF_HOST/private/vol/f"
+  touch "$RF_HOST/private/vol/host/hidden"
+  chmod 700 "$RF_HOST/private"
+  # A shared, nosuid source with a host mount beneath: nothing the container
+  # mounts beneath it may reach the host, and the kernel's locks stay (a root
+  # with CAP_SYS_ADMIN in the container can neither drop nosuid nor uncover
+  # what the host's mount hides).
+  mount --bind "$RF_HOST/private/vol" "$RF_HOST/private/vol"
+  mount -o remount,bind,nosuid "$RF_HOST/private/vol"
+  mount --make-shared "$RF_HOST/private/vol"
+  mount -t tmpfs -o size=1m tmpfs "$RF_HOST/private/vol/host"
+  rf_config '.mounts += [{"destination": "/s", "type": "bind", "source": $s, "options": ["rbind"]},
+                         {"destination": "/s/sub", "type": "tmpfs", "source": "tmpfs"}]
+             | .process.capabilities |= map_values(. + ["CAP_SYS_ADMIN"])' \
+    --arg s "$RF_HOST/private/vol"
+  # (No "ro" here: runc 1.1.5 then fails, its remount dropping the locked nosuid.)
+  rf_run_both 'cat /s/f; grep -c " /s/sub " /proc/mounts
+               mount -o remount,bind,suid /s 2>/dev/null && echo suid-dropped
+               umount /s/host 2>/dev/null && echo host-mount-removed; ls /s/host'
+  umount "$RF_HOST/private/vol/sub" 2>/dev/null && host_got_it=yes
+  umount "$RF_HOST/private/vol/host"
+  umount "$RF_HOST/private/vol"
+  [ -z "${host_got_it:-}" ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = pub ]
+  [ "${lines[1]}" = 1 ]
+  [ "${#lines[@]}" -eq 2 ]
+  [ "$runc_status" = none ] || [ "$runc_output" = "$output" ]
+}
+
+@test "rootfs: bind sources the runtime opened never reach the process, even with --preserve-fds" {
+  userns_config
+  mkdir -p "$RF_HOST/vol" "$RF_BUNDLE/rootfs/s"
+  rf_config '.mounts += [{"destination": "/s", "type": "bind", "source": $s, "options": ["rbind"]}]' \
+    --arg s "$RF_HOST/vol"
+  rt_args "$RF_BUNDLE" sh -c 'for f in /proc/self/fd/*; do readlink "$f"; done'
+  run rt run --preserve-fds 5 --bundle "$RF_BUNDLE" "$RF_ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"$RF_HOST"* ]]
+  [[ "$output" != *"/vol"* ]]
+}
+
+@test "rootfs: with a user namespace given by path, bind sources below root-only host dirs work too" {
+  userns_config
+  rt_args "$RF_BUNDLE" sleep 1000
+  rt create -b "$RF_BUNDLE" --pid-file "$RT_TMP/pid" "$RF_ID" < /dev/null
+  rt start "$RF_ID"
+  pid=$(cat "$RT_TMP/pid")
+  b2=$(rt_bundle)
+  chmod 755 "$b2"
+  mkdir -p "$RF_HOST/private/vol" "$b2/rootfs/s"
+  echo pub > "$RF_HOST/private/vol/f"
+  chmod 700 "$RF_HOST/private"
+  rt_config "$b2" '.linux.namespaces = [.linux.namespaces[] | if .type == "pid"
+                   then .path = "/proc/\($p)/ns/pid" else . end]
+                   + [{type: "user", path: "/proc/\($p)/ns/user"}]
+                   | .mounts += [{"destination": "/s", "type": "bind", "source": $s, "options": ["rbind"]}]' \
+    --arg p "$pid" --arg s "$RF_HOST/private/vol"
+  rt_args "$b2" cat /s/f
+  run rt run -b "$b2" "$(rt_id)"
+  [ "$status" -eq 0 ]
+  [ "$output" = pub ]
+}

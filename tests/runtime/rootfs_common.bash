@@ -29,3 +29,23 @@ rf_run_args() {
   rt_args "$RF_BUNDLE" "$@"
   run rt run --bundle "$RF_BUNDLE" "$RF_ID"
 }
+
+# rf_run_both SCRIPT: runs `sh -c SCRIPT` under runc too (a copy of the
+# bundle, taken before either runs, so neither sees what the other created):
+# runc's result in $runc_status / $runc_output, mocker-runtime's in $status /
+# $output (paths to the bundle in config.json name the copy for runc).
+# runc_status is "none" when runc is not installed.
+rf_run_both() {
+  rt_args "$RF_BUNDLE" sh -c "$1"
+  runc_status=none runc_output=
+  if command -v runc >/dev/null; then
+    local rb=$RT_TMP/runc-bundle
+    rm -rf --one-file-system "$rb"
+    cp -a "$RF_BUNDLE" "$rb"
+    sed -i "s#$RF_BUNDLE#$rb#g" "$rb/config.json"
+    run runc --root "$RT_TMP/runc-state" run --bundle "$rb" "$RF_ID-runc"
+    runc_status=$status runc_output=$output
+    runc --root "$RT_TMP/runc-state" delete --force "$RF_ID-runc" >/dev/null 2>&1 || true
+  fi
+  run rt run --bundle "$RF_BUNDLE" "$RF_ID"
+}

@@ -1,0 +1,24 @@
+/* The compressed blob of an image's layer, in the store, for push and save:
+ * the one kept by init/import/load (or an earlier call); for a layer that
+ * kept none (commit), a gzip blob made once from its directory; for a
+ * pulled layer (the pull streams blobs into the unpacker and keeps none),
+ * the blob fetched once from a registry the image came from (its repo
+ * digests). Either way it is recorded in the image's record, so the next
+ * push or save finds it. */
+#ifndef MK_REGISTRY_IMAGE_BLOBS_H
+#define MK_REGISTRY_IMAGE_BLOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+
+struct store;
+struct store_image;
+
+/* Makes sure the store has img->layers[i]'s blob; updates that layer's
+ * digest, media_type and blob_size (in img and in the store). */
+int mk_image_layer_blob (struct store *s, struct store_image *img, size_t i, bool insecure,
+                         mk_error **err);
+
+#endif

@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+bats_require_minimum_version 1.5.0
+# mocker save/load with podman and skopeo as the independent readers and
+# writers: docker-archive and oci-archive both ways. podman keeps everything
+# under a private --root/--runroot in the test's directory (vfs driver).
+
+load container-helpers
+load registry-helpers
+
+setup_file() {
+  containers_setup
+  export WORK=$MOCKER_TEST_DIR
+  export PM_TMP=$WORK/podman
+  mkdir -p "$PM_TMP"
+  busybox_rootfs "$WORK/rootfs"
+  echo marker-one > "$WORK/rootfs/marker"
+  mocker init -t saved:one "$WORK/rootfs" > "$WORK/one.id"
+  reg_start "$WORK/reg"
+}
+
+teardown_file() {
+  reg_stop  # unless a test did
+  pm rmi -af > /dev/null 2>&1 || true
+  local m
+  grep -o " $PM_TMP[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+  containers_teardown
+}
+
+teardown() {
+  local ids
+  ids=$(all_ids)
+  [ -z "$ids" ] || mocker rm -f $ids > /dev/null 2>&1 || true
+}
+
+pm() {
+  podman --root "$PM_TMP/root" --runroot "$PM_TMP/runroot" --tmpdir "$PM_TMP/tmp" \
+    --storage-driver vfs "$@"
+}
+
+# A committed image (its top layer keeps no blob until saved or pushed).
+committed() {
+  mocker run --network none --name "$1" busybox sh -c 'echo changed > /changed; rm /bin/ls'
+  mocker commit "$1" "$2"
+}
+
+@test "save (docker-archive): podman loads it with the same image ID and names" {
+  id=$(cat "$WORK/one.id")
+  mocker save -o "$WORK/one.tar" saved:one
+  tar -tf "$WORK/one.tar" | grep -qx manifest.json
+  tar -tf "$WORK/one.tar" | grep -qx repositories
+  [ "$(tar -xOf "$WORK/one.tar" manifest.json | jq -r '.[0].RepoTags[0]')" = saved:one ]
+  run pm load -i "$WORK/one.tar"
+  [ "$status" -eq 0 ]
+  [[ $output == *"Loaded image: localhost/saved:one"* ]]
+  [ "sha256:$(pm images --no-trunc -q localhost/saved:one | sed 's/^sha256://')" = "$id" ]
+  # skopeo reads it too, and every layer hashes to its diff_id
+  skopeo copy --quiet "docker-archive:$WORK/one.tar" "oci:$WORK/one-oci:x"
+  # two names of one repository: one key in repositories, two entries
+  mocker tag saved:one saved:two
+  mocker save -o "$WORK/two.tar" saved:one saved:two
+  [ "$(tar -xOf "$WORK/two.tar" repositories | jq -c '.saved | keys')" = '["one","two"]' ]
+  [ "$(tar -xOf "$WORK/two.tar" manifest.json | jq -r '.[].RepoTags[]' | tr '\n' ' ')" = "saved:one saved:two " ]
+  mocker rmi saved:two > /dev/null
+}
+
+@test "save --format oci-archive: podman and skopeo load it with the same image ID" {
+  id=$(cat "$WORK/one.id")
+  mocker save --format oci-archive -o "$WORK/one-oci.tar" saved:one
+  tar -tf "$WORK/one-oci.tar" | grep -qx oci-layout
+  [ "$(skopeo inspect --config "oci-archive:$WORK/one-oci.tar" | sha256sum | cut -d' ' -f1)" != "" ]
+  cfg=$(skopeo inspect --raw "oci-archive:$WORK/one-oci.tar" | jq -r .config.digest)
+  [ "$cfg" = "$id" ]
+  pm rmi -f localhost/saved:one > /dev/null 2>&1 || true
+  run pm load -i "$WORK/one-oci.tar"
+  [ "$status" -eq 0 ]
+  [ "sha256:$(pm images --no-trunc -q saved:one | sed 's/^sha256://' | head -1)" = "$id" ]
+}
+
+@test "load: what podman save writes (docker-archive and oci-archive), then run it" {
+  tar -C "$WORK/rootfs" -c . | pm import - localhost/frompodman:1 > /dev/null
+  pm save -o "$WORK/pm.tar" localhost/frompodman:1 2> /dev/null
+  pm save --format oci-archive -o "$WORK/pm-oci.tar" localhost/frompodman:1 2> /dev/null
+  want=$(pm images --no-trunc -q localhost/frompodman:1 | sed 's/^sha256://')
+  run mocker load -i "$WORK/pm.tar"
+  [ "$status" -eq 0 ]
+  [ "$output" = "Loaded image: localhost/frompodman:1" ]
+  [ "$(mocker images -q --no-trunc localhost/frompodman:1)" = "sha256:$want" ]
+  run mocker run --rm --network none localhost/frompodman:1 cat /marker
+  [ "$output" = marker-one ]
+  mocker rmi localhost/frompodman:1 > /dev/null
+  run mocker load -i "$WORK/pm-oci.tar"
+  [ "$status" -eq 0 ]
+  [ "$output" = "Loaded image: localhost/frompodman:1" ]
+  run mocker run --rm --network none localhost/frompodman:1 cat /marker
+  [ "$output" = marker-one ]
+}
+
+@test "save | load round trip through stdin, gzip'd, two images sharing a layer" {
+  committed rt1 saved:committed > /dev/null
+  other=$WORK/rt-root
+  mocker save saved:one saved:committed | gzip | mocker --root "$other" load > "$WORK/rt.out"
+  grep -qx 'Loaded image: saved:one' "$WORK/rt.out"
+  grep -qx 'Loaded image: saved:committed' "$WORK/rt.out"
+  [ "$(mocker --root "$other" images -q --no-trunc saved:committed)" = "$(mocker images -q --no-trunc saved:committed)" ]
+  run mocker --root "$other" run --rm --network none saved:committed sh -c 'cat /changed; ls /bin/ls'
+  [[ $output == changed* ]]
+  [[ $output == *"No such file"* ]]
+  mocker --root "$other" rm -f $(ls "$other/containers" 2> /dev/null | grep -E '^[0-9a-f]{64}$') > /dev/null 2>&1 || true
+  rm -rf --one-file-system "$other"
+}
+
+@test "save of a committed image: the layer's blob is made once and kept" {
+  id=$(committed sv1 saved:blobonce)
+  [ "$(jq -r '.layers[1].digest' "$MOCKER_ROOT/images/${id#sha256:}/image.json")" = null ]
+  mocker save -o "$WORK/c1.tar" saved:blobonce
+  blob=$(jq -r '.layers[1].digest' "$MOCKER_ROOT/images/${id#sha256:}/image.json")
+  [ -f "$MOCKER_ROOT/blobs/sha256/${blob#sha256:}" ]
+  before=$(stat -c %Y.%i "$MOCKER_ROOT/blobs/sha256/${blob#sha256:}")
+  mocker save --format oci-archive -o "$WORK/c1-oci.tar" saved:blobonce
+  [ "$(stat -c %Y.%i "$MOCKER_ROOT/blobs/sha256/${blob#sha256:}")" = "$before" ]
+  tar -tf "$WORK/c1-oci.tar" | grep -qx "blobs/sha256/${blob#sha256:}"
+  skopeo copy --quiet "oci-archive:$WORK/c1-oci.tar" "oci:$WORK/c1-layout:x"
+}
+
+@test "save of a pulled image fetches the blobs the pull did not keep" {
+  mocker tag saved:one "$REG/saved:one"
+  mocker push -q "$REG/saved:one" > /dev/null
+  other=$WORK/pulled-root
+  mocker --root "$other" pull -q "$REG/saved:one" > /dev/null
+  mocker --root "$other" save -o "$WORK/pulled.tar" "$REG/saved:one"
+  reg_stop  # no registry any more
+  # the blob is kept now: a second save needs no registry
+  mocker --root "$other" save -o "$WORK/pulled2.tar" "$REG/saved:one"
+  cmp "$WORK/pulled.tar" "$WORK/pulled2.tar"
+  rm -rf --one-file-system "$other"
+}
+
+@test "load refuses bad archives and leaves nothing behind" {
+  n=$(image_count)
+  # an entry climbing out
+  mkdir -p "$WORK/evil"
+  echo x > "$WORK/evil/f"
+  tar -C "$WORK/evil" -cf "$WORK/evil.tar" --transform 's,^f,../escape,' f
+  run mocker load -i "$WORK/evil.tar"
+  [ "$status" -eq 1 ]
+  [[ $output == *"../escape"* ]]
+  [ ! -e "$MOCKER_ROOT/tmp/escape" ]
+  # a layer that is not what the config says
+  mkdir -p "$WORK/bad"
+  tar -xf "$WORK/one.tar" -C "$WORK/bad"
+  layer=$(jq -r '.[0].Layers[0]' "$WORK/bad/manifest.json")
+  tar -C "$WORK/evil" -cf "$WORK/bad/$layer" f
+  tar -C "$WORK/bad" -cf "$WORK/bad.tar" .
+  run mocker load -i "$WORK/bad.tar"
+  [ "$status" -eq 1 ]
+  [[ $output == *"diff"* ]]
+  # not an archive at all
+  echo hello > "$WORK/notar"
+  run mocker load -i "$WORK/notar"
+  [ "$status" -eq 1 ]
+  [ "$(image_count)" -eq "$n" ]
+  check_no_junk
+}
+
+@test "save: errors leave no file; bad options" {
+  run mocker save -o "$WORK/none.tar" saved:one nosuch:image
+  [ "$status" -eq 1 ]
+  [[ $output == *"nosuch"* ]]
+  [ -z "$(ls "$WORK" | grep '^none.tar')" ]
+  run mocker save --format zip -o "$WORK/x.tar" saved:one
+  [ "$status" -eq 125 ]
+  run mocker save
+  [ "$status" -eq 1 ]
+  run mocker load -i "$WORK/does-not-exist"
+  [ "$status" -eq 1 ]
+  check_no_junk
+}
+
+@test "export: a stopped container's filesystem, changes and deletions applied; import makes it an image again" {
+  mocker run --network none --name exp1 busybox sh -c 'mkdir /data; echo hi > /data/f; rm /bin/ls'
+  mounts=$(grep -c " $MOCKER_ROOT/" /proc/self/mountinfo || true)
+  mocker export -o "$WORK/exp1.tar" exp1
+  # the namespace's mount went away with the process
+  [ "$(grep -c " $MOCKER_ROOT/" /proc/self/mountinfo || true)" = "$mounts" ]
+  tar -tf "$WORK/exp1.tar" > "$WORK/exp1.list"
+  grep -qx 'data/f' "$WORK/exp1.list"
+  grep -qx 'bin/sh' "$WORK/exp1.list"
+  ! grep -qx 'bin/ls' "$WORK/exp1.list"
+  ! grep -q '\.wh\.' "$WORK/exp1.list"
+  [ "$(tar -xOf "$WORK/exp1.tar" data/f)" = hi ]
+  # podman imports it too; mocker import + run sees the same files
+  id=$(mocker import "$WORK/exp1.tar" exported:1)
+  run mocker run --rm --network none exported:1 sh -c 'cat /data/f; ls /bin/ls'
+  [[ $output == hi* ]]
+  [[ $output == *"No such file"* ]]
+  pm import "$WORK/exp1.tar" localhost/exported:1 > /dev/null
+}
+
+@test "export: a running container, to stdout" {
+  mocker run -d --network none --name exp2 busybox sh -c 'echo live > /live; sleep 1000' > /dev/null
+  for i in $(seq 100); do mocker exec exp2 cat /live > /dev/null 2>&1 && break; sleep 0.1; done
+  mocker export exp2 > "$WORK/exp2.tar"
+  [ "$(tar -xOf "$WORK/exp2.tar" live)" = live ]
+  run mocker export nosuch
+  [ "$status" -eq 1 ]
+  [[ $output == *"no such container"* ]]
+}
