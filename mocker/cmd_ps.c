@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/container/filter.h"
+#include "mocker/container/list_index.h"
 #include "mocker/container/size.h"
 #include "mocker/container/status.h"
 #include "mocker/mocker.h"
@@ -270,7 +271,7 @@ cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return -1;
   struct container **list;
   size_t n;
-  if (ctr_list (s, &list, &n, err) < 0)
+  if (ctr_list_indexed (s, &list, &n, err) < 0)
     {
       ctr_filter_free (cf);
       return -1;

@@ -208,3 +208,47 @@ teardown_file() {
   [ "$stderr" = 'mocker: template: :1:2: executing "" at <.State.Nope>: map has no entry for key "Nope"' ]
   [ -z "$output" ]
 }
+
+@test "ps index: used when a container is unchanged, refreshed when it changes, rebuilt when bad" {
+  local idx=$MOCKER_ROOT/containers/.ps-index
+  mocker run -d --network none --name cached busybox sleep 1000 > /dev/null
+  local id dir
+  id=$(mocker ps -q --no-trunc --filter name=^/cached$)
+  dir=$MOCKER_ROOT/containers/$id
+  sleep 2.1   # entries are trusted 2 s after the directory's last change
+  run mocker ps --filter name=cached --format '{{.Names}} {{.State}}'
+  [ "$output" = "cached running" ]
+  [ -s "$idx" ]
+  # the record changed in place, the directory's mtime put back: ps answers
+  # from the index (it does not read the record again)
+  local mtime
+  mtime=$(stat -c %y "$dir")
+  sed -i 's/"name": "cached"/"name": "renamed"/' "$dir/container.json"
+  grep -q '"name": "renamed"' "$dir/container.json"
+  touch -d "$mtime" "$dir"
+  run mocker ps --filter id="$id" --format '{{.Names}}'
+  [ "$output" = cached ]
+  # a change through the directory (a rename, as state.json is written) shows
+  cp "$dir/container.json" "$dir/container.json.new"
+  mv "$dir/container.json.new" "$dir/container.json"
+  run mocker ps --filter id="$id" --format '{{.Names}}'
+  [ "$output" = renamed ]
+  sed -i 's/"name": "renamed"/"name": "cached"/' "$dir/container.json"
+  touch "$dir"
+  # a state change (the monitor writes state.json) shows at once
+  mocker kill cached > /dev/null
+  wait_exited cached
+  run mocker ps -a --filter id="$id" --format '{{.Names}} {{.State}}'
+  [ "$output" = "cached exited" ]
+  # a damaged or foreign index is ignored and rewritten
+  head -c 3000 /dev/urandom > "$idx"
+  run mocker ps -a --format '{{.Names}}'
+  [ "$(sort <<< "$output" | paste -sd, -)" = "cached,done,quiet,web" ]
+  printf 'MKPSIX01\377\377\377\377' > "$idx"
+  run mocker ps -a -q
+  [ "${#lines[@]}" -eq 4 ]
+  # a removed container leaves the list
+  mocker rm cached > /dev/null
+  run mocker ps -a --format '{{.Names}}'
+  [ "$(sort <<< "$output" | paste -sd, -)" = "done,quiet,web" ]
+}
