@@ -457,8 +457,12 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       goto out;
     }
   ctx->quiet = quiet;
-  if (format && !quiet && (fmt = ui_formatter_new (format, default_table, headers, err)) == NULL)
-    goto out;
+  if (format && *format && !quiet)
+    {
+      fmt = ui_formatter_new (format, default_table, headers, err);
+      if (fmt == NULL)
+        goto out;
+    }
   struct store *s = mocker_store (ctx, err);
   if (s == NULL || image_filter_check (s, &filter, err) < 0)
     goto out;

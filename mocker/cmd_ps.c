@@ -249,7 +249,7 @@ cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       return r > 0 ? mocker_print_usage (usage) : -1;
     }
   _cleanup_ui_formatter_ struct ui_formatter *fmt = NULL;
-  if (o.format && !o.quiet)
+  if (o.format && *o.format && !o.quiet)
     {
       fmt = ui_formatter_new (o.format, o.size ? "table {{.ID}}\t{{.Image}}\t{{.Command}}\t"
                                                  "{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t"
