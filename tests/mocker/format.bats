@@ -4,9 +4,8 @@ bats_require_minimum_version 1.5.0
 # (docs/containers.md, "Formatting and filtering"). The expected outputs are
 # Docker's for the same rows: field names and column titles from docker/cli's
 # formatter, tabwriter alignment (padding 3, min width 10). Three containers
-# made once: web (running, a bind mount), done (exited 3), net (exited 0,
-# --network host is not used: its record's NetworkMode is edited to test the
-# network filter without touching the host's network).
+# made once: web (running, a bind mount, from an image with labels), done
+# (exited 3), quiet (exited 0); all with --network none.
 
 load container-helpers
 
@@ -16,11 +15,28 @@ setup_file() {
   mocker tag busybox other:v1
   mocker run --network none --name done busybox sh -c 'exit 3' || true
   mocker run --network none --name quiet busybox true
-  mocker run -d --network none --name web -v "$MOCKER_TEST_DIR/data:/data" busybox sleep 1000
-  # labels come from images (no `run --label` yet): put one on web's record
-  local rec
-  rec=$MOCKER_ROOT/containers/$(mocker ps -q --no-trunc --filter name=^/web$)/container.json
-  jq -c '.config.Labels = {"tier": "front", "env": "prod"}' "$rec" > "$rec.new" && mv "$rec.new" "$rec"
+  labeled_image labeled:1 '{"tier": "front", "env": "prod"}'
+  mocker run -d --network none --name web -v "$MOCKER_TEST_DIR/data:/data" labeled:1 sleep 1000
+}
+
+# labeled_image NAME LABELS-JSON: busybox with labels in its config, through
+# save, an edited config and load (no `build --label` needed).
+labeled_image() {
+  local w=$MOCKER_TEST_DIR/labeled cfg sum
+  mkdir -p "$w/x"
+  mocker save -o "$w/bb.tar" busybox
+  tar -xf "$w/bb.tar" -C "$w/x"
+  cfg=$(jq -r '.[0].Config' "$w/x/manifest.json")
+  jq -c --argjson l "$2" '.config.Labels = $l' "$w/x/$cfg" > "$w/new.json"
+  sum=$(sha256sum "$w/new.json" | cut -d' ' -f1)
+  rm "$w/x/$cfg" "$w/x/repositories"
+  mv "$w/new.json" "$w/x/$sum.json"
+  jq -c --arg c "$sum.json" --arg n "$1" '.[0].Config = $c | .[0].RepoTags = [$n]' \
+    "$w/x/manifest.json" > "$w/m.json"
+  mv "$w/m.json" "$w/x/manifest.json"
+  tar -cf "$w/labeled.tar" -C "$w/x" .
+  mocker load -i "$w/labeled.tar" > /dev/null
+  rm -rf "$w"
 }
 
 teardown_file() {
@@ -30,7 +46,7 @@ teardown_file() {
 @test "ps --format: Docker's field names, {{json .}} with every key" {
   run mocker ps --format '{{.Names}}|{{.State}}|{{.Command}}|{{.Image}}|{{.Networks}}|{{.Mounts}}'
   [ "$status" -eq 0 ]
-  [ "$output" = "web|running|\"sleep 1000\"|busybox|none|$(cut -c1-14 <<< "$MOCKER_TEST_DIR/data")…" ]
+  [ "$output" = "web|running|\"sleep 1000\"|labeled:1|none|$(cut -c1-14 <<< "$MOCKER_TEST_DIR/data")…" ]
   run mocker ps --format '{{json .}}'
   [ "$status" -eq 0 ]
   [ "$(jq -c 'keys' <<< "$output")" = '["Command","CreatedAt","ID","Image","Labels","LocalVolumes","Mounts","Names","Networks","Ports","RunningFor","Size","State","Status"]' ]
@@ -62,7 +78,8 @@ teardown_file() {
   [[ ${lines[0]} =~ ^NAMES\ {5}STATUS\ +CREATED$ ]]
   # "table" alone: the default columns
   run mocker ps --format table
-  [[ ${lines[0]} == "CONTAINER ID   IMAGE     COMMAND        CREATED"*"STATUS"*"PORTS"*"NAMES" ]]
+  [[ ${lines[0]} == "CONTAINER ID   IMAGE       COMMAND        CREATED"*"STATUS"*"PORTS"*"NAMES" ]]
+  [[ ${lines[1]} == "$id   labeled:1   \"sleep 1000\"   "* ]]
   # no rows: the header alone
   run mocker ps --filter name=nothing-matches --format 'table {{.Names}}\t{{.Size}}'
   [ "$output" = "NAMES     SIZE" ]
@@ -96,8 +113,10 @@ teardown_file() {
   [ ${#id} -eq 64 ]
   [ "$(names -a --filter id="${id:0:8}")" = "done" ]
   [ "$(names -a --filter id="${id:3:8}")" = "done" ]  # any part of the id (Docker's Match)
-  [ "$(names -a --filter ancestor=busybox)" = "done,quiet,web" ]
-  [ "$(names -a --filter ancestor=other:v1)" = "done,quiet,web" ]  # the same image
+  [ "$(names -a --filter ancestor=busybox)" = "done,quiet" ]
+  [ "$(names -a --filter ancestor=other:v1)" = "done,quiet" ]  # the same image
+  [ "$(names -a --filter ancestor=labeled:1)" = "web" ]
+  [ "$(names -a --filter ancestor=labeled:1 --filter ancestor=busybox)" = "done,quiet,web" ]
   [ "$(names -a --filter ancestor=no-such-image)" = "" ]
   [ "$(names -a --filter label=tier)" = "web" ]
   [ "$(names -a --filter label=tier=front)" = "web" ]
@@ -154,9 +173,17 @@ teardown_file() {
 
 @test "images --format and --filter: dangling, reference, before, since" {
   run mocker images --format '{{.Repository}}:{{.Tag}}'
-  [ "$output" = $'busybox:latest\nother:v1' ]
+  [ "$(sort <<< "$output")" = $'busybox:latest\nlabeled:1\nother:v1' ]
   run mocker images --format 'table {{.Repository}}\t{{.Tag}}'
-  [ "$output" = $'REPOSITORY   TAG\nbusybox      latest\nother        v1' ]
+  [ "${lines[0]}" = "REPOSITORY   TAG" ]
+  [ "$(printf '%s\n' "${lines[@]:1}" | sort)" = $'busybox      latest\nlabeled      1\nother        v1' ]
+  # labels of the image's config: every label filter must hold
+  run mocker images --filter label=tier --format '{{.Repository}}'
+  [ "$output" = labeled ]
+  run mocker images --filter label=tier=front --filter label=env=prod --format '{{.Repository}}'
+  [ "$output" = labeled ]
+  run mocker images --filter label=tier=back --format '{{.Repository}}'
+  [ -z "$output" ]
   run mocker images --format '{{json .}}'
   [ "$(head -1 <<< "$output" | jq -c keys)" = '["Containers","CreatedAt","CreatedSince","Digest","ID","Repository","SharedSize","Size","Tag","UniqueSize","VirtualSize"]' ]
   run mocker images --filter reference='bus*' --format '{{.Repository}}'
@@ -166,17 +193,21 @@ teardown_file() {
   run mocker images --filter dangling=true -q
   [ -z "$output" ]
   run mocker images --filter dangling=false -q
-  [ "${#lines[@]}" -eq 1 ]
+  [ "${#lines[@]}" -eq 2 ]
   # an image made a second later: before and since compare creation times
   sleep 1.1
   mocker init -t newer "$MOCKER_TOP/bundles/busybox/rootfs" > /dev/null
   run mocker images --filter since=busybox --format '{{.Repository}}'
   [ "$output" = newer ]
   run mocker images --filter before=newer --format '{{.Repository}}'
-  [ "$output" = $'busybox\nother' ]
+  [ "$(sort <<< "$output")" = $'busybox\nlabeled\nother' ]
   # an untagged image is dangling
   mocker rmi newer > /dev/null
-  mocker init "$MOCKER_TOP/bundles/busybox/rootfs" > /dev/null 2>&1 || true
+  local id
+  id=$(mocker init "$MOCKER_TOP/bundles/busybox/rootfs")
+  run mocker images --filter dangling=true --no-trunc --format '{{.ID}} {{.Repository}}:{{.Tag}}'
+  [ "$output" = "$id <none>:<none>" ]
+  mocker rmi "$id" > /dev/null
   run --separate-stderr mocker images --filter dangling=maybe
   [ "$status" -eq 125 ]
   [ "$stderr" = "mocker: images: --filter: invalid filter 'dangling=maybe'; see \`mocker images --help\`" ]
