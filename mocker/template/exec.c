@@ -246,8 +246,6 @@ exec_range (struct exec *x, const struct node *n, struct tv dot)
       memcpy (keys, v.j->u.object.keys, count * sizeof *keys);
       qsort (keys, count, sizeof *keys, cmp_keys);
     }
-  else if (v.kind == TV_INT)
-    count = v.i > 0 ? (size_t) v.i : 0;
   else if (v.kind != TV_NULL && v.kind != TV_MISSING)
     {
       const struct cmd *last = &n->pipe->cmds[n->pipe->n - 1];
@@ -269,8 +267,6 @@ exec_range (struct exec *x, const struct node *n, struct tv dot)
           key = (struct tv) { .kind = TV_INT, .i = (long long) i, .d = (double) i };
           elem = tv_str (v.strv[i]);
         }
-      else if (v.kind == TV_INT)
-        key = elem = (struct tv) { .kind = TV_INT, .i = (long long) i, .d = (double) i };
       else if (keys)
         {
           key = tv_str (keys[i]);
@@ -305,6 +301,11 @@ exec_node (struct exec *x, const struct node *n, struct tv dot)
   struct tv v;
   size_t mark = x->n_vars;
   enum flow f;
+  if (x->out->len > TMPL_MAX_OUTPUT)
+    {
+      tmpl_exec_error (x, n, "output longer than %d MiB", TMPL_MAX_OUTPUT >> 20);
+      return FLOW_ERROR;
+    }
   switch (n->kind)
     {
     case N_TEXT:

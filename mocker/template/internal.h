@@ -9,6 +9,11 @@
 #include "common/error.h"
 #include "mocker/template/template.h"
 
+/* Limits for hostile or mistaken templates: nesting of parentheses and
+ * control blocks (the parser recurses), and the text one execution makes. */
+#define TMPL_MAX_DEPTH 100
+#define TMPL_MAX_OUTPUT (16 << 20)
+
 /* ---- lexer (lexer.c) ---- */
 enum tok_kind
 {

@@ -15,6 +15,7 @@ struct parser
   const struct token *toks;
   size_t n, i;
   int range_depth;
+  int depth; /* parentheses and control blocks open */
   mk_error **err;
 };
 
@@ -262,8 +263,15 @@ parse_operand (struct parser *p)
         }
       return n;
     case T_LPAREN:
+      if (p->depth >= TMPL_MAX_DEPTH)
+        {
+          parse_error (p, t->pos, "nested deeper than %d levels", TMPL_MAX_DEPTH);
+          return NULL;
+        }
       n = node_new (N_PIPE, t);
+      p->depth++;
       n->pipe = parse_pipe (p, T_RPAREN, false);
+      p->depth--;
       if (n->pipe == NULL)
         {
           node_free (n);
@@ -369,8 +377,25 @@ parse_pipe (struct parser *p, enum tok_kind end, bool allow_decl)
  * to its keyword) or the end of input. */
 static int parse_list (struct parser *p, struct list *l, enum tok_kind *stop, size_t *stop_pos);
 
+static struct node *parse_control_in (struct parser *p, enum node_kind kind,
+                                      const struct token *kw);
+
 static struct node *
 parse_control (struct parser *p, enum node_kind kind, const struct token *kw)
+{
+  if (p->depth >= TMPL_MAX_DEPTH)
+    {
+      parse_error (p, kw->pos, "nested deeper than %d levels", TMPL_MAX_DEPTH);
+      return NULL;
+    }
+  p->depth++;
+  struct node *n = parse_control_in (p, kind, kw);
+  p->depth--;
+  return n;
+}
+
+static struct node *
+parse_control_in (struct parser *p, enum node_kind kind, const struct token *kw)
 {
   struct node *n = node_new (kind, kw);
   if (kind == N_RANGE)

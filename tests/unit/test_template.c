@@ -188,6 +188,7 @@ test_range (void **state)
   CHECK ("{{range .Env}}{{if eq . \"B=2\"}}{{break}}{{end}}{{.}}{{end}}", "A=1");
   CHECK ("{{range .Env}}{{if eq . \"A=1\"}}{{continue}}{{end}}{{.}}{{end}}", "B=2");
   CHECK ("{{range split \"a,b,c\" \",\"}}<{{.}}>{{end}}", "<a><b><c>");
+  CHECK ("{{range 5}}x{{end}}", "ERR: template: :1:8: executing \"\" at <5>: range can't iterate over 5");
   CHECK ("{{range .ID}}{{end}}", "ERR: template: :1:8: executing \"\" at <.ID>: range can't iterate over abc123");
 }
 
@@ -220,6 +221,29 @@ test_functions (void **state)
   CHECK ("{{println .Names .N}}", "web 3\n");
   CHECK ("{{lower .N}}", "ERR: template: :1:2: executing \"\" at <lower>: wrong type for value; expected string; got int (argument 1 of lower)");
   CHECK ("{{join .Env}}", "ERR: template: :1:2: executing \"\" at <join>: wrong number of args for join: want 2 got 1");
+}
+
+static void
+test_limits (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *deep = xzalloc (4096);
+  for (int i = 0; i < 101; i++)
+    strcat (deep, "{{if .T}}");
+  CHECK (deep, "ERR: template parsing error: template: :1: nested deeper than 100 levels");
+  memset (deep, 0, 4096);
+  strcat (deep, "{{len ");
+  for (int i = 0; i < 101; i++)
+    strcat (deep, "(");
+  strcat (deep, "}}");
+  CHECK (deep, "ERR: template parsing error: template: :1: nested deeper than 100 levels");
+  /* 8^8 * 4 bytes: stopped at 16 MiB */
+  CHECK ("{{range $a := split \"abcdefgh\" \"\"}}{{range split \"abcdefgh\" \"\"}}"
+         "{{range split \"abcdefgh\" \"\"}}{{range split \"abcdefgh\" \"\"}}"
+         "{{range split \"abcdefgh\" \"\"}}{{range split \"abcdefgh\" \"\"}}"
+         "{{range split \"abcdefgh\" \"\"}}{{range split \"abcdefgh\" \"\"}}"
+         "{{printf \"%4s\" $a}}{{end}}{{end}}{{end}}{{end}}{{end}}{{end}}{{end}}{{end}}",
+         "ERR: template: :1:240: executing \"\" at <printf>: output longer than 16 MiB");
 }
 
 static void
@@ -264,7 +288,8 @@ main (void)
     cmocka_unit_test (test_syntax_errors),    cmocka_unit_test (test_literals_and_vars),
     cmocka_unit_test (test_pipelines),        cmocka_unit_test (test_trim_markers),
     cmocka_unit_test (test_if),               cmocka_unit_test (test_range),
-    cmocka_unit_test (test_functions),        cmocka_unit_test (test_header_mode),
+    cmocka_unit_test (test_functions),        cmocka_unit_test (test_limits),
+    cmocka_unit_test (test_header_mode),
     cmocka_unit_test (test_reuse_and_uses_field),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
