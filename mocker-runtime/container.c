@@ -443,7 +443,7 @@ container_create (const struct create_opts *o, struct container **out, mk_error 
     return mk_error_set (err, 0, "config.json: process: missing (required to start the container)");
   if (spec->process && (spec->process->args == NULL || spec->process->args[0] == NULL))
     return mk_error_set (err, 0, "config.json: process.args: must not be empty");
-  if (caps_drop_unknown (spec->process->capabilities, o->strict_caps, err) < 0)
+  if (spec->process && caps_drop_unknown (spec->process->capabilities, o->strict_caps, err) < 0)
     return mk_error_wrap (err, "config.json");
   _cleanup_free_ char *rootfs = resolve_rootfs (bundle, spec->root_path, err);
   if (rootfs == NULL)

@@ -66,6 +66,69 @@ add_mount (struct spec *s, const char *dest, const char *type, const char *sourc
   m->options = strv_dup ((char *const *) options);
 }
 
+static bool strv_contains (char *const *v, const char *s);
+
+/* Path depth ("/a/b" = 2): data mounts go parents first, as Docker sorts them. */
+static size_t
+path_depth (const char *p)
+{
+  size_t n = 0;
+  for (const char *c = p; *c; c++)
+    if (*c == '/' && c[1] && c[1] != '/')
+      n++;
+  return n;
+}
+
+/* A tmpfs data mount: Docker's defaults (nosuid, nodev, noexec) and the
+ * user's options; "exec", "suid", "dev" lift a default. */
+static void
+add_tmpfs_mount (struct spec *s, const struct volume_opt *v)
+{
+  _cleanup_strv_ char **opts = NULL;
+  _cleanup_strv_ char **user = NULL;
+  if (v->tmpfs_opts)
+    {
+      _cleanup_free_ char *copy = xstrdup (v->tmpfs_opts);
+      char *save = NULL;
+      for (char *t = strtok_r (copy, ",", &save); t; t = strtok_r (NULL, ",", &save))
+        strv_push (&user, t);
+    }
+  static const char *const defaults[][2] = { { "nosuid", "suid" }, { "nodev", "dev" },
+                                             { "noexec", "exec" } };
+  for (size_t i = 0; i < ARRAY_SIZE (defaults); i++)
+    if (!strv_contains (user, defaults[i][1]) && !strv_contains (user, defaults[i][0]))
+      strv_push (&opts, defaults[i][0]);
+  for (size_t i = 0; user && user[i]; i++)
+    strv_push (&opts, user[i]);
+  if (v->readonly && !strv_contains (opts, "ro"))
+    strv_push (&opts, "ro");
+  add_mount (s, v->container, "tmpfs", "tmpfs", (const char *const *) opts);
+}
+
+/* -v, --mount, --tmpfs, --volumes-from and the image's VOLUMEs: binds (a
+ * volume is a bind of its _data directory) and tmpfs, parents first. */
+static void
+add_data_mounts (struct spec *s, const struct run_options *o)
+{
+  static const char *const rw[] = { "rbind", "rprivate", NULL };
+  static const char *const ro[] = { "rbind", "rprivate", "ro", NULL };
+  size_t max = 0;
+  for (size_t i = 0; i < o->n_volumes; i++)
+    if (path_depth (o->volumes[i].container) > max)
+      max = path_depth (o->volumes[i].container);
+  for (size_t depth = 0; o->n_volumes && depth <= max; depth++)
+    for (size_t i = 0; i < o->n_volumes; i++)
+      {
+        const struct volume_opt *v = &o->volumes[i];
+        if (path_depth (v->container) != depth)
+          continue;
+        if (v->kind == MOUNT_TMPFS)
+          add_tmpfs_mount (s, v);
+        else
+          add_mount (s, v->container, "bind", v->host, v->readonly ? ro : rw);
+      }
+}
+
 static void
 add_default_mounts (struct spec *s, const struct run_options *o)
 {
@@ -100,13 +163,7 @@ add_default_mounts (struct spec *s, const struct run_options *o)
           add_mount (s, dst, "bind", src, bind_opts);
         }
     }
-  for (size_t i = 0; i < o->n_volumes; i++)
-    {
-      static const char *const rw[] = { "rbind", "rprivate", NULL };
-      static const char *const ro[] = { "rbind", "rprivate", "ro", NULL };
-      add_mount (s, o->volumes[i].container, "bind", o->volumes[i].host,
-                 o->volumes[i].readonly ? ro : rw);
-    }
+  add_data_mounts (s, o);
 }
 
 /* "net_admin" / "CAP_NET_ADMIN" / "ALL" -> canonical CAP_ name (heap). */

@@ -15,11 +15,23 @@
 
 enum net_mode { NET_BRIDGE, NET_NONE, NET_HOST };
 
+/* A data mount of `run` (-v, --mount, --tmpfs, --volumes-from, an image's
+ * VOLUME): mocker/run_mounts.c parses them, mocker/volume/attach.c gives
+ * volumes their host path. */
+enum mount_kind { MOUNT_BIND, MOUNT_VOLUME, MOUNT_TMPFS };
+
 struct volume_opt
 {
-  char *host;       /* absolute host path */
+  char *host;       /* absolute host path (a volume's _data once attached) */
   char *container;  /* absolute path inside the container */
   bool readonly;
+  enum mount_kind kind;
+  char *name;       /* MOUNT_VOLUME: its name (NULL until attached: anonymous) */
+  bool anonymous;   /* MOUNT_VOLUME without a name: removed by `rm -v` */
+  bool nocopy;      /* MOUNT_VOLUME: not filled from the image */
+  bool created;     /* set by attach: this run made the volume */
+  char *tmpfs_opts; /* MOUNT_TMPFS: extra mount options ("size=64m,mode=1777"), may be NULL */
+  char *bind_spec;  /* -v as typed (HostConfig.Binds), may be NULL */
 };
 
 struct run_options

@@ -85,12 +85,12 @@ int
 cmd_image (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
   if (argc < 2)
-    return mocker_usage_error (err, "image", "want a subcommand (inspect, history, ls, prune, rm)");
+    return mocker_usage_error (err, "image", "a COMMAND is required (inspect, history, ls, prune, rm)");
   if (strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "--help") == 0)
     return mocker_print_usage (usage);
   optind = 0; /* the subcommand parses its own options */
   for (size_t i = 0; i < ARRAY_SIZE (subcommands); i++)
     if (strcmp (argv[1], subcommands[i].name) == 0)
       return subcommands[i].fn (ctx, argc - 1, argv + 1, err);
-  return mocker_usage_error (err, "image", "unknown subcommand `%s`", argv[1]);
+  return mocker_usage_error (err, "image", "unknown command `%s` (inspect, history, ls, prune, rm)", argv[1]);
 }

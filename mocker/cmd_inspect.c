@@ -56,9 +56,44 @@ gen_state (json_gen *g, const struct container *c)
   json_obj_close (g);
 }
 
+/* Docker's Mounts from the record's "mounts" (every data mount). */
+static void
+gen_data_mounts (json_gen *g, yajl_val mounts)
+{
+  json_key (g, "Mounts");
+  json_arr_open (g);
+  for (size_t i = 0; i < mounts->u.array.len; i++)
+    {
+      yajl_val m = mounts->u.array.values[i];
+      const char *type = json_get_str (m, "Type");
+      bool rw = !YAJL_IS_FALSE (json_get (m, "RW"));
+      bool vol = type && strcmp (type, "volume") == 0;
+      json_obj_open (g);
+      json_kv_str (g, "Type", type);
+      if (vol)
+        json_kv_str (g, "Name", json_get_str (m, "Name"));
+      json_kv_str (g, "Source", json_get_str (m, "Source"));
+      json_kv_str (g, "Destination", json_get_str (m, "Destination"));
+      if (vol)
+        json_kv_str (g, "Driver", "local");
+      json_kv_str (g, "Mode", rw ? "" : "ro");
+      json_kv_bool (g, "RW", rw);
+      json_kv_str (g, "Propagation", type && strcmp (type, "bind") == 0 ? "rprivate" : "");
+      json_obj_close (g);
+    }
+  json_arr_close (g);
+}
+
 static void
 gen_mounts (json_gen *g, const struct container *c)
 {
+  yajl_val mounts = json_get (c->record, "mounts");
+  if (mounts && YAJL_IS_ARRAY (mounts))
+    {
+      gen_data_mounts (g, mounts);
+      return;
+    }
+  /* A record from before "mounts": its -v binds. */
   yajl_val binds = json_get (json_get (c->record, "host_config"), "Binds");
   json_key (g, "Mounts");
   json_arr_open (g);

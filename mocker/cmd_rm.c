@@ -9,6 +9,7 @@
 #include "mocker/container/container.h"
 #include "mocker/container/status.h"
 #include "mocker/mocker.h"
+#include "mocker/volume/attach.h"
 
 static const char usage[] =
   "Usage: mocker rm [OPTIONS] CONTAINER [CONTAINER...]\n"
@@ -16,13 +17,20 @@ static const char usage[] =
   "Remove containers (by name, ID or ID prefix).\n"
   "\n"
   "Options:\n"
-  "  -f, --force   kill a running container first\n"
-  "  -h, --help    print this help\n";
+  "  -f, --force     kill a running container first\n"
+  "  -v, --volumes   remove the container's anonymous volumes too\n"
+  "  -h, --help      print this help\n";
+
+struct rm_opts
+{
+  bool force, volumes;
+};
 
 static int
 remove_one (struct store *s, const char *ref, const void *arg, mk_error **err)
 {
-  bool force = *(const bool *) arg;
+  const struct rm_opts *ro = arg;
+  bool force = ro->force;
   _cleanup_container_ struct container *c = NULL;
   if (ctr_find (s, ref, &c, err) < 0)
     {
@@ -65,7 +73,9 @@ remove_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   ctr_teardown (s, c, err);
   if (ctr_remove_files (s, c, err) < 0)
     return -1;
-  return 0;
+  /* Its volumes are let go once the container is gone (-v: the anonymous
+   * ones are removed, unless another container uses them). */
+  return ctr_volumes_detach (s, c, ro->volumes, err);
 }
 
 int
@@ -73,22 +83,24 @@ cmd_rm (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
   static const struct option opts[] = {
     { "force", no_argument, NULL, 'f' },
+    { "volumes", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  bool force = false;
+  struct rm_opts ro = { 0 };
   int c;
-  while ((c = getopt_long (argc, argv, "fh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "fvh", opts, NULL)) != -1)
     switch (c)
       {
-      case 'f': force = true; break;
+      case 'f': ro.force = true; break;
+      case 'v': ro.volumes = true; break;
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_option_error (err, "rm", "fh", argv);
+      default: return mocker_option_error (err, "rm", "fvh", argv);
       }
   if (optind >= argc)
     return mocker_usage_error (err, "rm", "at least one CONTAINER is required");
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
-  return ctr_each (s, argv + optind, argc - optind, remove_one, &force);
+  return ctr_each (s, argv + optind, argc - optind, remove_one, &ro);
 }

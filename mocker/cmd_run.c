@@ -16,6 +16,8 @@
 #include "mocker/container/launch.h"
 #include "mocker/mocker.h"
 #include "mocker/registry/pull.h"
+#include "mocker/run_mounts.h"
+#include "mocker/volume/attach.h"
 #include "mocker/store/image.h"
 #include "mocker/store/refname.h"
 
@@ -43,6 +45,11 @@ static const char usage[] =
   "      --network MODE         bridge (default), none or host\n"
   "  -p, --publish [IP:]HOST:CONTAINER[/tcp|udp]   publish a port\n"
   "  -v, --volume HOST:CONTAINER[:ro]              bind-mount a host directory\n"
+  "  -v, --volume NAME:CONTAINER[:ro|nocopy]       mount a named volume (made when missing)\n"
+  "  -v, --volume CONTAINER                        mount a new anonymous volume\n"
+  "      --mount type=bind|volume|tmpfs,source=S,target=T[,readonly][,tmpfs-size=N]\n"
+  "      --tmpfs PATH[:OPTIONS]     mount a tmpfs (e.g. /run:size=64m,exec)\n"
+  "      --volumes-from CONTAINER[:ro|rw]         the volumes and binds of another container\n"
   "      --read-only            mount the root file system read-only\n"
   "      --cap-add CAP          add a capability (or ALL)\n"
   "      --cap-drop CAP         drop a capability (or ALL)\n"
@@ -53,6 +60,7 @@ enum
 {
   OPT_RM = 256, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_CPUS, OPT_PIDS, OPT_NETWORK,
   OPT_READ_ONLY, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED, OPT_HELP,
+  OPT_MOUNT, OPT_TMPFS, OPT_VOLUMES_FROM,
 };
 
 struct run_args
@@ -61,6 +69,7 @@ struct run_args
   const char *name;
   struct run_options o;
   char **ports;
+  char **volumes_from; /* --volumes-from, resolved once the store is open */
 };
 
 static void
@@ -70,12 +79,8 @@ run_args_clear (struct run_args *a)
   strv_free (a->o.cap_add);
   strv_free (a->o.cap_drop);
   strv_free (a->ports);
-  for (size_t i = 0; i < a->o.n_volumes; i++)
-    {
-      free (a->o.volumes[i].host);
-      free (a->o.volumes[i].container);
-    }
-  free (a->o.volumes);
+  strv_free (a->volumes_from);
+  run_volumes_free (&a->o);
 }
 
 /* "512m", "1g", "1048576", "64k", "100b" -> bytes. */
@@ -148,37 +153,6 @@ read_env_file (const char *path, char ***env, mk_error **err)
 }
 
 static int
-parse_volume (const char *spec, struct run_options *o, mk_error **err)
-{
-  _cleanup_free_ char *copy = xstrdup (spec);
-  char *host = copy, *ctr = strchr (copy, ':');
-  if (ctr == NULL)
-    return mk_error_set (err, 0, "-v `%s`: want HOST:CONTAINER[:ro]", spec);
-  *ctr++ = '\0';
-  char *mode = strchr (ctr, ':');
-  bool ro = false;
-  if (mode)
-    {
-      *mode++ = '\0';
-      if (strcmp (mode, "ro") == 0)
-        ro = true;
-      else if (strcmp (mode, "rw") != 0)
-        return mk_error_set (err, 0, "-v `%s`: unknown mode `%s` (ro or rw)", spec, mode);
-    }
-  if (host[0] != '/')
-    return mk_error_set (err, 0, "-v `%s`: the host path must be absolute (named volumes are not supported)", spec);
-  if (ctr[0] != '/')
-    return mk_error_set (err, 0, "-v `%s`: the container path must be absolute", spec);
-  /* As Docker: a missing host directory is created. */
-  if (!path_exists (host) && mkdir_p (host, 0755, err) < 0)
-    return mk_error_wrap (err, "-v `%s`", spec);
-  o->volumes = xrealloc (o->volumes, (o->n_volumes + 1) * sizeof *o->volumes);
-  o->volumes[o->n_volumes++] = (struct volume_opt) { .host = xstrdup (host),
-                                                     .container = xstrdup (ctr), .readonly = ro };
-  return 0;
-}
-
-static int
 parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
 {
   static const struct option opts[] = {
@@ -199,6 +173,9 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
     { "cap-add", required_argument, NULL, OPT_CAP_ADD },
     { "cap-drop", required_argument, NULL, OPT_CAP_DROP },
     { "privileged", no_argument, NULL, OPT_PRIVILEGED },
+    { "mount", required_argument, NULL, OPT_MOUNT },
+    { "tmpfs", required_argument, NULL, OPT_TMPFS },
+    { "volumes-from", required_argument, NULL, OPT_VOLUMES_FROM },
     { "help", no_argument, NULL, OPT_HELP },      { NULL, 0, NULL, 0 },
   };
   int c;
@@ -272,9 +249,18 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
           break;
         case 'p': strv_push (&a->ports, optarg); break;
         case 'v':
-          if (parse_volume (optarg, &a->o, err) < 0)
+          if (run_parse_volume (optarg, &a->o, err) < 0)
             return -1;
           break;
+        case OPT_MOUNT:
+          if (run_parse_mount (optarg, &a->o, err) < 0)
+            return -1;
+          break;
+        case OPT_TMPFS:
+          if (run_parse_tmpfs (optarg, &a->o, err) < 0)
+            return -1;
+          break;
+        case OPT_VOLUMES_FROM: strv_push (&a->volumes_from, optarg); break;
         case OPT_READ_ONLY: a->o.read_only = true; break;
         case OPT_CAP_ADD: strv_push (&a->o.cap_add, optarg); break;
         case OPT_CAP_DROP: strv_push (&a->o.cap_drop, optarg); break;
@@ -398,6 +384,12 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (store_image_config (s, image_id, &config_text, &len, err) < 0
       || json_parse (config_text, len, "image config", &config, err) < 0)
     goto out;
+  /* -v/--mount/--tmpfs first, then what --volumes-from and the image's
+   * VOLUMEs add where nothing is mounted yet (Docker's order). */
+  for (size_t i = 0; a.volumes_from && a.volumes_from[i]; i++)
+    if (run_volumes_from (s, a.volumes_from[i], &a.o, err) < 0)
+      goto out;
+  run_image_volumes (config, &a.o);
 
   struct ctr_new in = {
     .name = a.name, .image_id = image_id, .image_ref = ref, .image_config = config,
@@ -421,8 +413,8 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         {
           _cleanup_error_ mk_error *e = NULL;
           ctr_teardown (s, c, &e);
-          if (a.auto_remove)
-            ctr_remove_files (s, c, &e);
+          if (a.auto_remove && ctr_remove_files (s, c, &e) == 0)
+            ctr_volumes_detach (s, c, true, &e);
         }
       goto out;
     }
@@ -434,6 +426,14 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     }
   ret = ctr_wait_attached (&l, a.o.tty);
   terminal_restore ();
+  /* --rm: the container is gone once the wait returns; its anonymous
+   * volumes go too, as Docker's (a detached --rm keeps them: volume prune). */
+  if (a.auto_remove && ctr_has_volumes (c))
+    {
+      _cleanup_error_ mk_error *e = NULL;
+      if (ctr_volumes_detach (s, c, true, &e) < 0)
+        fprintf (stderr, "mocker: %s\n", e->msg);
+    }
   if (ret == 0)
     ret = 0;
 

@@ -21,6 +21,7 @@
 #include "mocker/container/remove.h"
 #include "mocker/store/image.h"
 #include "mocker/store/store.h"
+#include "mocker/volume/attach.h"
 
 static char *
 random_id (void)
@@ -145,6 +146,43 @@ image_cfg (yajl_val image_config, const char *key)
   return json_get (json_get (image_config, "config"), key);
 }
 
+/* HostConfig.Tmpfs: {"/path": "options"}, as Docker. */
+static void
+record_tmpfs (json_gen *g, const struct run_options *o)
+{
+  json_key (g, "Tmpfs");
+  json_obj_open (g);
+  for (size_t i = 0; i < o->n_volumes; i++)
+    if (o->volumes[i].kind == MOUNT_TMPFS)
+      json_kv_str (g, o->volumes[i].container,
+                   o->volumes[i].tmpfs_opts ? o->volumes[i].tmpfs_opts : "");
+  json_obj_close (g);
+}
+
+/* "mounts": every data mount (what inspect's Mounts, --volumes-from and
+ * `rm -v` read): Type, Name, Source, Destination, RW, Anonymous. */
+static void
+record_mounts (json_gen *g, const struct run_options *o)
+{
+  static const char *const kinds[] = { [MOUNT_BIND] = "bind", [MOUNT_VOLUME] = "volume",
+                                       [MOUNT_TMPFS] = "tmpfs" };
+  json_key (g, "mounts");
+  json_arr_open (g);
+  for (size_t i = 0; i < o->n_volumes; i++)
+    {
+      const struct volume_opt *v = &o->volumes[i];
+      json_obj_open (g);
+      json_kv_str (g, "Type", kinds[v->kind]);
+      json_kv_str (g, "Name", v->name);
+      json_kv_str (g, "Source", v->kind == MOUNT_TMPFS ? "" : v->host);
+      json_kv_str (g, "Destination", v->container);
+      json_kv_bool (g, "RW", !v->readonly);
+      json_kv_bool (g, "Anonymous", v->anonymous);
+      json_obj_close (g);
+    }
+  json_arr_close (g);
+}
+
 static int
 record_json (const char *id, const char *name, const char *created, const struct ctr_new *in,
              const struct spec *spec, char **layers, char **out, mk_error **err)
@@ -231,13 +269,12 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_key (g, "Binds");
   json_arr_open (g);
   for (size_t i = 0; i < o->n_volumes; i++)
-    {
-      _cleanup_free_ char *b = xasprintf ("%s:%s%s", o->volumes[i].host, o->volumes[i].container,
-                                          o->volumes[i].readonly ? ":ro" : "");
-      json_str (g, b);
-    }
+    if (o->volumes[i].bind_spec)
+      json_str (g, o->volumes[i].bind_spec);
   json_arr_close (g);
+  record_tmpfs (g, o);
   json_obj_close (g);
+  record_mounts (g, o);
 
   /* The -p values as typed (port_map_parse reads them back). */
   json_key (g, "ports");
@@ -271,6 +308,9 @@ fill_container (struct store *s, const struct ctr_new *in, const char *base, con
     return -1;
 
   struct run_options *o = in->opts;
+  _cleanup_free_ char *root_dir = xasprintf ("%s/bundle/rootfs", dir);
+  if (ctr_volumes_attach (s, id, root_dir, o, err) < 0)
+    return -1;
   _cleanup_free_ char *etc = path_join (dir, "etc");
   _cleanup_free_ char *host_name = bundle_hostname (o, id);
   struct net_etc_opts eo = {
@@ -347,6 +387,7 @@ ctr_create (struct store *s, const struct ctr_new *in, struct container **out, m
   _cleanup_error_ mk_error *e = NULL;
   if (rm_rf_one_fs (dir, &e) < 0)
     log_warning ("%s", e->msg);
+  ctr_volumes_release (s, id, in->opts);
   if (name)
     {
       _cleanup_free_ char *link = path_join (names, name);

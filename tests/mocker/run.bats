@@ -219,7 +219,7 @@ mrun() {
   [ "$status" -ne 0 ]
   [[ $output == *from-host*"Read-only file system"* ]]
   [ ! -e "$MOCKER_TEST_DIR/vol/out2" ]
-  run mrun --rm -v relative:/data busybox true
+  run mrun --rm -v ./relative:/data busybox true
   [ "$status" -eq 125 ]
   [[ $output == *"must be absolute"* ]]
 }

@@ -66,7 +66,8 @@ nr=EPERM" ]
 clone_newuser=EPERM
 unshare_user=EPERM" ]
   # busybox itself: fork (clone without namespace flags) works, unshare does not
-  run mocker run --rm --network none busybox sh -c 'echo $(echo sub); unshare -U true || echo refused'
+  # (its message on stdout too: two streams relayed apart may come in either order)
+  run mocker run --rm --network none busybox sh -c 'echo $(echo sub); unshare -U true 2>&1 || echo refused'
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = sub ]
   [[ "$output" == *"Operation not permitted"* ]]

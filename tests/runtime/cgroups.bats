@@ -105,7 +105,18 @@ cg_all_dirs() {
   # The init process sits in $path in every hierarchy (v1 and unified alike).
   grep -q "^0::$path\$" "/proc/$pid/cgroup"
   if ! is_v2; then
-    [ "$(grep -c ":$path\$" "/proc/$pid/cgroup")" -eq "$(grep -c . "/proc/$pid/cgroup")" ]
+    # Every hierarchy mounted under /sys/fs/cgroup (one that a runtime can use;
+    # a v1 hierarchy can outlive its mount) has the init at $path.
+    local n ctrls p
+    while IFS=: read -r n ctrls p; do
+      [ "$p" = "$path" ] && continue
+      [ -n "$ctrls" ] || { echo "cgroup2: $p"; false; }
+      if awk -v c="${ctrls%%,*}" '$5 ~ "^/sys/fs/cgroup/" && / - cgroup / {
+             n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) f = 1 }
+           END { exit !f }' /proc/self/mountinfo; then
+        echo "hierarchy $n ($ctrls) is mounted, but the init is at $p"; false
+      fi
+    done < "/proc/$pid/cgroup"
   fi
   for d in $(cg_all_dirs "$path"); do
     [ -d "$d" ] || { echo "missing $d"; false; }
