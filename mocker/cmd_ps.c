@@ -146,21 +146,19 @@ row_json (struct store *s, const struct container *ct, enum ctr_live live, bool 
       free (labels);
       labels = next;
     }
+  /* Docker's Mounts: volume names, else sources (not tmpfs: no source) */
   _cleanup_free_ char *mounts = xstrdup ("");
   int volumes = 0;
-  yajl_val binds = json_get (json_get (ct->record, "host_config"), "Binds");
-  for (size_t i = 0; binds && YAJL_IS_ARRAY (binds) && i < binds->u.array.len; i++)
+  struct ctr_mount_view *mv;
+  size_t n_mv = ctr_mount_views (ct, &mv);
+  for (size_t i = 0; i < n_mv; i++)
     {
-      const char *b = YAJL_GET_STRING (binds->u.array.values[i]);
-      if (b == NULL)
-        continue;
-      _cleanup_free_ char *src = xstrndup (b, strcspn (b, ":"));
-      volumes += src[0] != '/';
-      if (no_trunc)
-        add_ellipsized (&mounts, src, (size_t) -1);
-      else
-        add_ellipsized (&mounts, src, 15);
+      volumes += strcmp (mv[i].type, "volume") == 0;
+      const char *shown = mv[i].name[0] ? mv[i].name : mv[i].source;
+      if (*shown)
+        add_ellipsized (&mounts, shown, no_trunc ? (size_t) -1 : 15);
     }
+  ctr_mount_views_free (mv, n_mv);
   char nvol[16];
   snprintf (nvol, sizeof nvol, "%d", volumes);
   const char *net = ctr_str (ct, "host_config", "NetworkMode");

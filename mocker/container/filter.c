@@ -139,25 +139,83 @@ match_labels (const struct ctr_filter *cf, const struct container *c)
   return true;
 }
 
+static char *
+dup_str (yajl_val obj, const char *key)
+{
+  const char *v = json_get_str (obj, key);
+  return xstrdup (v ? v : "");
+}
+
+size_t
+ctr_mount_views (const struct container *c, struct ctr_mount_view **out)
+{
+  *out = NULL;
+  size_t n = 0;
+  yajl_val mounts = json_get (c->record, "mounts");
+  if (mounts && YAJL_IS_ARRAY (mounts))
+    {
+      *out = xzalloc ((mounts->u.array.len + 1) * sizeof **out);
+      for (size_t i = 0; i < mounts->u.array.len; i++)
+        {
+          yajl_val m = mounts->u.array.values[i];
+          struct ctr_mount_view *v = &(*out)[n++];
+          v->type = dup_str (m, "Type");
+          v->name = dup_str (m, "Name");
+          v->source = dup_str (m, "Source");
+          v->destination = dup_str (m, "Destination");
+          if (strcmp (v->type, "volume") != 0)
+            v->name[0] = '\0';
+        }
+      return n;
+    }
+  /* an older record: its -v binds, "SRC:DST[:MODE]" (SRC a name: a volume) */
+  yajl_val binds = json_get (json_get (c->record, "host_config"), "Binds");
+  if (binds == NULL || !YAJL_IS_ARRAY (binds))
+    return 0;
+  *out = xzalloc ((binds->u.array.len + 1) * sizeof **out);
+  for (size_t i = 0; i < binds->u.array.len; i++)
+    {
+      const char *b = YAJL_GET_STRING (binds->u.array.values[i]);
+      if (b == NULL || strchr (b, ':') == NULL)
+        continue;
+      struct ctr_mount_view *v = &(*out)[n++];
+      v->source = xstrndup (b, strcspn (b, ":"));
+      const char *dst = b + strlen (v->source) + 1;
+      v->destination = xstrndup (dst, strcspn (dst, ":"));
+      bool vol = v->source[0] != '/';
+      v->type = xstrdup (vol ? "volume" : "bind");
+      v->name = xstrdup (vol ? v->source : "");
+    }
+  return n;
+}
+
+void
+ctr_mount_views_free (struct ctr_mount_view *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (v[i].type);
+      free (v[i].name);
+      free (v[i].source);
+      free (v[i].destination);
+    }
+  free (v);
+}
+
+/* Docker: a mount's volume name or its destination. */
 static bool
 match_volume (const struct ctr_filter *cf, const struct container *c)
 {
   if (!ui_filter_has (&cf->f, "volume"))
     return true;
-  yajl_val binds = json_get (json_get (c->record, "host_config"), "Binds");
-  for (size_t i = 0; binds && YAJL_IS_ARRAY (binds) && i < binds->u.array.len; i++)
-    {
-      const char *b = YAJL_GET_STRING (binds->u.array.values[i]);
-      if (b == NULL || strchr (b, ':') == NULL)
-        continue;
-      _cleanup_free_ char *src = xstrndup (b, strcspn (b, ":"));
-      const char *dst = b + strlen (src) + 1;
-      _cleanup_free_ char *dest = xstrndup (dst, strcspn (dst, ":"));
-      if (ui_filter_exact (&cf->f, "volume", dest)
-          || (src[0] != '/' && ui_filter_exact (&cf->f, "volume", src)))
-        return true;
-    }
-  return false;
+  struct ctr_mount_view *v;
+  size_t n = ctr_mount_views (c, &v);
+  bool hit = false;
+  for (size_t i = 0; i < n && !hit; i++)
+    hit = ui_filter_exact (&cf->f, "volume", v[i].destination)
+          || (v[i].name[0] && ui_filter_exact (&cf->f, "volume", v[i].name));
+  ctr_mount_views_free (v, n);
+  return hit;
 }
 
 bool

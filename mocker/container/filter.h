@@ -23,4 +23,14 @@ void ctr_filter_free (struct ctr_filter *cf);
 bool ctr_filter_wants_all (const struct ctr_filter *cf);
 bool ctr_filter_match (const struct ctr_filter *cf, const struct container *c, enum ctr_live live);
 
+/* A data mount of a container as ps shows it: from the record's "mounts"
+ * (volumes, binds, --mount tmpfs), or its -v binds for a record made before
+ * "mounts" existed. Strings are copies. */
+struct ctr_mount_view
+{
+  char *type, *name, *source, *destination; /* name: "" unless a volume */
+};
+size_t ctr_mount_views (const struct container *c, struct ctr_mount_view **out);
+void ctr_mount_views_free (struct ctr_mount_view *v, size_t n);
+
 #endif

@@ -15,7 +15,7 @@
 #include "common/util.h"
 
 #define INDEX_FILE ".ps-index"
-#define MAGIC "MKPSIX01"
+#define MAGIC "MKPSIX02"
 #define RACY_SECONDS 2
 #define MAX_INDEX (256u << 20)
 
@@ -110,7 +110,7 @@ record_subset (yajl_val rec, size_t *len)
   json_gen *g = json_gen_new (false);
   json_obj_open (g);
   static const char *const top[] = { "id", "name", "image", "image_ref", "created", "path",
-                                     "args", "ports" };
+                                     "args", "ports", "mounts" };
   for (size_t i = 0; i < ARRAY_SIZE (top); i++)
     kv_copy (g, rec, top[i]);
   yajl_val hc = json_get (rec, "host_config");

@@ -1,6 +1,6 @@
 /* A cache for `ps`: <store>/containers/.ps-index keeps, per container, what
  * ps needs of its record (id, name, image, image_ref, created, path, args,
- * ports, host_config {NetworkMode, Binds}, config {Labels}) and its parsed
+ * ports, mounts, host_config {NetworkMode, Binds}, config {Labels}) and its parsed
  * state.json, with the container directory's mtime. Every change to a
  * container goes through its directory (state.json and the record are
  * replaced by rename), so an entry whose directory mtime is unchanged is

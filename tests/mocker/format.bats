@@ -13,7 +13,7 @@ setup_file() {
   containers_setup
   mkdir -p "$MOCKER_TEST_DIR/data"
   mocker tag busybox other:v1
-  mocker run --network none --name done busybox sh -c 'exit 3' || true
+  mocker run --network none --name done -v fmtvol:/vol busybox sh -c 'exit 3' || true
   mocker run --network none --name quiet busybox true
   labeled_image labeled:1 '{"tier": "front", "env": "prod"}'
   mocker run -d --network none --name web -v "$MOCKER_TEST_DIR/data:/data" labeled:1 sleep 1000
@@ -129,6 +129,10 @@ teardown_file() {
   [ "$(names -a --filter network=bridge)" = "" ]
   [ "$(names -a --filter volume=/data)" = "web" ]
   [ "$(names -a --filter volume=/other)" = "" ]
+  [ "$(names -a --filter volume=fmtvol)" = "done" ]        # a volume by name
+  [ "$(names -a --filter volume=/vol)" = "done" ]
+  run mocker ps -a --filter name=done --format '{{.Mounts}} {{.LocalVolumes}}'
+  [ "$output" = "fmtvol 1" ]
   [ "$(names -a --filter status=exited --filter name=^/d)" = "done" ]  # keys AND
   run mocker ps -a -q --filter status=exited
   [ "${#lines[@]}" -eq 2 ]
@@ -275,7 +279,7 @@ teardown_file() {
   head -c 3000 /dev/urandom > "$idx"
   run mocker ps -a --format '{{.Names}}'
   [ "$(sort <<< "$output" | paste -sd, -)" = "cached,done,quiet,web" ]
-  printf 'MKPSIX01\377\377\377\377' > "$idx"
+  printf 'MKPSIX02\377\377\377\377' > "$idx"
   run mocker ps -a -q
   [ "${#lines[@]}" -eq 4 ]
   # a removed container leaves the list
