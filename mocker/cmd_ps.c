@@ -1,5 +1,6 @@
 /* mocker ps [-a] [-q] [-s] [-n N] [-l] [--no-trunc] [-f KEY=VALUE]
  * [--format TEMPLATE]: Docker's container list. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +189,29 @@ row_json (struct store *s, const struct container *ct, enum ctr_live live, bool 
   return v;
 }
 
+/* Docker's {{.Label "key"}}: the value of one of the row's labels ("" when
+ * absent); its header is the key's last dot-separated part, `-` and `_`
+ * as spaces, in upper case. opaque: the row's container, set per row. */
+static char *
+label_method (const char *const *args, size_t n, bool header, void *opaque, mk_error **err)
+{
+  const struct container *const *ct = opaque;
+  if (n != 1)
+    return mk_error_set (err, 0, "wrong number of args for Label: want 1 got %zu", n), NULL;
+  if (header)
+    {
+      const char *dot = strrchr (args[0], '.');
+      char *h = xstrdup (dot ? dot + 1 : args[0]);
+      for (char *p = h; *p; p++)
+        *p = *p == '-' || *p == '_' ? ' ' : (char) toupper ((unsigned char) *p);
+      return h;
+    }
+  const char *v = *ct ? json_get_str (json_get (json_get ((*ct)->record, "config"), "Labels"),
+                                      args[0])
+                      : NULL;
+  return xstrdup (v ? v : "");
+}
+
 struct ps_opts
 {
   bool all, quiet, no_trunc, size;
@@ -240,6 +264,7 @@ int
 cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
   struct ps_opts o = { .last = -1 };
+  const struct container *current = NULL; /* the row's, for label_method */
   int r = parse_opts (argc, argv, &o, err);
   if (r != 0)
     {
@@ -259,6 +284,7 @@ cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
           ui_filter_clear (&o.filter);
           return -1;
         }
+      ui_formatter_add_method (fmt, "Label", label_method, &current);
       /* Docker computes sizes when the template asks for them */
       o.size |= ui_formatter_uses (fmt, "Size");
     }
@@ -303,6 +329,7 @@ cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         }
       if (fmt)
         {
+          current = ct;
           yajl_val row = row_json (s, ct, live, o.no_trunc, o.size, now, err);
           if (row == NULL || ui_formatter_row (fmt, row, err) < 0)
             {

@@ -168,6 +168,46 @@ call_func (struct exec *x, const struct node *fn_node, struct node *const *args,
   return f->fn (x, fn_node, vals, total, out);
 }
 
+static const struct tmethod *
+method_of (const struct exec *x, const struct node *n)
+{
+  if ((n->kind != N_FIELD && n->kind != N_VAR) || n->n_fields == 0)
+    return NULL;
+  for (size_t i = 0; i < x->t->n_methods; i++)
+    if (strcmp (x->t->methods[i].name, n->fields[n->n_fields - 1]) == 0)
+      return &x->t->methods[i];
+  return NULL;
+}
+
+/* `.Name ARG...`: a method the caller registered (tmpl_add_method). */
+static int
+call_method (struct exec *x, const struct tmethod *m, const struct cmd *c, struct tv dot,
+             const struct tv *final, struct tv *out)
+{
+  const struct node *first = c->args[0];
+  size_t n = c->n - 1 + (final ? 1 : 0);
+  if (n > MAX_ARGS)
+    return tmpl_exec_error (x, first, "too many arguments for %s", m->name);
+  const char *args[MAX_ARGS];
+  for (size_t i = 1; i < c->n; i++)
+    {
+      struct tv v;
+      if (eval_arg (x, c->args[i], dot, &v) < 0)
+        return -1;
+      args[i - 1] = tv_to_str (x->arena, &v);
+    }
+  if (final)
+    args[n - 1] = tv_to_str (x->arena, final);
+  _cleanup_error_ mk_error *e = NULL;
+  char *text = m->fn (args, n, x->header, m->opaque, &e);
+  if (text == NULL)
+    return tmpl_exec_error (x, first, "error calling %s: %s", m->name,
+                            e && e->msg ? e->msg : "failed");
+  *out = tv_str (arena_strndup (x->arena, text, strlen (text)));
+  free (text);
+  return 0;
+}
+
 static int
 eval_cmd (struct exec *x, const struct cmd *c, struct tv dot, const struct tv *final,
           struct tv *out)
@@ -175,6 +215,9 @@ eval_cmd (struct exec *x, const struct cmd *c, struct tv dot, const struct tv *f
   const struct node *first = c->args[0];
   if (first->kind == N_FUNC)
     return call_func (x, first, c->args + 1, c->n - 1, dot, final, out);
+  const struct tmethod *m = (c->n > 1 || final) ? method_of (x, first) : NULL;
+  if (m)
+    return call_method (x, m, c, dot, final, out);
   if (c->n > 1 || final)
     return tmpl_exec_error (x, c->n > 1 ? c->args[1] : first,
                             "can't give argument to non-function %.*s", (int) first->len,
@@ -372,12 +415,24 @@ tmpl_free (struct tmpl *t)
   if (t == NULL)
     return;
   tmpl_list_free (&t->root);
+  for (size_t i = 0; i < t->n_methods; i++)
+    {
+      free (t->methods[i].name);
+    }
+  free (t->methods);
   free (t->text);
   free (t->out.p);
   arena_reset (&t->arena);
   free (t->arena.p);
   free (t->vars);
   free (t);
+}
+
+void
+tmpl_add_method (struct tmpl *t, const char *name, tmpl_method_fn fn, void *opaque)
+{
+  t->methods = xrealloc (t->methods, (t->n_methods + 1) * sizeof *t->methods);
+  t->methods[t->n_methods++] = (struct tmethod) { xstrdup (name), fn, opaque };
 }
 
 void

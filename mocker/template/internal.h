@@ -166,9 +166,18 @@ struct tfunc
 };
 const struct tfunc *tmpl_func_lookup (const char *name, size_t len);
 
+struct tmethod
+{
+  char *name;
+  tmpl_method_fn fn;
+  void *opaque;
+};
+
 struct tmpl
 {
   char *text;
+  struct tmethod *methods;
+  size_t n_methods;
   struct list root;
   bool header;
   struct buf out;

@@ -44,6 +44,16 @@ int tmpl_exec_file (struct tmpl *t, yajl_val data, FILE *out, mk_error **err);
  * running the template on {"ID": "CONTAINER ID", ...} gives the header. */
 void tmpl_set_header_mode (struct tmpl *t, bool on);
 
+/* A method of the rows, as Docker's {{.Label "key"}} on ps rows: `.Name
+ * ARG...` (or `$x.Name ARG...`, or with a piped last argument) calls fn with
+ * the arguments as text and the opaque pointer given here (the row is the
+ * caller's to know: the chain before the name is not evaluated); fn returns
+ * the text (heap) or NULL with *err set. In header mode, fn is called with
+ * header true and gives the column's title. */
+typedef char *(*tmpl_method_fn) (const char *const *args, size_t n, bool header, void *opaque,
+                                 mk_error **err);
+void tmpl_add_method (struct tmpl *t, const char *name, tmpl_method_fn fn, void *opaque);
+
 /* Whether the template names the field anywhere (`.Size`, `$x.Size`): to
  * compute costly columns only when used, as Docker does. */
 bool tmpl_uses_field (const struct tmpl *t, const char *name);

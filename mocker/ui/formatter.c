@@ -74,6 +74,13 @@ ui_formatter_new (const char *format, const char *default_table, const char *hea
   return f;
 }
 
+void
+ui_formatter_add_method (struct ui_formatter *f, const char *name, tmpl_method_fn fn,
+                         void *opaque)
+{
+  tmpl_add_method (f->t, name, fn, opaque);
+}
+
 bool
 ui_formatter_uses (const struct ui_formatter *f, const char *field)
 {

@@ -11,6 +11,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "common/error.h"
+#include "mocker/template/template.h"
 
 struct ui_formatter;
 
@@ -19,6 +20,9 @@ struct ui_formatter;
  * FullHeader). Parse errors are bad options (exit 125). */
 struct ui_formatter *ui_formatter_new (const char *format, const char *default_table,
                                        const char *headers, mk_error **err);
+/* A method of the rows (tmpl_add_method), as ps's {{.Label "key"}}. */
+void ui_formatter_add_method (struct ui_formatter *f, const char *name, tmpl_method_fn fn,
+                              void *opaque);
 /* Whether the template mentions the field (or {{json .}}): for costly columns. */
 bool ui_formatter_uses (const struct ui_formatter *f, const char *field);
 /* Renders one row: printed at once, or kept for the table. */

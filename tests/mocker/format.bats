@@ -76,6 +76,10 @@ teardown_file() {
   # a long cell widens its column to width + 3
   run mocker ps -a --format 'table {{.Names}}\t{{.Status}}\t{{.RunningFor}}'
   [[ ${lines[0]} =~ ^NAMES\ {5}STATUS\ +CREATED$ ]]
+  # Docker's {{.Label "key"}}: the value, "" when absent; the title from the key
+  run mocker ps -a --filter name=web --filter name=done --format 'table {{.Names}}\t{{.Label "tier"}}\t{{.Label "org.example.app-name"}}|'
+  [ "${lines[0]}" = "NAMES     TIER      APP NAME|" ]
+  [ "$(printf '%s\n' "${lines[@]:1}" | sort | paste -sd, -)" = "done                |,web       front     |" ]
   # "table" alone: the default columns
   run mocker ps --format table
   [[ ${lines[0]} == "CONTAINER ID   IMAGE       COMMAND        CREATED"*"STATUS"*"PORTS"*"NAMES" ]]

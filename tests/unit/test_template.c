@@ -262,6 +262,51 @@ test_header_mode (void **state)
   yajl_tree_free (hdr);
 }
 
+/* A method: "<opaque>:<args joined by +>"; "fail" fails. */
+static char *
+method_echo (const char *const *args, size_t n, bool header, void *opaque, mk_error **err)
+{
+  if (header)
+    return xstrdup ("LABEL");
+  if (n == 1 && strcmp (args[0], "fail") == 0)
+    return mk_error_set (err, 0, "no `fail`"), NULL;
+  char *out = xstrdup (opaque);
+  for (size_t i = 0; i < n; i++)
+    {
+      char *next = xasprintf ("%s%s%s", out, i ? "+" : ":", args[i]);
+      free (out);
+      out = next;
+    }
+  return out;
+}
+
+static void
+test_methods (void **state)
+{
+  (void) state;
+  mk_error *e = NULL;
+  _cleanup_tmpl_ struct tmpl *t
+    = tmpl_parse ("{{.Label \"a\"}} {{.Label \"x\" 3}} {{\"p\" | .Label}} {{$.Label .Names | upper}}", &e);
+  assert_non_null (t);
+  tmpl_add_method (t, "Label", method_echo, "row");
+  const char *out = tmpl_exec (t, data, NULL, &e);
+  assert_non_null (out);
+  assert_string_equal (out, "row:a row:x+3 row:p ROW:WEB");
+  tmpl_set_header_mode (t, true);
+  out = tmpl_exec (t, data, NULL, &e);
+  assert_string_equal (out, "LABEL LABEL LABEL LABEL");
+  _cleanup_tmpl_ struct tmpl *bad = tmpl_parse ("{{.Label \"fail\"}}", &e);
+  tmpl_add_method (bad, "Label", method_echo, "row");
+  assert_null (tmpl_exec (bad, data, NULL, &e));
+  assert_string_equal (e->msg, "template: :1:2: executing \"\" at <.Label>: error calling Label: no `fail`");
+  mk_error_free (&e);
+  /* without arguments it is a field: the row has none */
+  _cleanup_tmpl_ struct tmpl *field = tmpl_parse ("{{.Label}}", &e);
+  tmpl_add_method (field, "Label", method_echo, "row");
+  assert_null (tmpl_exec (field, data, NULL, &e));
+  mk_error_free (&e);
+}
+
 static void
 test_reuse_and_uses_field (void **state)
 {
@@ -289,7 +334,7 @@ main (void)
     cmocka_unit_test (test_pipelines),        cmocka_unit_test (test_trim_markers),
     cmocka_unit_test (test_if),               cmocka_unit_test (test_range),
     cmocka_unit_test (test_functions),        cmocka_unit_test (test_limits),
-    cmocka_unit_test (test_header_mode),
+    cmocka_unit_test (test_header_mode),      cmocka_unit_test (test_methods),
     cmocka_unit_test (test_reuse_and_uses_field),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
