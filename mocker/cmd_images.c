@@ -1,5 +1,5 @@
-/* mocker images [-q] [--no-trunc] [--format json] [REPOSITORY[:TAG]]:
- * Docker's image table; also `mocker image ls` (cmd_image.c). */
+/* mocker images [-a] [-q] [--no-trunc] [-f KEY=VALUE] [--format TEMPLATE]
+ * [REPOSITORY[:TAG]]: Docker's image table; also `mocker image ls` (cmd_image.c). */
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,7 +13,9 @@
 #include "mocker/mocker.h"
 #include "mocker/store/image.h"
 #include "mocker/store/refname.h"
+#include "mocker/ui/filter.h"
 #include "mocker/ui/format.h"
+#include "mocker/ui/formatter.h"
 #include "mocker/ui/table.h"
 
 static const char usage[] =
@@ -24,10 +26,27 @@ static const char usage[] =
   "\n"
   "Options:\n"
   "  -a, --all             also the intermediate images of builds\n"
-  "  -q, --quiet           only image IDs\n"
+  "  -f, --filter KEY=VAL  only matching images: dangling=true|false,\n"
+  "                        reference=PATTERN, label=KEY[=VALUE], before=IMAGE,\n"
+  "                        since=IMAGE (repeatable)\n"
+  "      --format TMPL     Go template (`table TMPL` for columns, `json`)\n"
   "      --no-trunc        full image IDs\n"
-  "      --format json     one JSON object per line\n"
+  "  -q, --quiet           only image IDs\n"
   "  -h, --help            print this help\n";
+
+static const char default_table[] =
+  "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+
+/* Docker's FullHeader of an image row. */
+static const char headers[] =
+  "{\"Containers\":\"CONTAINERS\",\"CreatedAt\":\"CREATED AT\",\"CreatedSince\":\"CREATED\","
+  "\"Digest\":\"DIGEST\",\"ID\":\"IMAGE ID\",\"Repository\":\"REPOSITORY\","
+  "\"SharedSize\":\"SHARED SIZE\",\"Size\":\"SIZE\",\"Tag\":\"TAG\","
+  "\"UniqueSize\":\"UNIQUE SIZE\",\"VirtualSize\":\"VIRTUAL SIZE\"}";
+
+static const char *const filter_keys[] = {
+  "dangling", "reference", "label", "before", "since", NULL,
+};
 
 struct row
 {
@@ -140,23 +159,15 @@ display_id (const char *id, bool no_trunc)
   return no_trunc ? xstrdup (id) : ui_short_id (id);
 }
 
-/* Go's time.Time String() in UTC: "2026-11-22 13:51:58 +0000 UTC". */
-static void
-format_created_at (time_t t, char *buf, size_t n)
-{
-  struct tm tm;
-  gmtime_r (&t, &tm);
-  strftime (buf, n, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
-}
-
-static void
-print_json_row (const struct row *r, bool no_trunc, time_t now)
+/* An image row as Docker's ImageContext marshals it (keys sorted). */
+static yajl_val
+row_json (const struct row *r, bool no_trunc, time_t now, mk_error **err)
 {
   _cleanup_free_ char *id = display_id (r->img->id, no_trunc);
   _cleanup_free_ char *ago = ui_format_ago (r->img->created_time, now);
   _cleanup_free_ char *size = ui_format_size ((double) r->img->size);
   char created_at[64];
-  format_created_at (r->img->created_time, created_at, sizeof created_at);
+  ui_format_go_time (r->img->created_time, created_at, sizeof created_at);
   json_gen *g = json_gen_new (false);
   json_obj_open (g);
   json_kv_str (g, "Containers", "N/A");
@@ -171,53 +182,150 @@ print_json_row (const struct row *r, bool no_trunc, time_t now)
   json_kv_str (g, "UniqueSize", "N/A");
   json_kv_str (g, "VirtualSize", size);
   json_obj_close (g);
-  _cleanup_free_ char *text = json_gen_finish (g, NULL);
-  printf ("%s\n", text);
+  size_t len;
+  _cleanup_free_ char *text = json_gen_finish (g, &len);
+  yajl_val v = NULL;
+  if (json_parse (text, len, "images row", &v, err) < 0)
+    return NULL;
+  return v;
 }
 
-int
-cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+/* The filters, with before/since resolved to creation times. */
+struct image_filter
 {
-  static const struct option opts[] = {
-    { "all", no_argument, NULL, 'a' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "no-trunc", no_argument, NULL, 'T' },
-    { "format", required_argument, NULL, 'f' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  bool quiet = false, no_trunc = false, json = false, all = false;
-  int c;
-  while ((c = getopt_long (argc, argv, "aqh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'a':
-        all = true;
-        break;
-      case 'q':
-        quiet = true;
-        break;
-      case 'T':
-        no_trunc = true;
-        break;
-      case 'f':
-        if (strcmp (optarg, "json") != 0 && strcmp (optarg, "{{json .}}") != 0)
-          return mocker_flag_error (err, "images", "unsupported format `%s` (only json)", optarg);
-        json = true;
-        break;
-      case 'h':
-        return mocker_print_usage (usage);
-      default:
-        return mocker_option_error (err, "images", "aqh", argv);
-      }
-  if (argc - optind > 1)
-    return mocker_usage_error (err, "images", "want at most one REPOSITORY[:TAG], got `%s` too",
-                               argv[optind + 1]);
-  ctx->quiet = quiet;
+  struct ui_filter f;
+  bool has_before, has_since;
+  time_t before, since;
+};
 
-  struct store *s = mocker_store (ctx, err);
-  if (s == NULL)
-    return -1;
+static int
+resolve_time (struct store *s, const char *key, const char *ref, time_t *out, mk_error **err)
+{
+  _cleanup_free_ char *id = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  if (store_image_find (s, ref, &id, err) < 0 || store_image_load (s, id, &img, err) < 0)
+    return mk_error_wrap (err, "images: --filter %s", key);
+  *out = img->created_time;
+  return 0;
+}
+
+static int
+image_filter_check (struct store *s, struct image_filter *f, mk_error **err)
+{
+  for (size_t i = 0; i < f->f.n; i++)
+    {
+      const char *k = f->f.keys[i], *v = f->f.values[i];
+      if (strcmp (k, "dangling") == 0 && strcmp (v, "true") != 0 && strcmp (v, "false") != 0
+          && strcmp (v, "1") != 0 && strcmp (v, "0") != 0)
+        return mocker_flag_error (err, "images", "--filter: invalid filter 'dangling=%s'", v);
+      if (strcmp (k, "before") == 0)
+        {
+          time_t t;
+          if (resolve_time (s, k, v, &t, err) < 0)
+            return -1;
+          /* several values: the newest bound is the one that counts (Docker) */
+          if (!f->has_before || t > f->before)
+            f->before = t;
+          f->has_before = true;
+        }
+      if (strcmp (k, "since") == 0)
+        {
+          time_t t;
+          if (resolve_time (s, k, v, &t, err) < 0)
+            return -1;
+          if (!f->has_since || t < f->since)
+            f->since = t;
+          f->has_since = true;
+        }
+    }
+  return 0;
+}
+
+/* Every label filter holds on the image's config Labels. */
+static bool
+match_labels (struct store *s, const struct image_filter *f, const struct store_image *img)
+{
+  if (!ui_filter_has (&f->f, "label"))
+    return true;
+  _cleanup_free_ char *text = NULL;
+  size_t len;
+  _cleanup_error_ mk_error *e = NULL;
+  _cleanup_json_ yajl_val cfg = NULL;
+  if (store_image_config (s, img->id, &text, &len, &e) < 0
+      || json_parse (text, len, "image config", &cfg, &e) < 0)
+    return false;
+  yajl_val labels = json_get (json_get (cfg, "config"), "Labels");
+  for (size_t i = 0; i < f->f.n; i++)
+    {
+      if (strcmp (f->f.keys[i], "label") != 0)
+        continue;
+      const char *want = f->f.values[i];
+      const char *eq = strchr (want, '=');
+      _cleanup_free_ char *key = eq ? xstrndup (want, eq - want) : xstrdup (want);
+      bool present = false;
+      for (size_t k = 0; labels && YAJL_IS_OBJECT (labels) && k < labels->u.object.len; k++)
+        present |= strcmp (labels->u.object.keys[k], key) == 0;
+      if (!present)
+        return false;
+      const char *have = json_get_str (labels, key);
+      if (eq && (have == NULL || strcmp (have, eq + 1) != 0))
+        return false;
+    }
+  return true;
+}
+
+/* Docker's reference filter: a glob (path.Match) on "repo:tag", or on the
+ * repository alone. */
+static bool
+match_reference (const struct image_filter *f, const struct row *r)
+{
+  if (!ui_filter_has (&f->f, "reference"))
+    return true;
+  if (strcmp (r->repo, "<none>") == 0)
+    return false;
+  _cleanup_free_ char *full = strcmp (r->tag, "<none>") == 0
+                                ? xstrdup (r->repo) : xasprintf ("%s:%s", r->repo, r->tag);
+  for (size_t i = 0; i < f->f.n; i++)
+    if (strcmp (f->f.keys[i], "reference") == 0
+        && (fnmatch (f->f.values[i], full, FNM_PATHNAME) == 0
+            || fnmatch (f->f.values[i], r->repo, FNM_PATHNAME) == 0))
+      return true;
+  return false;
+}
+
+static bool
+match_image (struct store *s, const struct image_filter *f, const struct store_image *img)
+{
+  for (size_t i = 0; i < f->f.n; i++)
+    if (strcmp (f->f.keys[i], "dangling") == 0)
+      {
+        bool want = strcmp (f->f.values[i], "true") == 0 || strcmp (f->f.values[i], "1") == 0;
+        if (want != (strv_len (img->tags) == 0))
+          return false;
+      }
+  if (f->has_before && !(img->created_time < f->before))
+    return false;
+  if (f->has_since && !(img->created_time > f->since))
+    return false;
+  return match_labels (s, f, img);
+}
+
+static void
+rows_free (struct row *rows, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (rows[i].repo);
+      free (rows[i].tag);
+      free (rows[i].digest);
+    }
+  free (rows);
+}
+
+static int
+list_images (struct store *s, struct image_filter *filter, const char *repo_arg, bool all,
+             bool quiet, bool no_trunc, struct ui_formatter *fmt, mk_error **err)
+{
   struct store_image **list = NULL;
   size_t n = 0;
   if (store_image_list (s, &list, &n, err) < 0)
@@ -225,35 +333,38 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   /* As Docker: the intermediate images of builds only with -a. */
   if (!all)
     image_list_drop_intermediate (s, list, &n);
-
+  struct filter repo_filter = { 0 };
+  if (repo_arg)
+    filter_parse (repo_arg, &repo_filter);
   struct row *rows = NULL;
   size_t nrows = 0;
   for (size_t i = 0; i < n; i++)
-    image_rows (list[i], &rows, &nrows);
-  if (optind < argc)
     {
-      struct filter f;
-      filter_parse (argv[optind], &f);
-      size_t kept = 0;
-      for (size_t i = 0; i < nrows; i++)
-        {
-          if (filter_match (&f, &rows[i]))
-            rows[kept++] = rows[i];
-          else
-            {
-              free (rows[i].repo);
-              free (rows[i].tag);
-              free (rows[i].digest);
-            }
-        }
+      if (!match_image (s, filter, list[i]))
+        continue;
+      size_t first = nrows;
+      image_rows (list[i], &rows, &nrows);
+      /* the reference filter keeps the matching rows only (Docker) */
+      size_t kept = first;
+      for (size_t r = first; r < nrows; r++)
+        if (match_reference (filter, &rows[r])
+            && (repo_arg == NULL || filter_match (&repo_filter, &rows[r])))
+          rows[kept++] = rows[r];
+        else
+          {
+            free (rows[r].repo);
+            free (rows[r].tag);
+            free (rows[r].digest);
+          }
       nrows = kept;
-      free (f.repo);
-      free (f.tag);
     }
-
+  free (repo_filter.repo);
+  free (repo_filter.tag);
+  int ret = 0;
+  time_t now = time (NULL);
   if (quiet)
     {
-      /* one line per image, as before the filter */
+      /* one line per image, even with several tags */
       for (size_t i = 0; i < nrows; i++)
         {
           bool seen = false;
@@ -264,21 +375,20 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
           _cleanup_free_ char *id = display_id (rows[i].img->id, no_trunc);
           printf ("%s\n", id);
         }
-      for (size_t i = 0; i < nrows; i++)
-        {
-          free (rows[i].repo);
-          free (rows[i].tag);
-          free (rows[i].digest);
-        }
-      free (rows);
-      store_image_list_free (list, n);
-      return 0;
     }
-
-  time_t now = time (NULL);
-  if (json)
-    for (size_t i = 0; i < nrows; i++)
-      print_json_row (&rows[i], no_trunc, now);
+  else if (fmt)
+    {
+      for (size_t i = 0; i < nrows && ret == 0; i++)
+        {
+          yajl_val row = row_json (&rows[i], no_trunc, now, err);
+          if (row == NULL || ui_formatter_row (fmt, row, err) < 0)
+            ret = -1;
+          if (row)
+            yajl_tree_free (row);
+        }
+      if (ret == 0)
+        ui_formatter_finish (fmt, stdout);
+    }
   else
     {
       _cleanup_ui_table_ struct ui_table *t = ui_table_new (5);
@@ -292,13 +402,73 @@ cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         }
       ui_table_print (t, stdout);
     }
-  for (size_t i = 0; i < nrows; i++)
-    {
-      free (rows[i].repo);
-      free (rows[i].tag);
-      free (rows[i].digest);
-    }
-  free (rows);
+  rows_free (rows, nrows);
   store_image_list_free (list, n);
-  return 0;
+  return ret;
+}
+
+int
+cmd_images (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  static const struct option opts[] = {
+    { "all", no_argument, NULL, 'a' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "no-trunc", no_argument, NULL, 'T' },
+    { "format", required_argument, NULL, 'F' },
+    { "filter", required_argument, NULL, 'f' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool quiet = false, no_trunc = false, all = false;
+  const char *format = NULL;
+  struct image_filter filter = { 0 };
+  int c, ret = -1;
+  _cleanup_ui_formatter_ struct ui_formatter *fmt = NULL;
+  while ((c = getopt_long (argc, argv, "aqf:h", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'a':
+        all = true;
+        break;
+      case 'q':
+        quiet = true;
+        break;
+      case 'T':
+        no_trunc = true;
+        break;
+      case 'F':
+        format = optarg;
+        break;
+      case 'f':
+        if (ui_filter_add (&filter.f, "images", optarg, filter_keys, err) < 0)
+          goto out;
+        break;
+      case 'h':
+        ui_filter_clear (&filter.f);
+        return mocker_print_usage (usage);
+      default:
+        mocker_option_error (err, "images", "aqf:h", argv);
+        goto out;
+      }
+  if (argc - optind > 1)
+    {
+      mocker_usage_error (err, "images", "want at most one REPOSITORY[:TAG], got `%s` too",
+                          argv[optind + 1]);
+      goto out;
+    }
+  ctx->quiet = quiet;
+  if (format && *format && !quiet)
+    {
+      fmt = ui_formatter_new (format, default_table, headers, err);
+      if (fmt == NULL)
+        goto out;
+    }
+  struct store *s = mocker_store (ctx, err);
+  if (s == NULL || image_filter_check (s, &filter, err) < 0)
+    goto out;
+  ret = list_images (s, &filter, optind < argc ? argv[optind] : NULL, all, quiet, no_trunc, fmt,
+                     err);
+out:
+  ui_filter_clear (&filter.f);
+  return ret;
 }

@@ -13,14 +13,17 @@
 #include "mocker/container/status.h"
 #include "mocker/image_inspect.h"
 #include "mocker/mocker.h"
+#include "mocker/template/template.h"
 
 static const char usage[] =
-  "Usage: mocker inspect CONTAINER [CONTAINER...]\n"
+  "Usage: mocker inspect [OPTIONS] CONTAINER [CONTAINER...]\n"
   "\n"
   "Print details of containers as a JSON array.\n"
   "\n"
   "Options:\n"
-  "  -h, --help    print this help\n";
+  "  -f, --format TMPL   Go template run on each container's object\n"
+  "                      (`{{.State.Status}}`, `{{json .Config}}`)\n"
+  "  -h, --help          print this help\n";
 
 static void
 kv_tree (json_gen *g, const char *key, yajl_val v)
@@ -227,27 +230,72 @@ gen_container (json_gen *g, const struct container *c)
   json_obj_close (g);
 }
 
+/* Docker's inspect --format: the template on each container's object, a
+ * line each; `\t` and `\n` typed literally become a tab and a newline. */
+static struct tmpl *
+parse_format (const char *format, mk_error **err)
+{
+  _cleanup_free_ char *text = xstrdup (format);
+  size_t o = 0;
+  for (size_t i = 0; text[i]; i++)
+    {
+      if (text[i] == '\\' && (text[i + 1] == 't' || text[i + 1] == 'n'))
+        {
+          text[o++] = text[++i] == 't' ? '\t' : '\n';
+          continue;
+        }
+      text[o++] = text[i];
+    }
+  text[o] = '\0';
+  struct tmpl *t = tmpl_parse (text, err);
+  if (t == NULL)
+    mocker_bad_option ();
+  return t;
+}
+
+/* The template on the object g holds (g is freed). */
+static int
+print_formatted (struct tmpl *t, json_gen *g, mk_error **err)
+{
+  size_t len;
+  _cleanup_free_ char *text = json_gen_finish (g, &len);
+  _cleanup_json_ yajl_val v = NULL;
+  if (json_parse (text, len, "inspect", &v, err) < 0 || tmpl_exec_file (t, v, stdout, err) < 0)
+    return mocker_bad_option ();
+  fputc ('\n', stdout);
+  return 0;
+}
+
 int
 cmd_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
   static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
+  const char *format = NULL;
   int c;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "f:h", opts, NULL)) != -1)
     switch (c)
       {
+      case 'f': format = optarg; break;
       case 'h': return mocker_print_usage (usage);
-      default: return mocker_option_error (err, "inspect", "h", argv);
+      default: return mocker_option_error (err, "inspect", "f:h", argv);
       }
   if (optind >= argc)
     return mocker_usage_error (err, "inspect", "at least one CONTAINER is required");
+  /* "json" is the default output, as in Docker */
+  _cleanup_tmpl_ struct tmpl *t = NULL;
+  if (format && *format && strcmp (format, "json") != 0
+      && (t = parse_format (format, err)) == NULL)
+    return -1;
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
-  json_gen *g = json_gen_new (true);
-  json_arr_open (g);
+  json_gen *g = t ? NULL : json_gen_new (true);
+  if (g)
+    json_arr_open (g);
   int failed = 0;
   for (int i = optind; i < argc; i++)
     {
@@ -257,16 +305,34 @@ cmd_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         {
           /* No container by that name: an image (as docker inspect). */
           _cleanup_error_ mk_error *ie = NULL;
-          if (mk_error_errno (e) == ENOENT && image_inspect_json (s, argv[i], g, &ie) == 0)
-            continue;
+          json_gen *ig = t ? json_gen_new (false) : g;
+          if (mk_error_errno (e) == ENOENT && image_inspect_json (s, argv[i], ig, &ie) == 0)
+            {
+              if (t && print_formatted (t, ig, err) < 0)
+                return -1;
+              continue;
+            }
+          if (t)
+            json_gen_free (ig);
           fprintf (stderr, "mocker: %s\n", e->msg);
           failed = 1;
           continue;
         }
+      if (t)
+        {
+          json_gen *cg = json_gen_new (false);
+          gen_container (cg, ct);
+          if (print_formatted (t, cg, err) < 0)
+            return -1;
+          continue;
+        }
       gen_container (g, ct);
     }
-  json_arr_close (g);
-  _cleanup_free_ char *text = json_gen_finish (g, NULL);
-  printf ("%s\n", text);
+  if (g)
+    {
+      json_arr_close (g);
+      _cleanup_free_ char *text = json_gen_finish (g, NULL);
+      printf ("%s\n", text);
+    }
   return failed;
 }

@@ -241,6 +241,16 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_kv_str (g, "Image", in->image_ref);
   const char *stop = json_get_str (json_get (in->image_config, "config"), "StopSignal");
   json_kv_str (g, "StopSignal", stop ? stop : "SIGTERM");
+  /* the image's labels, as Docker (ps --filter label=, inspect) */
+  json_key (g, "Labels");
+  yajl_val labels = image_cfg (in->image_config, "Labels");
+  if (labels && YAJL_IS_OBJECT (labels))
+    json_tree (g, labels);
+  else
+    {
+      json_obj_open (g);
+      json_obj_close (g);
+    }
   json_obj_close (g);
 
   json_key (g, "host_config");

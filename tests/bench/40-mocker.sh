@@ -77,8 +77,16 @@ for _ in $(seq 1000); do
   sed "s/$src/$n/g" "$MOCKER_ROOT/containers/$src/container.json" > "$MOCKER_ROOT/containers/$n/container.json"
   cp "$MOCKER_ROOT/containers/$src/state.json" "$MOCKER_ROOT/containers/$n/"
 done
+# ps keeps an index (containers/.ps-index, docs/containers.md): the first run
+# after the copies builds it; the runs measured read it. One run without it:
+rm -f "$MOCKER_ROOT/containers/.ps-index"
+measure_into "$work/m-ps1000-cold" "$MOCKER_BIN" ps -a
+sleep 2  # entries are trusted 2 s after their directory's last change
+mk ps -a > /dev/null
 for _ in $(seq "$runs"); do measure_into "$work/m-ps1000" "$MOCKER_BIN" ps -a; done
-printf '\n== ps -a with %d containers (%d runs, medians)\n  mocker wall %8.2f ms  cpu %8.2f ms\n  target: wall < 50 ms\n' \
+printf '\n== ps -a with 1000 containers, building the index\n  mocker wall %8.2f ms  cpu %8.2f ms\n' \
+  "$(median "$work/m-ps1000-cold" 1)" "$(median "$work/m-ps1000-cold" 2)"
+printf '\n== ps -a with %d containers (%d runs, medians)\n  mocker wall %8.2f ms  cpu %8.2f ms\n  target: wall <= 20 ms\n' \
   "$(mk ps -aq | wc -l)" "$(wc -l < "$work/m-ps1000")" "$(median "$work/m-ps1000" 1)" "$(median "$work/m-ps1000" 2)"
 # The copies have no monitor, mount or runtime state: removed as files.
 while read -r n; do rm -rf --one-file-system "$MOCKER_ROOT/containers/$n"; done < "$work/copies"

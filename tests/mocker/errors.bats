@@ -52,7 +52,7 @@ expect_error() {
   expect_error 125 'mocker: stop: -t: invalid number of seconds `abc`; see `mocker stop --help`' stop -t abc x
   expect_error 125 'mocker: kill: invalid signal `BOGUS`; see `mocker kill --help`' kill -s BOGUS x
   expect_error 125 'mocker: logs: --tail: invalid number `-3`; see `mocker logs --help`' logs --tail -3 x
-  expect_error 125 'mocker: ps: --format: only `json` is supported; see `mocker ps --help`' ps --format table
+  expect_error 125 'mocker: template parsing error: template: :1: unclosed action' ps --format '{{.ID'
   expect_error 125 'mocker: commit: --pause: `maybe` is not true or false; see `mocker commit --help`' commit --pause=maybe x
   expect_error 125 'mocker: exec -e: invalid environment variable `=y`' exec -e =y x true
 }

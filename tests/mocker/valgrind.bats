@@ -71,3 +71,32 @@ vg() {
   vg 1 load -i "$MOCKER_TEST_DIR/rootfs/etc/passwd"
   DOCKER_CONFIG=$MOCKER_TEST_DIR/docker vg 0 logout vg.example
 }
+
+@test "valgrind: --format templates and --filter leak nothing" {
+  vg 0 images --format 'table {{.Repository}}\t{{.Tag | upper}}\t{{json .}}'
+  [[ ${lines[0]} == "REPOSITORY   TAG"* ]]
+  vg 0 images --filter reference='v*' --filter dangling=false --filter since=vg --format '{{.ID}}'
+  vg 0 images --format '{{range $i, $e := split .Repository ""}}{{if gt $i 0}},{{end}}{{printf "%q" $e}}{{end}}'
+  [ "$output" = '"v","g"' ]
+  vg 125 images --format '{{.Nope}}'
+  vg 125 images --format '{{if .ID}}'
+  vg 125 images --filter dangling=maybe
+  # a container made by hand (as tests/bench does): ps builds its index, then reads it
+  local id d img
+  id=$(printf 'a%.0s' $(seq 64))
+  img=$(mocker images -q --no-trunc vg | head -1)
+  d=$MOCKER_ROOT/containers/$id
+  mkdir -p "$d/upper"
+  printf '{"id":"%s","name":"fake","image":"%s","image_ref":"vg","created":"2026-01-01T00:00:00Z","path":"true","args":["x"],"host_config":{"NetworkMode":"none","Binds":["/a:/b"]},"config":{"Labels":{"a":"b"}}}' \
+    "$id" "$img" > "$d/container.json"
+  printf '{"status":"exited","exit_code":3,"started_at":"2026-01-01T00:00:01Z","finished_at":"2026-01-01T00:00:02Z"}' > "$d/state.json"
+  touch -d 2026-01-01 "$d"   # an old directory: its index entry is trusted
+  vg 0 ps -a -s --filter status=exited --filter name=fake --filter ancestor=vg --filter label=a=b \
+    --filter exited=3 --filter volume=/b --format 'table {{.Names}}\t{{.Size}}\t{{json .}}'
+  [[ ${lines[1]} == "fake "* ]]
+  [ -s "$MOCKER_ROOT/containers/.ps-index" ]
+  vg 0 ps -a -n 3 --format '{{.Names}} {{.Status}}'
+  [[ $output == "fake Exited (3) "* ]]
+  rm -rf --one-file-system "$d" "$MOCKER_ROOT/containers/.ps-index"
+  vg 125 ps --filter nope=1
+}

@@ -13,6 +13,7 @@
 #include "mocker/ui/format.h"
 #include "mocker/ui/progress.h"
 #include "mocker/ui/table.h"
+#include "mocker/ui/tabwriter.h"
 
 static void
 check_size (double bytes, const char *want)
@@ -121,6 +122,39 @@ test_progress (void **state)
   assert_string_equal (line, "0123456789ab: Downloading");
 }
 
+static void
+check_tabwrite (const char *in, const char *want)
+{
+  char *out = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&out, &len);
+  ui_tabwrite (in, strlen (in), f);
+  fclose (f);
+  if (strcmp (out, want) != 0)
+    fail_msg ("tabwrite [%s]\n want [%s]\n  got [%s]", in, want, out);
+  free (out);
+}
+
+/* Go's text/tabwriter with Docker's settings (minwidth 10, padding 3). */
+static void
+test_tabwriter (void **state)
+{
+  (void) state;
+  check_tabwrite ("", "");
+  check_tabwrite ("a\tb\nccc\td\n", "a         b\nccc       d\n");
+  /* the widest cell + 3; the last cell of a line is never padded */
+  check_tabwrite ("NAME\tSTATUS\nvery-long-name\tUp\n",
+                  "NAME             STATUS\nvery-long-name   Up\n");
+  /* a line without a tab ends the column block */
+  check_tabwrite ("a\tb\tc\nx\nlong-cell-here\ty\n",
+                  "a         b         c\nx\nlong-cell-here   y\n");
+  /* cells are counted in code points */
+  check_tabwrite ("\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9\tx\nab\ty\n",
+                  "\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9   x\nab            y\n");
+  /* an empty cell still takes its column's width; no newline at the end stays so */
+  check_tabwrite ("\tb\nlonger-than-ten\tc", "                  b\nlonger-than-ten   c");
+}
+
 int
 main (void)
 {
@@ -129,6 +163,7 @@ main (void)
     cmocka_unit_test (test_durations),
     cmocka_unit_test (test_ago),
     cmocka_unit_test (test_table),
+    cmocka_unit_test (test_tabwriter),
     cmocka_unit_test (test_progress),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
