@@ -16,6 +16,7 @@
 #include "mocker/container/launch.h"
 #include "mocker/mocker.h"
 #include "mocker/registry/pull.h"
+#include "mocker/run_opts.h"
 #include "mocker/store/image.h"
 #include "mocker/store/refname.h"
 
@@ -47,6 +48,7 @@ static const char usage[] =
   "      --cap-add CAP          add a capability (or ALL)\n"
   "      --cap-drop CAP         drop a capability (or ALL)\n"
   "      --privileged           every capability, no seccomp, no masked paths, all devices\n"
+  RUN_OPTS_USAGE
   "      --help                 print this help\n";
 
 enum
@@ -76,10 +78,11 @@ run_args_clear (struct run_args *a)
       free (a->o.volumes[i].container);
     }
   free (a->o.volumes);
+  run_opts_clear (&a->o);
 }
 
 /* "512m", "1g", "1048576", "64k", "100b" -> bytes. */
-static int
+int
 parse_bytes (const char *s, int64_t *out, mk_error **err)
 {
   char *end = NULL;
@@ -199,6 +202,7 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
     { "cap-add", required_argument, NULL, OPT_CAP_ADD },
     { "cap-drop", required_argument, NULL, OPT_CAP_DROP },
     { "privileged", no_argument, NULL, OPT_PRIVILEGED },
+    RUN_OPTS_LONG
     { "help", no_argument, NULL, OPT_HELP },      { NULL, 0, NULL, 0 },
   };
   int c;
@@ -280,11 +284,17 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
         case OPT_CAP_DROP: strv_push (&a->o.cap_drop, optarg); break;
         case OPT_PRIVILEGED: a->o.privileged = true; break;
         case OPT_HELP: return 1;
+        case OPT_X_MEMORY_SWAP ... OPT_X_INIT:
+          if (run_opts_parse (c, optarg, &a->o, err) < 0)
+            return -1;
+          break;
         default: return mocker_option_error (err, "run", "+de:w:u:h:itm:c:p:v:", argv);
         }
     }
   if (optind >= argc)
     return mocker_usage_error (err, "run", "an IMAGE is required");
+  if (run_opts_check (&a->o, err) < 0)
+    return -1;
   if (a->detach && a->auto_remove)
     { /* fine: removed when it exits */ }
   return 0;

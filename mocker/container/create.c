@@ -19,6 +19,7 @@
 #include "mocker/container/container.h"
 #include "mocker/container/names.h"
 #include "mocker/container/remove.h"
+#include "mocker/run_opts.h"
 #include "mocker/store/image.h"
 #include "mocker/store/store.h"
 
@@ -202,7 +203,8 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_kv_str (g, "WorkingDir", spec->process->cwd);
   json_kv_str (g, "Image", in->image_ref);
   const char *stop = json_get_str (json_get (in->image_config, "config"), "StopSignal");
-  json_kv_str (g, "StopSignal", stop ? stop : "SIGTERM");
+  json_kv_str (g, "StopSignal", o->x.stop_signal ? o->x.stop_signal : stop ? stop : "SIGTERM");
+  run_opts_record_config (g, o, in->image_config);
   json_obj_close (g);
 
   json_key (g, "host_config");
@@ -227,6 +229,7 @@ record_json (const char *id, const char *name, const char *created, const struct
       json_str (g, b);
     }
   json_arr_close (g);
+  run_opts_record_host_config (g, o);
   json_obj_close (g);
 
   /* The -p values as typed (port_map_parse reads them back). */
@@ -267,6 +270,8 @@ fill_container (struct store *s, const struct ctr_new *in, const char *base, con
     .hostname = host_name,
     .name = name,
     .host_network = o->network == NET_HOST,
+    .extra_hosts = o->x.add_hosts, .dns = o->x.dns, .dns_search = o->x.dns_search,
+    .dns_options = o->x.dns_options,
   };
   if (network_write_etc_files (etc, &eo, err) < 0)
     return -1;
