@@ -53,6 +53,11 @@ struct run_extra
   long long stop_timeout;   /* seconds */
   bool init;                /* --init: catatonit as pid 1 */
   char *init_path;          /* the host binary (resolved when parsed) */
+  const char *health_cmd;   /* --health-cmd: ["CMD-SHELL", it] */
+  long long health_interval, health_timeout, health_start_period; /* ns, 0 = the image's */
+  bool has_health_retries;
+  long long health_retries;
+  bool no_healthcheck;      /* Test ["NONE"] */
 };
 
 struct run_options

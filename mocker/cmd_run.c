@@ -284,7 +284,7 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
         case OPT_CAP_DROP: strv_push (&a->o.cap_drop, optarg); break;
         case OPT_PRIVILEGED: a->o.privileged = true; break;
         case OPT_HELP: return 1;
-        case OPT_X_MEMORY_SWAP ... OPT_X_INIT:
+        case OPT_X_FIRST ... OPT_X_LAST:
           if (run_opts_parse (c, optarg, &a->o, err) < 0)
             return -1;
           break;

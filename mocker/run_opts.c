@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/duration.h"
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/mocker.h"
@@ -259,6 +260,19 @@ parse_ns_mode (const char *opt, const char *arg, const char *const *allowed, con
   return FLAG_ERR ("--%s `%s`: unsupported mode", opt, arg);
 }
 
+/* A Go duration of at least 1ms (Docker's minimum), as nanoseconds. */
+static int
+parse_health_duration (const char *opt, const char *arg, long long *out, mk_error **err)
+{
+  long long ns = parse_go_duration (arg);
+  if (ns < 0)
+    return FLAG_ERR ("--health-%s: invalid duration `%s` (30s, 1m30s, 500ms)", opt, arg);
+  if (ns < 1000000)
+    return FLAG_ERR ("--health-%s `%s`: the minimum is 1ms", opt, arg);
+  *out = ns;
+  return 0;
+}
+
 int
 run_opts_parse (int c, const char *arg, struct run_options *o, mk_error **err)
 {
@@ -342,6 +356,22 @@ run_opts_parse (int c, const char *arg, struct run_options *o, mk_error **err)
       x->has_stop_timeout = true;
       break;
     case OPT_X_INIT: x->init = true; break;
+    case OPT_X_HEALTH_CMD:
+      if (arg[0] == '\0')
+        return FLAG_ERR ("--health-cmd: empty command");
+      x->health_cmd = arg;
+      break;
+    case OPT_X_HEALTH_INTERVAL: r = parse_health_duration ("interval", arg, &x->health_interval, err); break;
+    case OPT_X_HEALTH_TIMEOUT: r = parse_health_duration ("timeout", arg, &x->health_timeout, err); break;
+    case OPT_X_HEALTH_START_PERIOD:
+      r = parse_health_duration ("start-period", arg, &x->health_start_period, err);
+      break;
+    case OPT_X_HEALTH_RETRIES:
+      if (!parse_int64 (arg, &x->health_retries) || x->health_retries < 0 || x->health_retries > 1000000)
+        return FLAG_ERR ("--health-retries: invalid number `%s`", arg);
+      x->has_health_retries = true;
+      break;
+    case OPT_X_NO_HEALTHCHECK: x->no_healthcheck = true; break;
     default: return 0;
     }
   return r < 0 ? -1 : 1;
@@ -360,6 +390,9 @@ run_opts_check (struct run_options *o, mk_error **err)
                          "memory plus swap)", (long long) x->memory_swap,
                          (long long) o->memory);
     }
+  if (x->no_healthcheck && (x->health_cmd || x->health_interval || x->health_timeout
+                            || x->health_start_period || x->has_health_retries))
+    return FLAG_ERR ("--no-healthcheck conflicts with --health-* options");
   if (x->init && x->init_path == NULL && (x->init_path = find_init ()) == NULL)
     return FLAG_ERR ("--init: no init binary (catatonit, docker-init or tini in PATH, "
                      "or $MOCKER_INIT)");

@@ -6,6 +6,52 @@
 
 #include "common/util.h"
 
+/* The image's Healthcheck with the options on top (Docker's merge: a field
+ * the options leave at 0 comes from the image). */
+static void
+record_healthcheck (json_gen *g, const struct run_extra *x, yajl_val image_hc)
+{
+  if (image_hc && !YAJL_IS_OBJECT (image_hc))
+    image_hc = NULL;
+  bool opts = x->health_cmd || x->no_healthcheck || x->health_interval || x->health_timeout
+              || x->health_start_period || x->has_health_retries;
+  if (!opts && image_hc == NULL)
+    return;
+  json_key (g, "Healthcheck");
+  json_obj_open (g);
+  json_key (g, "Test");
+  if (x->no_healthcheck || x->health_cmd)
+    {
+      json_arr_open (g);
+      json_str (g, x->no_healthcheck ? "NONE" : "CMD-SHELL");
+      if (!x->no_healthcheck)
+        json_str (g, x->health_cmd);
+      json_arr_close (g);
+    }
+  else
+    {
+      yajl_val t = json_get (image_hc, "Test");
+      t ? json_tree (g, t) : json_null (g);
+    }
+  if (x->no_healthcheck)
+    {
+      json_obj_close (g);
+      return;
+    }
+  static const char *const keys[] = { "Interval", "Timeout", "StartPeriod", "Retries" };
+  const long long mine[] = { x->health_interval, x->health_timeout, x->health_start_period,
+                             x->has_health_retries ? x->health_retries : 0 };
+  for (size_t i = 0; i < ARRAY_SIZE (keys); i++)
+    {
+      yajl_val v = json_get (image_hc, keys[i]);
+      if (mine[i] || (i == 3 && x->has_health_retries))
+        json_kv_int (g, keys[i], mine[i]);
+      else if (v && YAJL_IS_INTEGER (v))
+        json_kv_int (g, keys[i], YAJL_GET_INTEGER (v));
+    }
+  json_obj_close (g);
+}
+
 void
 run_opts_record_config (json_gen *g, const struct run_options *o, yajl_val image_config)
 {
@@ -37,6 +83,7 @@ run_opts_record_config (json_gen *g, const struct run_options *o, yajl_val image
   json_obj_close (g);
   if (x->has_stop_timeout)
     json_kv_int (g, "StopTimeout", x->stop_timeout);
+  record_healthcheck (g, x, json_get (json_get (image_config, "config"), "Healthcheck"));
 }
 
 static void

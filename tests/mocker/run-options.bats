@@ -350,3 +350,77 @@ EOF
   mocker rm -f "$id"
   MOCKER_INIT=/nonexistent bad_option "--init: no init binary" --init
 }
+
+# Waits (bounded, 20 s) until the container's health status is $2.
+wait_health() {  # wait_health CONTAINER STATUS
+  local i
+  for i in $(seq 400); do
+    [ "$(mocker inspect "$1" | jq -r '.[0].State.Health.Status')" = "$2" ] && return 0
+    sleep 0.05
+  done
+  mocker inspect "$1" | jq '.[0].State.Health' >&2
+  return 1
+}
+
+@test "--health-cmd: starting, unhealthy after the retries, healthy once the check passes; ps and inspect show it" {
+  id=$(mocker run -d --network none --health-cmd 'cat /tmp/ok' --health-interval 100ms \
+    --health-retries 2 busybox sleep 1000)
+  [ "$(mocker inspect "$id" | jq -c '.[0].Config.Healthcheck')" = '{"Test":["CMD-SHELL","cat /tmp/ok"],"Interval":100000000,"Retries":2}' ]
+  wait_health "$id" unhealthy
+  [[ $(mocker ps) == *"(unhealthy)"* ]]
+  h=$(mocker inspect "$id" | jq '.[0].State.Health')
+  [ "$(jq '.FailingStreak >= 2' <<< "$h")" = true ]
+  [ "$(jq -r '.Log[-1].ExitCode' <<< "$h")" = 1 ]
+  [[ $(jq -r '.Log[-1].Output' <<< "$h") == *"/tmp/ok"* ]]
+  [ "$(jq '.Log | length <= 5' <<< "$h")" = true ]
+  mocker exec "$id" sh -c 'echo fine > /tmp/ok'
+  wait_health "$id" healthy
+  [[ $(mocker ps) == *"(healthy)"* ]]
+  [ "$(mocker inspect "$id" | jq -r '.[0].State.Health.Log[-1].Output')" = fine ]
+  [ "$(mocker inspect "$id" | jq -r '.[0].State.Health.FailingStreak')" = 0 ]
+  mocker rm -f "$id"
+  # Without a health check: no State.Health, no suffix.
+  id=$(mocker run -d --network none busybox sleep 1000)
+  [ "$(mocker inspect "$id" | jq -c '.[0].State.Health')" = null ]
+  [[ $(mocker ps) != *"health"* ]]
+  mocker rm -f "$id"
+}
+
+@test "--health-timeout: a check that hangs fails with Docker's message and is killed" {
+  id=$(mocker run -d --network none --health-cmd 'sleep 1000' --health-interval 100ms \
+    --health-timeout 200ms --health-retries 1 busybox sleep 2000)
+  wait_health "$id" unhealthy
+  log=$(mocker inspect "$id" | jq -c '.[0].State.Health.Log[0] | [.ExitCode, .Output]')
+  [ "$log" = '[-1,"Health check exceeded timeout (0s)"]' ]
+  # Each hanging check is killed, not left behind: after three timeouts at
+  # most the one under way runs.
+  for i in $(seq 400); do
+    [ "$(mocker inspect "$id" | jq -r '.[0].State.Health.FailingStreak')" -ge 3 ] && break
+    sleep 0.05
+  done
+  [ "$(mocker inspect "$id" | jq -r '.[0].State.Health.FailingStreak')" -ge 3 ]
+  [ "$(mocker exec "$id" ps -o args | grep -c '^sleep 1000$')" -le 1 ]
+  mocker rm -f "$id"
+}
+
+@test "an image's HEALTHCHECK runs; --health-* override its fields; --no-healthcheck disables it" {
+  printf 'FROM busybox\nHEALTHCHECK --interval=100ms --retries=1 CMD ["test", "-f", "/tmp/ok"]\n' |
+    mocker build --network none -q -t hc - > /dev/null
+  id=$(mocker run -d --network none hc sh -c 'touch /tmp/ok; exec sleep 1000')
+  wait_health "$id" healthy
+  [ "$(mocker inspect "$id" | jq -c '.[0].Config.Healthcheck.Test')" = '["CMD","test","-f","/tmp/ok"]' ]
+  mocker rm -f "$id"
+  id=$(mocker run -d --network none --health-retries 7 hc sleep 1000)
+  [ "$(mocker inspect "$id" | jq -c '.[0].Config.Healthcheck')" = '{"Test":["CMD","test","-f","/tmp/ok"],"Interval":100000000,"Retries":7}' ]
+  mocker rm -f "$id"
+  id=$(mocker run -d --network none --no-healthcheck hc sleep 1000)
+  [ "$(mocker inspect "$id" | jq -c '.[0].Config.Healthcheck')" = '{"Test":["NONE"]}' ]
+  [ ! -e "$MOCKER_ROOT/containers/$id/health.json" ]
+  [ "$(mocker inspect "$id" | jq -c '.[0].State.Health')" = null ]
+  mocker rm -f "$id"
+  mocker rmi hc > /dev/null
+  bad_option "--health-interval: invalid duration \`soon\`" --health-cmd true --health-interval soon
+  bad_option "the minimum is 1ms" --health-cmd true --health-timeout 10us
+  bad_option "--health-retries: invalid number" --health-cmd true --health-retries -1
+  bad_option "--no-healthcheck conflicts with --health-* options" --no-healthcheck --health-cmd true
+}
