@@ -390,6 +390,8 @@ run_opts_check (struct run_options *o, mk_error **err)
                          "memory plus swap)", (long long) x->memory_swap,
                          (long long) o->memory);
     }
+  if (x->shm_size && x->ipc_mode && strcmp (x->ipc_mode, "host") == 0)
+    return FLAG_ERR ("--shm-size conflicts with --ipc host (the host's /dev/shm is used)");
   if (x->no_healthcheck && (x->health_cmd || x->health_interval || x->health_timeout
                             || x->health_start_period || x->has_health_retries))
     return FLAG_ERR ("--no-healthcheck conflicts with --health-* options");

@@ -276,6 +276,8 @@ EOF
   mocker run --name ipcrec --network none --ipc host busybox true
   [ "$(mocker inspect ipcrec | jq -r '.[0].HostConfig.IpcMode')" = host ]
   bad_option "--ipc \`none\`: unsupported mode" --ipc none
+  # As podman: a size for the host's /dev/shm is refused.
+  bad_option "--shm-size conflicts with --ipc host" --ipc host --shm-size 1m
 }
 
 @test "--cgroupns host: the host's cgroup namespace and paths; private: its own root" {
