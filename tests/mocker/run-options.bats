@@ -255,6 +255,10 @@ EOF
   run mocker run --rm --network none busybox sh -c "readlink /proc/self/ns/pid; ls /proc/$HOSTPID"
   [ "${lines[0]}" != "$(readlink /proc/$HOSTPID/ns/pid)" ]
   [[ $output == *"No such file"* ]]
+  # The container's other processes end with it (the runtime kills its
+  # cgroup): the host's PID namespace does not do it.
+  mocker run --rm --network none --pid host busybox sh -c 'sleep 1777 & exit 0'
+  ! pgrep -f '^sleep 1777$' || false
   mocker run --name pidrec --network none --pid host busybox true
   [ "$(mocker inspect pidrec | jq -r '.[0].HostConfig.PidMode')" = host ]
   bad_option "--pid \`container:x\`: unsupported mode" --pid container:x
