@@ -1,6 +1,5 @@
 /* See launch.h. */
 #include "mocker/container/launch.h"
-#include "mocker/container/dns_record.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +15,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "mocker/container/dns_record.h"
 #include "mocker/network/network.h"
 #include "mocker/store/store.h"
 
