@@ -50,7 +50,7 @@ MOCKER_SRC  := $(shell find mocker -name '*.c' -not -path 'mocker/monitor/*' -no
 # The sources that need libcurl, libarchive, libnl, libnftables or libcrypto:
 # only mocker-heavy links them. The one place that says which code is heavy.
 MOCKER_HEAVY_SRC := $(filter-out mocker/registry/reference.c,$(wildcard mocker/registry/*.c)) \
-                    $(filter-out mocker/network/dns.c mocker/network/ipam.c mocker/network/loopback.c \
+                    $(filter-out mocker/network/dns.c mocker/network/dns_opts.c mocker/network/ipam.c mocker/network/loopback.c \
                                  mocker/network/ports.c,$(wildcard mocker/network/*.c)) \
                     $(wildcard mocker/store/layer_create.c mocker/store/layer_extract.c \
                                mocker/store/layer_pack.c mocker/store/layer_unpack.c \

@@ -468,9 +468,11 @@ bundle_make_spec (yajl_val image_config, const char *rootfs, const char *contain
     {
       l->masked_paths = strv_dup ((char *const *) masked_paths);
       l->readonly_paths = strv_dup ((char *const *) readonly_paths);
-      if (!o->no_seccomp)
+      if (!o->no_seccomp && o->x.seccomp_file == NULL) /* a file: bundle_apply_extra */
         l->seccomp = seccomp_default_profile (caps);
     }
+  if (bundle_apply_extra (&o->x, caps, s, err) < 0)
+    return -1;
   *out = STEAL (s);
   return 0;
 }

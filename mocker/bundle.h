@@ -34,6 +34,44 @@ struct volume_opt
   char *bind_spec;  /* -v as typed (HostConfig.Binds), may be NULL */
 };
 
+/* More `mocker run` options (parsed by mocker/run_opts.c, applied to the
+ * spec by mocker/bundle_opts.c, recorded by run_opts_record_*). */
+struct device_opt
+{
+  char *host;       /* host device node */
+  char *container;  /* its path in the container */
+  char *perms;      /* "rwm" subset */
+};
+
+struct run_extra
+{
+  int64_t memory_swap;      /* memory+swap bytes; 0 = as -m (no swap), -1 = unlimited */
+  char *cpuset_cpus;        /* "0-1,3"; NULL = all */
+  int64_t shm_size;         /* /dev/shm size in bytes; 0 = 64m */
+  struct spec_rlimit *ulimits;
+  size_t n_ulimits;
+  char **labels;            /* KEY=VALUE */
+  char **add_hosts;         /* HOST:IP */
+  char **dns, **dns_search, **dns_options;
+  struct device_opt *devices;
+  size_t n_devices;
+  char *seccomp_file;       /* --security-opt seccomp=FILE */
+  char **security_opts;     /* as typed, for HostConfig.SecurityOpt */
+  const char *pid_mode;     /* NULL (private) or "host" */
+  const char *ipc_mode;     /* NULL (private), "host", "private", "shareable" */
+  const char *cgroupns_mode;/* NULL (private), "host", "private" */
+  const char *stop_signal;  /* NULL = image's StopSignal or SIGTERM */
+  bool has_stop_timeout;
+  long long stop_timeout;   /* seconds */
+  bool init;                /* --init: catatonit as pid 1 */
+  char *init_path;          /* the host binary (resolved when parsed) */
+  const char *health_cmd;   /* --health-cmd: ["CMD-SHELL", it] */
+  long long health_interval, health_timeout, health_start_period; /* ns, 0 = the image's */
+  bool has_health_retries;
+  long long health_retries;
+  bool no_healthcheck;      /* Test ["NONE"] */
+};
+
 struct run_options
 {
   char **env;          /* KEY=VALUE, NULL-terminated, may be NULL */
@@ -58,6 +96,7 @@ struct run_options
   size_t n_volumes;
   enum net_mode network;
   const char *etc_dir; /* host dir with hosts, hostname, resolv.conf to bind (NULL: none) */
+  struct run_extra x;  /* mocker/run_opts.c */
 };
 
 /* image_config: the parsed image config JSON (the object with "config",
@@ -80,6 +119,18 @@ int bundle_host_devices (const char *dev, struct spec_device **out, size_t *n, m
 /* Resolves a Docker user string against rootfs's /etc/passwd and /etc/group. */
 int bundle_resolve_user (const char *rootfs, const char *user, struct spec_user *out,
                          mk_error **err);
+
+/* The run_extra options on top of the spec bundle_make_spec made
+ * (mocker/bundle_opts.c): resources, mounts, namespaces, devices, seccomp,
+ * rlimits, --init. caps: the container's capabilities. */
+int bundle_apply_extra (const struct run_extra *x, char *const *caps, struct spec *s,
+                        mk_error **err);
+
+/* --security-opt seccomp=FILE: a Docker-format profile (defaultAction,
+ * syscalls with names/action/errnoRet/args and includes/excludes by caps and
+ * arches) as linux.seccomp (mocker/bundle_seccomp_file.c). */
+int bundle_seccomp_from_file (const char *path, char *const *caps, struct spec_seccomp **out,
+                              mk_error **err);
 
 /* Docker's default capability set (CAP_ names), NULL-terminated. */
 extern const char *const bundle_default_caps[];

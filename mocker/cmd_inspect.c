@@ -10,6 +10,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/container/container.h"
+#include "mocker/container/health.h"
 #include "mocker/container/status.h"
 #include "mocker/image_inspect.h"
 #include "mocker/mocker.h"
@@ -53,6 +54,9 @@ gen_state (json_gen *g, const struct container *c)
   json_kv_str (g, "Error", st->error);
   json_kv_str (g, "StartedAt", *st->started_at ? st->started_at : "0001-01-01T00:00:00Z");
   json_kv_str (g, "FinishedAt", *st->finished_at ? st->finished_at : "0001-01-01T00:00:00Z");
+  _cleanup_json_ yajl_val health = ctr_health (c); /* --health-cmd, HEALTHCHECK */
+  if (health)
+    kv_tree (g, "Health", health);
   json_obj_close (g);
 }
 

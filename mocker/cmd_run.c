@@ -18,6 +18,7 @@
 #include "mocker/registry/pull.h"
 #include "mocker/run_mounts.h"
 #include "mocker/volume/attach.h"
+#include "mocker/run_opts.h"
 #include "mocker/store/image.h"
 #include "mocker/store/refname.h"
 
@@ -54,6 +55,7 @@ static const char usage[] =
   "      --cap-add CAP          add a capability (or ALL)\n"
   "      --cap-drop CAP         drop a capability (or ALL)\n"
   "      --privileged           every capability, no seccomp, no masked paths, all devices\n"
+  RUN_OPTS_USAGE
   "      --help                 print this help\n";
 
 enum
@@ -81,10 +83,11 @@ run_args_clear (struct run_args *a)
   strv_free (a->ports);
   strv_free (a->volumes_from);
   run_volumes_free (&a->o);
+  run_opts_clear (&a->o);
 }
 
 /* "512m", "1g", "1048576", "64k", "100b" -> bytes. */
-static int
+int
 parse_bytes (const char *s, int64_t *out, mk_error **err)
 {
   char *end = NULL;
@@ -176,6 +179,7 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
     { "mount", required_argument, NULL, OPT_MOUNT },
     { "tmpfs", required_argument, NULL, OPT_TMPFS },
     { "volumes-from", required_argument, NULL, OPT_VOLUMES_FROM },
+    RUN_OPTS_LONG
     { "help", no_argument, NULL, OPT_HELP },      { NULL, 0, NULL, 0 },
   };
   int c;
@@ -266,11 +270,17 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
         case OPT_CAP_DROP: strv_push (&a->o.cap_drop, optarg); break;
         case OPT_PRIVILEGED: a->o.privileged = true; break;
         case OPT_HELP: return 1;
+        case OPT_X_FIRST ... OPT_X_LAST:
+          if (run_opts_parse (c, optarg, &a->o, err) < 0)
+            return -1;
+          break;
         default: return mocker_option_error (err, "run", "+de:w:u:h:itm:c:p:v:", argv);
         }
     }
   if (optind >= argc)
     return mocker_usage_error (err, "run", "an IMAGE is required");
+  if (run_opts_check (&a->o, err) < 0)
+    return -1;
   if (a->detach && a->auto_remove)
     { /* fine: removed when it exits */ }
   return 0;

@@ -1,9 +1,11 @@
-/* mocker stop [-t SECONDS] CONTAINER...: the image's StopSignal (default
- * SIGTERM), then SIGKILL after the timeout (default 10 s). */
+/* mocker stop [-t SECONDS] CONTAINER...: the container's stop signal
+ * (--stop-signal, else the image's StopSignal, else SIGTERM), then SIGKILL
+ * after the timeout (-t, else --stop-timeout, else 10 s). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 
+#include "common/json.h"
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/container/status.h"
@@ -16,8 +18,11 @@ static const char usage[] =
   "SIGTERM), then SIGKILL after a grace period.\n"
   "\n"
   "Options:\n"
-  "  -t, --time SECONDS   grace period before SIGKILL (default 10)\n"
+  "  -t, --time SECONDS   grace period before SIGKILL (default: the container's\n"
+  "                       --stop-timeout, else 10)\n"
   "  -h, --help           print this help\n";
+
+#define STOP_TIMEOUT_UNSET (-2)
 
 static int
 stop_one (struct store *s, const char *ref, const void *arg, mk_error **err)
@@ -26,6 +31,11 @@ stop_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   _cleanup_container_ struct container *c = NULL;
   if (ctr_find (s, ref, &c, err) < 0)
     return -1;
+  /* No -t: the container's --stop-timeout (Config.StopTimeout), else 10 s;
+   * -1 waits for ever. */
+  yajl_val own = json_get (json_get (c->record, "config"), "StopTimeout");
+  if (timeout == STOP_TIMEOUT_UNSET)
+    timeout = own && YAJL_IS_INTEGER (own) ? YAJL_GET_INTEGER (own) : 10;
   _cleanup_close_ int lock = ctr_lock (c, err);
   if (lock < 0)
     return -1;
@@ -37,7 +47,7 @@ stop_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   if (sig < 0)
     sig = SIGTERM;
   _cleanup_error_ mk_error *e = NULL;
-  if (ctr_signal (s, c, sig, &e) < 0 || !ctr_wait_gone (c, (int) (timeout * 1000)))
+  if (ctr_signal (s, c, sig, &e) < 0 || !ctr_wait_gone (c, timeout < 0 ? -1 : (int) (timeout * 1000)))
     {
       _cleanup_error_ mk_error *e2 = NULL;
       ctr_signal (s, c, SIGKILL, &e2);
@@ -56,7 +66,7 @@ cmd_stop (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  long long timeout = 10;
+  long long timeout = STOP_TIMEOUT_UNSET;
   int c;
   while ((c = getopt_long (argc, argv, "t:h", opts, NULL)) != -1)
     switch (c)

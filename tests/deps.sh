@@ -24,6 +24,7 @@ test_pkgs=(bats busybox-static jq iproute2 nftables procps util-linux psmisc
   vagrant g++ git man-db groff-base bash-completion  # tests/ci: vagrant validate, re2 for
   # gitlab-ci-local (g++), man pages and bash completion
   debootstrap)  # make check-fresh: a pristine Debian 12 root
+test_pkgs+=(catatonit)  # mocker run --init (tests/mocker/run-options.bats)
 # make fuzz and the fuzz suite: clang with libFuzzer and the sanitizer runtimes
 test_pkgs+=(clang libclang-rt-14-dev)
 # tests/ci/gitlab.bats runs gitlab-ci-local (engines: node >= 18) with node and npm:

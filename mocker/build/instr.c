@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/duration.h"
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/build/build_internal.h"
@@ -85,40 +86,6 @@ command_of (struct bstage *st, char **json, const char *args)
   return v;
 }
 
-/* Go's time.ParseDuration, to nanoseconds; -1 when bad. */
-static long long
-parse_duration (const char *s)
-{
-  if (strcmp (s, "0") == 0)
-    return 0;
-  long double total = 0;
-  if (*s == '\0')
-    return -1;
-  while (*s)
-    {
-      char *end;
-      long double v = strtold (s, &end);
-      if (end == s || v < 0)
-        return -1;
-      s = end;
-      static const struct { const char *u; long double ns; } units[] = {
-        { "ns", 1 }, { "us", 1e3 }, { "µs", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 },
-        { "h", 3600e9 },
-      };
-      bool ok = false;
-      for (size_t i = 0; i < ARRAY_SIZE (units) && !ok; i++)
-        if (str_has_prefix (s, units[i].u)
-            && !(units[i].u[0] == 'm' && units[i].u[1] == '\0' && s[1] == 's'))
-          {
-            total += v * units[i].ns;
-            s += strlen (units[i].u);
-            ok = true;
-          }
-      if (!ok)
-        return -1;
-    }
-  return (long long) total;
-}
 
 static int
 healthcheck (struct builder *b, struct bstage *st, const struct df_instr *ins, char **json_out,
@@ -169,7 +136,7 @@ healthcheck (struct builder *b, struct bstage *st, const struct df_instr *ins, c
           const char *f = df_flag (ins, durs[i].flag, NULL);
           if (f == NULL)
             continue;
-          long long ns = parse_duration (f);
+          long long ns = parse_go_duration (f);
           if (ns < 0)
             {
               json_gen_free (g);

@@ -19,6 +19,7 @@
 #include "mocker/container/container.h"
 #include "mocker/container/names.h"
 #include "mocker/container/remove.h"
+#include "mocker/run_opts.h"
 #include "mocker/store/image.h"
 #include "mocker/store/store.h"
 #include "mocker/volume/attach.h"
@@ -240,17 +241,10 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_kv_str (g, "WorkingDir", spec->process->cwd);
   json_kv_str (g, "Image", in->image_ref);
   const char *stop = json_get_str (json_get (in->image_config, "config"), "StopSignal");
-  json_kv_str (g, "StopSignal", stop ? stop : "SIGTERM");
-  /* the image's labels, as Docker (ps --filter label=, inspect) */
-  json_key (g, "Labels");
-  yajl_val labels = image_cfg (in->image_config, "Labels");
-  if (labels && YAJL_IS_OBJECT (labels))
-    json_tree (g, labels);
-  else
-    {
-      json_obj_open (g);
-      json_obj_close (g);
-    }
+  /* Labels: the image's, then --label (run_opts_record.c), as Docker (ps --filter
+   * label=, inspect) */
+  json_kv_str (g, "StopSignal", o->x.stop_signal ? o->x.stop_signal : stop ? stop : "SIGTERM");
+  run_opts_record_config (g, o, in->image_config);
   json_obj_close (g);
 
   json_key (g, "host_config");
@@ -273,6 +267,7 @@ record_json (const char *id, const char *name, const char *created, const struct
       json_str (g, o->volumes[i].bind_spec);
   json_arr_close (g);
   record_tmpfs (g, o);
+  run_opts_record_host_config (g, o);
   json_obj_close (g);
   record_mounts (g, o);
 
@@ -317,6 +312,8 @@ fill_container (struct store *s, const struct ctr_new *in, const char *base, con
     .hostname = host_name,
     .name = name,
     .host_network = o->network == NET_HOST,
+    .extra_hosts = o->x.add_hosts, .dns = o->x.dns, .dns_search = o->x.dns_search,
+    .dns_options = o->x.dns_options,
   };
   if (network_write_etc_files (etc, &eo, err) < 0)
     return -1;

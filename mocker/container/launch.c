@@ -15,6 +15,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "mocker/container/dns_record.h"
 #include "mocker/network/network.h"
 #include "mocker/store/store.h"
 
@@ -137,7 +138,11 @@ wire_network (struct store *s, const struct container *c, pid_t pid, char *ip, s
   const char *hostname = ctr_str (c, "config", "Hostname");
   struct net_etc_opts eo = { .hostname = hostname ? hostname : c->id, .name = c->name,
                              .ip = lease.ip };
-  if (network_write_etc_files (etc, &eo, err) < 0)
+  struct ctr_dns_opts dns;
+  ctr_dns_opts_load (c, &dns, &eo);
+  int r = network_write_etc_files (etc, &eo, err);
+  ctr_dns_opts_clear (&dns);
+  if (r < 0)
     {
       _cleanup_error_ mk_error *e = NULL;
       network_detach (store_root (s), c->id, &e);

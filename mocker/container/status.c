@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "common/util.h"
+#include "mocker/container/health.h"
 #include "mocker/ui/format.h"
 
 enum ctr_live
@@ -43,7 +44,7 @@ ctr_status_text (const struct container *c, time_t now)
       time_t started = ctr_time_parse (c->state.started_at);
       _cleanup_free_ char *d = ui_format_duration (started && now > started
                                                        ? (double) (now - started) : 0);
-      return xasprintf ("Up %s", d);
+      return xasprintf ("Up %s%s", d, ctr_health_suffix (c));
     }
   time_t finished = ctr_time_parse (c->state.finished_at);
   if (finished == 0)

@@ -460,8 +460,15 @@ main (int argc, char **argv)
       return fail (&m, &st, lock_fd, 125, "mocker-runtime start failed");
     }
   mon_send (&m, "started");
+  int health_ctl;
+  pid_t health = mon_health_start (&m, &health_ctl);
 
   int ws = mon_relay (&m);
+  if (health > 0)
+    {
+      close (health_ctl); /* the checker stops (and kills a check under way) */
+      waitpid (health, NULL, 0);
+    }
   st.status = CTR_EXITED;
   st.exit_code = WIFEXITED (ws) ? WEXITSTATUS (ws) : 128 + WTERMSIG (ws);
   st.oom_killed = oom_killed (&m);

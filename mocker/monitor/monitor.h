@@ -52,6 +52,11 @@ void mon_send (struct monitor *m, const char *fmt, ...) __attribute__ ((format (
  * init exits and its output is drained.  Returns the init's wait status. */
 int mon_relay (struct monitor *m);
 
+/* Starts the health checker (health.c) when the record has a health check
+ * to run: returns its pid and the control pipe's write end (*ctl, to close
+ * when the container ended), or -1 (and removes a stale health.json). */
+pid_t mon_health_start (const struct monitor *m, int *ctl);
+
 /* One json-file log line per line of output (see docs/containers.md). */
 void mon_log_write (int fd, const char *stream, const char *data, size_t len);
 

@@ -193,11 +193,15 @@ network_write_etc_files (const char *dir, const struct net_etc_opts *o, mk_error
     {
       if (read_optional (o->host_hosts ? o->host_hosts : DEFAULT_HOSTS, &hosts, err) < 0)
         return -1;
+      hosts_append_extra (&hosts, o->extra_hosts);
     }
   else
-    hosts = hosts_render (o->hostname, o->name, o->ip);
+    hosts = hosts_render_extra (o->hostname, o->name, o->ip, o->extra_hosts);
   if (render_resolv (o, &resolv, err) < 0)
     return -1;
+  char *applied = resolv_apply_opts (resolv, o->dns, o->dns_search, o->dns_options);
+  free (resolv);
+  resolv = applied;
   _cleanup_free_ char *hostname = xasprintf ("%s\n", o->hostname);
   if (write_text (dir, "hosts", hosts, err) < 0 || write_text (dir, "hostname", hostname, err) < 0
       || write_text (dir, "resolv.conf", resolv, err) < 0)

@@ -142,4 +142,16 @@ bool resolv_is_systemd_stub (const char *text);
 char *resolv_rewrite (const char *text, size_t *kept);
 char *hosts_render (const char *hostname, const char *name, const char *ip);
 
+/* ---- dns_opts.c ---- */
+
+/* resolv.conf text with --dns / --dns-search / --dns-option applied (each
+ * given kind replaces the host's; none given: the text as is). */
+char *resolv_apply_opts (const char *text, char *const *dns, char *const *search,
+                         char *const *options);
+/* Appends "IP\tHOST" for each --add-host "HOST:IP" to *text. */
+void hosts_append_extra (char **text, char *const *extra_hosts);
+/* hosts_render with --add-host "HOST:IP" lines before the container's own. */
+char *hosts_render_extra (const char *hostname, const char *name, const char *ip,
+                          char *const *extra_hosts);
+
 #endif

@@ -93,6 +93,8 @@ struct net_etc_opts
   const char *host_resolv;    /* NULL = /etc/resolv.conf (tests point elsewhere) */
   const char *resolved_resolv;/* NULL = /run/systemd/resolve/resolv.conf */
   const char *host_hosts;     /* NULL = /etc/hosts (for host_network) */
+  /* --add-host "HOST:IP", --dns, --dns-search, --dns-option (may be NULL) */
+  char *const *extra_hosts, *const *dns, *const *dns_search, *const *dns_options;
 };
 int network_write_etc_files (const char *dir, const struct net_etc_opts *o, mk_error **err);
 

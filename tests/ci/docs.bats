@@ -183,7 +183,7 @@ complete_words() {
     [ "$(echo "$output" | sort | tr '\n' ' ')" = "rm rmi run " ]
     run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker --root /tmp/x ru
     [ "$output" = run ]
-    run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker run --pi
+    run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker run --pids
     [ "$output" = --pids-limit ]
     run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker run --network ""
     [ "$(echo "$output" | tr '\n' ' ')" = "bridge none host " ]
