@@ -4,11 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -77,18 +80,64 @@ loaded_size (int fd, off_t size)
   return end < (uint64_t) size ? (off_t) end : size;
 }
 
+/* The running binary cannot be written through /proc/<pid>/exe already: a
+ * sealed memfd, or a file on a read-only mount (our own detached bind, or a
+ * read-only /usr). */
+static bool
+already_protected (int exe)
+{
+  struct statvfs sv;
+  return is_sealed (exe) || (fstatvfs (exe, &sv) == 0 && (sv.f_flag & ST_RDONLY));
+}
+
+/* A read-only bind mount of the binary on a scratch file in dir, opened
+ * O_PATH and detached at once (crun's way): the exe of what runs from it is
+ * on a mount that is read-only and in no namespace, so it can be neither
+ * written nor remounted, and nothing is copied. -1 when a mount is refused
+ * (no CAP_SYS_ADMIN over this mount namespace) or dir is not writable. */
+static int
+ro_bind_exe (const char *dir)
+{
+  if (dir == NULL || (mkdir (dir, 0700) < 0 && errno != EEXIST))
+    return -1;
+  _cleanup_free_ char *tmp = xconcat (dir, "/.exe-XXXXXX", NULL);
+  int fd = mkostemp (tmp, O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  close (fd);
+  fd = -1;
+  if (mount ("/proc/self/exe", tmp, NULL, MS_BIND, NULL) == 0)
+    {
+      if (mount (NULL, tmp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) == 0)
+        fd = open (tmp, O_PATH | O_CLOEXEC);
+      umount2 (tmp, MNT_DETACH);
+    }
+  unlink (tmp);
+  return fd;
+}
+
 int
-exe_run_sealed (char **argv, mk_error **err)
+exe_run_sealed (char **argv, const char *scratch_dir, mk_error **err)
 {
   _cleanup_close_ int exe = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   if (exe < 0)
     return mk_error_set (err, errno, "open /proc/self/exe");
-  if (is_sealed (exe))
+  if (already_protected (exe))
     {
       /* execveat named us after the fd ("3"): take the binary's name back. */
       const char *slash = strrchr (argv[0], '/');
       prctl (PR_SET_NAME, slash ? slash + 1 : argv[0], 0, 0, 0);
       return 0;
+    }
+  /* MOCKER_RUNTIME_SEALED_COPY=1: always the memfd copy (for hosts where a
+   * mount per command is unwelcome: every mount is an event that systemd and
+   * other watchers of the mount table read). */
+  const char *copy = getenv ("MOCKER_RUNTIME_SEALED_COPY");
+  _cleanup_close_ int bound = copy && strcmp (copy, "1") == 0 ? -1 : ro_bind_exe (scratch_dir);
+  if (bound >= 0)
+    {
+      syscall (SYS_execveat, bound, "", argv, environ, AT_EMPTY_PATH);
+      return mk_error_set (err, errno, "execute the runtime's read-only bind");
     }
   struct stat st;
   if (fstat (exe, &st) < 0)

@@ -142,7 +142,7 @@ main (int argc, char **argv)
         continue;
       /* These put copies of the runtime where the container sees them. */
       if ((commands[i].fn == cmd_create || commands[i].fn == cmd_run || commands[i].fn == cmd_exec)
-          && exe_run_sealed (argv, &err) < 0)
+          && exe_run_sealed (argv, g.root, &err) < 0)
         {
           log_error ("%s", err->msg);
           log_close ();

@@ -131,7 +131,10 @@ wait_log() {
   return 1
 }
 
-@test "cve-2019-5736: a container process holding the created init's exe cannot overwrite the runtime" {
+# The two attacks, against whichever protection the runtime picks: the
+# read-only bind (the default) or the sealed memfd copy
+# (MOCKER_RUNTIME_SEALED_COPY=1).
+attack_created_init_exe() {
   # The attack runs against a copy of the runtime: if it worked, the copy changes.
   mkdir "$RT_TMP/bin"
   cp "$MOCKER_RUNTIME" "$RT_TMP/bin/mocker-runtime"
@@ -159,7 +162,7 @@ wait_log() {
   "$R" --root "$RT_ROOT" delete --force "$id"
 }
 
-@test "cve-2019-5736: a #!/proc/self/exe program started by exec cannot overwrite the runtime" {
+attack_self_exe_script() {
   mkdir "$RT_TMP/bin"
   cp "$MOCKER_RUNTIME" "$RT_TMP/bin/mocker-runtime"
   R=$RT_TMP/bin/mocker-runtime
@@ -189,15 +192,38 @@ done' 'cat /fifo >/dev/null' > "$b/rootfs/attack.sh"
   "$R" --root "$RT_ROOT" delete --force "$id"
 }
 
-@test "cve-2019-5736: where executable memfds are forbidden, the runtime warns and still runs" {
+@test "cve-2019-5736: a container process holding the created init's exe cannot overwrite the runtime (read-only bind)" {
+  attack_created_init_exe
+}
+
+@test "cve-2019-5736: a container process holding the created init's exe cannot overwrite the runtime (sealed memfd)" {
+  MOCKER_RUNTIME_SEALED_COPY=1 attack_created_init_exe
+}
+
+@test "cve-2019-5736: a #!/proc/self/exe program started by exec cannot overwrite the runtime (read-only bind)" {
+  attack_self_exe_script
+}
+
+@test "cve-2019-5736: a #!/proc/self/exe program started by exec cannot overwrite the runtime (sealed memfd)" {
+  MOCKER_RUNTIME_SEALED_COPY=1 attack_self_exe_script
+}
+
+@test "cve-2019-5736: where executable memfds are forbidden, the read-only bind still protects; the copy warns" {
   [ -e /proc/sys/vm/memfd_noexec ] || skip "no vm.memfd_noexec (kernel before 6.3)"
   b=$(rt_bundle)
-  rt_args "$b" echo hi
-  id=$(rt_id)
+  rt_args "$b" sh -c 'echo hi; readlink /proc/1/exe'
   # vm.memfd_noexec belongs to a pid namespace (and its children): a private one.
+  id=$(rt_id)
   run unshare --pid --fork --mount-proc sh -c \
     'echo 2 > /proc/sys/vm/memfd_noexec && exec "$@"' sh \
     "$MOCKER_RUNTIME" --root "$RT_ROOT" run -b "$b" "$id"
+  [ "$status" -eq 0 ]
+  [[ $output != *"running without"* ]]
+  [[ $output == *hi* ]]
+  id=$(rt_id)
+  run unshare --pid --fork --mount-proc sh -c \
+    'echo 2 > /proc/sys/vm/memfd_noexec && exec "$@"' sh \
+    env MOCKER_RUNTIME_SEALED_COPY=1 "$MOCKER_RUNTIME" --root "$RT_ROOT" run -b "$b" "$id"
   [ "$status" -eq 0 ]
   [[ $output == *"running without a sealed copy"* ]]
   [[ $output == *hi* ]]
