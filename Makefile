@@ -63,7 +63,8 @@ LIGHT_SRC   := $(wildcard mocker/light/*.c)
 # mocker-net: the light sources with the real network code instead of its
 # proxy (libnl and libnftables only), for the light binary's network calls.
 NET_SRC     := $(filter mocker/network/% mocker/cmd_network.c,$(MOCKER_HEAVY_SRC))
-MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c mocker/container/remove.c
+MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c mocker/container/remove.c \
+               mocker/container/restart.c
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 HELPER_SRC  := $(wildcard tests/helpers/*.c)
 

@@ -47,6 +47,7 @@ static const char usage[] =
   "      --cap-add CAP          add a capability (or ALL)\n"
   "      --cap-drop CAP         drop a capability (or ALL)\n"
   "      --privileged           every capability, no seccomp, no masked paths, all devices\n"
+  "      --restart POLICY       no, on-failure[:N], always or unless-stopped\n"
   "      --help                 print this help\n";
 
 enum
@@ -55,12 +56,18 @@ enum
   OPT_READ_ONLY, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED, OPT_HELP,
 };
 
+enum
+{
+  OPT_RESTART = 400, /* --restart */
+};
+
 struct run_args
 {
   bool detach, auto_remove, interactive;
   const char *name;
   struct run_options o;
   char **ports;
+  struct ctr_restart restart; /* --restart */
 };
 
 static void
@@ -199,6 +206,7 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
     { "cap-add", required_argument, NULL, OPT_CAP_ADD },
     { "cap-drop", required_argument, NULL, OPT_CAP_DROP },
     { "privileged", no_argument, NULL, OPT_PRIVILEGED },
+    { "restart", required_argument, NULL, OPT_RESTART },
     { "help", no_argument, NULL, OPT_HELP },      { NULL, 0, NULL, 0 },
   };
   int c;
@@ -279,6 +287,10 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
         case OPT_CAP_ADD: strv_push (&a->o.cap_add, optarg); break;
         case OPT_CAP_DROP: strv_push (&a->o.cap_drop, optarg); break;
         case OPT_PRIVILEGED: a->o.privileged = true; break;
+        case OPT_RESTART:
+          if (ctr_restart_parse (optarg, &a->restart) < 0)
+            return mocker_flag_error (err, "run", "invalid restart policy `%s` (no, on-failure[:N], always, unless-stopped)", optarg);
+          break;
         case OPT_HELP: return 1;
         default: return mocker_option_error (err, "run", "+de:w:u:h:itm:c:p:v:", argv);
         }
@@ -287,6 +299,8 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
     return mocker_usage_error (err, "run", "an IMAGE is required");
   if (a->detach && a->auto_remove)
     { /* fine: removed when it exits */ }
+  if (a->auto_remove && a->restart.name != RESTART_NO)
+    return mocker_flag_error (err, "run", "conflicting options: --restart and --rm");
   return 0;
 }
 
@@ -404,6 +418,7 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     .opts = &a.o, .auto_remove = a.auto_remove, .open_stdin = a.interactive,
     .ports = ports, .n_ports = n_ports, .port_specs = a.ports,
   };
+  in.restart = a.restart;
   if (ctr_create (s, &in, &c, err) < 0)
     goto out;
 

@@ -29,9 +29,14 @@ stop_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   _cleanup_close_ int lock = ctr_lock (c, err);
   if (lock < 0)
     return -1;
+  /* No restart (--restart) after this, until `start`. */
+  ctr_set_manual_stop (c, true);
   ctr_reload_state (c);
   if (ctr_live_status (c) != LIVE_RUNNING)
-    return 0; /* as Docker: stopping a stopped container succeeds */
+    {
+      ctr_monitor_wait (c); /* a monitor waiting to restart it gives up */
+      return 0; /* as Docker: stopping a stopped container succeeds */
+    }
   const char *name = ctr_str (c, "config", "StopSignal");
   int sig = name ? ctr_parse_signal (name) : SIGTERM;
   if (sig < 0)

@@ -22,6 +22,7 @@
 
 #include "common/error.h"
 #include "mocker/bundle.h"
+#include "mocker/container/restart.h"
 #include "mocker/container/state.h"
 #include "mocker/network/network.h"
 
@@ -72,6 +73,7 @@ struct ctr_new
   const struct port_map *ports;
   size_t n_ports;
   char **port_specs;         /* the -p values as typed */
+  struct ctr_restart restart; /* --restart */
 };
 int ctr_create (struct store *s, const struct ctr_new *in, struct container **out,
                 mk_error **err);

@@ -7,6 +7,7 @@
 #include "common/fs.h"
 #include "common/lock.h"
 #include "common/util.h"
+#include "mocker/container/cgroup.h"
 #include "mocker/container/container.h"
 
 void
@@ -27,6 +28,14 @@ ctr_signal (struct store *s, const struct container *c, int sig, mk_error **err)
   if (r != 0)
     return mk_error_set (err, 0, "container %.12s: mocker-runtime kill: %s", c->id,
                          text && *text ? text : "failed");
+  /* A paused container gets the signal once thawed (Docker's stop and kill
+   * of a paused container). */
+  if (ctr_paused (c))
+    {
+      char *resume[] = { (char *) "resume", c->id, NULL };
+      _cleanup_free_ char *t2 = NULL;
+      ctr_runtime_call (s, resume, &t2);
+    }
   return 0;
 }
 
