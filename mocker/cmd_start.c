@@ -9,6 +9,7 @@
 #include "mocker/container/launch.h"
 #include "mocker/container/restart.h"
 #include "mocker/container/status.h"
+#include "mocker/cmd_start.h"
 #include "mocker/mocker.h"
 
 static const char usage[] =
@@ -22,9 +23,6 @@ static const char usage[] =
   "      --all-restartable  start every stopped container whose restart policy is\n"
   "                      always, or unless-stopped and not stopped by hand (at boot)\n"
   "  -h, --help          print this help\n";
-
-static int start_one (struct mocker_ctx *ctx, struct store *s, const char *ref, bool attach,
-                      bool interactive, mk_error **err);
 
 /* --all-restartable (a boot-time unit, docs/containers.md): Docker's
  * daemon start-up without a daemon. */
@@ -45,7 +43,7 @@ start_restartable (struct mocker_ctx *ctx, struct store *s, mk_error **err)
       if (!want || ctr_live_status (list[i]) == LIVE_RUNNING || ctr_monitor_active (list[i]))
         continue;
       _cleanup_error_ mk_error *e = NULL;
-      if (start_one (ctx, s, list[i]->name, false, false, &e) != 0)
+      if (start_one (ctx, s, list[i]->name, false, false, false, &e) != 0)
         {
           fprintf (stderr, "mocker: %s\n", e && e->msg ? e->msg : "start failed");
           failed = 1;
@@ -92,16 +90,16 @@ cmd_start (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return -1;
   for (int i = optind; i < argc; i++)
     {
-      int r = start_one (ctx, s, argv[i], attach, interactive, err);
+      int r = start_one (ctx, s, argv[i], attach, interactive, false, err);
       if (r != 0 || attach)
         return r;
     }
   return 0;
 }
 
-static int
+int
 start_one (struct mocker_ctx *ctx, struct store *s, const char *ref, bool attach,
-           bool interactive, mk_error **err)
+           bool interactive, bool quiet, mk_error **err)
 {
   _cleanup_container_ struct container *ct = NULL;
   if (ctr_find (s, ref, &ct, err) < 0)
@@ -112,7 +110,7 @@ start_one (struct mocker_ctx *ctx, struct store *s, const char *ref, bool attach
   ctr_reload_state (ct);
   if (ctr_live_status (ct) == LIVE_RUNNING)
     {
-      if (!attach)
+      if (!attach && !quiet)
         printf ("%s\n", ref);
       return 0;
     }
@@ -152,7 +150,8 @@ start_one (struct mocker_ctx *ctx, struct store *s, const char *ref, bool attach
       return code;
     }
   ctr_launch_close (&l);
-  printf ("%s\n", ref);
+  if (!quiet)
+    printf ("%s\n", ref);
   fflush (stdout);
   return 0;
 }
