@@ -91,6 +91,12 @@ read_proc (pid_t pid, struct proc *p)
       unsigned real = 0, eff = 0;
       if (u && sscanf (u + 5, "%u %u", &real, &eff) == 2)
         p->uid = eff;
+      /* As ps: VmRSS (the rss of stat lags behind), VmSize. */
+      const char *r = strstr (status, "\nVmRSS:"), *v = strstr (status, "\nVmSize:");
+      if (r)
+        p->rss_kb = strtoull (r + 7, NULL, 10);
+      if (v)
+        p->vsz_kb = strtoull (v + 8, NULL, 10);
     }
   snprintf (path, sizeof path, "/proc/%d/cmdline", (int) pid);
   if (read_file (path, &cmdline, &cmd_len, NULL) == 0 && cmd_len > 0)
