@@ -315,6 +315,9 @@ install: all
 	  for m in docs/man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; \
 	  for m in docs/man/*.8; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done; \
 	fi
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local/|$(PREFIX)/|g' docs/systemd/mocker-restart.service \
+	  > $(DESTDIR)$(PREFIX)/lib/systemd/system/mocker-restart.service
 	if [ -d docs/completion ]; then \
 	  install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions; \
 	  for c in docs/completion/*; do install -m 0644 $$c $(DESTDIR)$(PREFIX)/share/bash-completion/completions/; done; \
