@@ -94,7 +94,9 @@ ctr_stop (struct store *s, struct container *c, long long timeout_s)
   ctr_reload_state (c);
   if (ctr_live_status (c) != LIVE_RUNNING)
     {
-      ctr_monitor_wait (c); /* a monitor waiting to restart it gives up */
+      /* A monitor waiting to restart it (--restart) sees the file and ends. */
+      if (c->state.status == CTR_EXITED)
+        ctr_monitor_wait (c);
       return 0; /* as Docker: stopping a stopped container succeeds */
     }
   const char *name = ctr_str (c, "config", "StopSignal");

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "common/fs.h"
+#include "common/json.h"
 #include "common/util.h"
 #include "mocker/container/remove.h"
 #include "mocker/container/state.h"
@@ -299,7 +300,14 @@ teardown (struct monitor *m, int lock_fd)
           if (slash)
             *slash = '\0';
           _cleanup_error_ mk_error *err = NULL;
-          _cleanup_free_ char *trash = ctr_trash_dir (base, m->id, m->name, &err);
+          /* The name now, not at the start: `mocker rename` may have changed it. */
+          _cleanup_free_ char *rec_path = path_join (m->dir, "container.json");
+          _cleanup_json_ yajl_val rec = NULL;
+          _cleanup_error_ mk_error *rec_err = NULL;
+          const char *name = json_parse_file (rec_path, &rec, &rec_err) == 0
+                                 && json_get_str (rec, "name") ? json_get_str (rec, "name")
+                                                               : m->name;
+          _cleanup_free_ char *trash = ctr_trash_dir (base, m->id, name, &err);
           /* The container is gone from every listing: waiters are released
            * before the files are deleted. */
           if (lock_fd >= 0)

@@ -310,3 +310,16 @@ mk() {
   [ "$status" -eq 1 ]
   [[ $output == *"not running"* ]]
 }
+
+@test "rename of a --rm container: its new name goes with it" {
+  id=$(mrun -d --rm --name rmold busybox sleep 1000)
+  remember "$id"
+  mocker rename rmold rmnew
+  mocker stop -t 0 rmnew
+  for i in $(seq 100); do [ -d "$MOCKER_ROOT/containers/$id" ] || break; sleep 0.05; done
+  [ ! -e "$MOCKER_ROOT/containers/.names/rmnew" ]
+  [ ! -L "$MOCKER_ROOT/containers/.names/rmnew" ]
+  [ ! -L "$MOCKER_ROOT/containers/.names/rmold" ]
+  # The name is free again.
+  mrun --rm --name rmnew busybox true
+}
