@@ -40,10 +40,11 @@ gen_state (json_gen *g, const struct container *c)
   const struct ctr_state *st = &c->state;
   json_key (g, "State");
   json_obj_open (g);
-  json_kv_str (g, "Status", ctr_live_name (live));
+  bool restarting = live != LIVE_RUNNING && st->restarting && ctr_monitor_active (c);
+  json_kv_str (g, "Status", restarting ? "restarting" : ctr_live_name (live));
   json_kv_bool (g, "Running", live == LIVE_RUNNING);
   json_kv_bool (g, "Paused", live == LIVE_RUNNING && ctr_paused (c));
-  json_kv_bool (g, "Restarting", live != LIVE_RUNNING && st->restarting && ctr_monitor_active (c));
+  json_kv_bool (g, "Restarting", restarting);
   json_kv_bool (g, "OOMKilled", st->oom_killed);
   json_kv_bool (g, "Dead", false);
   json_kv_int (g, "Pid", live == LIVE_RUNNING ? st->pid : 0);

@@ -323,3 +323,21 @@ mk() {
   # The name is free again.
   mrun --rm --name rmnew busybox true
 }
+
+@test "--restart: during the back-off ps says Restarting, inspect restarting; rm refuses it, rm -f removes it" {
+  id=$(mrun -d --restart always busybox sh -c 'exit 2')
+  # The back-off doubles: after 5 restarts it is 3.2 s, long enough to look.
+  for i in $(seq 200); do
+    [ "$(field "$id" .State.Status)" = restarting ] && [ "$(field "$id" .RestartCount)" -ge 5 ] && break
+    sleep 0.05
+  done
+  [ "$(field "$id" .State.Status)" = restarting ]
+  [ "$(field "$id" .State.Restarting)" = true ]
+  [[ $(mocker ps -a) == *"Restarting (2) "* ]]
+  run mocker rm "$id"
+  [ "$status" -eq 1 ]
+  [[ $output == *"restarting"* ]]
+  mocker rm -f "$id"
+  [ -z "$(monitor_of "$id")" ]
+  [ -z "$(all_ids)" ]
+}
