@@ -64,7 +64,8 @@ LIGHT_SRC   := $(wildcard mocker/light/*.c)
 # mocker-net: the light sources with the real network code instead of its
 # proxy (libnl and libnftables only), for the light binary's network calls.
 NET_SRC     := $(filter mocker/network/% mocker/cmd_network.c,$(MOCKER_HEAVY_SRC))
-MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c mocker/container/remove.c
+MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c mocker/container/remove.c \
+               mocker/container/restart.c
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 HELPER_SRC  := $(wildcard tests/helpers/*.c)
 
@@ -315,6 +316,9 @@ install: all
 	  for m in docs/man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; \
 	  for m in docs/man/*.8; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done; \
 	fi
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local/|$(PREFIX)/|g' docs/systemd/mocker-restart.service \
+	  > $(DESTDIR)$(PREFIX)/lib/systemd/system/mocker-restart.service
 	if [ -d docs/completion ]; then \
 	  install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions; \
 	  for c in docs/completion/*; do install -m 0644 $$c $(DESTDIR)$(PREFIX)/share/bash-completion/completions/; done; \

@@ -11,6 +11,7 @@
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/container/health.h"
+#include "mocker/container/cgroup.h"
 #include "mocker/container/status.h"
 #include "mocker/image_inspect.h"
 #include "mocker/mocker.h"
@@ -43,9 +44,11 @@ gen_state (json_gen *g, const struct container *c)
   const struct ctr_state *st = &c->state;
   json_key (g, "State");
   json_obj_open (g);
-  json_kv_str (g, "Status", ctr_live_name (live));
+  bool restarting = live != LIVE_RUNNING && st->restarting && ctr_monitor_active (c);
+  json_kv_str (g, "Status", restarting ? "restarting" : ctr_live_name (live));
   json_kv_bool (g, "Running", live == LIVE_RUNNING);
-  json_kv_bool (g, "Paused", false);
+  json_kv_bool (g, "Paused", live == LIVE_RUNNING && ctr_paused (c));
+  json_kv_bool (g, "Restarting", restarting);
   json_kv_bool (g, "OOMKilled", st->oom_killed);
   json_kv_bool (g, "Dead", false);
   json_kv_int (g, "Pid", live == LIVE_RUNNING ? st->pid : 0);
@@ -213,6 +216,7 @@ gen_container (json_gen *g, const struct container *c)
   json_kv_str (g, "Name", name);
   _cleanup_free_ char *log = xasprintf ("%s/container.log", c->dir);
   json_kv_str (g, "LogPath", log);
+  json_kv_int (g, "RestartCount", c->state.restart_count);
   json_kv_str (g, "Driver", "overlay");
   gen_host_config (g, c, ports, n_ports);
   json_key (g, "GraphDriver");

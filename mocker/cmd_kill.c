@@ -28,6 +28,7 @@ kill_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   if (ctr_live_status (c) != LIVE_RUNNING)
     return mk_error_set (err, 0, "cannot kill container: %s: container %.12s is not running",
                          ref, c->id);
+  ctr_set_manual_stop (c, true); /* as Docker: no --restart after a kill */
   if (ctr_signal (s, c, sig, err) < 0)
     return -1;
   /* SIGKILL: return once the container is gone, so `ps` agrees. */

@@ -68,6 +68,13 @@ remove_one (struct store *s, const char *ref, const void *arg, mk_error **err)
       if (live == LIVE_RUNNING)
         ctr_wait_gone (c, 10000);
     }
+  if (!force && c->state.restarting && ctr_monitor_active (c))
+    return mk_error_set (err, 0,
+                         "cannot remove container \"%s\": container is restarting: stop the "
+                         "container before removing or force remove", c->name);
+  /* A monitor waiting to restart it (--restart) gives up: we hold the lock
+   * it would need. */
+  ctr_set_manual_stop (c, true);
   /* The monitor records the exit and tears down; wait for it. */
   ctr_monitor_wait (c);
   ctr_teardown (s, c, err);

@@ -55,6 +55,7 @@ static const char usage[] =
   "      --cap-add CAP          add a capability (or ALL)\n"
   "      --cap-drop CAP         drop a capability (or ALL)\n"
   "      --privileged           every capability, no seccomp, no masked paths, all devices\n"
+  "      --restart POLICY       no, on-failure[:N], always or unless-stopped\n"
   RUN_OPTS_USAGE
   "      --help                 print this help\n";
 
@@ -65,6 +66,11 @@ enum
   OPT_MOUNT, OPT_TMPFS, OPT_VOLUMES_FROM,
 };
 
+enum
+{
+  OPT_RESTART = 400, /* --restart */
+};
+
 struct run_args
 {
   bool detach, auto_remove, interactive;
@@ -72,6 +78,7 @@ struct run_args
   struct run_options o;
   char **ports;
   char **volumes_from; /* --volumes-from, resolved once the store is open */
+  struct ctr_restart restart; /* --restart */
 };
 
 static void
@@ -176,6 +183,7 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
     { "cap-add", required_argument, NULL, OPT_CAP_ADD },
     { "cap-drop", required_argument, NULL, OPT_CAP_DROP },
     { "privileged", no_argument, NULL, OPT_PRIVILEGED },
+    { "restart", required_argument, NULL, OPT_RESTART },
     { "mount", required_argument, NULL, OPT_MOUNT },
     { "tmpfs", required_argument, NULL, OPT_TMPFS },
     { "volumes-from", required_argument, NULL, OPT_VOLUMES_FROM },
@@ -269,6 +277,10 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
         case OPT_CAP_ADD: strv_push (&a->o.cap_add, optarg); break;
         case OPT_CAP_DROP: strv_push (&a->o.cap_drop, optarg); break;
         case OPT_PRIVILEGED: a->o.privileged = true; break;
+        case OPT_RESTART:
+          if (ctr_restart_parse (optarg, &a->restart) < 0)
+            return mocker_flag_error (err, "run", "invalid restart policy `%s` (no, on-failure[:N], always, unless-stopped)", optarg);
+          break;
         case OPT_HELP: return 1;
         case OPT_X_FIRST ... OPT_X_LAST:
           if (run_opts_parse (c, optarg, &a->o, err) < 0)
@@ -283,6 +295,8 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
     return -1;
   if (a->detach && a->auto_remove)
     { /* fine: removed when it exits */ }
+  if (a->auto_remove && a->restart.name != RESTART_NO)
+    return mocker_flag_error (err, "run", "conflicting options: --restart and --rm");
   return 0;
 }
 
@@ -406,6 +420,7 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     .opts = &a.o, .auto_remove = a.auto_remove, .open_stdin = a.interactive,
     .ports = ports, .n_ports = n_ports, .port_specs = a.ports,
   };
+  in.restart = a.restart;
   if (ctr_create (s, &in, &c, err) < 0)
     goto out;
 

@@ -39,22 +39,7 @@ stop_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   _cleanup_close_ int lock = ctr_lock (c, err);
   if (lock < 0)
     return -1;
-  ctr_reload_state (c);
-  if (ctr_live_status (c) != LIVE_RUNNING)
-    return 0; /* as Docker: stopping a stopped container succeeds */
-  const char *name = ctr_str (c, "config", "StopSignal");
-  int sig = name ? ctr_parse_signal (name) : SIGTERM;
-  if (sig < 0)
-    sig = SIGTERM;
-  _cleanup_error_ mk_error *e = NULL;
-  if (ctr_signal (s, c, sig, &e) < 0 || !ctr_wait_gone (c, timeout < 0 ? -1 : (int) (timeout * 1000)))
-    {
-      _cleanup_error_ mk_error *e2 = NULL;
-      ctr_signal (s, c, SIGKILL, &e2);
-      ctr_wait_gone (c, -1);
-    }
-  ctr_monitor_wait (c);
-  return 0;
+  return ctr_stop (s, c, timeout);
 }
 
 int

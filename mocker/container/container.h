@@ -22,6 +22,7 @@
 
 #include "common/error.h"
 #include "mocker/bundle.h"
+#include "mocker/container/restart.h"
 #include "mocker/container/state.h"
 #include "mocker/network/network.h"
 
@@ -72,6 +73,7 @@ struct ctr_new
   const struct port_map *ports;
   size_t n_ports;
   char **port_specs;         /* the -p values as typed */
+  struct ctr_restart restart; /* --restart */
 };
 int ctr_create (struct store *s, const struct ctr_new *in, struct container **out,
                 mk_error **err);
@@ -116,6 +118,10 @@ int ctr_signal (struct store *s, const struct container *c, int sig, mk_error **
 /* Waits until the container's init is gone, at most timeout_ms (< 0:
  * forever); true when it is gone. */
 bool ctr_wait_gone (const struct container *c, int timeout_ms);
+/* `stop` of a container whose lock the caller holds: no restart after it
+ * (the manual-stop file), the StopSignal, SIGKILL after timeout_s, then
+ * the monitor's teardown is waited for.  0 (a stopped one is fine). */
+int ctr_stop (struct store *s, struct container *c, long long timeout_s);
 /* Takes the per-container operation lock (start/stop/rm/kill). */
 int ctr_lock (const struct container *c, mk_error **err);
 

@@ -17,6 +17,7 @@
 #include "common/util.h"
 #include "mocker/container/caps_filter.h"
 #include "mocker/container/container.h"
+#include "mocker/container/restart.h"
 #include "mocker/container/names.h"
 #include "mocker/container/remove.h"
 #include "mocker/run_opts.h"
@@ -250,6 +251,12 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_key (g, "host_config");
   json_obj_open (g);
   json_kv_bool (g, "AutoRemove", in->auto_remove);
+  /* --restart (mocker/container/restart.h), as Docker's HostConfig. */
+  json_key (g, "RestartPolicy");
+  json_obj_open (g);
+  json_kv_str (g, "Name", ctr_restart_name (in->restart.name));
+  json_kv_int (g, "MaximumRetryCount", in->restart.max_retries);
+  json_obj_close (g);
   json_kv_str (g, "NetworkMode",
                o->network == NET_NONE ? "none" : o->network == NET_HOST ? "host" : "bridge");
   json_kv_int (g, "Memory", o->memory);

@@ -56,7 +56,7 @@ static pid_t
 spawn_monitor (struct store *s, const struct container *c, const struct launch_opts *o, int sock)
 {
   _cleanup_free_ char *rt_root = ctr_runtime_root (s);
-  const char *argv[24];
+  const char *argv[26];
   size_t n = 0;
   argv[n++] = ctr_monitor_path ();
   argv[n++] = "--id";
@@ -84,6 +84,12 @@ spawn_monitor (struct store *s, const struct container *c, const struct launch_o
       argv[n++] = "--rm";
       argv[n++] = "--name";
       argv[n++] = c->name;
+    }
+  char restart[48];
+  if (ctr_restart_arg (c, restart, sizeof restart))
+    {
+      argv[n++] = "--restart";
+      argv[n++] = restart;
     }
   argv[n] = NULL;
   fflush (stdout);
@@ -277,4 +283,11 @@ ctr_launch_close (struct launch *l)
   /* Reap the monitor when it is done; a detached one is left running. */
   if (l->monitor > 0)
     waitpid (l->monitor, NULL, WNOHANG);
+}
+
+int
+ctr_wire_network (struct store *s, const struct container *c, pid_t pid, char *ip,
+                  size_t ip_size, mk_error **err)
+{
+  return wire_network (s, c, pid, ip, ip_size, err);
 }

@@ -41,4 +41,10 @@ int ctr_wait_attached (struct launch *l, bool tty);
 
 void ctr_launch_close (struct launch *l);
 
+/* Wires the network of the container whose init is pid, as `run` does
+ * between create and start (the bridge address goes to ip, "" for none).
+ * `mocker _rewire` runs it for the monitor's restarts. */
+int ctr_wire_network (struct store *s, const struct container *c, pid_t pid, char *ip,
+                      size_t ip_size, mk_error **err);
+
 #endif

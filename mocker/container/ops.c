@@ -1,5 +1,6 @@
 /* Small operations on a container shared by stop, kill, rm and start. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -7,7 +8,9 @@
 #include "common/fs.h"
 #include "common/lock.h"
 #include "common/util.h"
+#include "mocker/container/cgroup.h"
 #include "mocker/container/container.h"
+#include "mocker/container/status.h"
 
 void
 ctr_reload_state (struct container *c)
@@ -27,6 +30,14 @@ ctr_signal (struct store *s, const struct container *c, int sig, mk_error **err)
   if (r != 0)
     return mk_error_set (err, 0, "container %.12s: mocker-runtime kill: %s", c->id,
                          text && *text ? text : "failed");
+  /* A paused container gets the signal once thawed (Docker's stop and kill
+   * of a paused container). */
+  if (ctr_paused (c))
+    {
+      char *resume[] = { (char *) "resume", c->id, NULL };
+      _cleanup_free_ char *t2 = NULL;
+      ctr_runtime_call (s, resume, &t2);
+    }
   return 0;
 }
 
@@ -73,4 +84,33 @@ ctr_each (struct store *s, char *const *refs, int n, ctr_each_fn fn, const void 
       fflush (stdout);
     }
   return failed;
+}
+
+int
+ctr_stop (struct store *s, struct container *c, long long timeout_s)
+{
+  /* No restart (--restart) after this, until `start`. */
+  ctr_set_manual_stop (c, true);
+  ctr_reload_state (c);
+  if (ctr_live_status (c) != LIVE_RUNNING)
+    {
+      /* A monitor waiting to restart it (--restart) sees the file and ends. */
+      if (c->state.status == CTR_EXITED)
+        ctr_monitor_wait (c);
+      return 0; /* as Docker: stopping a stopped container succeeds */
+    }
+  const char *name = ctr_str (c, "config", "StopSignal");
+  int sig = name ? ctr_parse_signal (name) : SIGTERM;
+  if (sig < 0)
+    sig = SIGTERM;
+  _cleanup_error_ mk_error *e = NULL;
+  if (ctr_signal (s, c, sig, &e) < 0
+      || !ctr_wait_gone (c, timeout_s < 0 ? -1 : (int) (timeout_s * 1000)))
+    {
+      _cleanup_error_ mk_error *e2 = NULL;
+      ctr_signal (s, c, SIGKILL, &e2);
+      ctr_wait_gone (c, -1);
+    }
+  ctr_monitor_wait (c);
+  return 0;
 }

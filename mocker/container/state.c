@@ -42,6 +42,8 @@ ctr_state_write (const char *dir, const struct ctr_state *st, mk_error **err)
   json_kv_str (g, "finished_at", st->finished_at);
   json_kv_str (g, "ip", st->ip);
   json_kv_str (g, "error", st->error);
+  json_kv_int (g, "restart_count", st->restart_count);
+  json_kv_bool (g, "restarting", st->restarting);
   json_obj_close (g);
   size_t len;
   _cleanup_free_ char *text = json_gen_finish (g, &len);
@@ -89,6 +91,9 @@ ctr_state_read (const char *dir, struct ctr_state *st, mk_error **err)
   get_str (v, "finished_at", st->finished_at, sizeof st->finished_at);
   get_str (v, "ip", st->ip, sizeof st->ip);
   get_str (v, "error", st->error, sizeof st->error);
+  st->restart_count = (int) get_int (v, "restart_count");
+  yajl_val rs = json_get (v, "restarting");
+  st->restarting = rs && YAJL_IS_TRUE (rs);
   return 0;
 }
 

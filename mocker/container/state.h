@@ -7,7 +7,7 @@
  *
  *   {"status": "running", "pid": 4242, "pid_start": 123456, "monitor_pid": 4240,
  *    "exit_code": 0, "oom_killed": false, "started_at": "...Z", "finished_at": "...Z",
- *    "ip": "10.89.0.2", "error": "..."}
+ *    "ip": "10.89.0.2", "error": "...", "restart_count": 0, "restarting": false}
  *
  * Whether a "running" container really runs is checked against the live
  * system: its pid must exist with the recorded start time (field 22 of
@@ -45,6 +45,8 @@ struct ctr_state
   char finished_at[40];
   char ip[16];                  /* "" = none */
   char error[512];              /* why a start failed, "" = none */
+  int restart_count;            /* restarts by the monitor (--restart) since the start */
+  bool restarting;              /* exited, the monitor waits to restart it */
 };
 
 const char *ctr_status_name (enum ctr_status s);

@@ -9,6 +9,7 @@
 
 #include "common/util.h"
 #include "mocker/container/health.h"
+#include "mocker/container/cgroup.h"
 #include "mocker/ui/format.h"
 
 enum ctr_live
@@ -44,7 +45,7 @@ ctr_status_text (const struct container *c, time_t now)
       time_t started = ctr_time_parse (c->state.started_at);
       _cleanup_free_ char *d = ui_format_duration (started && now > started
                                                        ? (double) (now - started) : 0);
-      return xasprintf ("Up %s%s", d, ctr_health_suffix (c));
+      return xasprintf ("Up %s%s%s", d, ctr_paused (c) ? " (Paused)" : "", ctr_health_suffix (c));
     }
   time_t finished = ctr_time_parse (c->state.finished_at);
   if (finished == 0)
@@ -53,5 +54,8 @@ ctr_status_text (const struct container *c, time_t now)
   /* A container recorded running whose process vanished (its monitor was
    * killed): its exit code is unknown, Docker would show 128+9. */
   int code = c->state.status == CTR_RUNNING ? 137 : c->state.exit_code;
+  /* --restart: the monitor waits out its back-off (Docker's wording). */
+  if (c->state.restarting && ctr_monitor_active (c))
+    return xasprintf ("Restarting (%d) %s", code, ago);
   return xasprintf ("Exited (%d) %s", code, ago);
 }

@@ -9,7 +9,7 @@
  *
  *   mocker-monitor --id ID --dir DIR --runtime BIN --runtime-root DIR
  *                  --mocker BIN --store ROOT [--attach] [--stdin] [--tty]
- *                  [--bridge] [--rm --name NAME]
+ *                  [--bridge] [--rm --name NAME] [--restart POLICY]
  *
  * fd 3 is the SOCK_SEQPACKET socket to mocker (see monitor.h).  The flock
  * on DIR/monitor.lock is held from the start until the teardown is done:
@@ -28,9 +28,11 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/fs.h"
+#include "common/json.h"
 #include "common/util.h"
 #include "mocker/container/remove.h"
 #include "mocker/container/state.h"
@@ -298,7 +300,14 @@ teardown (struct monitor *m, int lock_fd)
           if (slash)
             *slash = '\0';
           _cleanup_error_ mk_error *err = NULL;
-          _cleanup_free_ char *trash = ctr_trash_dir (base, m->id, m->name, &err);
+          /* The name now, not at the start: `mocker rename` may have changed it. */
+          _cleanup_free_ char *rec_path = path_join (m->dir, "container.json");
+          _cleanup_json_ yajl_val rec = NULL;
+          _cleanup_error_ mk_error *rec_err = NULL;
+          const char *name = json_parse_file (rec_path, &rec, &rec_err) == 0
+                                 && json_get_str (rec, "name") ? json_get_str (rec, "name")
+                                                               : m->name;
+          _cleanup_free_ char *trash = ctr_trash_dir (base, m->id, name, &err);
           /* The container is gone from every listing: waiters are released
            * before the files are deleted. */
           if (lock_fd >= 0)
@@ -325,6 +334,55 @@ teardown (struct monitor *m, int lock_fd)
   _exit (1);
 }
 
+int
+mon_create (struct monitor *m, int in, char *msg, size_t size)
+{
+  int outp[2] = { -1, -1 }, errp[2];
+  if (pipe2 (errp, O_CLOEXEC) < 0 || (!m->tty && pipe2 (outp, O_CLOEXEC) < 0))
+    {
+      snprintf (msg, size, "monitor: pipe failed");
+      return 125;
+    }
+  fcntl (errp[0], F_SETFL, O_NONBLOCK);
+  int rc = run_create (m, in, m->tty ? -1 : outp[1], errp[1]);
+  if (!m->tty)
+    close (outp[1]);
+  close (errp[1]);
+  m->out_fd = outp[0];
+  int code = 0;
+  _cleanup_free_ char *pidfile = path_join (m->dir, "init.pid");
+  _cleanup_free_ char *pidtext = NULL;
+  long long pid = 0;
+  if (rc != 0)
+    {
+      drain (errp[0], msg, size);
+      const char *text = str_has_prefix (msg, "mocker-runtime: ") ? msg + 16 : msg;
+      if (!*text)
+        text = "mocker-runtime create failed";
+      code = exit_code_for_error (text);
+      memmove (msg, text, strlen (text) + 1);
+    }
+  else if (m->tty && m->master_fd < 0)
+    code = 125, snprintf (msg, size, "no terminal received on the console socket");
+  else if (read_file (pidfile, &pidtext, NULL, NULL) < 0 || !parse_int64 (pidtext, &pid)
+           || pid <= 0)
+    code = 125, snprintf (msg, size, "mocker-runtime create wrote no pid file");
+  if (code != 0)
+    {
+      close (errp[0]);
+      if (m->out_fd >= 0)
+        close (m->out_fd);
+      m->out_fd = -1;
+      return code;
+    }
+  m->pid = (pid_t) pid;
+  /* The runtime's own chatter during create is not the container's output. */
+  drain (errp[0], msg, size);
+  fcntl (errp[0], F_SETFL, 0);
+  m->err_fd = m->tty ? (close (errp[0]), -1) : errp[0];
+  return 0;
+}
+
 static int
 fail (struct monitor *m, struct ctr_state *st, int lock_fd, int code, const char *msg)
 {
@@ -349,6 +407,7 @@ main (int argc, char **argv)
     { "attach", no_argument, NULL, 'a' },            { "stdin", no_argument, NULL, 'I' },
     { "tty", no_argument, NULL, 't' },               { "bridge", no_argument, NULL, 'b' },
     { "rm", no_argument, NULL, 'x' },                { "name", required_argument, NULL, 'n' },
+    { "restart", required_argument, NULL, 'P' },
     { NULL, 0, NULL, 0 },
   };
   struct monitor m = { .sync_fd = SYNC_FD, .log_fd = -1, .master_fd = -1, .out_fd = -1,
@@ -369,6 +428,7 @@ main (int argc, char **argv)
       case 'b': m.bridge = true; break;
       case 'x': m.auto_remove = true; break;
       case 'n': m.name = optarg; break;
+      case 'P': m.restart = optarg; break;
       default: return 2;
       }
   if (!m.id || !m.dir || !m.runtime || !m.runtime_root || !m.mocker || !m.store)
@@ -398,39 +458,13 @@ main (int argc, char **argv)
   _cleanup_free_ char *log_path = path_join (m.dir, "container.log");
   m.log_fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
-  int outp[2] = { -1, -1 }, errp[2];
-  if (pipe2 (errp, O_CLOEXEC) < 0 || (!m.tty && pipe2 (outp, O_CLOEXEC) < 0))
-    return fail (&m, &st, lock_fd, 125, "monitor: pipe failed");
-  fcntl (errp[0], F_SETFL, O_NONBLOCK);
-  int in = m.stdin_open && !m.tty ? STDIN_FILENO : -1;
-  int rc = run_create (&m, in, m.tty ? -1 : outp[1], errp[1]);
-  if (!m.tty)
-    close (outp[1]);
-  close (errp[1]);
-  m.out_fd = outp[0];
   char msg[MON_MSG_MAX];
+  int in = m.stdin_open && !m.tty ? STDIN_FILENO : -1;
+  int rc = mon_create (&m, in, msg, sizeof msg);
   if (rc != 0)
-    {
-      drain (errp[0], msg, sizeof msg);
-      const char *text = str_has_prefix (msg, "mocker-runtime: ") ? msg + 16 : msg;
-      if (!*text)
-        text = "mocker-runtime create failed";
-      return fail (&m, &st, lock_fd, exit_code_for_error (text), text);
-    }
-  if (m.tty && m.master_fd < 0)
-    return fail (&m, &st, lock_fd, 125, "no terminal received on the console socket");
-  _cleanup_free_ char *pidfile = path_join (m.dir, "init.pid");
-  _cleanup_free_ char *pidtext = NULL;
-  long long pid = 0;
-  if (read_file (pidfile, &pidtext, NULL, NULL) < 0 || !parse_int64 (pidtext, &pid) || pid <= 0)
-    return fail (&m, &st, lock_fd, 125, "mocker-runtime create wrote no pid file");
-  m.pid = (pid_t) pid;
+    return fail (&m, &st, lock_fd, rc, msg);
   st.pid = m.pid;
   st.pid_start = proc_start_time (m.pid);
-  /* The runtime's own chatter during create is not the container's output. */
-  drain (errp[0], msg, sizeof msg);
-  fcntl (errp[0], F_SETFL, 0);
-  m.err_fd = m.tty ? (close (errp[0]), -1) : errp[0];
 
   mon_send (&m, "created %d", m.pid);
   char *cmd = mon_recv (&m, msg, sizeof msg);
@@ -463,17 +497,28 @@ main (int argc, char **argv)
   int health_ctl;
   pid_t health = mon_health_start (&m, &health_ctl);
 
-  int ws = mon_relay (&m);
-  if (health > 0)
+  for (;;)
     {
-      close (health_ctl); /* the checker stops (and kills a check under way) */
-      waitpid (health, NULL, 0);
+      struct timespec t0, t1;
+      clock_gettime (CLOCK_MONOTONIC, &t0);
+      int ws = mon_relay (&m);
+      clock_gettime (CLOCK_MONOTONIC, &t1);
+      if (health > 0)
+        {
+          close (health_ctl); /* the checker stops (and kills a check under way) */
+          waitpid (health, NULL, 0);
+          health = -1;
+        }
+      st.status = CTR_EXITED;
+      st.exit_code = WIFEXITED (ws) ? WEXITSTATUS (ws) : 128 + WTERMSIG (ws);
+      st.oom_killed = oom_killed (&m);
+      ctr_time_now (st.finished_at, sizeof st.finished_at);
+      ctr_state_write (m.dir, &st, NULL);
+      mon_send (&m, "exited %d", st.exit_code);
+      long ran_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+      if (!m.restart || mon_restart (&m, &st, ran_ms) < 0)
+        teardown (&m, lock_fd);
+      /* Restarted: its health is checked anew. */
+      health = mon_health_start (&m, &health_ctl);
     }
-  st.status = CTR_EXITED;
-  st.exit_code = WIFEXITED (ws) ? WEXITSTATUS (ws) : 128 + WTERMSIG (ws);
-  st.oom_killed = oom_killed (&m);
-  ctr_time_now (st.finished_at, sizeof st.finished_at);
-  ctr_state_write (m.dir, &st, NULL);
-  mon_send (&m, "exited %d", st.exit_code);
-  teardown (&m, lock_fd);
 }

@@ -36,6 +36,7 @@ struct monitor
   int master_fd;            /* tty: the pty master, else -1 */
   int out_fd, err_fd;       /* read ends of the container's stdout/stderr */
   pid_t pid;                /* the container's init */
+  const char *restart;      /* --restart NAME[:N], NULL = no */
 };
 
 /* Runs `mocker-runtime --root R ARGS...` with the given stdio (-1 =
@@ -56,6 +57,15 @@ int mon_relay (struct monitor *m);
  * to run: returns its pid and the control pipe's write end (*ctl, to close
  * when the container ended), or -1 (and removes a stale health.json). */
 pid_t mon_health_start (const struct monitor *m, int *ctl);
+/* --restart: after the init exited (st has its exit recorded), decides
+ * whether to start the container again; when due, runs delete, the
+ * back-off, create, `mocker _rewire`, start under the container's lock and
+ * returns 0 with a new m->pid (restart.c).  -1: not restarted, tear down. */
+struct ctr_state;
+int mon_restart (struct monitor *m, struct ctr_state *st, long ran_ms);
+/* Runs `mocker-runtime create` with fresh output pipes; 0, or Docker's exit
+ * code for the failure with its message in msg (main.c). */
+int mon_create (struct monitor *m, int in, char *msg, size_t size);
 
 /* One json-file log line per line of output (see docs/containers.md). */
 void mon_log_write (int fd, const char *stream, const char *data, size_t len);

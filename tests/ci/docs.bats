@@ -6,6 +6,7 @@
 MOCKER_COMMANDS="build init import pull history image images rmi tag run exec ps logs rm stop start kill inspect commit help"
 MOCKER_COMMANDS+=" push login logout save load export"
 MOCKER_COMMANDS+=" cp diff volume"
+MOCKER_COMMANDS+=" restart wait pause unpause rename port top stats"
 RUNTIME_COMMANDS="spec create start run exec state list kill delete pause resume update ps events features"
 
 setup_file() {
@@ -180,7 +181,7 @@ complete_words() {
     [ "$status" -eq 0 ]
     for c in $MOCKER_COMMANDS; do echo "$output" | grep -qx "$c"; done
     run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker r
-    [ "$(echo "$output" | sort | tr '\n' ' ')" = "rm rmi run " ]
+    [ "$(echo "$output" | sort | tr '\n' ' ')" = "rename restart rm rmi run " ]
     run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker --root /tmp/x ru
     [ "$output" = run ]
     run complete_words "$MOCKER_TOP/docs/completion/mocker" mocker run --pids

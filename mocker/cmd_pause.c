@@ -1,0 +1,63 @@
+/* mocker pause CONTAINER...: freezes every process of running containers
+ * (`mocker-runtime pause`: the cgroup freezer). */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "common/util.h"
+#include "mocker/container/cgroup.h"
+#include "mocker/container/container.h"
+#include "mocker/container/status.h"
+#include "mocker/mocker.h"
+
+static const char usage[] =
+  "Usage: mocker pause CONTAINER [CONTAINER...]\n"
+  "\n"
+  "Pause all processes within containers.\n"
+  "\n"
+  "Options:\n"
+  "  -h, --help   print this help\n";
+
+static int
+pause_one (struct store *s, const char *ref, const void *arg, mk_error **err)
+{
+  (void) arg;
+  _cleanup_container_ struct container *c = NULL;
+  if (ctr_find (s, ref, &c, err) < 0)
+    return -1;
+  _cleanup_close_ int lock = ctr_lock (c, err);
+  if (lock < 0)
+    return -1;
+  ctr_reload_state (c);
+  if (ctr_live_status (c) != LIVE_RUNNING)
+    return mk_error_set (err, 0, "container %s is not running", ref);
+  if (ctr_paused (c))
+    return mk_error_set (err, 0, "container %s is already paused", ref);
+  char *args[] = { (char *) "pause", c->id, NULL };
+  _cleanup_free_ char *text = NULL;
+  if (ctr_runtime_call (s, args, &text) != 0)
+    return mk_error_set (err, 0, "container %s: mocker-runtime pause: %s", ref,
+                         text && *text ? text : "failed");
+  return 0;
+}
+
+int
+cmd_pause (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  static const struct option opts[] = {
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'h': return mocker_print_usage (usage);
+      default: return mocker_option_error (err, "pause", "h", argv);
+      }
+  if (optind >= argc)
+    return mocker_usage_error (err, "pause", "at least one CONTAINER is required");
+  struct store *s = mocker_store (ctx, err);
+  if (s == NULL)
+    return -1;
+  return ctr_each (s, argv + optind, argc - optind, pause_one, NULL);
+}
