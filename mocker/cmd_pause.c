@@ -1,6 +1,8 @@
-/* mocker pause CONTAINER...: freezes every process of running containers
- * (`mocker-runtime pause`: the cgroup freezer). */
+/* mocker pause|unpause CONTAINER...: freezes every process of running
+ * containers, or thaws them (`mocker-runtime pause` / `resume`: the cgroup
+ * freezer). */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "common/util.h"
@@ -9,7 +11,7 @@
 #include "mocker/container/status.h"
 #include "mocker/mocker.h"
 
-static const char usage[] =
+static const char pause_usage[] =
   "Usage: mocker pause CONTAINER [CONTAINER...]\n"
   "\n"
   "Pause all processes within containers.\n"
@@ -17,10 +19,19 @@ static const char usage[] =
   "Options:\n"
   "  -h, --help   print this help\n";
 
+static const char unpause_usage[] =
+  "Usage: mocker unpause CONTAINER [CONTAINER...]\n"
+  "\n"
+  "Unpause all processes within containers.\n"
+  "\n"
+  "Options:\n"
+  "  -h, --help   print this help\n";
+
+/* arg: a bool, true to pause. */
 static int
-pause_one (struct store *s, const char *ref, const void *arg, mk_error **err)
+freeze_one (struct store *s, const char *ref, const void *arg, mk_error **err)
 {
-  (void) arg;
+  bool pause = *(const bool *) arg;
   _cleanup_container_ struct container *c = NULL;
   if (ctr_find (s, ref, &c, err) < 0)
     return -1;
@@ -30,19 +41,21 @@ pause_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   ctr_reload_state (c);
   if (ctr_live_status (c) != LIVE_RUNNING)
     return mk_error_set (err, 0, "container %s is not running", ref);
-  if (ctr_paused (c))
-    return mk_error_set (err, 0, "container %s is already paused", ref);
-  char *args[] = { (char *) "pause", c->id, NULL };
+  if (ctr_paused (c) == pause)
+    return mk_error_set (err, 0, "container %s is %s", ref, pause ? "already paused" : "not paused");
+  const char *op = pause ? "pause" : "resume";
+  char *args[] = { (char *) op, c->id, NULL };
   _cleanup_free_ char *text = NULL;
   if (ctr_runtime_call (s, args, &text) != 0)
-    return mk_error_set (err, 0, "container %s: mocker-runtime pause: %s", ref,
+    return mk_error_set (err, 0, "container %s: mocker-runtime %s: %s", ref, op,
                          text && *text ? text : "failed");
   return 0;
 }
 
-int
-cmd_pause (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+static int
+pause_or_unpause (struct mocker_ctx *ctx, int argc, char **argv, bool pause, mk_error **err)
 {
+  const char *cmd = pause ? "pause" : "unpause";
   static const struct option opts[] = {
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
@@ -51,13 +64,25 @@ cmd_pause (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
     switch (c)
       {
-      case 'h': return mocker_print_usage (usage);
-      default: return mocker_option_error (err, "pause", "h", argv);
+      case 'h': return mocker_print_usage (pause ? pause_usage : unpause_usage);
+      default: return mocker_option_error (err, cmd, "h", argv);
       }
   if (optind >= argc)
-    return mocker_usage_error (err, "pause", "at least one CONTAINER is required");
+    return mocker_usage_error (err, cmd, "at least one CONTAINER is required");
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
-  return ctr_each (s, argv + optind, argc - optind, pause_one, NULL);
+  return ctr_each (s, argv + optind, argc - optind, freeze_one, &pause);
+}
+
+int
+cmd_pause (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  return pause_or_unpause (ctx, argc, argv, true, err);
+}
+
+int
+cmd_unpause (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  return pause_or_unpause (ctx, argc, argv, false, err);
 }

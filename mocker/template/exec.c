@@ -165,7 +165,14 @@ call_func (struct exec *x, const struct node *fn_node, struct node *const *args,
       *out = vals[0];
       return 0;
     }
-  return f->fn (x, fn_node, vals, total, out);
+  if (f->fn (x, fn_node, vals, total, out) < 0)
+    return -1;
+  /* A string a function made is held to the output's limit too: values that
+   * feed themselves ({{$ := printf "%v %v" $ $}}) grow without bound. */
+  if (out->kind == TV_STR && out->s && strlen (out->s) > TMPL_MAX_OUTPUT)
+    return tmpl_exec_error (x, fn_node, "%s: result longer than %d MiB", f->name,
+                            TMPL_MAX_OUTPUT >> 20);
+  return 0;
 }
 
 static const struct tmethod *

@@ -120,8 +120,10 @@ lex_action (struct lexer *l, size_t p, size_t *end, bool *trim, mk_error **err)
           p += 2;
           continue;
         case '"':
+          /* A backslash escapes the next character, but not a newline: a
+           * quoted string ends on its line (Go's rule). */
           for (q = p + 1; q < len && s[q] != '"' && s[q] != '\n'; q++)
-            if (s[q] == '\\' && q + 1 < len)
+            if (s[q] == '\\' && q + 1 < len && s[q + 1] != '\n')
               q++;
           if (q >= len || s[q] != '"')
             return lex_error (l, p, err, "unterminated quoted string");

@@ -30,6 +30,10 @@ parse_error (struct parser *p, size_t pos, const char *fmt, ...)
   va_start (ap, fmt);
   _cleanup_free_ char *msg = xvasprintf (fmt, ap);
   va_end (ap);
+  /* Quoted template text (a raw string may hold a newline): one line. */
+  for (char *c = msg; *c; c++)
+    if (*c == '\n' || *c == '\r')
+      *c = ' ';
   return mk_error_set (p->err, 0, "template parsing error: template: :%zu: %s",
                        tmpl_line_of (p->text, pos), msg);
 }
