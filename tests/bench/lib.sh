@@ -33,7 +33,7 @@ settle() {
 measure_into() {
   local file=$1; shift
   settle
-  "$MEASURE" "$@" 3>>"$file" >/dev/null 2>&1 || true
+  "$MEASURE" "$@" 3>>"$file" >/dev/null 2>>"${BENCH_ERR:-/dev/null}" || true
 }
 
 # median FILE COLUMN
