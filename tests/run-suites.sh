@@ -73,6 +73,29 @@ run_fuzz() {
   count_tap "$out"
 }
 
+# The peers the tests run (skopeo, podman, buildah) keep state of their own
+# as root even with a private --root: containers/image's blob-info cache in
+# /var/lib/containers/cache, podman's /run/containers and /run/libpod. What
+# of it was not there before the suites is removed after them (never across
+# a mount: a podman that mounted its storage there is not ours to undo).
+peer_state=(/var/lib/containers /run/containers /run/libpod)
+peer_new=()
+for d in "${peer_state[@]}"; do
+  [ -e "$d" ] || peer_new+=("$d")
+done
+remove_peer_state() {
+  local d
+  for d in "${peer_new[@]}"; do
+    [ -e "$d" ] || continue
+    if grep -qF " $d" /proc/self/mountinfo; then
+      echo "# $d has a mount beneath it: left in place" >&2
+    else
+      rm -rf --one-file-system "$d"
+    fi
+  done
+}
+trap remove_peer_state EXIT
+
 for s in "${suites[@]}"; do
   case $s in
     unit) run_unit ;;
