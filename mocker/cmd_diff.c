@@ -1,8 +1,8 @@
 /* mocker diff CONTAINER: what changed in the container's file system, from
  * its overlay upper directory (A added, C changed, D deleted: a whiteout). */
+#include <getopt.h>
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,17 +144,9 @@ runtime_mount_points (const struct diff_ctx *d, const struct container *c)
 int
 cmd_diff (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h': return mocker_print_usage (usage);
-      default: return mocker_option_error (err, "diff", "h", argv);
-      }
+  int help = mocker_parse_help_only (argc, argv, "diff", usage, err);
+  if (help != 0)
+    return help > 0 ? 0 : -1;
   if (argc - optind != 1)
     return mocker_usage_error (err, "diff", "exactly one CONTAINER is required");
   struct store *s = mocker_store (ctx, err);

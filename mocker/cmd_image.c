@@ -34,17 +34,9 @@ static const char inspect_usage[] =
 static int
 image_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h': return mocker_print_usage (inspect_usage);
-      default: return mocker_option_error (err, "image inspect", "h", argv);
-      }
+  int help = mocker_parse_help_only (argc, argv, "image inspect", inspect_usage, err);
+  if (help != 0)
+    return help > 0 ? 0 : -1;
   if (optind >= argc)
     return mocker_usage_error (err, "image inspect", "at least one IMAGE is required");
   struct store *s = mocker_store (ctx, err);

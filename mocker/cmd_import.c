@@ -1,8 +1,8 @@
 /* mocker import FILE|- [NAME[:TAG]]: a tarball (plain, gzip or zstd)
  * becomes a one-layer image, as `docker import`. */
+#include <getopt.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,19 +80,9 @@ import_layer (struct store *s, int fd, const char *what, struct layer_created *o
 int
 cmd_import (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h':
-        return mocker_print_usage (usage);
-      default:
-        return mocker_option_error (err, "import", "h", argv);
-      }
+  int help = mocker_parse_help_only (argc, argv, "import", usage, err);
+  if (help != 0)
+    return help > 0 ? 0 : -1;
   if (argc - optind < 1 || argc - optind > 2)
     return mocker_usage_error (err, "import", "a file (or -) and an optional name expected");
   const char *file = argv[optind];

@@ -23,19 +23,9 @@ int
 cmd_logout (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
   (void) ctx;
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  while ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h':
-        return mocker_print_usage (usage);
-      default:
-        return mocker_option_error (err, "logout", "+h", argv);
-      }
+  int help = mocker_parse_help_only (argc, argv, "logout", usage, err);
+  if (help != 0)
+    return help > 0 ? 0 : -1;
   if (argc - optind > 1)
     return mocker_usage_error (err, "logout", "want at most one REGISTRY");
   _cleanup_free_ char *domain = mk_registry_domain (optind < argc ? argv[optind] : MK_DOCKER_HUB);

@@ -56,17 +56,9 @@ static int
 pause_or_unpause (struct mocker_ctx *ctx, int argc, char **argv, bool pause, mk_error **err)
 {
   const char *cmd = pause ? "pause" : "unpause";
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h': return mocker_print_usage (pause ? pause_usage : unpause_usage);
-      default: return mocker_option_error (err, cmd, "h", argv);
-      }
+  int help = mocker_parse_help_only (argc, argv, cmd, pause ? pause_usage : unpause_usage, err);
+  if (help != 0)
+    return help > 0 ? 0 : -1;
   if (optind >= argc)
     return mocker_usage_error (err, cmd, "at least one CONTAINER is required");
   struct store *s = mocker_store (ctx, err);

@@ -22,17 +22,9 @@ static const char usage[] =
 int
 cmd_port (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h': return mocker_print_usage (usage);
-      default: return mocker_option_error (err, "port", "h", argv);
-      }
+  int help = mocker_parse_help_only (argc, argv, "port", usage, err);
+  if (help != 0)
+    return help > 0 ? 0 : -1;
   if (argc - optind < 1 || argc - optind > 2)
     return mocker_usage_error (err, "port", "want CONTAINER [PRIVATE_PORT[/PROTO]]");
   const char *ref = argv[optind], *want = argc - optind == 2 ? argv[optind + 1] : NULL;

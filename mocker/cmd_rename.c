@@ -1,8 +1,8 @@
 /* mocker rename CONTAINER NEW_NAME: the name link (.names/<name> -> id)
  * is made first (atomic: EEXIST = taken), then the record is rewritten
  * (temp + rename), then the old link goes; under the container's lock. */
-#include <errno.h>
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,17 +44,9 @@ record_renamed (const struct container *c, const char *name, char **out, mk_erro
 int
 cmd_rename (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h': return mocker_print_usage (usage);
-      default: return mocker_option_error (err, "rename", "h", argv);
-      }
+  int help = mocker_parse_help_only (argc, argv, "rename", usage, err);
+  if (help != 0)
+    return help > 0 ? 0 : -1;
   if (argc - optind != 2)
     return mocker_usage_error (err, "rename", "want CONTAINER and NEW_NAME");
   const char *ref = argv[optind], *name = argv[optind + 1];

@@ -1,6 +1,6 @@
 /* mocker tag SOURCE TARGET: another name for an image. */
-#include <errno.h>
 #include <getopt.h>
+#include <errno.h>
 #include <string.h>
 
 #include "common/util.h"
@@ -21,19 +21,9 @@ static const char usage[] =
 int
 cmd_tag (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h':
-        return mocker_print_usage (usage);
-      default:
-        return mocker_option_error (err, "tag", "h", argv);
-      }
+  int help = mocker_parse_help_only (argc, argv, "tag", usage, err);
+  if (help != 0)
+    return help > 0 ? 0 : -1;
   if (argc - optind != 2)
     return mocker_usage_error (err, "tag", "a source image and a target name expected");
   _cleanup_free_ char *target = NULL;

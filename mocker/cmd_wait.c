@@ -59,17 +59,9 @@ wait_one (struct store *s, const char *ref, mk_error **err)
 int
 cmd_wait (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
-  static const struct option opts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h': return mocker_print_usage (usage);
-      default: return mocker_option_error (err, "wait", "h", argv);
-      }
+  int help = mocker_parse_help_only (argc, argv, "wait", usage, err);
+  if (help != 0)
+    return help > 0 ? 0 : -1;
   if (optind >= argc)
     return mocker_usage_error (err, "wait", "at least one CONTAINER is required");
   struct store *s = mocker_store (ctx, err);

@@ -148,6 +148,23 @@ mocker_option_error (mk_error **err, const char *cmd, const char *optstring, cha
   return mocker_flag_error (err, cmd, "%s", problem);
 }
 
+int
+mocker_parse_help_only (int argc, char **argv, const char *cmd, const char *usage, mk_error **err)
+{
+  static const struct option opts[] = {
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'h': mocker_print_usage (usage); return 1;
+      default: return mocker_option_error (err, cmd, "h", argv);
+      }
+  return 0;
+}
+
 static int
 run_command (struct mocker_ctx *ctx, const struct command *c, int argc, char **argv)
 {

@@ -67,6 +67,11 @@ int mocker_usage_error (mk_error **err, const char *cmd, const char *fmt, ...)
  * (optstring: the one given to getopt_long); returns -1, and main() exits
  * with MOCKER_EXIT_BAD_OPTION. */
 int mocker_option_error (mk_error **err, const char *cmd, const char *optstring, char **argv);
+/* Options of a command whose only option is -h/--help: 1 when the usage was
+ * printed (the command returns 0), -1 on a bad option (err set), 0 with
+ * optind at the first argument. */
+int mocker_parse_help_only (int argc, char **argv, const char *cmd, const char *usage,
+                            mk_error **err);
 /* An option's value is wrong ("<cmd>: <msg>; see ..."): like
  * mocker_option_error, main() exits with MOCKER_EXIT_BAD_OPTION. */
 int mocker_flag_error (mk_error **err, const char *cmd, const char *fmt, ...)
