@@ -1,5 +1,7 @@
 #include "common/util.h"
 
+#include <stdint.h>
+#include <math.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -245,4 +247,36 @@ getopt_failed_arg (char **argv)
   if (i > 0 && argv[i] == NULL)
     i--;
   return i > 0 && argv[i] ? argv[i] : "";
+}
+
+/* "512m", "1g", "1048576", "64k", "100b" -> bytes. */
+int
+parse_bytes (const char *s, int64_t *out, mk_error **err)
+{
+  char *end = NULL;
+  errno = 0;
+  double v = strtod (s, &end);
+  if (end == s || errno || v < 0 || !isfinite (v))
+    return mk_error_set (err, 0, "invalid size `%s`", s);
+  double mult = 1;
+  if (*end)
+    {
+      switch (*end | 0x20)
+        {
+        case 'b': mult = 1; break;
+        case 'k': mult = 1024.0; break;
+        case 'm': mult = 1024.0 * 1024; break;
+        case 'g': mult = 1024.0 * 1024 * 1024; break;
+        default: return mk_error_set (err, 0, "invalid size `%s`: unknown unit", s);
+        }
+      end++;
+      if (*end == 'b' || *end == 'B')
+        end++;
+      if (*end)
+        return mk_error_set (err, 0, "invalid size `%s`", s);
+    }
+  if (v * mult >= 9.2e18)
+    return mk_error_set (err, 0, "invalid size `%s`: too large", s);
+  *out = (int64_t) (v * mult);
+  return 0;
 }

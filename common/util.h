@@ -6,8 +6,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <dirent.h>
+
+#include "common/error.h"
 
 void *xmalloc (size_t size);
 void *xzalloc (size_t size);
@@ -56,6 +59,9 @@ bool str_is_empty (const char *s);
 
 /* Parses a whole decimal integer; false on junk, overflow or empty input. */
 bool parse_int64 (const char *s, long long *out);
+/* Docker's sizes: "512m", "1g", "1048576", "64k", "100b" -> bytes (an error
+ * naming s: junk, a negative or too large value). */
+int parse_bytes (const char *s, int64_t *out, mk_error **err);
 bool parse_uint64 (const char *s, unsigned long long *out);
 
 #endif

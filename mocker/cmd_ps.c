@@ -312,7 +312,7 @@ cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     }
   int ret = 0;
   long shown = 0;
-  for (size_t i = 0; i < n && (o.last < 0 || shown < o.last); i++)
+  for (size_t i = 0; i < n && (o.last <= 0 || shown < o.last); i++)
     {
       struct container *ct = list[i];
       enum ctr_live live = ctr_live_status (ct);

@@ -14,7 +14,8 @@ static const char usage[] =
   "Restart containers: stop, then start.\n"
   "\n"
   "Options:\n"
-  "  -t, --time SECONDS   grace period before SIGKILL (default 10)\n"
+  "  -t, --time SECONDS   grace period before SIGKILL (default: the container's\n"
+  "                       --stop-timeout, else 10)\n"
   "  -h, --help           print this help\n";
 
 struct restart_arg
@@ -31,6 +32,9 @@ restart_one (struct store *s, const char *ref, const void *arg, mk_error **err)
     _cleanup_container_ struct container *c = NULL;
     if (ctr_find (s, ref, &c, err) < 0)
       return -1;
+    /* Stopping it would remove it: refused before anything is done. */
+    if (ctr_flag (c, "host_config", "AutoRemove"))
+      return mk_error_set (err, 0, "container %s was run with --rm: restarting it would remove it", ref);
     _cleanup_close_ int lock = ctr_lock (c, err);
     if (lock < 0)
       return -1;
@@ -50,7 +54,7 @@ cmd_restart (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  struct restart_arg a = { .ctx = ctx, .timeout = 10 };
+  struct restart_arg a = { .ctx = ctx, .timeout = CTR_STOP_TIMEOUT_DEFAULT };
   int c;
   while ((c = getopt_long (argc, argv, "t:h", opts, NULL)) != -1)
     switch (c)

@@ -22,8 +22,6 @@ static const char usage[] =
   "                       --stop-timeout, else 10)\n"
   "  -h, --help           print this help\n";
 
-#define STOP_TIMEOUT_UNSET (-2)
-
 static int
 stop_one (struct store *s, const char *ref, const void *arg, mk_error **err)
 {
@@ -31,11 +29,6 @@ stop_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   _cleanup_container_ struct container *c = NULL;
   if (ctr_find (s, ref, &c, err) < 0)
     return -1;
-  /* No -t: the container's --stop-timeout (Config.StopTimeout), else 10 s;
-   * -1 waits for ever. */
-  yajl_val own = json_get (json_get (c->record, "config"), "StopTimeout");
-  if (timeout == STOP_TIMEOUT_UNSET)
-    timeout = own && YAJL_IS_INTEGER (own) ? YAJL_GET_INTEGER (own) : 10;
   _cleanup_close_ int lock = ctr_lock (c, err);
   if (lock < 0)
     return -1;
@@ -51,7 +44,7 @@ cmd_stop (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  long long timeout = STOP_TIMEOUT_UNSET;
+  long long timeout = CTR_STOP_TIMEOUT_DEFAULT;
   int c;
   while ((c = getopt_long (argc, argv, "t:h", opts, NULL)) != -1)
     switch (c)

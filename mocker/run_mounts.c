@@ -2,6 +2,7 @@
 #include "mocker/run_mounts.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/container/container.h"
+#include "mocker/run_opts.h"
 #include "mocker/volume/volume.h"
 
 static struct volume_opt *
@@ -121,31 +123,6 @@ parse_bool_value (const char *v, bool *out)
   return true;
 }
 
-/* "64m", "1g", "1048576" -> bytes; false on junk. */
-static bool
-parse_size (const char *s, unsigned long long *out)
-{
-  char *end = NULL;
-  errno = 0;
-  unsigned long long v = strtoull (s, &end, 10);
-  if (end == s || errno || s[0] == '-')
-    return false;
-  unsigned long long mult = 1;
-  switch (*end | 0x20)
-    {
-    case 'k': mult = 1024ULL; end++; break;
-    case 'm': mult = 1024ULL * 1024; end++; break;
-    case 'g': mult = 1024ULL * 1024 * 1024; end++; break;
-    case 'b': end++; break;
-    default: break;
-    }
-  if ((*end | 0x20) == 'b')
-    end++;
-  if (*end)
-    return false;
-  *out = v * mult;
-  return true;
-}
 
 int
 run_parse_mount (const char *spec, struct run_options *o, mk_error **err)
@@ -181,10 +158,11 @@ run_parse_mount (const char *spec, struct run_options *o, mk_error **err)
         }
       else if (strcmp (t, "tmpfs-size") == 0 && val)
         {
-          unsigned long long bytes;
-          if (!parse_size (val, &bytes))
+          int64_t bytes;
+          _cleanup_error_ mk_error *e = NULL;
+          if (parse_bytes (val, &bytes, &e) < 0 || bytes <= 0)
             return mk_error_set (err, 0, "--mount `%s`: invalid tmpfs-size `%s`", spec, val);
-          char *n = xasprintf ("%s%ssize=%llu", tmpfs ? tmpfs : "", tmpfs ? "," : "", bytes);
+          char *n = xasprintf ("%s%ssize=%lld", tmpfs ? tmpfs : "", tmpfs ? "," : "", (long long) bytes);
           free (tmpfs);
           tmpfs = n;
         }

@@ -71,8 +71,6 @@ enum
   "      --health-retries N     failures in a row that make it unhealthy (default 3)\n"      \
   "      --no-healthcheck       disable the image's HEALTHCHECK\n"
 
-/* "512m", "1g", "1048576", "64k", "100b" -> bytes (cmd_run.c). */
-int parse_bytes (const char *s, int64_t *out, mk_error **err);
 
 /* 1: c was one of ours (parsed into o->x), 0: not ours, -1: a bad value
  * (a flag error: exit 125). */

@@ -2,10 +2,10 @@
  * the image config JSON (build_internal.h). */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "common/json.h"
 #include "common/util.h"
+#include "mocker/registry/manifest.h"
 #include "mocker/build/build_internal.h"
 #include "mocker/store/image.h"
 
@@ -125,20 +125,6 @@ image_cfg_load (struct store *s, const char *id, struct image_cfg *out, mk_error
   return 0;
 }
 
-static const char *
-host_arch (void)
-{
-  struct utsname u;
-  if (uname (&u) == 0)
-    {
-      if (strcmp (u.machine, "aarch64") == 0)
-        return "arm64";
-      if (strcmp (u.machine, "i686") == 0 || strcmp (u.machine, "i386") == 0)
-        return "386";
-    }
-  return "amd64";
-}
-
 static void
 gen_map (json_gen *g, const char *key, const struct smap *m, bool values)
 {
@@ -223,7 +209,12 @@ image_cfg_generate (const struct image_cfg *c, const char *created, const char *
   json_obj_open (g);
   const char *arch = json_get_str (c->doc, "architecture");
   const char *os = json_get_str (c->doc, "os");
-  json_kv_str (g, "architecture", arch ? arch : host_arch ());
+  /* FROM scratch: the host's, as a pull would pick it (armv7, ppc64le...) */
+  struct mk_platform host = { 0 };
+  if (arch == NULL)
+    mk_platform_host (&host);
+  json_kv_str (g, "architecture", arch ? arch : host.arch);
+  mk_platform_clear (&host);
   if (c->author)
     json_kv_str (g, "author", c->author);
   json_key (g, "config");

@@ -204,6 +204,9 @@ exposed_ports (struct builder *b, struct bstage *st, const struct df_instr *ins,
         hi = lo;
       if (lo < 0 || hi > 65535 || hi < lo)
         return build_fail (b, ins, err, "EXPOSE: invalid port range in `%s`", ins->args);
+      /* Every port of a range is a key of the config: a few, not all. */
+      if (hi - lo >= 1024)
+        return build_fail (b, ins, err, "EXPOSE: a range of more than 1024 ports in `%s`", ins->args);
       for (long long p = lo; p <= hi; p++)
         {
           _cleanup_free_ char *k = xasprintf ("%lld/%s", p, lproto);

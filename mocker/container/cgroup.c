@@ -16,7 +16,10 @@
 bool
 ctr_cgroup_v2 (void)
 {
-  return access (CGROUP_ROOT "/cgroup.controllers", F_OK) == 0;
+  static int v2 = -1; /* asked once per process: ps asks per container */
+  if (v2 < 0)
+    v2 = access (CGROUP_ROOT "/cgroup.controllers", F_OK) == 0;
+  return v2;
 }
 
 char *

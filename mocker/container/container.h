@@ -119,8 +119,11 @@ int ctr_signal (struct store *s, const struct container *c, int sig, mk_error **
  * forever); true when it is gone. */
 bool ctr_wait_gone (const struct container *c, int timeout_ms);
 /* `stop` of a container whose lock the caller holds: no restart after it
- * (the manual-stop file), the StopSignal, SIGKILL after timeout_s, then
- * the monitor's teardown is waited for.  0 (a stopped one is fine). */
+ * (the manual-stop file), the StopSignal, SIGKILL after timeout_s (< 0:
+ * never; CTR_STOP_TIMEOUT_DEFAULT: the container's --stop-timeout, else
+ * 10 s), then the monitor's teardown is waited for.  0 (a stopped one is
+ * fine). */
+#define CTR_STOP_TIMEOUT_DEFAULT (-2)
 int ctr_stop (struct store *s, struct container *c, long long timeout_s);
 /* Takes the per-container operation lock (start/stop/rm/kill). */
 int ctr_lock (const struct container *c, mk_error **err);

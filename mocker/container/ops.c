@@ -1,10 +1,12 @@
 /* Small operations on a container shared by stop, kill, rm and start. */
+#include <limits.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/json.h"
 #include "common/fs.h"
 #include "common/lock.h"
 #include "common/util.h"
@@ -89,6 +91,13 @@ ctr_each (struct store *s, char *const *refs, int n, ctr_each_fn fn, const void 
 int
 ctr_stop (struct store *s, struct container *c, long long timeout_s)
 {
+  if (timeout_s == CTR_STOP_TIMEOUT_DEFAULT)
+    {
+      yajl_val own = json_get (json_get (c->record, "config"), "StopTimeout");
+      timeout_s = own && YAJL_IS_INTEGER (own) ? YAJL_GET_INTEGER (own) : 10;
+    }
+  if (timeout_s > INT_MAX / 1000)
+    timeout_s = -1; /* longer than an int of milliseconds: as good as never */
   /* No restart (--restart) after this, until `start`. */
   ctr_set_manual_stop (c, true);
   ctr_reload_state (c);

@@ -50,6 +50,9 @@ load (const char *path, yajl_val *out, mk_error **err)
     return -1;
   if (!YAJL_IS_OBJECT (*out))
     return mk_error_set (err, 0, "%s: want a JSON object", path);
+  /* Written back whole by login/logout: no deeper than the generator goes. */
+  if (json_check_depth (*out, JSON_CONFIG_MAX_DEPTH, path, err) < 0)
+    return -1;
   yajl_val auths = json_get (*out, "auths");
   if (auths && !YAJL_IS_OBJECT (auths))
     return mk_error_set (err, 0, "%s: auths: want an object, got %s", path,

@@ -38,7 +38,7 @@ teardown_file() {
   [[ ${lines[4]} == *"ENV A=1"*"0B"* ]]
   [[ ${lines[5]} == *"mocker init"* ]]
   # Every row names the step's image (all are in the store).
-  ! grep -q '<missing>' <<< "$output"
+  ! grep -q '<missing>' <<< "$output" || false
   run -0 mocker history -q --no-trunc hist
   [ "${lines[0]}" = "$id" ]
   [ "${#lines[@]}" = 5 ]
@@ -105,8 +105,13 @@ STOPSIGNAL SIGINT
 ENTRYPOINT ["/bin/app", "--flag"]
 CMD ["serve"]
 X
-  p=(podman --root "$MOCKER_TEST_DIR/podman-root" --runroot "$MOCKER_TEST_DIR/podman-run"
-     --storage-driver vfs --cgroup-manager cgroupfs --events-backend file)
+  # podman's own state in the test's directory too (--tmpdir: not /run/libpod)
+  printf '[engine]\nevents_logger = "file"\ncgroup_manager = "cgroupfs"\n' \
+    > "$MOCKER_TEST_DIR/containers.conf"
+  p=(env CONTAINERS_CONF="$MOCKER_TEST_DIR/containers.conf"
+     podman --root "$MOCKER_TEST_DIR/podman-root" --runroot "$MOCKER_TEST_DIR/podman-run"
+     --tmpdir "$MOCKER_TEST_DIR/podman-tmp" --storage-driver vfs --cgroup-manager cgroupfs
+     --events-backend file)
   run -0 "${p[@]}" build -q --network none --build-arg V=2.5 -t cmp "$ctx"
   theirs=$("${p[@]}" image inspect cmp --format '{{json .Config}}')
   "${p[@]}" rmi -f cmp > /dev/null

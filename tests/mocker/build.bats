@@ -239,7 +239,7 @@ X
   cfg=$(config_of "sha256:$(ls "$MOCKER_ROOT/images" | grep "^$id")")
   [ "$(jq -c '.config.Env[1:]' <<< "$cfg")" = '["E1=cli","E2=fallback","E3=set","E4=","E5=g"]' ]
   # The proxy value is in no history entry.
-  ! jq -r '.history[].created_by' <<< "$cfg" | grep -q proxy:3128
+  ! jq -r '.history[].created_by' <<< "$cfg" | grep -q proxy:3128 || false
   # The second stage does not see the first one's ARG.
   run -0 mb -q --build-arg GIVEN=cli "$CTX"
   [ "$(config_of "$output" | jq -c '.config.Env[1:]')" = '["S2=[]"]' ]
@@ -412,6 +412,7 @@ X
   check 'FROM busybox\nRUN <<EOF\necho\nEOF\n' "Dockerfile line 2: heredocs (\`<<EOF\`) are not supported"
   check 'FROM busybox\nSHELL /bin/bash -c\n' "Dockerfile line 2: SHELL requires the arguments in JSON form"
   check 'FROM busybox\nEXPOSE 80/tcpx\n' "Dockerfile line 2: EXPOSE: unknown protocol"
+  check 'FROM busybox\nEXPOSE 1-65535\n' "Dockerfile line 2: EXPOSE: a range of more than 1024 ports in \`1-65535\`"
   check 'FROM no-such-image-here\n' "Dockerfile line 1: FROM no-such-image-here:"
   check 'FROM busybox\nENV A=${B\n' "Dockerfile line 2: ENV: missing \`}\`"
   check 'FROM busybox\nCOPY --bogus=1 inside /\n' "Dockerfile line 2: COPY: unknown flag \`--bogus=1\`"

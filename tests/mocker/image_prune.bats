@@ -66,6 +66,8 @@ repos() {
   [ "$output" = "Total reclaimed space: 0B" ]
   # without -f it asks; "n" does nothing
   run mocker image prune <<< n
+  [ "$status" -eq 0 ]
+  [[ $output == *"Are you sure you want to continue? [y/N]"* ]]
   [ "$(image_count)" -eq $((n - 1)) ]
   # -a: all but the images containers use (busybox here)
   mocker run --network none --name keep team/app:1.0 true

@@ -105,6 +105,7 @@ run_probe() {
     theirs=$(runc --root "$RT_TMP/runc" run -b "$b" "$rid" 2>&1 | grep -o -e mknod-ok -e write-ok -e 'not permitted' | sort | tr '\n' ' ')
     runc --root "$RT_TMP/runc" delete --force "$rid" > /dev/null 2>&1 || true
     echo "rules $rules: mocker-runtime [$ours] runc [$theirs]"
+    [ -n "$ours" ]
     [ "$ours" = "$theirs" ]
   done
 }

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/duration.h"
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/json.h"
@@ -684,6 +685,24 @@ test_json_objects (void **state)
   json_objects_free (r);
 }
 
+/* Go's time.ParseDuration, and what it refuses (strtold alone would take
+ * "inf", "nan", hex and signs). */
+static void
+test_go_duration (void **state)
+{
+  (void) state;
+  assert_int_equal (parse_go_duration ("0"), 0);
+  assert_int_equal (parse_go_duration ("30s"), 30000000000LL);
+  assert_int_equal (parse_go_duration ("1m30s"), 90000000000LL);
+  assert_int_equal (parse_go_duration ("500ms"), 500000000LL);
+  assert_int_equal (parse_go_duration ("1.5h"), 5400000000000LL);
+  static const char *const bad[] = { "", "s", "10", "infs", "nans", "0x10s", "+5s", " 5s",
+                                     "-1s", "5x", "1e30h" };
+  for (size_t i = 0; i < ARRAY_SIZE (bad); i++)
+    if (parse_go_duration (bad[i]) != -1)
+      fail_msg ("`%s` was taken as a duration", bad[i]);
+}
+
 int
 main (void)
 {
@@ -704,6 +723,7 @@ main (void)
     cmocka_unit_test (test_rm_rf_refuses_mount_points),
     cmocka_unit_test (test_lock_path),
     cmocka_unit_test (test_log_file),
+    cmocka_unit_test (test_go_duration),
     cmocka_unit_test (test_utc_time),
     cmocka_unit_test (test_json_objects),
   };

@@ -106,6 +106,8 @@ test_mount_and_tmpfs (void **state)
                                      "type=nfs,target=/x", "type=volume,source=v",
                                      "type=tmpfs,target=/x,source=y", "type=bind,target=/x,tmpfs-size=1",
                                      "type=tmpfs,target=/x,tmpfs-size=abc", "target=/x,bogus=1",
+                                     "type=tmpfs,target=/x,tmpfs-size=20000000000g",
+                                     "type=tmpfs,target=/x,tmpfs-size=0",
                                      "type=volume,target=/x,readonly=maybe" };
   for (size_t i = 0; i < ARRAY_SIZE (bad); i++)
     {
