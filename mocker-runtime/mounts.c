@@ -326,9 +326,13 @@ int
 mount_make_readonly (int fd, const char *what, mk_error **err)
 {
   struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-  if (mount_setattr (fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+  if (mount_setattr (fd, "", AT_EMPTY_PATH, &attr, sizeof attr) == 0)
+    return 0;
+  if (errno != ENOSYS)
     return mk_error_set (err, errno, "make `%s` read-only", what);
-  return 0;
+  /* Kernels before 5.12: a bind remount, the mount's locked flags kept. */
+  char buf[FD_PATH_MAX];
+  return mount_remount_add (fd_path (fd, buf), MS_RDONLY, what, err);
 }
 
 /* *top: the new mount (for remounts, recursive attributes and propagation),

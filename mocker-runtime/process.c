@@ -52,7 +52,9 @@ passwd_home (uint32_t uid)
   _cleanup_close_ int fd = open ("/etc/passwd", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   struct stat sb;
   _cleanup_fclose_ FILE *f = fd >= 0 && fstat (fd, &sb) == 0 && S_ISREG (sb.st_mode)
-                                 ? fdopen (STEAL_FD (fd), "r") : NULL;
+                                 ? fdopen (fd, "r") : NULL;
+  if (f)
+    fd = -1; /* the FILE has it now */
   char line[4096];
   while (f && fgets (line, sizeof line, f))
     {
