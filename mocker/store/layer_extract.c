@@ -165,6 +165,14 @@ apply_whiteout (struct archive_entry *e, const char *name, const char *base, mk_
     }
   if (lchown (target, archive_entry_uid (e), archive_entry_gid (e)) < 0)
     return mk_error_set (err, errno, "chown whiteout `%s`", target);
+  /* The marker's time, not the unpack's: packing the layer again (push of a
+   * committed image) must give back the same tar, hence the same diff_id. */
+  struct timespec ts[2] = {
+    { archive_entry_mtime (e), archive_entry_mtime_nsec (e) },
+    { archive_entry_mtime (e), archive_entry_mtime_nsec (e) },
+  };
+  if (utimensat (AT_FDCWD, target, ts, AT_SYMLINK_NOFOLLOW) < 0)
+    return mk_error_set (err, errno, "set the time of whiteout `%s`", target);
   return 0;
 }
 

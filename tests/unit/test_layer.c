@@ -20,6 +20,7 @@
 #include "common/fs.h"
 #include "common/util.h"
 #include "mocker/store/layer.h"
+#include "mocker/store/layer_blob.h"
 #include "mocker/store/store.h"
 
 struct fixture
@@ -225,6 +226,38 @@ test_unpack_stream_and_mismatch (void **state)
   assert_int_equal (mkdir (tmp, 0700), 0);
 }
 
+/* A committed layer (no blob kept) is packed again at push: the tree its
+ * unpack made must give back the same tar, whiteouts made long after the
+ * files were deleted included. */
+static void
+test_commit_then_blob_reproduces (void **state)
+{
+  struct fixture *f = *state;
+  _cleanup_free_ char *up = make_upper (f->top);
+  _cleanup_free_ char *wh = path_join (up, "etc/deleted");
+  _cleanup_free_ char *etc = path_join (up, "etc");
+  const struct timespec old[2] = { { 1600000000, 123 }, { 1600000000, 123 } };
+  assert_int_equal (utimensat (AT_FDCWD, wh, old, AT_SYMLINK_NOFOLLOW), 0);
+  assert_int_equal (utimensat (AT_FDCWD, etc, old, 0), 0);
+  mk_error *err = NULL;
+  struct layer_pack_opts opts = { .overlay_whiteouts = true };
+  struct layer_created lc = { 0 };
+  assert_int_equal (layer_create_from_dir (f->store, up, NULL, LAYER_COMPRESSION_NO_BLOB, &opts,
+                                           &lc, &err), 0);
+  _cleanup_free_ char *diff = store_layer_diff_dir (f->store, lc.chain_id);
+  _cleanup_free_ char *got_wh = path_join (diff, "etc/deleted");
+  struct stat st;
+  assert_int_equal (lstat (got_wh, &st), 0);
+  assert_int_equal (st.st_mtim.tv_sec, 1600000000);
+  _cleanup_free_ char *digest = NULL;
+  long long size = 0;
+  if (store_layer_blob_make (f->store, lc.chain_id, lc.diff_id, &digest, &size, &err) < 0)
+    fail_msg ("blob: %s", err->msg);
+  assert_non_null (digest);
+  assert_true (size > 0);
+  layer_created_clear (&lc);
+}
+
 int
 main (void)
 {
@@ -238,6 +271,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_same_tree_same_layer, setup, teardown),
     cmocka_unit_test_setup_teardown (test_no_blob, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unpack_stream_and_mismatch, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_commit_then_blob_reproduces, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
