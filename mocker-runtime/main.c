@@ -13,8 +13,8 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker-runtime/commands.h"
-#include "mocker-runtime/exe_sealed.h"
-#include "mocker-runtime/state.h"
+#include "mocker-runtime/process/exe_sealed.h"
+#include "mocker-runtime/state/state.h"
 
 #define RT_VERSION "0.1.0"
 

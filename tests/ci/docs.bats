@@ -132,7 +132,7 @@ render() {
 @test "every long option in mocker-runtime's option tables is in mocker-runtime(8)" {
   cd "$MOCKER_TOP"
   text=$(sed 's/\\-/-/g' docs/man/mocker-runtime.8)
-  opts=$(grep -ohE '\{ "[a-z][a-z-]*", *(no|required|optional)_argument' mocker-runtime/*.[ch] |
+  opts=$(grep -ohE '\{ "[a-z][a-z-]*", *(no|required|optional)_argument' $(find mocker-runtime -name '*.[ch]') |
          sed 's/{ "\([^"]*\)".*/\1/' | sort -u)
   [ "$(echo "$opts" | wc -l)" -gt 10 ]
   missing=
@@ -268,7 +268,7 @@ complete_words() {
   [[ ${lines[0]} == MOCKER-RUNTIME\(8\)* ]]
 }
 
-# Source paths a doc names in backquotes (`mocker-runtime/cgroup.c`) must exist,
+# Source paths a doc names in backquotes (`mocker-runtime/cgroup/cgroup.c`) must exist,
 # unless the line says the part is planned. A doc may be absent (not written yet).
 @test "docs name only source files that exist (or are marked planned)" {
   cd "$MOCKER_TOP"

@@ -15,8 +15,8 @@
 
 #include "common/fs.h"
 #include "common/util.h"
-#include "mocker-runtime/cgroup.h"
-#include "mocker-runtime/cgroup_internal.h"
+#include "mocker-runtime/cgroup/cgroup.h"
+#include "mocker-runtime/cgroup/cgroup_internal.h"
 
 static char tmp_root[] = "/tmp/mk-test-cgroup.XXXXXX";
 

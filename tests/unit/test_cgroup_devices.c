@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "mocker-runtime/cgroup_internal.h"
+#include "mocker-runtime/cgroup/cgroup_internal.h"
 
 /* Runs prog on one context; fails the test on an instruction it does not know
  * or a jump out of the program. */

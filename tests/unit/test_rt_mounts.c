@@ -8,7 +8,7 @@
 #include <sys/mount.h>
 
 #include "common/util.h"
-#include "mocker-runtime/mount_options.h"
+#include "mocker-runtime/mount/mount_options.h"
 
 static void
 parse_ok (char **opts, struct mount_options *o)

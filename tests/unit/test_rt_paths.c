@@ -14,8 +14,8 @@
 
 #include "common/fs.h"
 #include "common/util.h"
-#include "mocker-runtime/exec_lookup.h"
-#include "mocker-runtime/paths.h"
+#include "mocker-runtime/process/exec_lookup.h"
+#include "mocker-runtime/mount/paths.h"
 
 struct fixture
 {

@@ -9,9 +9,9 @@
 #include <linux/capability.h>
 
 #include "common/util.h"
-#include "mocker-runtime/caps.h"
-#include "mocker-runtime/rlimits.h"
-#include "mocker-runtime/sysctl.h"
+#include "mocker-runtime/kernel/caps.h"
+#include "mocker-runtime/kernel/rlimits.h"
+#include "mocker-runtime/kernel/sysctl.h"
 
 static void
 test_cap_names (void **state)

@@ -14,9 +14,9 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
-#include "mocker-runtime/hooks.h"
-#include "mocker-runtime/signals.h"
-#include "mocker-runtime/state.h"
+#include "mocker-runtime/process/hooks.h"
+#include "mocker-runtime/process/signals.h"
+#include "mocker-runtime/state/state.h"
 
 static void
 test_signal_names (void **state)

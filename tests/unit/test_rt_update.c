@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "mocker-runtime/resources_merge.h"
-#include "mocker-runtime/terminal.h"
+#include "mocker-runtime/cgroup/resources_merge.h"
+#include "mocker-runtime/process/terminal.h"
 
 static int64_t
 size_of (const char *s)

@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "common/util.h"
-#include "mocker-runtime/seccomp.h"
-#include "mocker-runtime/seccomp_internal.h"
-#include "mocker-runtime/seccomp_notify.h"
+#include "mocker-runtime/seccomp/seccomp.h"
+#include "mocker-runtime/seccomp/seccomp_internal.h"
+#include "mocker-runtime/seccomp/seccomp_notify.h"
 #include "mocker/seccomp_profile.h"
 
 static void
