@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "common/in_root.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -31,6 +32,27 @@ dir_is_empty (int fd)
   return empty;
 }
 
+/* Removes what a failed fill made in the volume's directory (best effort:
+ * the fill's own error is the one reported). */
+static void
+empty_dir (const char *path)
+{
+  DIR *d = opendir (path);
+  if (d == NULL)
+    return;
+  struct dirent *e;
+  while ((e = readdir (d)) != NULL)
+    {
+      if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+        continue;
+      _cleanup_free_ char *p = path_join (path, e->d_name);
+      _cleanup_error_ mk_error *err = NULL;
+      if (rm_rf_one_fs (p, &err) < 0)
+        log_warning ("%s", err->msg);
+    }
+  closedir (d);
+}
+
 /* Docker's copy-up: an empty volume gets what the image has at the mount
  * point (owner and mode of the directory too).  The path is resolved inside
  * rootfs: an image's symlink cannot make it read a host directory. */
@@ -50,7 +72,11 @@ fill_volume (struct store *s, const struct volume_opt *v, const char *rootfs, mk
   if (!dir_is_empty (dst))
     return 0;
   if (copy_dir_contents (src, dst, err) < 0)
-    return mk_error_wrap (err, "fill volume `%s` from the image's `%s`", v->name, v->container);
+    {
+      /* Left half-filled, the volume would count as filled by the next run. */
+      empty_dir (data);
+      return mk_error_wrap (err, "fill volume `%s` from the image's `%s`", v->name, v->container);
+    }
   struct stat st;
   if (fstat (src, &st) == 0)
     {

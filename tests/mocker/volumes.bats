@@ -149,6 +149,24 @@ mrun() {
   mocker volume rm hv hv2
 }
 
+@test "a fill that fails leaves the volume empty (not half-filled) and no container" {
+  # /data holds a file and a tree deeper than the copy allows
+  local dir=$MOCKER_TEST_DIR/deep
+  cp -a "$MOCKER_TOP/bundles/busybox/rootfs" "$dir"
+  mkdir -p "$dir/data"
+  echo x > "$dir/data/a"
+  (cd "$dir/data" && mkdir -p "$(printf 'd/%.0s' $(seq 300))")
+  image_from_dir deepdata "$dir"
+  rm -rf --one-file-system "$dir"
+  run mrun --rm -v deep:/data deepdata true
+  [ "$status" -ne 0 ]
+  [[ $output == *"fill volume \`deep\`"*"deeper than"* ]]
+  [ -z "$(ls -A "$MOCKER_ROOT/volumes/deep/_data")" ]
+  [ -z "$(all_ids)" ]
+  mocker volume rm deep
+  mocker rmi deepdata > /dev/null
+}
+
 @test "an image's VOLUME gets an anonymous volume, filled; rm -v removes it, rm keeps it" {
   run mrun --name a1 withvol cat /data/sub/file
   [ "$status" -eq 0 ]
