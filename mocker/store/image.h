@@ -19,6 +19,8 @@ struct store_image_layer
   char *media_type;  /* the manifest's layer media type; may be NULL */
   long long blob_size;  /* compressed size, -1 unknown */
   long long size;       /* unpacked size */
+  char *source;      /* a repository ("host/path") the blob can be fetched or mounted
+                        from: the one it was pulled from, kept by images built on it */
 };
 
 struct store_image
@@ -44,6 +46,7 @@ struct store_image_new_layer
   const char *digest;     /* blob digest, or NULL when the blob is not kept */
   const char *media_type; /* or NULL */
   long long blob_size;    /* or -1 */
+  const char *source;     /* or NULL: repository the blob came from (see above) */
 };
 struct store_image_new
 {

@@ -153,3 +153,62 @@ own_image() {
   [ "$status" -eq 125 ]
   check_no_junk
 }
+
+@test "push: an image built and one committed on a pulled base carry the base's blobs; pushed, skopeo reads them" {
+  own_image "$REG/base:1"
+  mocker push -q "$REG/base:1" > /dev/null
+  other=$WORK/built-root
+  mocker --root "$other" pull -q "$REG/base:1" > /dev/null
+  base=$(mocker --root "$other" images -q --no-trunc "$REG/base:1")
+  bdigest=$(jq -r '.layers[0].digest' "$other/images/${base#sha256:}/image.json")
+  [[ $bdigest == sha256:* ]]
+  ctx=$WORK/built-ctx
+  mkdir -p "$ctx"
+  echo added > "$ctx/added"
+  printf 'FROM %s\nRUN echo ran > /ran\nCOPY added /added\n' "$REG/base:1" > "$ctx/Dockerfile"
+  id=$(mocker --root "$other" build -q --network none -t "$REG/built:1" "$ctx")
+  mocker --root "$other" run --network none --name onpulled "$REG/base:1" sh -c 'echo c > /c'
+  cid=$(mocker --root "$other" commit onpulled "$REG2/committed-on-pulled:1")
+  mocker --root "$other" rm onpulled > /dev/null
+  # the base layer's blob is named in the new images, as in the base's record
+  for i in "$id" "$cid"; do
+    [ "$(jq -r '.layers[0].digest' "$other/images/${i#sha256:}/image.json")" = "$bdigest" ]
+    [ "$(jq -r '.layers[0].media_type' "$other/images/${i#sha256:}/image.json")" = \
+      "$(jq -r '.layers[0].media_type' "$other/images/${base#sha256:}/image.json")" ]
+    [ "$(jq -r '.layers[0].blob_size' "$other/images/${i#sha256:}/image.json")" -gt 0 ]
+  done
+  # the base image goes: where its blob came from is kept by the images on it
+  mocker --root "$other" rmi "$REG/base:1" > /dev/null
+  run --separate-stderr mocker --root "$other" push "$REG/built:1"
+  [ "$status" -eq 0 ]
+  d=$output
+  [[ $stderr == *"Mounted from base"* ]]
+  run skopeo inspect --tls-verify=false "docker://$REG/built:1"
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .Digest <<< "$output")" = "$d" ]
+  [ "$(jq -r '.Layers[0]' <<< "$output")" = "$bdigest" ]
+  [ "$(jq -r '.Layers | length' <<< "$output")" = 3 ]
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG/built:1" "oci:$WORK/built-copy:1"
+  # to another registry: the base blob is fetched from where the base came from
+  mocker --root "$other" tag "$REG/built:1" "$REG2/built:1"
+  [ "$(mocker --root "$other" push -q "$REG2/built:1")" = "$d" ]
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG2/built:1" "oci:$WORK/built-copy2:1"
+  mocker --root "$other" push -q "$REG2/committed-on-pulled:1" > /dev/null
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG2/committed-on-pulled:1" "oci:$WORK/cop:1"
+  mocker --root "$other" rmi -f $(mocker --root "$other" images -q) > /dev/null
+  rm -rf --one-file-system "$other"
+}
+
+@test "push: an image built on a base made by init carries the base's blob" {
+  base=$(mocker images -q --no-trunc busybox)
+  bdigest=$(jq -r '.layers[0].digest' "$MOCKER_ROOT/images/${base#sha256:}/image.json")
+  ctx=$WORK/init-ctx
+  mkdir -p "$ctx"
+  printf 'FROM busybox\nRUN echo ran > /ran\n' > "$ctx/Dockerfile"
+  id=$(mocker build -q --network none -t "$REG/on-init:1" "$ctx")
+  [ "$(jq -r '.layers[0].digest' "$MOCKER_ROOT/images/${id#sha256:}/image.json")" = "$bdigest" ]
+  d=$(mocker push -q "$REG/on-init:1")
+  [ "$(skopeo inspect --tls-verify=false "docker://$REG/on-init:1" | jq -r '.Digest + " " + .Layers[0]')" = "$d $bdigest" ]
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG/on-init:1" "oci:$WORK/on-init:1"
+  mocker rmi "$REG/on-init:1" > /dev/null
+}
