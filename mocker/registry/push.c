@@ -247,8 +247,14 @@ push_image (struct push *p, struct mk_push_result *out, mk_error **err)
   _cleanup_free_ char *digest = NULL;
   if (mk_registry_put_manifest (p->reg, p->target->tag, media_type, body, len, &digest, err) < 0)
     return -1;
-  if (store_blob_put (p->store, body, len, digest, NULL, err) < 0)
-    return -1;
+  /* Docker's RepoDigests: the manifest itself is not kept (nothing would
+   * name it), its digest is */
+  _cleanup_free_ char *name = mk_reference_name (p->target);
+  _cleanup_free_ char *repo_digest = xasprintf ("%s@%s", name, digest);
+  _cleanup_error_ mk_error *rec = NULL;
+  if (store_image_add_repo_digest (p->store, p->img->id, repo_digest, &rec) < 0)
+    /* the registry has it all the same (an rmi meanwhile) */
+    log_warning ("pushed, but not recorded as %s: %s", repo_digest, rec->msg);
   out->repository = mk_reference_familiar_name (p->target);
   out->tag = xstrdup (p->target->tag);
   out->digest = STEAL (digest);

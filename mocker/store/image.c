@@ -522,6 +522,29 @@ store_image_tag (struct store *s, const char *id, const char *normalized_tag, mk
 }
 
 int
+store_image_add_repo_digest (struct store *s, const char *id, const char *normalized,
+                             mk_error **err)
+{
+  _cleanup_close_ int lock = store_lock (s, err);
+  if (lock < 0)
+    return -1;
+  struct store_index idx;
+  if (store_index_load (s, &idx, err) < 0)
+    return -1;
+  int r = 0;
+  if (!store_index_has_image (&idx, id))
+    r = store_fail (err, ENOENT, "no such image: %s", id);
+  else if (store_map_get (&idx.digests, normalized) == NULL
+           || strcmp (store_map_get (&idx.digests, normalized), id) != 0)
+    {
+      store_map_set (&idx.digests, normalized, id);
+      r = store_index_save (s, &idx, err);
+    }
+  store_index_clear (&idx);
+  return r;
+}
+
+int
 store_image_set_layer_blob (struct store *s, const char *id, size_t index, const char *digest,
                             const char *media_type, long long blob_size, mk_error **err)
 {

@@ -95,6 +95,11 @@ void store_image_list_free (struct store_image **list, size_t n);
 int store_image_set_layer_blob (struct store *s, const char *id, size_t index, const char *digest,
                                 const char *media_type, long long blob_size, mk_error **err);
 
+/* Records normalized "name@sha256:..." as a repo digest of image id (what
+ * a push printed), taking the store lock; ENOENT when the image is gone. */
+int store_image_add_repo_digest (struct store *s, const char *id, const char *normalized,
+                                 mk_error **err);
+
 /* Tags an image (normalized "name:tag"), taking the store lock. */
 int store_image_tag (struct store *s, const char *id, const char *normalized_tag,
                      mk_error **err);

@@ -212,3 +212,33 @@ own_image() {
   skopeo copy --quiet --src-tls-verify=false "docker://$REG/on-init:1" "oci:$WORK/on-init:1"
   mocker rmi "$REG/on-init:1" > /dev/null
 }
+
+@test "push: the digest is recorded as a RepoDigest (also two pushes at once); no manifest blob is left" {
+  own_image "$REG/recorded:1"
+  id=$(mocker images -q --no-trunc "$REG/recorded:1")
+  mocker tag "$REG/recorded:1" "$REG/recorded2:1"
+  ls "$MOCKER_ROOT/blobs/sha256" > "$WORK/blobs.before"
+  mocker push -q "$REG/recorded:1" > "$WORK/d1" &
+  p1=$!
+  mocker push -q "$REG/recorded2:1" > "$WORK/d2" &
+  p2=$!
+  wait $p1
+  wait $p2
+  d=$(cat "$WORK/d1")
+  [ "$(cat "$WORK/d2")" = "$d" ]
+  [ "$(mocker image inspect "$REG/recorded:1" | jq -r '.[0].RepoDigests | sort | join(" ")')" = \
+    "$REG/recorded2@$d $REG/recorded@$d" ]
+  # the name with the digest finds the image
+  [ "$(mocker image inspect "$REG/recorded@$d" | jq -r '.[0].Id')" = "$id" ]
+  # the store keeps no blob nothing names
+  ls "$MOCKER_ROOT/blobs/sha256" > "$WORK/blobs.after"
+  diff "$WORK/blobs.before" "$WORK/blobs.after"
+  # pushed again: recorded once
+  mocker push -q "$REG/recorded:1" > /dev/null
+  [ "$(mocker image inspect "$REG/recorded:1" | jq '.[0].RepoDigests | length')" = 2 ]
+  # rmi of the last tag removes the image with its digests
+  mocker rmi "$REG/recorded:1" "$REG/recorded2:1" > /dev/null
+  [ ! -e "$MOCKER_ROOT/images/${id#sha256:}" ]
+  run mocker image inspect "$REG/recorded@$d"
+  [ "$status" -ne 0 ]
+}
