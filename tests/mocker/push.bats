@@ -242,3 +242,35 @@ own_image() {
   run mocker image inspect "$REG/recorded@$d"
   [ "$status" -ne 0 ]
 }
+
+@test "push: an image pulled from a multi-platform index pushes its own platform's manifest" {
+  L=$WORK/multi-layout
+  oci_init "$L"
+  busybox_rootfs "$WORK/multi-amd"
+  echo amd > "$WORK/multi-amd/which"
+  oci_add_layer "$L" "$WORK/multi-amd" gzip
+  amd=$(oci_finish "$L" amd amd64)
+  mkdir -p "$WORK/multi-arm"
+  echo arm > "$WORK/multi-arm/which"
+  oci_add_layer "$L" "$WORK/multi-arm" gzip
+  oci_finish "$L" arm arm64 > /dev/null
+  idx=$(oci_index "$L" multi amd arm)
+  reg_push "$L" multi multi:1
+  other=$WORK/multi-root
+  mocker --root "$other" pull -q "$REG/multi:1" > /dev/null
+  [ "$(mocker --root "$other" image inspect "$REG/multi:1" | jq -r '.[0].RepoDigests[0]')" = "$REG/multi@$idx" ]
+  mocker --root "$other" tag "$REG/multi:1" "$REG/multi-amd:1"
+  run --separate-stderr mocker --root "$other" push "$REG/multi-amd:1"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$amd" ]
+  [[ $stderr == *"Mounted from multi"* ]]
+  # built on it: the base's blob is mounted from the index's repository
+  ctx=$WORK/multi-ctx
+  mkdir -p "$ctx"
+  printf 'FROM %s\nRUN echo x > /x\n' "$REG/multi:1" > "$ctx/Dockerfile"
+  mocker --root "$other" build -q --network none -t "$REG/multi-built:1" "$ctx" > /dev/null
+  mocker --root "$other" push -q "$REG/multi-built:1" > /dev/null
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG/multi-built:1" "oci:$WORK/multi-built:1"
+  mocker --root "$other" rmi -f $(mocker --root "$other" images -q) > /dev/null
+  rm -rf --one-file-system "$other"
+}
