@@ -265,6 +265,7 @@ commit_container (struct store *s, const struct commit_request *req, char **id_o
     layers[i] = (struct store_image_new_layer) {
       .diff_id = img->layers[i].diff_id, .digest = img->layers[i].digest,
       .media_type = img->layers[i].media_type, .blob_size = img->layers[i].blob_size,
+      .source = img->layers[i].source,
     };
   layers[img->n_layers] = (struct store_image_new_layer) {
     .diff_id = lc.diff_id, .digest = lc.digest, .media_type = lc.media_type,

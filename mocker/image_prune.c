@@ -1,5 +1,8 @@
-/* mocker image prune [-a] [-f]: removes dangling images (no tag, no
- * digest), or with -a every image no container uses, as Docker. Output:
+/* mocker image prune [-a] [-f]: removes dangling images, or with -a every
+ * image no container uses, as Docker. Dangling, as Docker's: no tag (repo
+ * digests do not count) and no image built on it (image_parents.h), so the
+ * intermediate images of a build stay while the image built on them does;
+ * a dangling image goes with its untagged parents, as `rmi`. Output:
  * "Deleted Images:", the untagged/deleted lines, the space the layers
  * no image uses any more took. */
 #include "mocker/image_prune.h"
@@ -12,6 +15,7 @@
 #include <strings.h>
 
 #include "common/util.h"
+#include "mocker/image_parents.h"
 #include "mocker/store/image.h"
 #include "mocker/ui/format.h"
 
@@ -25,6 +29,15 @@ static const char usage[] =
   "  -a, --all     every image without a container, not only dangling ones\n"
   "  -f, --force   do not ask for confirmation\n"
   "  -h, --help    print this help\n";
+
+static bool
+listed (char **v, const char *s)
+{
+  for (; v && *v; v++)
+    if (strcmp (*v, s) == 0)
+      return true;
+  return false;
+}
 
 /* Bytes of the distinct layers of every image (by chain id). */
 static long long
@@ -110,24 +123,34 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   size_t n = 0;
   if (store_image_list (s, &list, &n, err) < 0)
     return -1;
+  /* the images some registered image was built on */
+  _cleanup_strv_ char **parents = NULL;
+  for (size_t i = 0; i < n; i++)
+    {
+      _cleanup_free_ char *p = image_parent_get (s, list[i]->id);
+      if (p)
+        strv_push (&parents, p);
+    }
   bool first = true;
   int rc = 0;
   for (size_t i = 0; i < n; i++)
     {
       struct store_image *img = list[i];
-      bool dangling = strv_len (img->tags) == 0 && strv_len (img->repo_digests) == 0;
+      bool dangling = strv_len (img->tags) == 0 && !listed (parents, img->id);
       if ((!all && !dangling) || store_image_in_use (s, img->id, NULL))
         continue;
       _cleanup_error_ mk_error *one = NULL;
       /* by id: with several tags that needs force (still refused when a
        * container started using it meanwhile) */
-      if (store_image_remove (s, img->id, strv_len (img->tags) > 1, report, &first, &one) < 0
-          && mk_error_errno (one) != ENOENT && mk_error_errno (one) != EBUSY)
+      if (store_image_remove (s, img->id, strv_len (img->tags) > 1, report, &first, &one) < 0)
         {
+          if (mk_error_errno (one) == ENOENT || mk_error_errno (one) == EBUSY)
+            continue;
           *err = STEAL (one);
           rc = -1;
           break;
         }
+      image_parents_prune (s, img->id, report, &first);
     }
   store_image_list_free (list, n);
   if (rc < 0)

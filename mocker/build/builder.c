@@ -249,6 +249,7 @@ register_image (struct builder *b, struct bstage *st, const char *created_by,
     layers[i] = (struct store_image_new_layer) {
       .diff_id = img->layers[i].diff_id, .digest = img->layers[i].digest,
       .media_type = img->layers[i].media_type, .blob_size = img->layers[i].blob_size,
+      .source = img->layers[i].source,
     };
   if (lc)
     layers[n++] = (struct store_image_new_layer) {

@@ -18,14 +18,59 @@ fetch_sink (void *opaque, const void *data, size_t len, mk_error **err)
   return blob_writer_write (opaque, data, len, err);
 }
 
-/* A pulled layer's blob, fetched again from a registry the image came
- * from, verified, kept. */
-static int
-fetch_blob (struct store *s, const struct store_image *img, const char *digest, long long size,
-            bool insecure, mk_error **err)
+static void
+push_unique (char ***v, const char *s)
 {
-  mk_error *last = NULL;
+  for (char **p = *v; p && *p; p++)
+    if (strcmp (*p, s) == 0)
+      return;
+  strv_push (v, s);
+}
+
+char **
+mk_image_layer_sources (struct store *s, const struct store_image *img, size_t i)
+{
+  const struct store_image_layer *l = &img->layers[i];
+  char **out = NULL;
+  if (l->source)
+    push_unique (&out, l->source);
   for (char **d = img->repo_digests; d && *d; d++)
+    push_unique (&out, *d);
+  if (l->digest == NULL)
+    return out;
+  /* records made before layers kept their source: the images of the store
+   * with this blob say where they came from */
+  struct store_image **list = NULL;
+  size_t n = 0;
+  _cleanup_error_ mk_error *ignored = NULL;
+  if (store_image_list (s, &list, &n, &ignored) < 0)
+    return out;
+  for (size_t k = 0; k < n; k++)
+    for (size_t j = 0; j < list[k]->n_layers; j++)
+      {
+        const struct store_image_layer *o = &list[k]->layers[j];
+        if (o->digest == NULL || strcmp (o->digest, l->digest) != 0)
+          continue;
+        if (o->source)
+          push_unique (&out, o->source);
+        for (char **d = list[k]->repo_digests; d && *d; d++)
+          push_unique (&out, *d);
+      }
+  store_image_list_free (list, n);
+  return out;
+}
+
+/* A pulled layer's blob, fetched again from a registry it came from,
+ * verified, kept. */
+static int
+fetch_blob (struct store *s, const struct store_image *img, size_t i, bool insecure,
+            mk_error **err)
+{
+  const char *digest = img->layers[i].digest;
+  long long size = img->layers[i].blob_size;
+  _cleanup_strv_ char **sources = mk_image_layer_sources (s, img, i);
+  mk_error *last = NULL;
+  for (char **d = sources; d && *d; d++)
     {
       _cleanup_reference_ struct mk_reference *src = NULL;
       _cleanup_registry_ struct mk_registry *reg = NULL;
@@ -59,7 +104,7 @@ mk_image_layer_blob (struct store *s, struct store_image *img, size_t i, bool in
   if (l->digest && store_blob_exists (s, l->digest))
     return 0;
   if (l->digest)
-    return fetch_blob (s, img, l->digest, l->blob_size, insecure, err);
+    return fetch_blob (s, img, i, insecure, err);
   char *digest = NULL;
   long long size = 0;
   if (store_layer_blob_make (s, l->chain_id, l->diff_id, &digest, &size, err) < 0)

@@ -21,4 +21,10 @@ struct store_image;
 int mk_image_layer_blob (struct store *s, struct store_image *img, size_t i, bool insecure,
                          mk_error **err);
 
+/* Where img->layers[i]'s blob can be fetched or mounted from, best first,
+ * as references (mk_reference_parse): the layer's source repository, the
+ * image's repo digests, then those of the store's images with the same
+ * blob. NULL when none. */
+char **mk_image_layer_sources (struct store *s, const struct store_image *img, size_t i);
+
 #endif

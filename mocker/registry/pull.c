@@ -502,6 +502,8 @@ pull_once (struct pull *p, const struct mk_reference *ref, const struct mk_platf
       layers[i].blob_size = m->layers[i].size;
     }
   _cleanup_free_ char *name = mk_reference_name (ref);
+  for (size_t i = 0; i < m->n_layers; i++)
+    layers[i].source = name;
   _cleanup_free_ char *repo_digest = xasprintf ("%s@%s", name, top_digest);
   _cleanup_free_ char *tag = ref->tag ? xasprintf ("%s:%s", name, ref->tag) : NULL;
   struct store_image_new in = {

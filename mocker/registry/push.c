@@ -26,8 +26,6 @@ struct push
   struct mk_registry *reg;
   const struct mk_reference *target;
   struct store_image *img;
-  struct mk_reference **sources;  /* where the image was pulled from (its repo digests) */
-  size_t n_sources;
   size_t layer;  /* the one being reported */
   const char *layer_id;
   size_t n_uploaded;
@@ -103,10 +101,13 @@ push_layer (struct push *p, size_t i, mk_error **err)
           report (p, MK_PUSH_EXISTS, NULL, 0, 0);
           return 0;
         }
-      for (size_t k = 0; k < p->n_sources && upload_url == NULL; k++)
+      _cleanup_strv_ char **sources = mk_image_layer_sources (p->store, p->img, i);
+      for (char **d = sources; d && *d && upload_url == NULL; d++)
         {
-          const struct mk_reference *src = p->sources[k];
-          if (!same_registry (src, p->target) || strcmp (src->path, p->target->path) == 0)
+          _cleanup_reference_ struct mk_reference *src = NULL;
+          _cleanup_error_ mk_error *ignored = NULL;
+          if (mk_reference_parse (*d, &src, &ignored) < 0 || !same_registry (src, p->target)
+              || strcmp (src->path, p->target->path) == 0)
             continue;
           int m = mk_registry_blob_mount (p->reg, l->digest, src->path, &upload_url, err);
           if (m < 0)
@@ -246,8 +247,14 @@ push_image (struct push *p, struct mk_push_result *out, mk_error **err)
   _cleanup_free_ char *digest = NULL;
   if (mk_registry_put_manifest (p->reg, p->target->tag, media_type, body, len, &digest, err) < 0)
     return -1;
-  if (store_blob_put (p->store, body, len, digest, NULL, err) < 0)
-    return -1;
+  /* Docker's RepoDigests: the manifest itself is not kept (nothing would
+   * name it), its digest is */
+  _cleanup_free_ char *name = mk_reference_name (p->target);
+  _cleanup_free_ char *repo_digest = xasprintf ("%s@%s", name, digest);
+  _cleanup_error_ mk_error *rec = NULL;
+  if (store_image_add_repo_digest (p->store, p->img->id, repo_digest, &rec) < 0)
+    /* the registry has it all the same (an rmi meanwhile) */
+    log_warning ("pushed, but not recorded as %s: %s", repo_digest, rec->msg);
   out->repository = mk_reference_familiar_name (p->target);
   out->tag = xstrdup (p->target->tag);
   out->digest = STEAL (digest);
@@ -283,16 +290,6 @@ mk_push (struct store *s, const char *name, const struct mk_push_options *opts,
     return mk_error_wrap (err, "push %s", name);
 
   struct push p = { .store = s, .opts = opts, .target = ref, .img = img };
-  for (char **d = img->repo_digests; d && *d; d++)
-    {
-      struct mk_reference *src = NULL;
-      _cleanup_error_ mk_error *ignored = NULL;
-      if (mk_reference_parse (*d, &src, &ignored) == 0)
-        {
-          p.sources = xrealloc (p.sources, (p.n_sources + 1) * sizeof *p.sources);
-          p.sources[p.n_sources++] = src;
-        }
-    }
   int rc = mk_registry_open (ref, opts->insecure, &p.reg, err);
   if (rc == 0)
     {
@@ -301,9 +298,6 @@ mk_push (struct store *s, const char *name, const struct mk_push_options *opts,
       log_debug ("push %s: %d transient failures retried", full, mk_registry_retries (p.reg));
     }
   mk_registry_free (p.reg);
-  for (size_t i = 0; i < p.n_sources; i++)
-    mk_reference_free (p.sources[i]);
-  free (p.sources);
   if (rc < 0)
     return mk_error_wrap (err, "push %s", name);
   return 0;

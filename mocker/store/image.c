@@ -29,6 +29,7 @@ store_image_free (struct store_image *img)
       free (img->layers[i].diff_id);
       free (img->layers[i].digest);
       free (img->layers[i].media_type);
+      free (img->layers[i].source);
     }
   free (img->layers);
   free (img->id);
@@ -98,6 +99,8 @@ image_record_json (const char *id, const char *created, long long size,
       json_kv_str (g, "media_type", layers[i].media_type);
       json_kv_int (g, "blob_size", layers[i].blob_size);
       json_kv_int (g, "size", layers[i].size);
+      if (layers[i].source)
+        json_kv_str (g, "source", layers[i].source);
       json_obj_close (g);
     }
   json_arr_close (g);
@@ -144,6 +147,7 @@ store_image_read_record (struct store *s, const char *id, struct store_image **o
       il->diff_id = dup_opt (json_get_str (l, "diff_id"));
       il->digest = dup_opt (json_get_str (l, "digest"));
       il->media_type = dup_opt (json_get_str (l, "media_type"));
+      il->source = dup_opt (json_get_str (l, "source"));
       yajl_val bs = json_get (l, "blob_size"), sz = json_get (l, "size");
       il->blob_size = YAJL_IS_INTEGER (bs) ? YAJL_GET_INTEGER (bs) : -1;
       il->size = YAJL_IS_INTEGER (sz) ? YAJL_GET_INTEGER (sz) : 0;
@@ -257,6 +261,7 @@ store_image_register (struct store *s, const struct store_image_new *in, char **
       l->digest = dup_opt (in->layers[i].digest);
       l->media_type = dup_opt (in->layers[i].media_type);
       l->blob_size = in->layers[i].blob_size;
+      l->source = dup_opt (in->layers[i].source);
       parent = l->chain_id;
       struct store_layer_info info = { 0 };
       if (store_layer_load (s, l->chain_id, &info, err) < 0)
@@ -311,6 +316,7 @@ out:
       free (layers[i].diff_id);
       free (layers[i].digest);
       free (layers[i].media_type);
+      free (layers[i].source);
     }
   free (layers);
   if (ret < 0)
@@ -509,6 +515,29 @@ store_image_tag (struct store *s, const char *id, const char *normalized_tag, mk
   else
     {
       store_map_set (&idx.tags, normalized_tag, id);
+      r = store_index_save (s, &idx, err);
+    }
+  store_index_clear (&idx);
+  return r;
+}
+
+int
+store_image_add_repo_digest (struct store *s, const char *id, const char *normalized,
+                             mk_error **err)
+{
+  _cleanup_close_ int lock = store_lock (s, err);
+  if (lock < 0)
+    return -1;
+  struct store_index idx;
+  if (store_index_load (s, &idx, err) < 0)
+    return -1;
+  int r = 0;
+  if (!store_index_has_image (&idx, id))
+    r = store_fail (err, ENOENT, "no such image: %s", id);
+  else if (store_map_get (&idx.digests, normalized) == NULL
+           || strcmp (store_map_get (&idx.digests, normalized), id) != 0)
+    {
+      store_map_set (&idx.digests, normalized, id);
       r = store_index_save (s, &idx, err);
     }
   store_index_clear (&idx);

@@ -19,6 +19,8 @@ struct store_image_layer
   char *media_type;  /* the manifest's layer media type; may be NULL */
   long long blob_size;  /* compressed size, -1 unknown */
   long long size;       /* unpacked size */
+  char *source;      /* a repository ("host/path") the blob can be fetched or mounted
+                        from: the one it was pulled from, kept by images built on it */
 };
 
 struct store_image
@@ -44,6 +46,7 @@ struct store_image_new_layer
   const char *digest;     /* blob digest, or NULL when the blob is not kept */
   const char *media_type; /* or NULL */
   long long blob_size;    /* or -1 */
+  const char *source;     /* or NULL: repository the blob came from (see above) */
 };
 struct store_image_new
 {
@@ -91,6 +94,11 @@ void store_image_list_free (struct store_image **list, size_t n);
  * one made later for a layer that had none (push, save). Takes the lock. */
 int store_image_set_layer_blob (struct store *s, const char *id, size_t index, const char *digest,
                                 const char *media_type, long long blob_size, mk_error **err);
+
+/* Records normalized "name@sha256:..." as a repo digest of image id (what
+ * a push printed), taking the store lock; ENOENT when the image is gone. */
+int store_image_add_repo_digest (struct store *s, const char *id, const char *normalized,
+                                 mk_error **err);
 
 /* Tags an image (normalized "name:tag"), taking the store lock. */
 int store_image_tag (struct store *s, const char *id, const char *normalized_tag,

@@ -48,6 +48,50 @@ repos() {
   [ "$status" -eq 1 ]
 }
 
+# build CONTEXT-LINE...: builds a Dockerfile of busybox + those RUN lines as prune:1
+build_prune() {
+  local ctx=$WORK/prune-ctx l
+  mkdir -p "$ctx"
+  { echo 'FROM busybox'; for l in "$@"; do echo "RUN $l"; done; } > "$ctx/Dockerfile"
+  mocker build -q --network none -t prune:1 "$ctx"
+}
+
+@test "image prune keeps the untagged images others were built on; a dangling one goes with its untagged parents" {
+  t1=$(build_prune 'echo a > /a' 'echo b > /b')
+  i1=$(cat "$MOCKER_ROOT/image-parents/${t1#sha256:}")
+  [ -e "$MOCKER_ROOT/images/${i1#sha256:}" ]
+  n=$(image_count)
+  # i1 has no name but prune:1 was built on it: not dangling
+  run mocker image prune -f
+  [ "$status" -eq 0 ]
+  [ "$output" = "Total reclaimed space: 0B" ]
+  [ "$(image_count)" -eq "$n" ]
+  [ "$(mocker image inspect "$i1" | jq -r '.[0].Id')" = "$i1" ]
+  # rebuilt (the first step from the cache): the old top is dangling now, i1 is not
+  t2=$(build_prune 'echo a > /a' 'echo c > /c')
+  [ "$(cat "$MOCKER_ROOT/image-parents/${t2#sha256:}")" = "$i1" ]
+  run mocker image prune -f
+  [ "$status" -eq 0 ]
+  [ "$output" = "Deleted Images:
+deleted: $t1
+
+Total reclaimed space: 2B" ]
+  [ ! -e "$MOCKER_ROOT/images/${t1#sha256:}" ]
+  [ -e "$MOCKER_ROOT/images/${i1#sha256:}" ]
+  [ -e "$MOCKER_ROOT/images/${t2#sha256:}" ]
+  # rebuilt from another first step: t2 is dangling, and i1 goes with it
+  t3=$(build_prune 'echo z > /z')
+  run mocker image prune -f
+  [ "$status" -eq 0 ]
+  [[ $output == *"deleted: $t2"* ]]
+  [[ $output == *"deleted: $i1"* ]]
+  [ ! -e "$MOCKER_ROOT/images/${t2#sha256:}" ]
+  [ ! -e "$MOCKER_ROOT/images/${i1#sha256:}" ]
+  [ "$(mocker images -q --no-trunc prune:1)" = "$t3" ]
+  [ "$(mocker images -q --no-trunc busybox)" != "" ]
+  mocker rmi prune:1 > /dev/null
+}
+
 @test "image prune removes dangling images only; -a every image without a container" {
   mkdir -p "$WORK/d"
   cp -a "$MOCKER_TOP/bundles/busybox/rootfs/." "$WORK/d/"

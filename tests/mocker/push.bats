@@ -153,3 +153,124 @@ own_image() {
   [ "$status" -eq 125 ]
   check_no_junk
 }
+
+@test "push: an image built and one committed on a pulled base carry the base's blobs; pushed, skopeo reads them" {
+  own_image "$REG/base:1"
+  mocker push -q "$REG/base:1" > /dev/null
+  other=$WORK/built-root
+  mocker --root "$other" pull -q "$REG/base:1" > /dev/null
+  base=$(mocker --root "$other" images -q --no-trunc "$REG/base:1")
+  bdigest=$(jq -r '.layers[0].digest' "$other/images/${base#sha256:}/image.json")
+  [[ $bdigest == sha256:* ]]
+  ctx=$WORK/built-ctx
+  mkdir -p "$ctx"
+  echo added > "$ctx/added"
+  printf 'FROM %s\nRUN echo ran > /ran\nCOPY added /added\n' "$REG/base:1" > "$ctx/Dockerfile"
+  id=$(mocker --root "$other" build -q --network none -t "$REG/built:1" "$ctx")
+  mocker --root "$other" run --network none --name onpulled "$REG/base:1" sh -c 'echo c > /c'
+  cid=$(mocker --root "$other" commit onpulled "$REG2/committed-on-pulled:1")
+  mocker --root "$other" rm onpulled > /dev/null
+  # the base layer's blob is named in the new images, as in the base's record
+  for i in "$id" "$cid"; do
+    [ "$(jq -r '.layers[0].digest' "$other/images/${i#sha256:}/image.json")" = "$bdigest" ]
+    [ "$(jq -r '.layers[0].media_type' "$other/images/${i#sha256:}/image.json")" = \
+      "$(jq -r '.layers[0].media_type' "$other/images/${base#sha256:}/image.json")" ]
+    [ "$(jq -r '.layers[0].blob_size' "$other/images/${i#sha256:}/image.json")" -gt 0 ]
+  done
+  # the base image goes: where its blob came from is kept by the images on it
+  mocker --root "$other" rmi "$REG/base:1" > /dev/null
+  run --separate-stderr mocker --root "$other" push "$REG/built:1"
+  [ "$status" -eq 0 ]
+  d=$output
+  [[ $stderr == *"Mounted from base"* ]]
+  run skopeo inspect --tls-verify=false "docker://$REG/built:1"
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .Digest <<< "$output")" = "$d" ]
+  [ "$(jq -r '.Layers[0]' <<< "$output")" = "$bdigest" ]
+  [ "$(jq -r '.Layers | length' <<< "$output")" = 3 ]
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG/built:1" "oci:$WORK/built-copy:1"
+  # to another registry: the base blob is fetched from where the base came from
+  mocker --root "$other" tag "$REG/built:1" "$REG2/built:1"
+  [ "$(mocker --root "$other" push -q "$REG2/built:1")" = "$d" ]
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG2/built:1" "oci:$WORK/built-copy2:1"
+  mocker --root "$other" push -q "$REG2/committed-on-pulled:1" > /dev/null
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG2/committed-on-pulled:1" "oci:$WORK/cop:1"
+  mocker --root "$other" rmi -f $(mocker --root "$other" images -q) > /dev/null
+  rm -rf --one-file-system "$other"
+}
+
+@test "push: an image built on a base made by init carries the base's blob" {
+  base=$(mocker images -q --no-trunc busybox)
+  bdigest=$(jq -r '.layers[0].digest' "$MOCKER_ROOT/images/${base#sha256:}/image.json")
+  ctx=$WORK/init-ctx
+  mkdir -p "$ctx"
+  printf 'FROM busybox\nRUN echo ran > /ran\n' > "$ctx/Dockerfile"
+  id=$(mocker build -q --network none -t "$REG/on-init:1" "$ctx")
+  [ "$(jq -r '.layers[0].digest' "$MOCKER_ROOT/images/${id#sha256:}/image.json")" = "$bdigest" ]
+  d=$(mocker push -q "$REG/on-init:1")
+  [ "$(skopeo inspect --tls-verify=false "docker://$REG/on-init:1" | jq -r '.Digest + " " + .Layers[0]')" = "$d $bdigest" ]
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG/on-init:1" "oci:$WORK/on-init:1"
+  mocker rmi "$REG/on-init:1" > /dev/null
+}
+
+@test "push: the digest is recorded as a RepoDigest (also two pushes at once); no manifest blob is left" {
+  own_image "$REG/recorded:1"
+  id=$(mocker images -q --no-trunc "$REG/recorded:1")
+  mocker tag "$REG/recorded:1" "$REG/recorded2:1"
+  ls "$MOCKER_ROOT/blobs/sha256" > "$WORK/blobs.before"
+  mocker push -q "$REG/recorded:1" > "$WORK/d1" &
+  p1=$!
+  mocker push -q "$REG/recorded2:1" > "$WORK/d2" &
+  p2=$!
+  wait $p1
+  wait $p2
+  d=$(cat "$WORK/d1")
+  [ "$(cat "$WORK/d2")" = "$d" ]
+  [ "$(mocker image inspect "$REG/recorded:1" | jq -r '.[0].RepoDigests | sort | join(" ")')" = \
+    "$REG/recorded2@$d $REG/recorded@$d" ]
+  # the name with the digest finds the image
+  [ "$(mocker image inspect "$REG/recorded@$d" | jq -r '.[0].Id')" = "$id" ]
+  # the store keeps no blob nothing names
+  ls "$MOCKER_ROOT/blobs/sha256" > "$WORK/blobs.after"
+  diff "$WORK/blobs.before" "$WORK/blobs.after"
+  # pushed again: recorded once
+  mocker push -q "$REG/recorded:1" > /dev/null
+  [ "$(mocker image inspect "$REG/recorded:1" | jq '.[0].RepoDigests | length')" = 2 ]
+  # rmi of the last tag removes the image with its digests
+  mocker rmi "$REG/recorded:1" "$REG/recorded2:1" > /dev/null
+  [ ! -e "$MOCKER_ROOT/images/${id#sha256:}" ]
+  run mocker image inspect "$REG/recorded@$d"
+  [ "$status" -ne 0 ]
+}
+
+@test "push: an image pulled from a multi-platform index pushes its own platform's manifest" {
+  L=$WORK/multi-layout
+  oci_init "$L"
+  busybox_rootfs "$WORK/multi-amd"
+  echo amd > "$WORK/multi-amd/which"
+  oci_add_layer "$L" "$WORK/multi-amd" gzip
+  amd=$(oci_finish "$L" amd amd64)
+  mkdir -p "$WORK/multi-arm"
+  echo arm > "$WORK/multi-arm/which"
+  oci_add_layer "$L" "$WORK/multi-arm" gzip
+  oci_finish "$L" arm arm64 > /dev/null
+  idx=$(oci_index "$L" multi amd arm)
+  reg_push "$L" multi multi:1
+  other=$WORK/multi-root
+  mocker --root "$other" pull -q "$REG/multi:1" > /dev/null
+  [ "$(mocker --root "$other" image inspect "$REG/multi:1" | jq -r '.[0].RepoDigests[0]')" = "$REG/multi@$idx" ]
+  mocker --root "$other" tag "$REG/multi:1" "$REG/multi-amd:1"
+  run --separate-stderr mocker --root "$other" push "$REG/multi-amd:1"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$amd" ]
+  [[ $stderr == *"Mounted from multi"* ]]
+  # built on it: the base's blob is mounted from the index's repository
+  ctx=$WORK/multi-ctx
+  mkdir -p "$ctx"
+  printf 'FROM %s\nRUN echo x > /x\n' "$REG/multi:1" > "$ctx/Dockerfile"
+  mocker --root "$other" build -q --network none -t "$REG/multi-built:1" "$ctx" > /dev/null
+  mocker --root "$other" push -q "$REG/multi-built:1" > /dev/null
+  skopeo copy --quiet --src-tls-verify=false "docker://$REG/multi-built:1" "oci:$WORK/multi-built:1"
+  mocker --root "$other" rmi -f $(mocker --root "$other" images -q) > /dev/null
+  rm -rf --one-file-system "$other"
+}

@@ -127,6 +127,28 @@ committed() {
   skopeo copy --quiet "oci-archive:$WORK/c1-oci.tar" "oci:$WORK/c1-layout:x"
 }
 
+@test "save of an image built on a pulled base: podman loads it with the same image ID" {
+  mocker tag saved:one "$REG/savebase:1"
+  mocker push -q "$REG/savebase:1" > /dev/null
+  other=$WORK/built-root
+  mocker --root "$other" pull -q "$REG/savebase:1" > /dev/null
+  ctx=$WORK/built-ctx
+  mkdir -p "$ctx"
+  printf 'FROM %s\nRUN echo built > /built\n' "$REG/savebase:1" > "$ctx/Dockerfile"
+  id=$(mocker --root "$other" build -q --network none -t saved:built "$ctx")
+  # the base image goes; its layer stays with the built one, and so does where it came from
+  mocker --root "$other" rmi "$REG/savebase:1" > /dev/null
+  mocker --root "$other" save -o "$WORK/built.tar" saved:built
+  run pm load -i "$WORK/built.tar"
+  [ "$status" -eq 0 ]
+  [ "sha256:$(pm images --no-trunc -q localhost/saved:built | sed 's/^sha256://')" = "$id" ]
+  [ "$(tar -xOf "$WORK/built.tar" manifest.json | jq -r '.[0].Layers | length')" = 2 ]
+  mocker --root "$other" save --format oci-archive -o "$WORK/built-oci.tar" saved:built
+  skopeo copy --quiet "oci-archive:$WORK/built-oci.tar" "oci:$WORK/built-layout:x"
+  mocker --root "$other" rmi saved:built > /dev/null
+  rm -rf --one-file-system "$other"
+}
+
 @test "save of a pulled image fetches the blobs the pull did not keep" {
   mocker tag saved:one "$REG/saved:one"
   mocker push -q "$REG/saved:one" > /dev/null
