@@ -255,7 +255,7 @@ static void
 test_volumes_and_etc_files (void **state)
 {
   (void) state;
-  struct volume_opt v[] = { { "/srv/data", "/data", true } };
+  struct volume_opt v[] = { { .host = "/srv/data", .container = "/data", .readonly = true, .kind = MOUNT_BIND } };
   struct run_options o = { .volumes = v, .n_volumes = 1, .etc_dir = "/run/x" };
   _cleanup_spec_ struct spec *s = make ("{\"config\":{\"Cmd\":[\"sh\"]}}", &o);
   const struct spec_mount *last = &s->mounts[s->n_mounts - 1];
