@@ -120,7 +120,7 @@ lease_field() {  # lease_field JSON FIELD
   run ip -n "$H" -o link show "$(lease_field "$lease" veth)"
   [[ $output == *"master mocker0"* ]]
   in_c "$CPID" busybox ping -c 1 -W 5 "$gw"
-  run mk network ls
+  run mk network leases
   [ "$(jq length <<< "$output")" -eq 1 ]
   [ "$(jq -r '.[0].ip' <<< "$output")" = "$ip" ]
 }
@@ -129,7 +129,7 @@ lease_field() {  # lease_field JSON FIELD
   outside_server
   container
   mk network attach --id c1-$T --netns /proc/$CPID/ns/net
-  ip=$(mk network ls | jq -r '.[0].ip')
+  ip=$(mk network leases | jq -r '.[0].ip')
   run in_c "$CPID" curl -s --max-time 10 http://198.18.0.2:8000/
   [ "$status" -eq 0 ]
   [ "$output" = "outside-$T" ]
@@ -195,7 +195,7 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   c2=$CPID
   mk network attach --id c1-$T --netns /proc/$c1/ns/net -p 8080:80
   mk network attach --id c2-$T --netns /proc/$c2/ns/net -p 8082:80
-  veth1=$(mk network ls | jq -r ".[] | select(.id == \"c1-$T\") | .veth")
+  veth1=$(mk network leases | jq -r ".[] | select(.id == \"c1-$T\") | .veth")
   ip -n "$H" link show "$veth1"
   run mk network detach --id c1-$T
   [ "$status" -eq 0 ]
@@ -203,14 +203,14 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   [[ $output != *"mocker:c1-$T"* ]]
   [[ $output == *"mocker:c2-$T"* ]]
   ! ip -n "$H" link show "$veth1" || false
-  run mk network ls
+  run mk network leases
   [ "$(jq -r '.[].id' <<< "$output")" = "c2-$T" ]
   # Detaching again is fine; the last detach removes the table.
   mk network detach --id c1-$T
   mk network detach --id c2-$T
   run ip netns exec "$H" nft list ruleset
   [[ $output != *"table ip mocker"* ]]
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   run ip -n "$H" -o link show type veth
   [[ $output != *vethmk* ]]
 }
@@ -220,7 +220,7 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   mk network attach --id c1-$T --netns /proc/$CPID/ns/net -p 8080:80
   kill "$CPID"; wait "$CPID" || true
   mk network detach --id c1-$T
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   run ip -n "$H" -o link show type veth
   [[ $output != *vethmk* ]]
   run ip netns exec "$H" nft list ruleset
@@ -236,7 +236,7 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   done
   for p in "${pids[@]}"; do wait "$p"; done
   [ "$(cat "$STATE"/lease.* | jq -r .ip | sort -u | wc -l)" -eq 50 ]
-  [ "$(mk network ls | jq length)" -eq 50 ]
+  [ "$(mk network leases | jq length)" -eq 50 ]
   # Each container really has its own address.
   for i in 1 25 50; do
     ip=$(jq -r .ip "$STATE/lease.$i")
@@ -245,7 +245,7 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   pids=()
   for i in $(seq 50); do mk network detach --id p$i-$T & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p"; done
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   run ip -n "$H" -o link show type veth
   [[ $output != *vethmk* ]]
   run ip netns exec "$H" nft list ruleset
@@ -301,7 +301,7 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   [ "$status" -ne 0 ]
   [[ $output == *"host port 8080/tcp is already published by container \`c1-$T\`"* ]]
   # The failed attaches left no lease, veth or rule.
-  [ "$(mk network ls | jq length)" -eq 1 ]
+  [ "$(mk network leases | jq length)" -eq 1 ]
   [ "$(ip -n "$H" -o link show type veth | grep -c vethmk)" -eq 1 ]
   [ "$(ip netns exec "$H" nft list ruleset | grep -c 'mocker:')" -eq 1 ]
   run in_c "$CPID" ip -o link show
@@ -349,7 +349,7 @@ rt_start_and_wait() {
   ip netns exec "$H" "$MOCKER_RUNTIME" --root "$STATE/rt" delete "$RT_ID"
   RT_ID=
   mk network detach --id mkt-net-$T
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   run ip -n "$H" -o link show type veth
   [[ $output != *vethmk* ]]
 }
