@@ -62,11 +62,15 @@ parse (int argc, char **argv, const char *sub, const char *allowed, struct net_a
        mk_error **err)
 {
   _cleanup_free_ char *cmd = xasprintf ("network %s", sub);
-  static const char shortopts[] = "+d:qf:";
+  /* -f is --filter for ls, --force for rm, prune and disconnect (Docker's). */
+  bool force = strchr (allowed, 'F') != NULL;
+  const char *shortopts = force ? "+d:qf" : "+d:qf:";
   int c;
   optind = 0;
   while ((c = getopt_long (argc, argv, shortopts, opts, NULL)) != -1)
     {
+      if (c == 'f' && force)
+        c = 'F';
       if (c == OPT_HELP)
         return 1;
       if (c == '?' || c == ':')
@@ -469,7 +473,7 @@ net_cmd_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return -1;
   json_gen *g = json_gen_new (true);
   json_arr_open (g);
-  int failed = 0;
+  int failed = 0, shown = 0;
   for (int i = optind; i < argc; i++)
     {
       struct net_view v;
@@ -482,12 +486,13 @@ net_cmd_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         }
       gen_view (g, s, &v);
       net_def_clear (&v.d);
+      shown++;
     }
   json_arr_close (g);
   _cleanup_free_ char *text = NULL;
   if (json_gen_finish_checked (g, "network inspect", &text, NULL, err) < 0)
     return -1;
-  printf ("%s\n", text);
+  printf ("%s\n", shown ? text : "[]");
   return failed;
 }
 
