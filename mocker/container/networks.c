@@ -257,6 +257,8 @@ ctr_hosts_refresh (struct store *s, const char *also_id, mk_error **err)
   size_t n_defs = 0;
   if (net_def_list (state_dir, &defs, &n_defs, err) < 0)
     return -1;
+  if (n_defs == 0)
+    return 0;  /* no user-defined network: nobody has peers */
   struct net_peer **peers = xzalloc ((n_defs + 1) * sizeof *peers);
   size_t *n_peers = xzalloc ((n_defs + 1) * sizeof *n_peers);
   struct attachment *all = NULL;
