@@ -112,22 +112,6 @@ parse (int argc, char **argv, const char *sub, const char *allowed, struct net_a
   return 0;
 }
 
-/* A stable id for the predefined networks of this store (Docker makes a
- * random one per daemon). */
-static void
-predefined_id (const char *state_dir, const char *name, char out[65])
-{
-  for (int part = 0; part < 8; part++)
-    {
-      uint32_t h = 2166136261u ^ (uint32_t) part;
-      for (const unsigned char *p = (const unsigned char *) state_dir; *p; p++)
-        h = (h ^ *p) * 16777619u;
-      for (const unsigned char *p = (const unsigned char *) name; *p; p++)
-        h = (h ^ *p) * 16777619u;
-      sprintf (out + 8 * part, "%08x", h);
-    }
-}
-
 /* One network as ls and inspect see it: the definition, or a predefined one. */
 struct net_view
 {
@@ -151,7 +135,7 @@ predefined_view (const char *state_dir, const char *name, struct net_view *v)
   v->builtin = true;
   v->scope = "local";
   snprintf (v->d.name, sizeof v->d.name, "%s", name);
-  predefined_id (state_dir, name, v->d.id);
+  net_predefined_id (state_dir, name, v->d.id);
   snprintf (v->d.driver, sizeof v->d.driver, "%s",
             strcmp (name, "none") == 0 ? "null" : name);
   if (strcmp (name, "bridge") == 0)

@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/container/dns_record.h"
+#include "mocker/network/internal.h"
 #include "mocker/network/netdef.h"
 #include "mocker/store/store.h"
 
@@ -138,6 +139,8 @@ static int
 rewrite_in_place (const char *path, const char *text, mk_error **err)
 {
   _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT)
+    return 0;  /* the container is being removed */
   if (fd < 0)
     return mk_error_set (err, errno, "open `%s`", path);
   size_t len = strlen (text);
@@ -280,11 +283,15 @@ ctr_hosts_refresh (struct store *s, const char *also_id, mk_error **err)
       if (id == NULL || strv_has (done, id))
         continue;
       strv_push (&done, id);
+      /* Only also_id's own file is the caller's business; another
+       * container's (being removed, say) is a warning. */
       _cleanup_error_ mk_error *e = NULL;
       if (refresh_one (s, state_dir, id, all, n_all, &e) < 0)
         {
-          log_warning ("%s", e->msg);
-          r = -1;
+          if (also_id && strcmp (id, also_id) == 0)
+            r = mk_error_set (err, 0, "%s", e->msg);
+          else
+            log_warning ("%s", e->msg);
         }
     }
   for (size_t i = 0; i < n_defs; i++)
@@ -293,7 +300,84 @@ ctr_hosts_refresh (struct store *s, const char *also_id, mk_error **err)
   free (n_peers);
   free (all);
   net_defs_free (defs, n_defs);
-  if (r < 0)
-    return mk_error_set (err, 0, "some /etc/hosts could not be rewritten");
-  return 0;
+  return r;
+}
+
+/* ---- inspect's NetworkSettings.Networks ---- */
+
+static void
+gen_one (json_gen *g, const char *name, const char *net_id, char *const *aliases,
+         const char *leases_path, const char *gateway, const char *id)
+{
+  json_key (g, name);
+  json_obj_open (g);
+  json_key (g, "Aliases");
+  if (aliases && *aliases)
+    {
+      json_arr_open (g);
+      for (char *const *a = aliases; *a; a++)
+        json_str (g, *a);
+      json_arr_close (g);
+    }
+  else
+    json_null (g);
+  json_kv_str (g, "NetworkID", net_id);
+  _cleanup_ipam_ struct ipam ipam = { 0 };
+  int i = -1;
+  if (ipam_load (leases_path, &ipam, NULL) == 0)
+    i = ipam_find (&ipam, id);
+  char ip[16] = "", gw[16] = "", mac[18] = "";
+  int prefix = 0;
+  if (i >= 0 && ipam.has_subnet)
+    {
+      ipv4_format (ipam.leases[i].ip, ip);
+      prefix = ipam.subnet.prefix;
+      if (gateway)
+        snprintf (gw, sizeof gw, "%s", gateway);
+      else
+        ipv4_format (ipv4_net_gateway (&ipam.subnet), gw);
+      uint8_t m[6];
+      net_mac_for_ip (ipam.leases[i].ip, m);
+      snprintf (mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+                m[5]);
+    }
+  json_kv_str (g, "Gateway", gw);
+  json_kv_str (g, "IPAddress", ip);
+  json_kv_int (g, "IPPrefixLen", prefix);
+  json_kv_str (g, "MacAddress", mac);
+  json_obj_close (g);
+}
+
+void
+ctr_gen_networks (json_gen *g, struct store *s, const struct container *c)
+{
+  const char *state_dir = store_root (s);
+  const char *mode = ctr_str (c, "host_config", "NetworkMode");
+  json_key (g, "Networks");
+  json_obj_open (g);
+  if (mode == NULL || strcmp (mode, "bridge") == 0 || strcmp (mode, "default") == 0)
+    {
+      _cleanup_free_ char *path = xasprintf ("%s/network/leases.json", state_dir);
+      char id[65];
+      net_predefined_id (state_dir, "bridge", id);
+      gen_one (g, "bridge", id, NULL, path, NULL, c->id);
+    }
+  struct ctr_networks nets;
+  _cleanup_error_ mk_error *e = NULL;
+  if (ctr_networks_load (c->dir, &nets, &e) == 0)
+    {
+      for (size_t i = 0; i < nets.n; i++)
+        {
+          struct net_def d;
+          _cleanup_error_ mk_error *de = NULL;
+          bool known = net_def_load (state_dir, nets.v[i].name, &d, &de) == 0;
+          _cleanup_free_ char *path = net_def_leases (state_dir, nets.v[i].name);
+          gen_one (g, nets.v[i].name, known ? d.id : "", nets.v[i].aliases, path,
+                   known ? d.gateway : NULL, c->id);
+          if (known)
+            net_def_clear (&d);
+        }
+      ctr_networks_clear (&nets);
+    }
+  json_obj_close (g);
 }

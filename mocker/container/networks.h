@@ -41,4 +41,11 @@ void ctr_networks_remove (struct ctr_networks *l, const char *name);
  * Under the network lock; the files are rewritten in place (bind-mounted). */
 int ctr_hosts_refresh (struct store *s, const char *also_id, mk_error **err);
 
+/* "Networks": Docker's NetworkSettings.Networks of the container: one entry
+ * per network it is on (bridge, or its user-defined ones) with NetworkID,
+ * Aliases and, while it has a lease, IPAddress, IPPrefixLen, Gateway and
+ * MacAddress. */
+struct json_gen;
+void ctr_gen_networks (struct json_gen *g, struct store *s, const struct container *c);
+
 #endif

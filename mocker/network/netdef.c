@@ -52,6 +52,20 @@ net_name_predefined (const char *name)
          || strcmp (name, "none") == 0 || strcmp (name, "default") == 0;
 }
 
+void
+net_predefined_id (const char *state_dir, const char *name, char out[65])
+{
+  for (int part = 0; part < 8; part++)
+    {
+      uint32_t h = 2166136261u ^ (uint32_t) part;
+      for (const unsigned char *p = (const unsigned char *) state_dir; *p; p++)
+        h = (h ^ *p) * 16777619u;
+      for (const unsigned char *p = (const unsigned char *) name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+      snprintf (out + 8 * part, 9, "%08x", h);
+    }
+}
+
 char *
 net_defs_dir (const char *state_dir)
 {

@@ -38,6 +38,10 @@ bool net_name_valid (const char *name);
 /* bridge, host, none (and default): not user-defined networks. */
 bool net_name_predefined (const char *name);
 
+/* A stable id for bridge, host and none of this store (Docker makes a
+ * random one per daemon). */
+void net_predefined_id (const char *state_dir, const char *name, char out[65]);
+
 char *net_defs_dir (const char *state_dir);
 char *net_def_dir (const char *state_dir, const char *name);
 char *net_def_leases (const char *state_dir, const char *name);

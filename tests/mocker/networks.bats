@@ -157,8 +157,12 @@ ip_on() {
   # the eth0 of each is in the network's subnet, with its default route via the gateway
   gw=$(mk network inspect app-$T | jq -r '.[0].IPAM.Config[0].Gateway')
   [[ $(mk exec cli-$T ip route) == *"default via $gw dev eth0"* ]]
-  # inspect lists both
+  # inspect lists both; the container's inspect has its NetworkSettings.Networks
   [ "$(mk network inspect app-$T | jq -r '.[0].Containers[].Name' | sort | tr '\n' ' ')" = "cli-$T web-$T " ]
+  run mk inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{.Gateway}}{{end}}' web-$T
+  [ "$output" = "$wip $gw" ]
+  [ "$(mk inspect web-$T | jq -c ".[0].NetworkSettings.Networks[\"app-$T\"].Aliases")" = '["www","site"]' ]
+  [ "$(mk inspect web-$T | jq -r ".[0].NetworkSettings.Networks[\"app-$T\"].NetworkID")" = "$(mk network inspect app-$T | jq -r '.[0].Id')" ]
   # a container that stops leaves its peers' /etc/hosts
   mk stop -t 1 web-$T > /dev/null
   run mk exec cli-$T cat /etc/hosts
@@ -285,4 +289,21 @@ ip_on() {
   mk rm -f u-$T > /dev/null
   run mk network prune -f
   [ "$output" = "Deleted Networks:"$'\n'"used-$T" ]
+}
+
+@test "a stopped container whose network was removed fails to start with a clear error, nothing left" {
+  mk network create gone-$T > /dev/null
+  mk run -d --name g-$T --network gone-$T busybox sleep 1000 > /dev/null
+  mk stop -t 1 g-$T > /dev/null
+  # a stopped container holds no lease: rm is allowed (as Docker's)
+  mk network rm gone-$T
+  run -125 mk start g-$T
+  [[ $output == *"network \`gone-$T\` not found"* ]]
+  [ "$(mk inspect g-$T | jq -r '.[0].State.Running')" = false ]
+  [ "$(mk network leases)" = "[]" ]
+  # back on a network of that name, it starts
+  mk network create gone-$T > /dev/null
+  mk start g-$T > /dev/null
+  [ "$(mk network inspect gone-$T | jq -r '.[0].Containers[].Name')" = "g-$T" ]
+  mk rm -f g-$T > /dev/null
 }
