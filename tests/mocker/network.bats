@@ -252,6 +252,46 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   [[ $output != *mocker* ]]
 }
 
+@test "network attach --net: 20 parallel attaches to a user network and the default bridge, one netns on both" {
+  local i pids=() cps=()
+  mk network create --subnet 10.240.0.0/24 un-$T > /dev/null
+  for i in $(seq 20); do container; cps+=("$CPID"); done
+  for i in $(seq 20); do
+    mk network attach --id u$i-$T --net un-$T --alias al$i --netns /proc/${cps[$((i-1))]}/ns/net > "$STATE/lease.$i" &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  [ "$(cat "$STATE"/lease.* | jq -r .ip | sort -u | wc -l)" -eq 20 ]
+  [ "$(cat "$STATE"/lease.* | jq -r .network | sort -u)" = "un-$T" ]
+  [ "$(cat "$STATE"/lease.* | jq -r .ip | grep -c '^10\.240\.0\.')" -eq 20 ]
+  [ "$(jq -r '.leases[] | select(.id == "u7-'$T'") | .aliases[0]' "$STATE/network/networks/un-$T/leases.json")" = al7 ]
+  # the first container also joins the default bridge: eth1 there, no second default route
+  run mk network attach --id u1-$T --netns /proc/${cps[0]}/ns/net
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .ifname <<< "$output")" = eth1 ]
+  [ "$(jq -r .network <<< "$output")" = bridge ]
+  [ "$(in_c "${cps[0]}" ip route | grep -c '^default')" = 1 ]
+  [ "$(mk network leases | jq length)" -eq 21 ]
+  # a peer on the user network answers through the bridge
+  ip2=$(jq -r .ip "$STATE/lease.2")
+  in_c "${cps[0]}" "$MOCKER_TOP/bundles/busybox/rootfs/bin/busybox" ping -c 1 -W 5 "$ip2"
+  # detach from one network only, then from all
+  mk network detach --id u1-$T --net un-$T
+  ! in_c "${cps[0]}" ip link show eth0 2>/dev/null || false
+  in_c "${cps[0]}" ip link show eth1
+  pids=()
+  for i in $(seq 20); do mk network detach --id u$i-$T & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p"; done
+  [ "$(mk network leases)" = "[]" ]
+  run ip -n "$H" -o link show type veth
+  [[ $output != *vethmk* ]]
+  mk network rm un-$T
+  run ip netns exec "$H" nft list ruleset
+  [[ $output != *mocker* && $output != *mk-* ]]
+  run ip -n "$H" -o link show
+  [[ $output != *mk-* ]]
+}
+
 @test "network: the bridge avoids a subnet the host uses; MOCKER_SUBNET chooses one" {
   ip -n "$H" link add mkt-used type veth peer name mkt-used1
   ip -n "$H" addr add 10.89.7.1/24 dev mkt-used
