@@ -241,7 +241,12 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
             return mk_error_set (err, 0, "--network `%s`: want bridge, none, host or the name of "
                                  "a network", optarg);
           break;
-        case OPT_NETWORK_ALIAS: strv_push (&a->o.network_aliases, optarg); break;
+        case OPT_NETWORK_ALIAS:
+          if (!net_name_valid (optarg))
+            return mk_error_set (err, 0, "--network-alias `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] "
+                                 "are allowed", optarg);
+          strv_push (&a->o.network_aliases, optarg);
+          break;
         case 'p': strv_push (&a->ports, optarg); break;
         case 'v':
           if (run_parse_volume (optarg, &a->o, err) < 0)

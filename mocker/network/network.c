@@ -129,15 +129,15 @@ check_ports (const char *state_dir, const struct ipam *own, const struct net_att
 {
   if (o->n_ports == 0)
     return 0;
-  struct net_target all[1 + 64];
-  size_t n_all = 0;
   struct net_def *defs = NULL;
   size_t n_defs = 0;
   if (net_def_list (state_dir, &defs, &n_defs, err) < 0)
     return -1;
+  _cleanup_free_ struct net_target *all = xzalloc ((n_defs + 1) * sizeof *all);
+  size_t n_all = 0;
   if (target_default (state_dir, &all[n_all], err) == 0)
     n_all++;
-  for (size_t i = 0; i < n_defs && n_all < ARRAY_SIZE (all); i++)
+  for (size_t i = 0; i < n_defs; i++)
     if (target_from_def (state_dir, &defs[i], &all[n_all], NULL) == 0)
       n_all++;
   net_defs_free (defs, n_defs);
@@ -281,6 +281,11 @@ network_attach (const char *state_dir, const struct net_attach_opts *o, struct n
 {
   if (net_check_id (o->container_id, err) < 0)
     return -1;
+  /* Aliases become /etc/hosts names: no blanks or newlines in them. */
+  for (char *const *a = o->aliases; a && *a; a++)
+    if (!net_name_valid (*a))
+      return mk_error_set (err, 0, "network alias `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+                           "allowed", *a);
   _cleanup_close_ int netns_fd = netns_open (o->netns_path, err);
   if (netns_fd < 0)
     return -1;

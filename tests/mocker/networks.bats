@@ -122,6 +122,8 @@ ip_on() {
   [ "$output" = "mocker: network \`nope-$T\` not found" ]
   run -125 mk run --rm --network-alias x busybox true
   [[ $output == *"only for containers on user-defined networks"* ]]
+  run -125 mk run --rm --network n1-$T --network-alias 'a b' busybox true
+  [ "$output" = "mocker: --network-alias \`a b\`: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed" ]
 
   # rm: the bridge and the table go with the definition
   run mk network rm n1-$T n2-$T
