@@ -33,6 +33,8 @@ teardown() {
   [ "$(mk network ls -q --filter type=custom)" = "" ] || { echo "networks left" >&2; left=1; }
   ! ip -n "$H" -o link show | grep -E -q 'vethmk|mk-[0-9a-f]' || { echo "links left" >&2; ip -n "$H" -o link show >&2; left=1; }
   ! ip netns exec "$H" nft list tables | grep -q 'ip mk-' || { echo "nft table left" >&2; left=1; }
+  if [ -n "${srv:-}" ]; then kill "$srv" 2>/dev/null || true; wait "$srv" 2>/dev/null || true; fi
+  [ -z "${O:-}" ] || ip netns del "$O" 2>/dev/null || true
   ip netns del "$H" 2>/dev/null || true
   return $left
 }
@@ -308,4 +310,42 @@ ip_on() {
   mk start g-$T > /dev/null
   [ "$(mk network inspect gone-$T | jq -r '.[0].Containers[].Name')" = "g-$T" ]
   mk rm -f g-$T > /dev/null
+}
+
+@test "a user network's containers reach the outside through NAT; its subnet avoids the default bridge's" {
+  # an "outside" netns joined to the host netns (198.18.0.0/24, a test range)
+  O=mkt-no-$T
+  ip netns add "$O"
+  ip netns exec "$O" ip link set lo up
+  ip -n "$H" link add mkt-up type veth peer name mkt-down netns "$O"
+  ip -n "$H" addr add 198.18.0.1/24 dev mkt-up
+  ip -n "$O" addr add 198.18.0.2/24 dev mkt-down
+  ip -n "$H" link set mkt-up up
+  ip -n "$O" link set mkt-down up
+  mkdir -p "$MOCKER_TEST_DIR/www-$T"
+  echo "outside-$T" > "$MOCKER_TEST_DIR/www-$T/index.html"
+  ip netns exec "$O" /usr/bin/python3 -m http.server 8000 --bind 198.18.0.2 \
+    --directory "$MOCKER_TEST_DIR/www-$T" 2> "$MOCKER_TEST_DIR/server-$T.log" &
+  srv=$!
+  local i
+  for i in $(seq 200); do
+    ip netns exec "$O" curl -s -o /dev/null --max-time 1 http://198.18.0.2:8000/ && break
+    sleep 0.05
+  done
+  # the default bridge first: a user network may not overlap it
+  mk run -d --name d-$T busybox sleep 1000 > /dev/null
+  dsub=$(mk network inspect bridge | jq -r '.[0].IPAM.Config[0].Subnet')
+  [[ $dsub =~ ^[0-9.]+/[0-9]+$ ]]
+  run -1 mk network create --subnet "$dsub" over-$T
+  [[ $output == *"overlaps $dsub of network \`bridge\`"* ]]
+  mk network create out-$T > /dev/null
+  run mk run --rm --network out-$T busybox wget -q -O - http://198.18.0.2:8000/
+  kill "$srv"; wait "$srv" 2>/dev/null || true
+  ip netns del "$O"
+  [ "$status" -eq 0 ]
+  [ "$output" = "outside-$T" ]
+  # masqueraded: the server saw the host's address (and its own, for the
+  # readiness check), never the container's
+  grep -q '^198\.18\.0\.1 .*"GET / ' "$MOCKER_TEST_DIR/server-$T.log"
+  ! grep '"GET / ' "$MOCKER_TEST_DIR/server-$T.log" | grep -vq '^198\.18\.0\.[12] ' || false
 }
