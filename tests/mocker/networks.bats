@@ -167,6 +167,11 @@ ip_on() {
   [ "$output" = "$wip $gw" ]
   [ "$(mk inspect web-$T | jq -c ".[0].NetworkSettings.Networks[\"app-$T\"].Aliases")" = '["www","site"]' ]
   [ "$(mk inspect web-$T | jq -r ".[0].NetworkSettings.Networks[\"app-$T\"].NetworkID")" = "$(mk network inspect app-$T | jq -r '.[0].Id')" ]
+  # a rename reaches the peers
+  mk rename cli-$T cli2-$T
+  mk exec web-$T ping -c 1 -W 5 cli2-$T
+  ! mk exec web-$T grep -q "cli-$T" /etc/hosts || false
+  mk rename cli2-$T cli-$T
   # a container that stops leaves its peers' /etc/hosts
   mk stop -t 1 web-$T > /dev/null
   run mk exec cli-$T cat /etc/hosts
