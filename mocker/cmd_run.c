@@ -399,8 +399,14 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (a.o.network_name)
     {
       struct net_def def;
-      if (net_def_load (store_root (s), a.o.network_name, &def, err) < 0)
-        goto out;
+      _cleanup_error_ mk_error *e = NULL;
+      if (net_def_load (store_root (s), a.o.network_name, &def, &e) < 0)
+        {
+          mk_error_set (err, 0, "--network `%s`: %s", a.o.network_name,
+                        mk_error_errno (e) == ENOENT ? "network not found (see `mocker network ls`)"
+                                                     : e->msg);
+          goto out;
+        }
       net_def_clear (&def);
     }
   if (find_or_pull (s, ref, &image_id, err) < 0)

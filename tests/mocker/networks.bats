@@ -121,7 +121,7 @@ ip_on() {
   run -1 mk network rm bridge
   [ "$output" = "mocker: bridge is a pre-defined network and cannot be removed" ]
   run -125 mk run --rm --network nope-$T busybox true
-  [ "$output" = "mocker: network \`nope-$T\` not found" ]
+  [ "$output" = "mocker: --network \`nope-$T\`: network not found (see \`mocker network ls\`)" ]
   run -125 mk run --rm --network-alias x busybox true
   [[ $output == *"only for containers on user-defined networks"* ]]
   run -125 mk run --rm --network n1-$T --network-alias 'a b' busybox true
