@@ -51,11 +51,11 @@ MOCKER_SRC  := $(shell find mocker -name '*.c' -not -path 'mocker/monitor/*' -no
 # only mocker-heavy links them. The one place that says which code is heavy.
 MOCKER_HEAVY_SRC := $(filter-out mocker/registry/reference.c,$(wildcard mocker/registry/*.c)) \
                     $(filter-out mocker/network/dns.c mocker/network/dns_opts.c mocker/network/ipam.c mocker/network/loopback.c \
-                                 mocker/network/ports.c,$(wildcard mocker/network/*.c)) \
+                                 mocker/network/ports.c mocker/network/netdef.c,$(wildcard mocker/network/*.c)) \
                     $(wildcard mocker/store/layer_create.c mocker/store/layer_extract.c \
                                mocker/store/layer_pack.c mocker/store/layer_unpack.c \
                                mocker/cmd__pull.c mocker/cmd_commit.c mocker/cmd_import.c mocker/cmd_init.c \
-                               mocker/cmd_network.c mocker/cmd_pull.c mocker/commit.c \
+                               mocker/cmd_network.c mocker/cmd_network_user.c mocker/cmd_pull.c mocker/commit.c \
                                mocker/commit_config.c) \
                     $(wildcard mocker/build/*.c mocker/cmd_build.c) \
                     $(wildcard mocker/cmd_push.c mocker/cmd_login.c mocker/cmd_logout.c mocker/cmd_save.c mocker/cmd_load.c mocker/cmd_export.c mocker/store/layer_blob.c mocker/archive/*.c)
@@ -63,7 +63,7 @@ MOCKER_HEAVY_SRC += $(wildcard mocker/cmd_cp.c mocker/cp_tar.c)
 LIGHT_SRC   := $(wildcard mocker/light/*.c)
 # mocker-net: the light sources with the real network code instead of its
 # proxy (libnl and libnftables only), for the light binary's network calls.
-NET_SRC     := $(filter mocker/network/% mocker/cmd_network.c,$(MOCKER_HEAVY_SRC))
+NET_SRC     := $(filter mocker/network/% mocker/cmd_network.c mocker/cmd_network_user.c,$(MOCKER_HEAVY_SRC))
 MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c mocker/container/remove.c \
                mocker/container/restart.c
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)

@@ -95,6 +95,8 @@ struct run_options
   struct volume_opt *volumes;
   size_t n_volumes;
   enum net_mode network;
+  const char *network_name;  /* --network NAME of a user-defined network (NET_BRIDGE) */
+  char **network_aliases;    /* --network-alias */
   const char *etc_dir; /* host dir with hosts, hostname, resolv.conf to bind (NULL: none) */
   struct run_extra x;  /* mocker/run_opts.c */
 };

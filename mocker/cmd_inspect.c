@@ -11,6 +11,7 @@
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/container/health.h"
+#include "mocker/container/networks.h"
 #include "mocker/container/cgroup.h"
 #include "mocker/container/status.h"
 #include "mocker/image_inspect.h"
@@ -186,7 +187,8 @@ gen_host_config (json_gen *g, const struct container *c, const struct port_map *
 }
 
 static void
-gen_network (json_gen *g, const struct container *c, const struct port_map *ports, size_t n)
+gen_network (json_gen *g, struct store *s, const struct container *c,
+             const struct port_map *ports, size_t n)
 {
   bool running = ctr_live_status (c) == LIVE_RUNNING;
   json_key (g, "NetworkSettings");
@@ -194,11 +196,12 @@ gen_network (json_gen *g, const struct container *c, const struct port_map *port
   json_kv_str (g, "IPAddress", running ? c->state.ip : "");
   json_key (g, "Ports");
   gen_port_map (g, ports, n, "0.0.0.0");
+  ctr_gen_networks (g, s, c);
   json_obj_close (g);
 }
 
 static void
-gen_container (json_gen *g, const struct container *c)
+gen_container (json_gen *g, struct store *s, const struct container *c)
 {
   _cleanup_free_ struct port_map *ports = NULL;
   size_t n_ports = 0;
@@ -234,7 +237,7 @@ gen_container (json_gen *g, const struct container *c)
   json_obj_close (g);
   gen_mounts (g, c);
   kv_tree (g, "Config", json_get (c->record, "config"));
-  gen_network (g, c, ports, n_ports);
+  gen_network (g, s, c, ports, n_ports);
   json_obj_close (g);
 }
 
@@ -329,12 +332,12 @@ cmd_inspect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       if (t)
         {
           json_gen *cg = json_gen_new (false);
-          gen_container (cg, ct);
+          gen_container (cg, s, ct);
           if (print_formatted (t, cg, err) < 0)
             return -1;
           continue;
         }
-      gen_container (g, ct);
+      gen_container (g, s, ct);
     }
   if (g)
     {

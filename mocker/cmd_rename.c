@@ -12,6 +12,7 @@
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/container/names.h"
+#include "mocker/container/networks.h"
 #include "mocker/mocker.h"
 
 static const char usage[] =
@@ -89,5 +90,9 @@ cmd_rename (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   ssize_t n = readlink (old, target, sizeof target - 1);
   if (n > 0 && (size_t) n == strlen (ct->id) && memcmp (target, ct->id, (size_t) n) == 0)
     unlink (old);
+  /* Its peers on user-defined networks know it by the new name. */
+  _cleanup_error_ mk_error *e = NULL;
+  if (ctr_hosts_refresh (s, NULL, &e) < 0)
+    fprintf (stderr, "mocker: warning: %s\n", e->msg);
   return 0;
 }

@@ -15,6 +15,7 @@
 #include "mocker/container/container.h"
 #include "mocker/container/launch.h"
 #include "mocker/mocker.h"
+#include "mocker/network/netdef.h"
 #include "mocker/registry/pull.h"
 #include "mocker/run_mounts.h"
 #include "mocker/volume/attach.h"
@@ -43,7 +44,8 @@ static const char usage[] =
   "      --cpus N               number of CPUs (e.g. 0.5)\n"
   "  -c, --cpu-shares N         relative CPU weight\n"
   "      --pids-limit N         maximum number of processes (-1: unlimited)\n"
-  "      --network MODE         bridge (default), none or host\n"
+  "      --network NETWORK      bridge (default), none, host or a network of `network create`\n"
+  "      --network-alias NAME   another name of the container on its user-defined network\n"
   "  -p, --publish [IP:]HOST:CONTAINER[/tcp|udp]   publish a port\n"
   "  -v, --volume HOST:CONTAINER[:ro]              bind-mount a host directory\n"
   "  -v, --volume NAME:CONTAINER[:ro|nocopy]       mount a named volume (made when missing)\n"
@@ -63,7 +65,7 @@ enum
 {
   OPT_RM = 256, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_CPUS, OPT_PIDS, OPT_NETWORK,
   OPT_READ_ONLY, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED, OPT_HELP,
-  OPT_MOUNT, OPT_TMPFS, OPT_VOLUMES_FROM,
+  OPT_MOUNT, OPT_TMPFS, OPT_VOLUMES_FROM, OPT_NETWORK_ALIAS,
 };
 
 enum
@@ -88,6 +90,7 @@ run_args_clear (struct run_args *a)
   strv_free (a->o.cap_add);
   strv_free (a->o.cap_drop);
   strv_free (a->ports);
+  strv_free (a->o.network_aliases);
   strv_free (a->volumes_from);
   run_volumes_free (&a->o);
   run_opts_clear (&a->o);
@@ -148,6 +151,8 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
     { "pids-limit", required_argument, NULL, OPT_PIDS },
     { "network", required_argument, NULL, OPT_NETWORK },
     { "net", required_argument, NULL, OPT_NETWORK },
+    { "network-alias", required_argument, NULL, OPT_NETWORK_ALIAS },
+    { "net-alias", required_argument, NULL, OPT_NETWORK_ALIAS },
     { "publish", required_argument, NULL, 'p' }, { "volume", required_argument, NULL, 'v' },
     { "read-only", no_argument, NULL, OPT_READ_ONLY },
     { "cap-add", required_argument, NULL, OPT_CAP_ADD },
@@ -220,14 +225,27 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
           a->o.pids_limit = n;
           break;
         case OPT_NETWORK:
+          a->o.network_name = NULL;
           if (strcmp (optarg, "bridge") == 0 || strcmp (optarg, "default") == 0)
             a->o.network = NET_BRIDGE;
           else if (strcmp (optarg, "none") == 0)
             a->o.network = NET_NONE;
           else if (strcmp (optarg, "host") == 0)
             a->o.network = NET_HOST;
+          else if (net_name_valid (optarg))
+            {
+              a->o.network = NET_BRIDGE;
+              a->o.network_name = optarg;  /* must exist: checked with the store */
+            }
           else
-            return mk_error_set (err, 0, "--network `%s`: want bridge, none or host", optarg);
+            return mk_error_set (err, 0, "--network `%s`: want bridge, none, host or the name of "
+                                 "a network", optarg);
+          break;
+        case OPT_NETWORK_ALIAS:
+          if (!net_name_valid (optarg))
+            return mk_error_set (err, 0, "--network-alias `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] "
+                                 "are allowed", optarg);
+          strv_push (&a->o.network_aliases, optarg);
           break;
         case 'p': strv_push (&a->ports, optarg); break;
         case 'v':
@@ -369,9 +387,28 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       mk_error_set (err, 0, "-p needs the bridge network");
       goto out;
     }
+  if (a.o.network_aliases && a.o.network_name == NULL)
+    {
+      mk_error_set (err, 0, "--network-alias: network-scoped aliases are only for containers "
+                    "on user-defined networks");
+      goto out;
+    }
   a.o.cmd = argv + optind + 1;
   if ((s = mocker_store (ctx, err)) == NULL)
     goto out;
+  if (a.o.network_name)
+    {
+      struct net_def def;
+      _cleanup_error_ mk_error *e = NULL;
+      if (net_def_load (store_root (s), a.o.network_name, &def, &e) < 0)
+        {
+          mk_error_set (err, 0, "--network `%s`: %s", a.o.network_name,
+                        mk_error_errno (e) == ENOENT ? "network not found (see `mocker network ls`)"
+                                                     : e->msg);
+          goto out;
+        }
+      net_def_clear (&def);
+    }
   if (find_or_pull (s, ref, &image_id, err) < 0)
     goto out;
   size_t len;

@@ -17,6 +17,7 @@
 #include "common/util.h"
 #include "mocker/container/caps_filter.h"
 #include "mocker/container/container.h"
+#include "mocker/container/networks.h"
 #include "mocker/container/restart.h"
 #include "mocker/container/names.h"
 #include "mocker/container/remove.h"
@@ -258,7 +259,10 @@ record_json (const char *id, const char *name, const char *created, const struct
   json_kv_int (g, "MaximumRetryCount", in->restart.max_retries);
   json_obj_close (g);
   json_kv_str (g, "NetworkMode",
-               o->network == NET_NONE ? "none" : o->network == NET_HOST ? "host" : "bridge");
+               o->network == NET_NONE   ? "none"
+               : o->network == NET_HOST ? "host"
+               : o->network_name        ? o->network_name
+                                        : "bridge");
   json_kv_int (g, "Memory", o->memory);
   json_kv_int (g, "NanoCpus", (long long) (o->cpus * 1e9 + 0.5));
   json_kv_int (g, "CpuShares", (long long) o->cpu_shares);
@@ -324,6 +328,16 @@ fill_container (struct store *s, const struct ctr_new *in, const char *base, con
   };
   if (network_write_etc_files (etc, &eo, err) < 0)
     return -1;
+  if (o->network_name)
+    {
+      /* The user-defined network it starts on (connect adds more). */
+      struct ctr_networks nets = { 0 };
+      ctr_networks_add (&nets, o->network_name, o->network_aliases);
+      int r = ctr_networks_save (dir, &nets, err);
+      ctr_networks_clear (&nets);
+      if (r < 0)
+        return -1;
+    }
   o->etc_dir = etc;
   _cleanup_free_ char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
   _cleanup_spec_ struct spec *spec = NULL;
@@ -406,6 +420,12 @@ ctr_teardown (struct store *s, const struct container *c, mk_error **err)
   (void) err;
   _cleanup_error_ mk_error *e = NULL;
   if (ctr_net_mode (c) == NET_BRIDGE && network_detach (store_root (s), c->id, &e) < 0)
+    {
+      log_warning ("container %.12s: %s", c->id, e->msg);
+      mk_error_free (&e);
+    }
+  /* Its peers on user-defined networks forget it. */
+  if (ctr_net_mode (c) == NET_BRIDGE && ctr_hosts_refresh (s, NULL, &e) < 0)
     {
       log_warning ("container %.12s: %s", c->id, e->msg);
       mk_error_free (&e);

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker/container/dns_record.h"
+#include "mocker/container/networks.h"
 #include "mocker/network/network.h"
 #include "mocker/store/store.h"
 
@@ -117,6 +118,51 @@ spawn_monitor (struct store *s, const struct container *c, const struct launch_o
   _exit (125);
 }
 
+/* Attaches the container to its networks: the default bridge when its
+ * NetworkMode is "bridge", then each user-defined network of networks.json
+ * (published ports on the first). *ip: the first address. */
+static int
+attach_all (struct store *s, const struct container *c, const char *netns, char *ip,
+            size_t ip_size, mk_error **err)
+{
+  _cleanup_free_ struct port_map *ports = NULL;
+  size_t n_ports = 0;
+  if (ctr_ports (c, &ports, &n_ports, err) < 0)
+    return -1;
+  struct ctr_networks nets;
+  if (ctr_networks_load (c->dir, &nets, err) < 0)
+    return -1;
+  const char *mode = ctr_str (c, "host_config", "NetworkMode");
+  bool on_default = mode == NULL || strcmp (mode, "bridge") == 0 || strcmp (mode, "default") == 0;
+  int r = 0;
+  bool first = true;
+  for (size_t i = 0; i < nets.n + 1 && r == 0; i++)
+    {
+      if (i == 0 && !on_default)
+        continue;
+      struct net_attach_opts ao = {
+        .container_id = c->id, .netns_path = netns, .ports = first ? ports : NULL,
+        .n_ports = first ? n_ports : 0, .network = i > 0 ? nets.v[i - 1].name : NULL,
+        .aliases = i > 0 ? nets.v[i - 1].aliases : NULL,
+      };
+      struct net_lease lease;
+      r = network_attach (store_root (s), &ao, &lease, err);
+      if (r == 0 && first)
+        snprintf (ip, ip_size, "%s", lease.ip);
+      first = false;
+    }
+  ctr_networks_clear (&nets);
+  if (r < 0)
+    {
+      _cleanup_error_ mk_error *e = NULL;
+      network_detach (store_root (s), c->id, &e);
+      return -1;
+    }
+  if (first)  /* disconnected from every network: only lo, as --network none */
+    return network_loopback_up (netns, err);
+  return 0;
+}
+
 /* Between create and start: the container's network namespace is wired. */
 static int
 wire_network (struct store *s, const struct container *c, pid_t pid, char *ip, size_t ip_size,
@@ -129,25 +175,20 @@ wire_network (struct store *s, const struct container *c, pid_t pid, char *ip, s
     return 0;
   if (mode == NET_NONE)
     return network_loopback_up (netns, err);
-  _cleanup_free_ struct port_map *ports = NULL;
-  size_t n_ports = 0;
-  if (ctr_ports (c, &ports, &n_ports, err) < 0)
+  if (attach_all (s, c, netns, ip, ip_size, err) < 0)
     return -1;
-  struct net_attach_opts ao = { .container_id = c->id, .netns_path = netns, .ports = ports,
-                                .n_ports = n_ports };
-  struct net_lease lease;
-  if (network_attach (store_root (s), &ao, &lease, err) < 0)
-    return -1;
-  snprintf (ip, ip_size, "%s", lease.ip);
   /* /etc/hosts now gets the address (rewritten in place: already bound). */
   _cleanup_free_ char *etc = path_join (c->dir, "etc");
   const char *hostname = ctr_str (c, "config", "Hostname");
   struct net_etc_opts eo = { .hostname = hostname ? hostname : c->id, .name = c->name,
-                             .ip = lease.ip };
+                             .ip = ip[0] ? ip : NULL };
   struct ctr_dns_opts dns;
   ctr_dns_opts_load (c, &dns, &eo);
   int r = network_write_etc_files (etc, &eo, err);
   ctr_dns_opts_clear (&dns);
+  /* Its peers on user-defined networks and itself learn the names. */
+  if (r == 0)
+    r = ctr_hosts_refresh (s, c->id, err);
   if (r < 0)
     {
       _cleanup_error_ mk_error *e = NULL;

@@ -42,6 +42,8 @@ attach_line (char *line, void *opaque)
   copy_field (v, "mac", l->mac, sizeof l->mac);
   copy_field (v, "veth", l->veth, sizeof l->veth);
   copy_field (v, "bridge", l->bridge, sizeof l->bridge);
+  copy_field (v, "network", l->network, sizeof l->network);
+  copy_field (v, "ifname", l->ifname, sizeof l->ifname);
   yajl_val p = json_get (v, "prefix_len");
   l->prefix_len = p && YAJL_IS_INTEGER (p) ? (int) YAJL_GET_INTEGER (p) : 0;
   j->done = true;
@@ -51,7 +53,9 @@ int
 network_attach (const char *state_dir, const struct net_attach_opts *o, struct net_lease *out,
                 mk_error **err)
 {
-  _cleanup_free_ const char **args = xzalloc ((8 + 2 * o->n_ports) * sizeof *args);
+  size_t n_aliases = strv_len (o->aliases);
+  _cleanup_free_ const char **args
+      = xzalloc ((10 + 2 * o->n_ports + 2 * n_aliases) * sizeof *args);
   _cleanup_strv_ char **specs = xzalloc ((o->n_ports + 1) * sizeof *specs);
   size_t n = 0;
   args[n++] = "network";
@@ -60,6 +64,16 @@ network_attach (const char *state_dir, const struct net_attach_opts *o, struct n
   args[n++] = o->container_id;
   args[n++] = "--netns";
   args[n++] = o->netns_path;
+  if (o->network)
+    {
+      args[n++] = "--net";
+      args[n++] = o->network;
+    }
+  for (size_t i = 0; i < n_aliases; i++)
+    {
+      args[n++] = "--alias";
+      args[n++] = o->aliases[i];
+    }
   for (size_t i = 0; i < o->n_ports; i++)
     {
       const struct port_map *p = &o->ports[i];
@@ -93,5 +107,14 @@ int
 network_detach (const char *state_dir, const char *container_id, mk_error **err)
 {
   const char *args[] = { "network", "detach", "--id", container_id, NULL };
+  return heavy_run (mocker_net_path (), state_dir, args, NULL, NULL, err);
+}
+
+int
+network_detach_from (const char *state_dir, const char *network, const char *container_id,
+                     mk_error **err)
+{
+  const char *args[] = { "network", "detach", "--id", container_id, "--net",
+                         network ? network : "bridge", NULL };
   return heavy_run (mocker_net_path (), state_dir, args, NULL, NULL, err);
 }

@@ -149,9 +149,10 @@ choose_subnet (struct nl_sock *sk, const char *bridge, const struct ipv4_net *wa
 }
 
 static int
-add_gateway_address (struct nl_sock *sk, int ifindex, const struct ipv4_net *net, mk_error **err)
+add_gateway_address (struct nl_sock *sk, int ifindex, const struct ipv4_net *net, uint32_t gw,
+                     mk_error **err)
 {
-  uint32_t be = htonl (ipv4_net_gateway (net));
+  uint32_t be = htonl (gw);
   uint32_t bcast = htonl (net->addr | ~ipv4_mask (net->prefix));
   _cleanup_nladdr_ struct nl_addr *local = nl_addr_build (AF_INET, &be, 4);
   _cleanup_nladdr_ struct nl_addr *brd = nl_addr_build (AF_INET, &bcast, 4);
@@ -203,9 +204,9 @@ create_bridge (struct nl_sock *sk, const char *name, mk_error **err)
   return 0;
 }
 
-int
-bridge_ensure (struct nl_sock *sk, const char *name, const struct ipv4_net *want,
-               struct ipv4_net *got, int *ifindex, mk_error **err)
+/* The bridge `name`, made if missing; *ifindex. */
+static int
+bridge_get (struct nl_sock *sk, const char *name, int *ifindex, mk_error **err)
 {
   _cleanup_link_ struct rtnl_link *l = NULL;
   int r = rtnl_link_get_kernel (sk, 0, name, &l);
@@ -221,23 +222,49 @@ bridge_ensure (struct nl_sock *sk, const char *name, const struct ipv4_net *want
   if (type == NULL || strcmp (type, "bridge") != 0)
     return mk_error_set (err, 0, "link `%s` exists and is not a bridge", name);
   *ifindex = rtnl_link_get_ifindex (l);
+  return 0;
+}
 
-  if (!bridge_subnet (sk, *ifindex, got))
-    {
-      if (choose_subnet (sk, name, want, got, err) < 0
-          || add_gateway_address (sk, *ifindex, got, err) < 0)
-        return mk_error_wrap (err, "bridge `%s`", name);
-    }
+/* Up, with forwarding (in this netns only, left on) and route_localnet so
+ * DNAT of 127.0.0.1 towards the bridge is not dropped as a martian (the
+ * source is masqueraded to the gateway, see nat.c). */
+static int
+bridge_finish (struct nl_sock *sk, const char *name, mk_error **err)
+{
   if (link_set_up (sk, name, err) < 0)
     return -1;
-
-  /* Forwarding for the container traffic (in this netns only, left on), and
-   * route_localnet so DNAT of 127.0.0.1 towards the bridge is not dropped as
-   * a martian (the source is masqueraded to the gateway, see nat.c). */
   if (write_file_string ("/proc/sys/net/ipv4/ip_forward", "1", err) < 0)
     return mk_error_wrap (err, "enable IPv4 forwarding");
   _cleanup_free_ char *knob = xasprintf ("/proc/sys/net/ipv4/conf/%s/route_localnet", name);
   if (write_file_string (knob, "1", err) < 0)
     return mk_error_wrap (err, "enable route_localnet on `%s`", name);
   return 0;
+}
+
+int
+bridge_ensure (struct nl_sock *sk, const char *name, const struct ipv4_net *want,
+               struct ipv4_net *got, int *ifindex, mk_error **err)
+{
+  if (bridge_get (sk, name, ifindex, err) < 0)
+    return -1;
+  if (!bridge_subnet (sk, *ifindex, got))
+    {
+      if (choose_subnet (sk, name, want, got, err) < 0
+          || add_gateway_address (sk, *ifindex, got, ipv4_net_gateway (got), err) < 0)
+        return mk_error_wrap (err, "bridge `%s`", name);
+    }
+  return bridge_finish (sk, name, err);
+}
+
+int
+bridge_ensure_at (struct nl_sock *sk, const char *name, const struct ipv4_net *subnet,
+                  uint32_t gateway, int *ifindex, mk_error **err)
+{
+  if (bridge_get (sk, name, ifindex, err) < 0)
+    return -1;
+  struct ipv4_net have;
+  if (!bridge_subnet (sk, *ifindex, &have)
+      && add_gateway_address (sk, *ifindex, subnet, gateway, err) < 0)
+    return mk_error_wrap (err, "bridge `%s`", name);
+  return bridge_finish (sk, name, err);
 }

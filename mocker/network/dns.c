@@ -208,3 +208,9 @@ network_write_etc_files (const char *dir, const struct net_etc_opts *o, mk_error
     return mk_error_wrap (err, "container /etc files in `%s`", dir);
   return 0;
 }
+
+char *
+network_render_hosts (const struct net_etc_opts *o)
+{
+  return hosts_render_extra (o->hostname, o->name, o->ip, o->extra_hosts);
+}

@@ -35,6 +35,10 @@ static inline uint32_t ipv4_net_gateway (const struct ipv4_net *n) { return n->a
 /* The first candidate subnet that overlaps none of `used`. */
 int ipam_pick_subnet (const struct ipv4_net *used, size_t n_used, struct ipv4_net *out,
                       mk_error **err);
+/* The same for a user-defined network, from Docker's pools: 172.18.0.0/16 to
+ * 172.31.0.0/16, then 192.168.0.0/20 to 192.168.240.0/20. */
+int ipam_pick_user_subnet (const struct ipv4_net *used, size_t n_used, struct ipv4_net *out,
+                           mk_error **err);
 
 struct ipam_lease
 {
@@ -42,12 +46,14 @@ struct ipam_lease
   uint32_t ip;
   char veth[16];
   char **ports;  /* formatted port maps, NULL-terminated, may be NULL */
+  char **aliases;/* --network-alias / connect --alias (user networks), may be NULL */
 };
 
 struct ipam
 {
   bool has_subnet;
   struct ipv4_net subnet;
+  uint32_t gateway;  /* 0: the subnet's first address (never leased) */
   struct ipam_lease *leases;
   size_t n;
 };
@@ -65,8 +71,10 @@ bool ipam_release (struct ipam *ipam, const char *id);
 
 /* A container id usable in names, file entries and rule comments. */
 int net_check_id (const char *id, mk_error **err);
-/* Host-side veth name derived from the id: "vethmk" + 8 hex digits. */
+/* Host-side veth name derived from the id: "vethmk" + 8 hex digits; on a
+ * user-defined network, from the id and the network's id. */
 void net_veth_name (const char *id, char buf[16]);
+void net_veth_name_on (const char *id, const char *net_id, char buf[16]);
 /* Locally administered MAC derived from the address: 02:6d:a:b:c:d. */
 void net_mac_for_ip (uint32_t ip, uint8_t mac[6]);
 
@@ -99,6 +107,9 @@ int host_used_prefixes (struct nl_sock *sk, const char *skip_ifname, struct ipv4
  * enables forwarding and route_localnet on it. */
 int bridge_ensure (struct nl_sock *sk, const char *name, const struct ipv4_net *want,
                    struct ipv4_net *got, int *ifindex, mk_error **err);
+/* The same with a given subnet and gateway (a user-defined network). */
+int bridge_ensure_at (struct nl_sock *sk, const char *name, const struct ipv4_net *subnet,
+                      uint32_t gateway, int *ifindex, mk_error **err);
 /* Deletes a link by name; a missing one is fine. */
 int link_delete_by_name (struct nl_sock *sk, const char *name, mk_error **err);
 
@@ -107,6 +118,8 @@ int link_delete_by_name (struct nl_sock *sk, const char *name, mk_error **err);
 struct veth_config
 {
   const char *host_name;
+  const char *ifname;    /* inside: "eth0", "eth1"... */
+  bool default_route;    /* only on the first network */
   int bridge_ifindex;
   uint32_t ip, gateway;
   int prefix;
@@ -116,6 +129,8 @@ struct veth_config
  * eth0's address, MAC, default route, lo up, and the host side on the bridge. */
 int veth_create (struct nl_sock *host, int netns_fd, const struct veth_config *c, mk_error **err);
 int link_set_up (struct nl_sock *sk, const char *name, mk_error **err);
+/* The first ethN the container's netns does not have yet. */
+int veth_free_ifname (int netns_fd, char buf[16], mk_error **err);
 
 /* ---- nat.c: the `ip mocker` table, through libnftables ---- */
 
@@ -124,14 +139,18 @@ void cleanup_nftp (struct nft_ctx **ctx);
 #define _cleanup_nft_ __attribute__ ((cleanup (cleanup_nftp)))
 /* The table, chains and the rules shared by every container (masquerade,
  * forward accept, localhost hairpin); adds only what is missing. */
-int nat_ensure (struct nft_ctx *nft, const struct ipv4_net *subnet, const char *bridge,
-                mk_error **err);
+/* table: NAT_TABLE for the default bridge, the bridge's name for a
+ * user-defined network (isolate: its traffic to other mocker bridges dropped). */
+#define NAT_TABLE "mocker"
+int nat_ensure (struct nft_ctx *nft, const char *table, const struct ipv4_net *subnet,
+                const char *bridge, bool isolate, mk_error **err);
 /* DNAT rules for the ports, each with the comment "mocker:<id>". */
-int nat_add_ports (struct nft_ctx *nft, const char *id, uint32_t ip, const struct port_map *p,
-                   size_t n, mk_error **err);
+int nat_add_ports (struct nft_ctx *nft, const char *table, const char *id, uint32_t ip,
+                   const struct port_map *p, size_t n, mk_error **err);
 /* Deletes every rule whose comment is "mocker:<id>"; *removed (optional) counts them. */
-int nat_remove_container (struct nft_ctx *nft, const char *id, size_t *removed, mk_error **err);
-int nat_remove_table (struct nft_ctx *nft, mk_error **err);
+int nat_remove_container (struct nft_ctx *nft, const char *table, const char *id,
+                          size_t *removed, mk_error **err);
+int nat_remove_table (struct nft_ctx *nft, const char *table, mk_error **err);
 
 /* ---- dns.c ---- */
 

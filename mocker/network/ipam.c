@@ -107,6 +107,28 @@ ipam_pick_subnet (const struct ipv4_net *used, size_t n_used, struct ipv4_net *o
 }
 
 int
+ipam_pick_user_subnet (const struct ipv4_net *used, size_t n_used, struct ipv4_net *out,
+                       mk_error **err)
+{
+  for (int i = 0; i < 14 + 16; i++)
+    {
+      struct ipv4_net c = i < 14 ? (struct ipv4_net) { (172u << 24) | ((18u + i) << 16), 16 }
+                                 : (struct ipv4_net) { (192u << 24) | (168u << 16)
+                                                       | ((uint32_t) (i - 14) << 12), 20 };
+      bool is_free = true;
+      for (size_t j = 0; j < n_used && is_free; j++)
+        is_free = !ipv4_net_overlaps (&c, &used[j]);
+      if (is_free)
+        {
+          *out = c;
+          return 0;
+        }
+    }
+  return mk_error_set (err, 0, "no free subnet in the pools 172.18.0.0/16-172.31.0.0/16 and "
+                       "192.168.0.0/20-192.168.240.0/20 (give one with --subnet)");
+}
+
+int
 net_check_id (const char *id, mk_error **err)
 {
   size_t len = id ? strlen (id) : 0;
@@ -133,6 +155,13 @@ net_veth_name (const char *id, char buf[16])
 }
 
 void
+net_veth_name_on (const char *id, const char *net_id, char buf[16])
+{
+  _cleanup_free_ char *key = xasprintf ("%s/%s", id, net_id);
+  net_veth_name (key, buf);
+}
+
+void
 net_mac_for_ip (uint32_t ip, uint8_t mac[6])
 {
   mac[0] = 0x02;  /* locally administered, unicast */
@@ -147,7 +176,10 @@ void
 ipam_free (struct ipam *ipam)
 {
   for (size_t i = 0; i < ipam->n; i++)
-    strv_free (ipam->leases[i].ports);
+    {
+      strv_free (ipam->leases[i].ports);
+      strv_free (ipam->leases[i].aliases);
+    }
   free (ipam->leases);
   ipam->leases = NULL;
   ipam->n = 0;
@@ -170,6 +202,11 @@ load_lease (const char *path, size_t i, yajl_val v, struct ipam_lease *l, mk_err
     for (size_t j = 0; j < ports->u.array.len; j++)
       if (YAJL_IS_STRING (ports->u.array.values[j]))
         strv_push (&l->ports, ports->u.array.values[j]->u.string);
+  yajl_val aliases = json_get (v, "aliases");
+  if (aliases && YAJL_IS_ARRAY (aliases))
+    for (size_t j = 0; j < aliases->u.array.len; j++)
+      if (YAJL_IS_STRING (aliases->u.array.values[j]))
+        strv_push (&l->aliases, aliases->u.array.values[j]->u.string);
   return 0;
 }
 
@@ -235,6 +272,8 @@ ipam_save (const char *path, const struct ipam *ipam, mk_error **err)
       for (char **p = l->ports; p && *p; p++)
         json_str (g, *p);
       json_arr_close (g);
+      if (l->aliases)
+        json_kv_strv (g, "aliases", l->aliases);
       json_obj_close (g);
     }
   json_arr_close (g);
@@ -271,12 +310,14 @@ ipam_allocate (struct ipam *ipam, const char *id, uint32_t *ip, mk_error **err)
   _cleanup_free_ uint32_t *taken = xmalloc ((ipam->n + 1) * sizeof *taken);
   for (size_t i = 0; i < ipam->n; i++)
     taken[i] = ipam->leases[i].ip;
-  qsort (taken, ipam->n, sizeof *taken, cmp_u32);
 
-  uint32_t first = ipv4_net_gateway (&ipam->subnet) + 1;
+  uint32_t gateway = ipam->gateway ? ipam->gateway : ipv4_net_gateway (&ipam->subnet);
+  taken[ipam->n] = gateway;
+  qsort (taken, ipam->n + 1, sizeof *taken, cmp_u32);
+  uint32_t first = ipam->subnet.addr + 1;
   uint32_t broadcast = ipam->subnet.addr | ~ipv4_mask (ipam->subnet.prefix);
   uint32_t cand = first;
-  for (size_t i = 0; i < ipam->n && cand < broadcast; i++)
+  for (size_t i = 0; i < ipam->n + 1 && cand < broadcast; i++)
     {
       if (taken[i] < cand)
         continue;
@@ -307,6 +348,7 @@ ipam_release (struct ipam *ipam, const char *id)
   if (i < 0)
     return false;
   strv_free (ipam->leases[i].ports);
+  strv_free (ipam->leases[i].aliases);
   memmove (&ipam->leases[i], &ipam->leases[i + 1], (ipam->n - i - 1) * sizeof *ipam->leases);
   ipam->n--;
   return true;

@@ -24,7 +24,6 @@
 #include "common/json.h"
 #include "common/util.h"
 
-#define NAT_TABLE "mocker"
 #define BASE_COMMENT "mocker-base"
 
 void
@@ -84,7 +83,7 @@ nft_items (yajl_val root)
 }
 
 static int
-table_exists (struct nft_ctx *nft, bool *exists, mk_error **err)
+table_exists (struct nft_ctx *nft, const char *table, bool *exists, mk_error **err)
 {
   _cleanup_json_ yajl_val root = NULL;
   if (nft_list_json (nft, "list tables ip", &root, err) < 0)
@@ -95,45 +94,59 @@ table_exists (struct nft_ctx *nft, bool *exists, mk_error **err)
     {
       yajl_val t = json_get (items->u.array.values[i], "table");
       const char *name = json_get_str (t, "name");
-      if (name && strcmp (name, NAT_TABLE) == 0)
+      if (name && strcmp (name, table) == 0)
         *exists = true;
     }
   return 0;
 }
 
 int
-nat_ensure (struct nft_ctx *nft, const struct ipv4_net *subnet, const char *bridge,
-            mk_error **err)
+nat_ensure (struct nft_ctx *nft, const char *table, const struct ipv4_net *subnet,
+            const char *bridge, bool isolate, mk_error **err)
 {
   bool exists;
-  if (table_exists (nft, &exists, err) < 0)
+  if (table_exists (nft, table, &exists, err) < 0)
     return -1;
   if (exists)
-    return 0;  /* made complete in one transaction, removed with the last lease */
+    return 0;  /* made complete in one transaction */
   char s[19];
   ipv4_net_format (subnet, s);
   const char *c = "comment \"" BASE_COMMENT "\"";
+  const char *t = table;
+  /* A user-defined network's bridge talks to no other mocker bridge: the
+   * forward chain drops what goes from it to another one (Docker's
+   * isolation), before any accept. Every bridge's own table does the same,
+   * so both directions are dropped. */
+  _cleanup_free_ char *isolation
+      = isolate ? xasprintf ("add rule ip %s forward iifname \"%s\" oifname != \"%s\" oifname \"mk-*\" drop %s\n"
+                             "add rule ip %s forward iifname \"%s\" oifname \"" NET_BRIDGE_NAME "\" drop %s\n"
+                             "add rule ip %s forward iifname \"" NET_BRIDGE_NAME "\" oifname \"%s\" drop %s\n",
+                             t, bridge, bridge, c, t, bridge, c, t, bridge, c)
+                : xstrdup ("");
   _cleanup_free_ char *cmds = xasprintf (
-      "add table ip " NAT_TABLE "\n"
-      "add chain ip " NAT_TABLE " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-      "add chain ip " NAT_TABLE " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
-      "add chain ip " NAT_TABLE " output { type nat hook output priority -100; policy accept; }\n"
-      "add chain ip " NAT_TABLE " forward { type filter hook forward priority filter; policy accept; }\n"
-      "add chain ip " NAT_TABLE " ports\n"
-      "add rule ip " NAT_TABLE " postrouting ip saddr %s oifname != \"%s\" masquerade %s\n"
-      "add rule ip " NAT_TABLE " postrouting ip saddr %s oifname \"%s\" ct status dnat masquerade %s\n"
-      "add rule ip " NAT_TABLE " postrouting ip saddr 127.0.0.0/8 oifname \"%s\" masquerade %s\n"
-      "add rule ip " NAT_TABLE " prerouting fib daddr type local jump ports %s\n"
-      "add rule ip " NAT_TABLE " output fib daddr type local jump ports %s\n"
-      "add rule ip " NAT_TABLE " forward ip daddr %s ct state established,related accept %s\n"
-      "add rule ip " NAT_TABLE " forward ip daddr %s ct status dnat accept %s\n"
-      "add rule ip " NAT_TABLE " forward ip saddr %s accept %s\n",
-      s, bridge, c, s, bridge, c, bridge, c, c, c, s, c, s, c, s, c);
-  return nft_run (nft, cmds, "create table ip " NAT_TABLE, err);
+      "add table ip %s\n"
+      "add chain ip %s postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+      "add chain ip %s prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+      "add chain ip %s output { type nat hook output priority -100; policy accept; }\n"
+      "add chain ip %s forward { type filter hook forward priority filter; policy accept; }\n"
+      "add chain ip %s ports\n"
+      "%s"
+      "add rule ip %s postrouting ip saddr %s oifname != \"%s\" masquerade %s\n"
+      "add rule ip %s postrouting ip saddr %s oifname \"%s\" ct status dnat masquerade %s\n"
+      "add rule ip %s postrouting ip saddr 127.0.0.0/8 oifname \"%s\" masquerade %s\n"
+      "add rule ip %s prerouting fib daddr type local jump ports %s\n"
+      "add rule ip %s output fib daddr type local jump ports %s\n"
+      "add rule ip %s forward ip daddr %s ct state established,related accept %s\n"
+      "add rule ip %s forward ip daddr %s ct status dnat accept %s\n"
+      "add rule ip %s forward ip saddr %s accept %s\n",
+      t, t, t, t, t, t, isolation, t, s, bridge, c, t, s, bridge, c, t, bridge, c, t, c, t, c,
+      t, s, c, t, s, c, t, s, c);
+  _cleanup_free_ char *what = xasprintf ("create table ip %s", table);
+  return nft_run (nft, cmds, what, err);
 }
 
 int
-nat_add_ports (struct nft_ctx *nft, const char *id, uint32_t ip, const struct port_map *p,
+nat_add_ports (struct nft_ctx *nft, const char *table, const char *id, uint32_t ip, const struct port_map *p,
                size_t n, mk_error **err)
 {
   if (n == 0)
@@ -145,9 +158,9 @@ nat_add_ports (struct nft_ctx *nft, const char *id, uint32_t ip, const struct po
     {
       _cleanup_free_ char *match = p[i].host_ip[0] ? xasprintf ("ip daddr %s ", p[i].host_ip)
                                                    : xstrdup ("");
-      char *next = xasprintf ("%sadd rule ip " NAT_TABLE " ports %s%s dport %u dnat to %s:%u "
+      char *next = xasprintf ("%sadd rule ip %s ports %s%s dport %u dnat to %s:%u "
                               "comment \"mocker:%s\"\n",
-                              cmds, match, p[i].proto, p[i].host_port, addr,
+                              cmds, table, match, p[i].proto, p[i].host_port, addr,
                               p[i].container_port, id);
       free (cmds);
       cmds = next;
@@ -156,17 +169,18 @@ nat_add_ports (struct nft_ctx *nft, const char *id, uint32_t ip, const struct po
 }
 
 int
-nat_remove_container (struct nft_ctx *nft, const char *id, size_t *removed, mk_error **err)
+nat_remove_container (struct nft_ctx *nft, const char *table, const char *id, size_t *removed, mk_error **err)
 {
   if (removed)
     *removed = 0;
   bool exists;
-  if (table_exists (nft, &exists, err) < 0)
+  if (table_exists (nft, table, &exists, err) < 0)
     return -1;
   if (!exists)
     return 0;
   _cleanup_json_ yajl_val root = NULL;
-  if (nft_list_json (nft, "list table ip " NAT_TABLE, &root, err) < 0)
+  _cleanup_free_ char *list = xasprintf ("list table ip %s", table);
+  if (nft_list_json (nft, list, &root, err) < 0)
     return -1;
   _cleanup_free_ char *want = xasprintf ("mocker:%s", id);
   _cleanup_free_ char *cmds = xstrdup ("");
@@ -181,7 +195,7 @@ nat_remove_container (struct nft_ctx *nft, const char *id, size_t *removed, mk_e
       if (comment == NULL || strcmp (comment, want) != 0 || chain == NULL || handle == NULL
           || !YAJL_IS_INTEGER (handle))
         continue;
-      char *next = xasprintf ("%sdelete rule ip " NAT_TABLE " %s handle %lld\n", cmds, chain,
+      char *next = xasprintf ("%sdelete rule ip %s %s handle %lld\n", cmds, table, chain,
                               YAJL_GET_INTEGER (handle));
       free (cmds);
       cmds = next;
@@ -197,8 +211,9 @@ nat_remove_container (struct nft_ctx *nft, const char *id, size_t *removed, mk_e
 /* "add" then "delete" in one transaction: no listing is needed to know whether
  * the table exists, and the delete cannot fail for its absence. */
 int
-nat_remove_table (struct nft_ctx *nft, mk_error **err)
+nat_remove_table (struct nft_ctx *nft, const char *table, mk_error **err)
 {
-  return nft_run (nft, "add table ip " NAT_TABLE "\ndelete table ip " NAT_TABLE "\n",
-                  "delete table ip " NAT_TABLE, err);
+  _cleanup_free_ char *cmds = xasprintf ("add table ip %s\ndelete table ip %s\n", table, table);
+  _cleanup_free_ char *what = xasprintf ("delete table ip %s", table);
+  return nft_run (nft, cmds, what, err);
 }

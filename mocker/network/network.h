@@ -43,6 +43,8 @@ struct net_attach_opts
   const char *netns_path;        /* the container's netns: /proc/<pid>/ns/net */
   const struct port_map *ports;  /* published ports, may be NULL */
   size_t n_ports;
+  const char *network;           /* a user-defined network; NULL: the default bridge */
+  char *const *aliases;          /* its --network-alias names, may be NULL */
 };
 
 /* What a container got; also one entry of network_list(). */
@@ -56,6 +58,8 @@ struct net_lease
   char mac[18];         /* "02:6d:0a:59:00:02" */
   char veth[16];        /* host side: "vethmk1a2b3c4d" */
   char bridge[16];
+  char network[65];     /* "bridge" or the user-defined network's name */
+  char ifname[16];      /* inside: "eth0", "eth1"... */
 };
 
 /* Wires the container's netns to the bridge: makes the bridge, the NAT table
@@ -69,8 +73,25 @@ int network_attach (const char *state_dir, const struct net_attach_opts *o,
 /* Undoes network_attach: deletes the container's nftables rules (found by
  * their comment), the host-side veth if it still exists, and the lease. When
  * the last lease goes, the `ip mocker` table goes too (the bridge stays).
- * Detaching a container that is not attached succeeds (idempotent). */
+ * Detaching a container that is not attached succeeds (idempotent).
+ * network_detach: from the default bridge and every user-defined network;
+ * network_detach_from: from one network (NULL or "bridge": the default). */
 int network_detach (const char *state_dir, const char *container_id, mk_error **err);
+int network_detach_from (const char *state_dir, const char *network, const char *container_id,
+                         mk_error **err);
+
+/* `mocker network create`: a bridge of its own ("mk-" + 12 hex of the id)
+ * with the gateway address, its nftables table (NAT, isolation from the
+ * other bridges), and the definition (netdef.h), all under the lock; on
+ * failure nothing is left. subnet/gateway NULL: chosen (a pool subnet the
+ * host and the other networks do not use; its first address). */
+struct net_def;
+int network_create (const char *state_dir, const char *name, const char *subnet,
+                    const char *gateway, char *const *labels, struct net_def *out,
+                    mk_error **err);
+/* Deletes the table, the bridge and the definition; refused (EBUSY) while a
+ * container is attached. */
+int network_remove (const char *state_dir, const char *name, mk_error **err);
 
 /* The leases in state_dir (for `mocker network ls`, and for reclaiming the
  * leases of containers whose record is gone: network_detach them). *out is
@@ -97,5 +118,7 @@ struct net_etc_opts
   char *const *extra_hosts, *const *dns, *const *dns_search, *const *dns_options;
 };
 int network_write_etc_files (const char *dir, const struct net_etc_opts *o, mk_error **err);
+/* The hosts text network_write_etc_files writes (not for host_network). */
+char *network_render_hosts (const struct net_etc_opts *o);
 
 #endif

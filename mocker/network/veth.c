@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <linux/if.h>
 #include <linux/rtnetlink.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netlink/netlink.h>
@@ -53,15 +54,16 @@ create_pair (struct nl_sock *host, int netns_fd, const struct veth_config *c, mk
     abort ();
   rtnl_link_set_name (veth, c->host_name);
   rtnl_link_set_master (veth, c->bridge_ifindex);
-  rtnl_link_set_name (peer, "eth0");
+  rtnl_link_set_name (peer, c->ifname);
   rtnl_link_set_addr (peer, mac);
   rtnl_link_set_ns_fd (peer, netns_fd);
   int r = rtnl_link_add (host, veth, NLM_F_CREATE | NLM_F_EXCL);
   if (r == -NLE_EXIST)
-    return mk_error_set (err, EEXIST, "create veth pair `%s` / eth0: the host already has `%s` "
-                         "or the container already has an eth0", c->host_name, c->host_name);
+    return mk_error_set (err, EEXIST, "create veth pair `%s` / %s: the host already has `%s` "
+                         "or the container already has an %s", c->host_name, c->ifname,
+                         c->host_name, c->ifname);
   if (r < 0)
-    return nl_error_set (err, r, "create veth pair `%s` / eth0", c->host_name);
+    return nl_error_set (err, r, "create veth pair `%s` / %s", c->host_name, c->ifname);
   return 0;
 }
 
@@ -76,7 +78,7 @@ add_address (struct nl_sock *sk, int ifindex, const struct veth_config *c, mk_er
   rtnl_addr_set_broadcast (a, brd);
   int r = rtnl_addr_add (sk, a, 0);
   if (r < 0)
-    return nl_error_set (err, r, "add the address to eth0");
+    return nl_error_set (err, r, "add the address to %s", c->ifname);
   return 0;
 }
 
@@ -111,14 +113,31 @@ configure_inside (int netns_fd, const struct veth_config *c, mk_error **err)
   if (nlsock_open_in (netns_fd, &sk, err) < 0)
     return -1;
   _cleanup_link_ struct rtnl_link *eth0 = NULL;
-  int r = rtnl_link_get_kernel (sk, 0, "eth0", &eth0);
+  int r = rtnl_link_get_kernel (sk, 0, c->ifname, &eth0);
   if (r < 0)
-    return nl_error_set (err, r, "find eth0 in the container");
+    return nl_error_set (err, r, "find %s in the container", c->ifname);
   int ifindex = rtnl_link_get_ifindex (eth0);
-  if (add_address (sk, ifindex, c, err) < 0 || link_set_up (sk, "eth0", err) < 0
-      || link_set_up (sk, "lo", err) < 0 || add_default_route (sk, ifindex, c->gateway, err) < 0)
+  if (add_address (sk, ifindex, c, err) < 0 || link_set_up (sk, c->ifname, err) < 0
+      || link_set_up (sk, "lo", err) < 0
+      || (c->default_route && add_default_route (sk, ifindex, c->gateway, err) < 0))
     return -1;
   return 0;
+}
+
+int
+veth_free_ifname (int netns_fd, char buf[16], mk_error **err)
+{
+  _cleanup_nlsock_ struct nl_sock *sk = NULL;
+  if (nlsock_open_in (netns_fd, &sk, err) < 0)
+    return -1;
+  for (int i = 0; i < 100; i++)
+    {
+      snprintf (buf, 16, "eth%d", i);
+      _cleanup_link_ struct rtnl_link *l = NULL;
+      if (rtnl_link_get_kernel (sk, 0, buf, &l) < 0)
+        return 0;
+    }
+  return mk_error_set (err, 0, "the container has eth0 to eth99 already");
 }
 
 int

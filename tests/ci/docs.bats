@@ -5,7 +5,7 @@
 
 MOCKER_COMMANDS="build init import pull history image images rmi tag run exec ps logs rm stop start kill inspect commit help"
 MOCKER_COMMANDS+=" push login logout save load export"
-MOCKER_COMMANDS+=" cp diff volume"
+MOCKER_COMMANDS+=" cp diff volume network"
 MOCKER_COMMANDS+=" restart wait pause unpause rename port top stats"
 RUNTIME_COMMANDS="spec create start run exec state list kill delete pause resume update ps events features"
 
@@ -67,7 +67,7 @@ render() {
   done
   # Every run option of the manager is documented.
   for o in detach rm name env env-file workdir user hostname entrypoint interactive tty \
-           memory cpus cpu-shares pids-limit network publish volume read-only cap-add \
+           memory cpus cpu-shares pids-limit network network-alias publish volume read-only cap-add \
            cap-drop privileged; do
     sed 's/\\-/-/g' "$page" | grep -q -- "--$o\\b" || { echo "run option --$o missing"; return 1; }
   done

@@ -50,7 +50,7 @@ teardown() {
   [ -z "$ids" ] || { echo "containers left: $ids" >&2; left=1; }
   [ -z "$ids" ] || mk rm -f $ids > /dev/null 2>&1 || true
   # The RUN containers' leases, veths and rules went with them.
-  [ "$(mk network ls)" = "[]" ] || { echo "leases left" >&2; left=1; }
+  [ "$(mk network leases)" = "[]" ] || { echo "leases left" >&2; left=1; }
   ! ip -n "$H" -o link show type veth | grep -q vethmk || { echo "veth left" >&2; left=1; }
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done

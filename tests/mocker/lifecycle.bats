@@ -155,7 +155,7 @@ host_netns() {
 
 host_netns_done() {  # after the test's containers are gone
   local left=0
-  [ "$(mk network ls)" = "[]" ] || { echo "leases left" >&2; left=1; }
+  [ "$(mk network leases)" = "[]" ] || { echo "leases left" >&2; left=1; }
   ip netns del "$H"
   return $left
 }

@@ -54,7 +54,7 @@ NET() { echo "$(dirname "$MOCKER_BIN")/mocker-net"; }
     echo "mocker-net links a library it does not need" >&2
     return 1
   fi
-  run "$(NET)" --root "$MOCKER_TEST_DIR/net-root" network ls
+  run "$(NET)" --root "$MOCKER_TEST_DIR/net-root" network leases
   [ "$status" -eq 0 ]
   [ "$output" = "[]" ]
   # a pull through mocker-net is mocker-heavy's (same message and status)

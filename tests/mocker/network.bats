@@ -120,7 +120,7 @@ lease_field() {  # lease_field JSON FIELD
   run ip -n "$H" -o link show "$(lease_field "$lease" veth)"
   [[ $output == *"master mocker0"* ]]
   in_c "$CPID" busybox ping -c 1 -W 5 "$gw"
-  run mk network ls
+  run mk network leases
   [ "$(jq length <<< "$output")" -eq 1 ]
   [ "$(jq -r '.[0].ip' <<< "$output")" = "$ip" ]
 }
@@ -129,7 +129,7 @@ lease_field() {  # lease_field JSON FIELD
   outside_server
   container
   mk network attach --id c1-$T --netns /proc/$CPID/ns/net
-  ip=$(mk network ls | jq -r '.[0].ip')
+  ip=$(mk network leases | jq -r '.[0].ip')
   run in_c "$CPID" curl -s --max-time 10 http://198.18.0.2:8000/
   [ "$status" -eq 0 ]
   [ "$output" = "outside-$T" ]
@@ -195,7 +195,7 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   c2=$CPID
   mk network attach --id c1-$T --netns /proc/$c1/ns/net -p 8080:80
   mk network attach --id c2-$T --netns /proc/$c2/ns/net -p 8082:80
-  veth1=$(mk network ls | jq -r ".[] | select(.id == \"c1-$T\") | .veth")
+  veth1=$(mk network leases | jq -r ".[] | select(.id == \"c1-$T\") | .veth")
   ip -n "$H" link show "$veth1"
   run mk network detach --id c1-$T
   [ "$status" -eq 0 ]
@@ -203,14 +203,14 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   [[ $output != *"mocker:c1-$T"* ]]
   [[ $output == *"mocker:c2-$T"* ]]
   ! ip -n "$H" link show "$veth1" || false
-  run mk network ls
+  run mk network leases
   [ "$(jq -r '.[].id' <<< "$output")" = "c2-$T" ]
   # Detaching again is fine; the last detach removes the table.
   mk network detach --id c1-$T
   mk network detach --id c2-$T
   run ip netns exec "$H" nft list ruleset
   [[ $output != *"table ip mocker"* ]]
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   run ip -n "$H" -o link show type veth
   [[ $output != *vethmk* ]]
 }
@@ -220,7 +220,7 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   mk network attach --id c1-$T --netns /proc/$CPID/ns/net -p 8080:80
   kill "$CPID"; wait "$CPID" || true
   mk network detach --id c1-$T
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   run ip -n "$H" -o link show type veth
   [[ $output != *vethmk* ]]
   run ip netns exec "$H" nft list ruleset
@@ -236,7 +236,7 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   done
   for p in "${pids[@]}"; do wait "$p"; done
   [ "$(cat "$STATE"/lease.* | jq -r .ip | sort -u | wc -l)" -eq 50 ]
-  [ "$(mk network ls | jq length)" -eq 50 ]
+  [ "$(mk network leases | jq length)" -eq 50 ]
   # Each container really has its own address.
   for i in 1 25 50; do
     ip=$(jq -r .ip "$STATE/lease.$i")
@@ -245,11 +245,51 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   pids=()
   for i in $(seq 50); do mk network detach --id p$i-$T & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p"; done
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   run ip -n "$H" -o link show type veth
   [[ $output != *vethmk* ]]
   run ip netns exec "$H" nft list ruleset
   [[ $output != *mocker* ]]
+}
+
+@test "network attach --net: 20 parallel attaches to a user network and the default bridge, one netns on both" {
+  local i pids=() cps=()
+  mk network create --subnet 10.240.0.0/24 un-$T > /dev/null
+  for i in $(seq 20); do container; cps+=("$CPID"); done
+  for i in $(seq 20); do
+    mk network attach --id u$i-$T --net un-$T --alias al$i --netns /proc/${cps[$((i-1))]}/ns/net > "$STATE/lease.$i" &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  [ "$(cat "$STATE"/lease.* | jq -r .ip | sort -u | wc -l)" -eq 20 ]
+  [ "$(cat "$STATE"/lease.* | jq -r .network | sort -u)" = "un-$T" ]
+  [ "$(cat "$STATE"/lease.* | jq -r .ip | grep -c '^10\.240\.0\.')" -eq 20 ]
+  [ "$(jq -r '.leases[] | select(.id == "u7-'$T'") | .aliases[0]' "$STATE/network/networks/un-$T/leases.json")" = al7 ]
+  # the first container also joins the default bridge: eth1 there, no second default route
+  run mk network attach --id u1-$T --netns /proc/${cps[0]}/ns/net
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .ifname <<< "$output")" = eth1 ]
+  [ "$(jq -r .network <<< "$output")" = bridge ]
+  [ "$(in_c "${cps[0]}" ip route | grep -c '^default')" = 1 ]
+  [ "$(mk network leases | jq length)" -eq 21 ]
+  # a peer on the user network answers through the bridge
+  ip2=$(jq -r .ip "$STATE/lease.2")
+  in_c "${cps[0]}" "$MOCKER_TOP/bundles/busybox/rootfs/bin/busybox" ping -c 1 -W 5 "$ip2"
+  # detach from one network only, then from all
+  mk network detach --id u1-$T --net un-$T
+  ! in_c "${cps[0]}" ip link show eth0 2>/dev/null || false
+  in_c "${cps[0]}" ip link show eth1
+  pids=()
+  for i in $(seq 20); do mk network detach --id u$i-$T & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p"; done
+  [ "$(mk network leases)" = "[]" ]
+  run ip -n "$H" -o link show type veth
+  [[ $output != *vethmk* ]]
+  mk network rm un-$T
+  run ip netns exec "$H" nft list ruleset
+  [[ $output != *mocker* && $output != *mk-* ]]
+  run ip -n "$H" -o link show
+  [[ $output != *mk-* ]]
 }
 
 @test "network: the bridge avoids a subnet the host uses; MOCKER_SUBNET chooses one" {
@@ -301,7 +341,7 @@ open(sys.argv[1], "wb").write(d)' "$STATE/udp.out" &
   [ "$status" -ne 0 ]
   [[ $output == *"host port 8080/tcp is already published by container \`c1-$T\`"* ]]
   # The failed attaches left no lease, veth or rule.
-  [ "$(mk network ls | jq length)" -eq 1 ]
+  [ "$(mk network leases | jq length)" -eq 1 ]
   [ "$(ip -n "$H" -o link show type veth | grep -c vethmk)" -eq 1 ]
   [ "$(ip netns exec "$H" nft list ruleset | grep -c 'mocker:')" -eq 1 ]
   run in_c "$CPID" ip -o link show
@@ -349,7 +389,7 @@ rt_start_and_wait() {
   ip netns exec "$H" "$MOCKER_RUNTIME" --root "$STATE/rt" delete "$RT_ID"
   RT_ID=
   mk network detach --id mkt-net-$T
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   run ip -n "$H" -o link show type veth
   [[ $output != *vethmk* ]]
 }

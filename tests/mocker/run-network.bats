@@ -39,7 +39,7 @@ teardown() {
   [ -z "$ids" ] || mk rm -f $ids > /dev/null 2>&1 || true
   # Every lease, veth and rule went with the containers.
   local left=0
-  [ "$(mk network ls)" = "[]" ] || { echo "leases left" >&2; left=1; }
+  [ "$(mk network leases)" = "[]" ] || { echo "leases left" >&2; left=1; }
   ! ip -n "$H" -o link show type veth | grep -q vethmk || { echo "veth left" >&2; left=1; }
   ! ip netns exec "$H" nft list ruleset | grep -q 'table ip mocker' || { echo "nft table left" >&2; left=1; }
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -90,13 +90,13 @@ outside_server() {
   id=$(mk run -d busybox sleep 1000)
   ip=$(mk inspect "$id" | jq -r '.[0].NetworkSettings.IPAddress')
   [[ $ip =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]
-  [ "$(mk network ls | jq -r '.[0].ip')" = "$ip" ]
+  [ "$(mk network leases | jq -r '.[0].ip')" = "$ip" ]
   ip netns exec "$H" busybox ping -c 1 -W 5 "$ip"
   mk stop -t 0 "$id"
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   # start: attached again.
   mk start "$id"
-  [ "$(mk network ls | jq length)" = 1 ]
+  [ "$(mk network leases | jq length)" = 1 ]
   mk rm -f "$id"
 }
 
@@ -155,7 +155,7 @@ outside_server() {
   run mk run --rm --network host busybox ip -o link show mkt-up
   [ "$status" -eq 0 ]
   [[ $output == *"mkt-up"* ]]
-  [ "$(mk network ls)" = "[]" ]
+  [ "$(mk network leases)" = "[]" ]
   run mk run --rm --network host busybox cat /etc/resolv.conf
   [ "$output" = "$(cat /etc/resolv.conf)" ]
 }
@@ -184,7 +184,7 @@ outside_server() {
   [ "$status" -eq 125 ]
   [[ $output == *"8080"*"already published"* ]]
   [[ $(mk ps -a) == *"Created"*"second"* ]]
-  [ "$(mk network ls | jq length)" = 1 ]
+  [ "$(mk network leases | jq length)" = 1 ]
   [ "$(mk inspect "$id" | jq -r '.[0].State.Running')" = true ]
   run mk run --rm -p 8080:82 busybox true
   [ "$status" -eq 125 ]

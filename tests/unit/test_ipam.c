@@ -136,6 +136,57 @@ test_exhaustion (void **state)
   assert_int_equal (ipam_allocate (&none, "x", &ip, &err), -1);
 }
 
+/* A user network's --gateway anywhere in the subnet is never leased; the
+ * subnet's first address then is. */
+static void
+test_gateway_not_first (void **state)
+{
+  (void) state;
+  struct ipam ipam __attribute__ ((cleanup (ipam_free)))
+      = { .has_subnet = true, .subnet = net ("10.1.2.0/29"), .gateway = 0x0a010203 };
+  _cleanup_error_ mk_error *err = NULL;
+  uint32_t ip, got[4];
+  for (int i = 0; i < 4; i++)
+    {
+      char id[8];
+      snprintf (id, sizeof id, "c%d", i);
+      assert_int_equal (ipam_allocate (&ipam, id, &ip, &err), 0);
+      got[i] = ip;
+    }
+  /* .1 .2 .4 .5 (.3 the gateway), then .6, then full */
+  assert_int_equal (got[0], 0x0a010201);
+  assert_int_equal (got[1], 0x0a010202);
+  assert_int_equal (got[2], 0x0a010204);
+  assert_int_equal (got[3], 0x0a010205);
+  assert_int_equal (ipam_allocate (&ipam, "c4", &ip, &err), 0);
+  assert_int_equal (ip, 0x0a010206);
+  assert_int_equal (ipam_allocate (&ipam, "full", &ip, &err), -1);
+}
+
+/* User networks: Docker's pools, skipping what is used. */
+static void
+test_pick_user_subnet (void **state)
+{
+  (void) state;
+  struct ipv4_net got;
+  char s[19];
+  _cleanup_error_ mk_error *err = NULL;
+  assert_int_equal (ipam_pick_user_subnet (NULL, 0, &got, &err), 0);
+  ipv4_net_format (&got, s);
+  assert_string_equal (s, "172.18.0.0/16");
+  struct ipv4_net used[] = { net ("172.18.0.0/16"), net ("172.19.5.0/24") };
+  assert_int_equal (ipam_pick_user_subnet (used, 2, &got, &err), 0);
+  ipv4_net_format (&got, s);
+  assert_string_equal (s, "172.20.0.0/16");
+  struct ipv4_net most[] = { net ("172.16.0.0/12"), net ("192.168.0.0/19") };
+  assert_int_equal (ipam_pick_user_subnet (most, 2, &got, &err), 0);
+  ipv4_net_format (&got, s);
+  assert_string_equal (s, "192.168.32.0/20");
+  struct ipv4_net all[] = { net ("172.16.0.0/12"), net ("192.168.0.0/16") };
+  assert_int_equal (ipam_pick_user_subnet (all, 2, &got, &err), -1);
+  assert_non_null (strstr (err->msg, "--subnet"));
+}
+
 static void
 test_save_load (void **state)
 {
@@ -156,6 +207,7 @@ test_save_load (void **state)
   assert_int_equal (ipam_allocate (&a, "one", &ip, &err), 0);
   snprintf (a.leases[0].veth, sizeof a.leases[0].veth, "vethmk00000001");
   strv_push (&a.leases[0].ports, "0.0.0.0:8080->80/tcp");
+  strv_push (&a.leases[0].aliases, "db");
   assert_int_equal (ipam_allocate (&a, "two", &ip, &err), 0);
   assert_int_equal (ipam_save (path, &a, &err), 0);
 
@@ -167,6 +219,9 @@ test_save_load (void **state)
   assert_string_equal (b.leases[0].id, "one");
   assert_string_equal (b.leases[0].veth, "vethmk00000001");
   assert_string_equal (b.leases[0].ports[0], "0.0.0.0:8080->80/tcp");
+  assert_string_equal (b.leases[0].aliases[0], "db");  /* network aliases survive */
+  assert_null (b.leases[0].aliases[1]);
+  assert_null (b.leases[1].aliases);
   assert_int_equal (b.leases[1].ip, 0xac1e0003);
 
   /* A damaged file is an error naming it. */
@@ -250,7 +305,8 @@ main (void)
     cmocka_unit_test (test_subnet_parse),     cmocka_unit_test (test_overlap_and_pick),
     cmocka_unit_test (test_allocate_release), cmocka_unit_test (test_exhaustion),
     cmocka_unit_test (test_save_load),        cmocka_unit_test (test_names),
-    cmocka_unit_test (test_port_parse),
+    cmocka_unit_test (test_port_parse),       cmocka_unit_test (test_gateway_not_first),
+    cmocka_unit_test (test_pick_user_subnet),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
