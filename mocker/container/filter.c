@@ -100,7 +100,7 @@ match_exited (const struct ctr_filter *cf, const struct container *c, enum ctr_l
 {
   if (!ui_filter_has (&cf->f, "exited"))
     return true;
-  if (live == LIVE_RUNNING || c->state.started_at[0] == '\0')
+  if (ctr_counts_running (c, live) || c->state.started_at[0] == '\0')
     return false;
   for (size_t i = 0; i < cf->f.n; i++)
     {
@@ -224,7 +224,7 @@ ctr_filter_match (const struct ctr_filter *cf, const struct container *c, enum c
   const struct ui_filter *f = &cf->f;
   if (f->n == 0)
     return true;
-  if (!ui_filter_exact (f, "status", ctr_live_name (live)))
+  if (ui_filter_has (f, "status") && !ui_filter_exact (f, "status", ctr_state_string (c, live)))
     return false;
   _cleanup_free_ char *slash_name = xasprintf ("/%s", c->name);
   if (!ui_filter_match (f, "name", slash_name) || !ui_filter_match (f, "id", c->id))

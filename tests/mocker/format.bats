@@ -39,6 +39,11 @@ labeled_image() {
   rm -rf "$w"
 }
 
+# the paused / restarting test's containers, even when it failed half-way
+teardown() {
+  mocker rm -f frozen bouncing > /dev/null 2>&1 || true
+}
+
 teardown_file() {
   containers_teardown
 }
@@ -151,6 +156,37 @@ teardown_file() {
   [[ $stderr == *"bad format of filter (expected name=value)"* ]]
   run --separate-stderr mocker ps --filter exited=x
   [ "$status" -eq 125 ]
+}
+
+@test "ps: a paused and a restarting container, as Docker (State, STATUS, status= filter, listed without -a)" {
+  mocker run -d --network none --name frozen busybox sleep 1000 > /dev/null
+  mocker pause frozen
+  mocker run -d --network none --name bouncing --restart always busybox sh -c 'exit 2' > /dev/null
+  # the back-off doubles from 100 ms: after 5 restarts it waits 3.2 s
+  local i
+  for i in $(seq 200); do
+    set -- $(mocker inspect -f '{{.State.Status}} {{.RestartCount}}' bouncing)
+    [ "$1" = restarting ] && [ "$2" -ge 5 ] && break
+    sleep 0.05
+  done
+  names() { mocker ps "$@" --format '{{.Names}}' | sort | paste -sd, -; }
+  [ "$(names --filter status=paused)" = frozen ]
+  [ "$(names --filter status=restarting)" = bouncing ]
+  [ "$(names --filter status=running)" = web ]
+  [ "$(names --filter status=paused --filter status=restarting)" = bouncing,frozen ]
+  [ "$(names -a --filter exited=2)" = "" ]   # restarting counts as running (Docker)
+  # ps without -a lists them (Docker counts both as running)
+  [ "$(names)" = bouncing,frozen,web ]
+  run mocker ps --filter name=frozen --format '{{.State}}|{{.Status}}'
+  [[ $output =~ ^paused\|Up\ .*\ \(Paused\)$ ]]
+  run mocker ps --filter name=bouncing --format '{{.State}}|{{.Status}}'
+  [[ $output =~ ^restarting\|Restarting\ \(2\)\ .*\ ago$ ]]
+  run mocker ps --filter name=frozen
+  [[ ${lines[1]} =~ \ Up\ .*\ \(Paused\)\ +frozen$ ]]
+  [ "$(mocker inspect -f '{{.State.Status}} {{.State.Paused}}' frozen)" = "paused true" ]
+  [ "$(mocker inspect -f '{{.State.Status}} {{.State.Running}}' bouncing)" = "restarting true" ]
+  mocker rm -f frozen bouncing > /dev/null
+  [ "$(names -a)" = done,quiet,web ]
 }
 
 @test "ps -n N, -l: the last created containers, any state; -s: sizes" {
