@@ -39,9 +39,10 @@ labeled_image() {
   rm -rf "$w"
 }
 
-# the paused / restarting test's containers, even when it failed half-way
+# what a test made for itself, even when it failed half-way
 teardown() {
-  mocker rm -f frozen bouncing > /dev/null 2>&1 || true
+  mocker rm -f frozen bouncing kid > /dev/null 2>&1 || true
+  mocker rmi kid:1 > /dev/null 2>&1 || true
 }
 
 teardown_file() {
@@ -127,6 +128,16 @@ teardown_file() {
   [ "$(names -a --filter ancestor=labeled:1)" = "web" ]
   [ "$(names -a --filter ancestor=labeled:1 --filter ancestor=busybox)" = "done,quiet,web" ]
   [ "$(names -a --filter ancestor=no-such-image)" = "" ]
+  # Docker: an image's descendants too (an image built on it)
+  mkdir -p "$MOCKER_TEST_DIR/kid"
+  printf 'FROM busybox\nLABEL kid=1\n' > "$MOCKER_TEST_DIR/kid/Dockerfile"
+  mocker build -q -t kid:1 "$MOCKER_TEST_DIR/kid" > /dev/null
+  mocker run --network none --name kid kid:1 true
+  [ "$(names -a --filter ancestor=busybox)" = "done,kid,quiet" ]
+  [ "$(names -a --filter ancestor=kid:1)" = "kid" ]
+  [ "$(names -a --filter ancestor=labeled:1)" = "web" ]
+  mocker rm kid > /dev/null
+  mocker rmi kid:1 > /dev/null
   [ "$(names -a --filter label=tier)" = "web" ]
   [ "$(names -a --filter label=tier=front)" = "web" ]
   [ "$(names -a --filter label=tier=back)" = "" ]
