@@ -39,6 +39,29 @@ labeled_image() {
   rm -rf "$w"
 }
 
+# podman with a private storage, run root, tmpdir and config (runc: crun
+# refuses this host's hybrid cgroups; cgroupfs; events to a file)
+pm() {
+  local d=$MOCKER_TEST_DIR/podman
+  mkdir -p "$d"
+  [ -e "$d/containers.conf" ] ||
+    printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\nevents_logger = "file"\ncgroup_manager = "cgroupfs"\n' \
+      > "$d/containers.conf"
+  CONTAINERS_CONF=$d/containers.conf podman --root "$d/root" --runroot "$d/runroot" \
+    --tmpdir "$d/tmp" --storage-driver vfs "$@"
+}
+
+pm_cleanup() {
+  [ -d "$MOCKER_TEST_DIR/podman" ] || return 0
+  pm unpause -a > /dev/null 2>&1 || true
+  pm rm -af -t 0 > /dev/null 2>&1 || true
+  pm rmi -af > /dev/null 2>&1 || true
+  local m
+  grep -o " $MOCKER_TEST_DIR/podman[^ ]*" /proc/self/mountinfo | sort -r |
+    while read -r m; do umount -l "$m"; done
+  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2> /dev/null || true
+}
+
 # what a test made for itself, even when it failed half-way
 teardown() {
   mocker rm -f frozen bouncing kid > /dev/null 2>&1 || true
@@ -46,6 +69,7 @@ teardown() {
 }
 
 teardown_file() {
+  pm_cleanup
   containers_teardown
 }
 
@@ -198,6 +222,19 @@ teardown_file() {
   [ "$(mocker inspect -f '{{.State.Status}} {{.State.Running}}' bouncing)" = "restarting true" ]
   mocker rm -f frozen bouncing > /dev/null
   [ "$(names -a)" = done,quiet,web ]
+  # podman's status filter says the same of a paused container (its State
+  # is its own: "Paused", and its ps without -a leaves paused ones out)
+  tar -C "$MOCKER_TOP/bundles/busybox/rootfs" -c . | pm import - localhost/bb:fmt > /dev/null
+  pm run -d --network none --name frozen localhost/bb:fmt sleep 1000 > /dev/null
+  pm pause frozen > /dev/null
+  mocker run -d --network none --name frozen busybox sleep 1000 > /dev/null
+  mocker pause frozen
+  f='{{.Names}}'
+  [ "$(pm ps --filter status=paused --format "$f")" = frozen ]
+  [ "$(mocker ps --filter status=paused --format "$f")" = "$(pm ps --filter status=paused --format "$f")" ]
+  [ -z "$(pm ps -a --filter status=running --filter name=frozen --format "$f")" ]
+  [ -z "$(mocker ps -a --filter status=running --filter name=frozen --format "$f")" ]
+  pm_cleanup
 }
 
 @test "ps -n N, -l: the last created containers, any state; -s: sizes" {
