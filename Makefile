@@ -59,7 +59,9 @@ MOCKER_HEAVY_SRC := $(filter-out mocker/registry/reference.c,$(wildcard mocker/r
                                mocker/commit_config.c) \
                     $(wildcard mocker/build/*.c mocker/cmd_build.c) \
                     $(wildcard mocker/cmd_push.c mocker/cmd_login.c mocker/cmd_logout.c mocker/cmd_save.c mocker/cmd_load.c mocker/cmd_export.c mocker/store/layer_blob.c mocker/archive/*.c)
-MOCKER_HEAVY_SRC += $(wildcard mocker/cmd_cp.c mocker/cp_tar.c)
+# cp itself is light (a file or tree copied in ~1 ms of startup); only its tar
+# streams (`-`) exec mocker-heavy (mocker/light/cp_tar_light.c)
+MOCKER_HEAVY_SRC += $(wildcard mocker/cp_tar.c)
 LIGHT_SRC   := $(wildcard mocker/light/*.c)
 # mocker-net: the light sources with the real network code instead of its
 # proxy (libnl and libnftables only), for the light binary's network calls.

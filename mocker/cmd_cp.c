@@ -301,6 +301,10 @@ cmd_cp (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return mk_error_set (err, 0, "copying between containers is not supported");
   if (!from && !to)
     return mk_error_set (err, 0, "must specify at least one container source");
+  /* a tar stream needs libarchive: mocker-heavy's */
+  if ((strcmp (src, "-") == 0 || strcmp (dst, "-") == 0)
+      && cp_tar_here_or_exec (ctx, argc, argv, err) < 0)
+    return -1;
   const char *ref = from ? sctr : dctr;
   const char *cpath = from ? spath : dpath;
   if (str_is_empty (cpath))

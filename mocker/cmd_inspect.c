@@ -45,9 +45,10 @@ gen_state (json_gen *g, const struct container *c)
   const struct ctr_state *st = &c->state;
   json_key (g, "State");
   json_obj_open (g);
-  bool restarting = live != LIVE_RUNNING && st->restarting && ctr_monitor_active (c);
-  json_kv_str (g, "Status", restarting ? "restarting" : ctr_live_name (live));
-  json_kv_bool (g, "Running", live == LIVE_RUNNING);
+  bool restarting = ctr_restarting (c, live);
+  json_kv_str (g, "Status", ctr_state_string (c, live));
+  /* Docker: a restarting container counts as running */
+  json_kv_bool (g, "Running", live == LIVE_RUNNING || restarting);
   json_kv_bool (g, "Paused", live == LIVE_RUNNING && ctr_paused (c));
   json_kv_bool (g, "Restarting", restarting);
   json_kv_bool (g, "OOMKilled", st->oom_killed);

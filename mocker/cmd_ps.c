@@ -178,7 +178,7 @@ row_json (struct store *s, const struct container *ct, enum ctr_live live, bool 
   json_kv_str (g, "Ports", ports);
   json_kv_str (g, "RunningFor", ago);
   json_kv_str (g, "Size", size);
-  json_kv_str (g, "State", ctr_live_name (live));
+  json_kv_str (g, "State", ctr_state_string (ct, live));
   json_kv_str (g, "Status", status);
   json_obj_close (g);
   size_t len;
@@ -316,7 +316,7 @@ cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     {
       struct container *ct = list[i];
       enum ctr_live live = ctr_live_status (ct);
-      if (!all && live != LIVE_RUNNING)
+      if (!all && !ctr_counts_running (ct, live))
         continue;
       if (!ctr_filter_match (cf, ct, live))
         continue;

@@ -9,7 +9,11 @@
  *   NET I/O    /proc/<init>/net/dev, every interface but lo
  *   BLOCK I/O  v1 blkio.throttle.io_service_bytes, v2 io.stat
  *   PIDS       pids.current
- * Streaming (a redraw a second) unless --no-stream. */
+ * Streaming (a redraw a second) unless --no-stream, which takes one sample
+ * and gives the CPU % averaged since the container's start (podman's way;
+ * Docker waits for a second sample).
+ * --format: Docker's statsContext rows (BlockIO, CPUPerc, Container, ID,
+ * MemPerc, MemUsage, Name, NetIO, PIDs). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,9 +25,12 @@
 #include "common/util.h"
 #include "mocker/container/cgroup.h"
 #include "mocker/container/container.h"
+#include "mocker/container/list_index.h"
 #include "mocker/container/status.h"
 #include "mocker/mocker.h"
+#include "common/json.h"
 #include "mocker/ui/format.h"
+#include "mocker/ui/formatter.h"
 
 static const char usage[] =
   "Usage: mocker stats [OPTIONS] [CONTAINER...]\n"
@@ -32,7 +39,9 @@ static const char usage[] =
   "\n"
   "Options:\n"
   "  -a, --all         show every container (not only running ones)\n"
-  "      --no-stream   print one table and exit\n"
+  "      --format TMPL Go template (`table TMPL` for columns, `json`)\n"
+  "      --no-stream   print one table and exit (CPU %: since the start)\n"
+  "      --no-trunc    do not truncate IDs\n"
   "  -h, --help        print this help\n";
 
 struct sample
@@ -44,10 +53,15 @@ struct sample
 static long long
 host_mem_total (void)
 {
+  static long long total = -1; /* read once per process */
+  if (total >= 0)
+    return total;
+  total = 0;
   _cleanup_free_ char *t = NULL;
   if (read_file ("/proc/meminfo", &t, NULL, NULL) < 0 || !str_has_prefix (t, "MemTotal:"))
     return 0;
-  return strtoll (t + 9, NULL, 10) * 1024;
+  total = strtoll (t + 9, NULL, 10) * 1024;
+  return total;
 }
 
 /* The host's CPU time (user..softirq of /proc/stat's "cpu" line), in ns. */
@@ -172,62 +186,107 @@ binary_size (double v)
   return xasprintf ("%.4g%s", v, units[i]);
 }
 
-static void
-print_table (struct container **list, size_t n, const struct sample *a, const struct sample *b)
+static const char default_table[]
+  = "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t"
+    "{{.BlockIO}}\t{{.PIDs}}";
+
+/* Docker's column titles of a stats row. */
+static const char headers[]
+  = "{\"BlockIO\":\"BLOCK I/O\",\"CPUPerc\":\"CPU %\",\"Container\":\"CONTAINER\","
+    "\"ID\":\"CONTAINER ID\",\"MemPerc\":\"MEM %\",\"MemUsage\":\"MEM USAGE / LIMIT\","
+    "\"Name\":\"NAME\",\"NetIO\":\"NET I/O\",\"PIDs\":\"PIDS\"}";
+
+/* CPU % between two samples, of one CPU (Docker: the group's CPU time over
+ * the host's, times the CPUs online). */
+static double
+cpu_percent (const struct sample *a, const struct sample *b)
 {
+  if (b->cpu_ns <= a->cpu_ns || b->sys_ns <= a->sys_ns)
+    return 0;
   long ncpu = sysconf (_SC_NPROCESSORS_ONLN);
-  char ***cell = xzalloc ((n + 1) * sizeof *cell);
-  static const char *const head[] = { "CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT",
-                                      "MEM %", "NET I/O", "BLOCK I/O", "PIDS" };
-  enum { NCOL = 8 };
-  cell[0] = xzalloc (NCOL * sizeof **cell);
-  for (int k = 0; k < NCOL; k++)
-    cell[0][k] = xstrdup (head[k]);
+  return (double) (b->cpu_ns - a->cpu_ns) / (double) (b->sys_ns - a->sys_ns) * (double) ncpu
+         * 100.0;
+}
+
+/* The CPU % since the container started (--no-stream): its CPU time over
+ * the time its init has run (its start time in clock ticks after boot). */
+static double
+cpu_percent_since_start (const struct container *c, const struct sample *b)
+{
+  struct timespec now;
+  if (b->cpu_ns == 0 || c->state.pid_start == 0 || clock_gettime (CLOCK_BOOTTIME, &now) < 0)
+    return 0;
+  double up = (double) now.tv_sec + (double) now.tv_nsec / 1e9;
+  double started = (double) c->state.pid_start / (double) sysconf (_SC_CLK_TCK);
+  if (up <= started)
+    return 0;
+  return (double) b->cpu_ns / 1e9 / (up - started) * 100.0;
+}
+
+/* One row as Docker's statsContext marshals it. ref: the container as
+ * typed, else its short id (Docker's .Container). */
+static yajl_val
+stats_row (const struct container *c, const char *ref, double cpu, const struct sample *b,
+           bool no_trunc)
+{
+  _cleanup_free_ char *mu = binary_size ((double) b->mem);
+  _cleanup_free_ char *ml = binary_size ((double) b->limit);
+  _cleanup_free_ char *rx = ui_format_size_prec ((double) b->rx, 3);
+  _cleanup_free_ char *tx = ui_format_size_prec ((double) b->tx, 3);
+  _cleanup_free_ char *rd = ui_format_size_prec ((double) b->rd, 3);
+  _cleanup_free_ char *wr = ui_format_size_prec ((double) b->wr, 3);
+  char buf[128];
+  json_gen *g = json_gen_new (false);
+  json_obj_open (g);
+  snprintf (buf, sizeof buf, "%s / %s", rd, wr);
+  json_kv_str (g, "BlockIO", buf);
+  snprintf (buf, sizeof buf, "%.2f%%", cpu);
+  json_kv_str (g, "CPUPerc", buf);
+  snprintf (buf, sizeof buf, "%.12s", c->id);
+  json_kv_str (g, "Container", ref ? ref : buf);
+  json_kv_str (g, "ID", no_trunc ? c->id : buf);
+  snprintf (buf, sizeof buf, "%.2f%%",
+            b->limit > 0 ? (double) b->mem * 100.0 / (double) b->limit : 0.0);
+  json_kv_str (g, "MemPerc", buf);
+  snprintf (buf, sizeof buf, "%s / %s", mu, ml);
+  json_kv_str (g, "MemUsage", buf);
+  json_kv_str (g, "Name", c->name && *c->name ? c->name : "--");
+  snprintf (buf, sizeof buf, "%s / %s", rx, tx);
+  json_kv_str (g, "NetIO", buf);
+  snprintf (buf, sizeof buf, "%lld", b->pids);
+  json_kv_str (g, "PIDs", buf);
+  json_obj_close (g);
+  size_t len;
+  _cleanup_free_ char *text = json_gen_finish (g, &len);
+  yajl_val v = NULL;
+  _cleanup_error_ mk_error *e = NULL;
+  json_parse (text, len, "stats row", &v, &e);
+  return v;
+}
+
+/* One frame: every row through the template (a table is aligned at the end). */
+static int
+print_frame (const char *format, struct container **list, char **refs, size_t n,
+             const struct sample *a, const struct sample *b, bool since_start, bool no_trunc,
+             mk_error **err)
+{
+  _cleanup_ui_formatter_ struct ui_formatter *fmt
+    = ui_formatter_new (format, default_table, headers, err);
+  if (fmt == NULL)
+    return -1;
   for (size_t i = 0; i < n; i++)
     {
-      double cpu = 0;
-      if (b[i].cpu_ns > a[i].cpu_ns && b[i].sys_ns > a[i].sys_ns)
-        cpu = (double) (b[i].cpu_ns - a[i].cpu_ns) / (double) (b[i].sys_ns - a[i].sys_ns)
-              * (double) ncpu * 100.0;
-      _cleanup_free_ char *mu = binary_size ((double) b[i].mem);
-      _cleanup_free_ char *ml = binary_size ((double) b[i].limit);
-      _cleanup_free_ char *rx = ui_format_size_prec ((double) b[i].rx, 3);
-      _cleanup_free_ char *tx = ui_format_size_prec ((double) b[i].tx, 3);
-      _cleanup_free_ char *rd = ui_format_size_prec ((double) b[i].rd, 3);
-      _cleanup_free_ char *wr = ui_format_size_prec ((double) b[i].wr, 3);
-      char **row = cell[i + 1] = xzalloc (NCOL * sizeof **cell);
-      row[0] = xasprintf ("%.12s", list[i]->id);
-      row[1] = xstrdup (list[i]->name);
-      row[2] = xasprintf ("%.2f%%", cpu);
-      row[3] = xasprintf ("%s / %s", mu, ml);
-      row[4] = xasprintf ("%.2f%%", b[i].limit > 0 ? (double) b[i].mem * 100.0 / (double) b[i].limit : 0.0);
-      row[5] = xasprintf ("%s / %s", rx, tx);
-      row[6] = xasprintf ("%s / %s", rd, wr);
-      row[7] = xasprintf ("%lld", b[i].pids);
+      double cpu = since_start ? cpu_percent_since_start (list[i], &b[i])
+                               : cpu_percent (&a[i], &b[i]);
+      yajl_val row = stats_row (list[i], refs ? refs[i] : NULL, cpu, &b[i], no_trunc);
+      int r = row ? ui_formatter_row (fmt, row, err) : 0;
+      yajl_tree_free (row);
+      if (r < 0)
+        return -1;
     }
-  /* Docker's table writer: columns at least 10 wide, 3 spaces of padding. */
-  for (size_t r = 0; r <= n; r++)
-    for (int k = 0; k < NCOL; k++)
-      {
-        if (k == NCOL - 1)
-          {
-            printf ("%s\n", cell[r][k]);
-            break;
-          }
-        size_t w = 10;
-        for (size_t q = 0; q <= n; q++)
-          if (strlen (cell[q][k]) + 3 > w)
-            w = strlen (cell[q][k]) + 3;
-        printf ("%-*s", (int) w, cell[r][k]);
-      }
-  for (size_t r = 0; r <= n; r++)
-    {
-      for (int k = 0; k < NCOL; k++)
-        free (cell[r][k]);
-      free (cell[r]);
-    }
-  free (cell);
+  ui_formatter_finish (fmt, stdout);
   fflush (stdout);
+  return 0;
 }
 
 int
@@ -236,19 +295,29 @@ cmd_stats (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   static const struct option opts[] = {
     { "all", no_argument, NULL, 'a' },
     { "no-stream", no_argument, NULL, 'S' },
+    { "no-trunc", no_argument, NULL, 'T' },
+    { "format", required_argument, NULL, 'F' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  bool all = false, stream = true;
+  bool all = false, stream = true, no_trunc = false;
+  const char *format = "table";
   int c;
   while ((c = getopt_long (argc, argv, "ah", opts, NULL)) != -1)
     switch (c)
       {
       case 'a': all = true; break;
       case 'S': stream = false; break;
+      case 'T': no_trunc = true; break;
+      case 'F': format = *optarg ? optarg : "table"; break;
       case 'h': return mocker_print_usage (usage);
       default: return mocker_option_error (err, "stats", "ah", argv);
       }
+  /* a bad template fails before anything is sampled */
+  _cleanup_ui_formatter_ struct ui_formatter *check
+    = ui_formatter_new (format, default_table, headers, err);
+  if (check == NULL)
+    return -1;
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
@@ -267,20 +336,28 @@ cmd_stats (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     }
   else
     {
-      if (ctr_list (s, &list, &n, err) < 0)
+      if (ctr_list_indexed (s, &list, &n, err) < 0)
         return -1;
       size_t kept = 0;
       for (size_t i = 0; i < n; i++)
-        if (all || ctr_live_status (list[i]) == LIVE_RUNNING)
+        if (all || ctr_counts_running (list[i], ctr_live_status (list[i])))
           list[kept++] = list[i];
         else
           container_free (list[i]);
       n = kept;
     }
+  char **refs = optind < argc ? argv + optind : NULL;
   struct sample *a = xzalloc ((n + 1) * sizeof *a), *b = xzalloc ((n + 1) * sizeof *b);
-  for (size_t i = 0; i < n; i++)
+  int ret = 0;
+  if (!stream)
+    {
+      for (size_t i = 0; i < n; i++)
+        take_sample (list[i], &b[i]);
+      ret = print_frame (format, list, refs, n, a, b, true, no_trunc, err);
+    }
+  for (size_t i = 0; stream && i < n; i++)
     take_sample (list[i], &a[i]);
-  for (;;)
+  while (stream && ret == 0)
     {
       sleep (1);
       for (size_t i = 0; i < n; i++)
@@ -288,15 +365,12 @@ cmd_stats (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
           ctr_reload_state (list[i]);
           take_sample (list[i], &b[i]);
         }
-      if (stream)
-        printf ("\033[2J\033[H");
-      print_table (list, n, a, b);
-      if (!stream)
-        break;
+      printf ("\033[2J\033[H");
+      ret = print_frame (format, list, refs, n, a, b, false, no_trunc, err);
       memcpy (a, b, n * sizeof *a);
     }
   free (a);
   free (b);
   ctr_list_free (list, n);
-  return 0;
+  return ret;
 }

@@ -11,6 +11,9 @@
 #include "common/util.h"
 #include "mocker/container/state.h"
 #include "mocker/mocker.h"
+#include "mocker/ui/filter.h"
+#include "mocker/ui/formatter.h"
+#include "mocker/volume/list.h"
 #include "mocker/volume/volume.h"
 
 static const char usage[] =
@@ -20,7 +23,7 @@ static const char usage[] =
   "\n"
   "Commands:\n"
   "  create [--label KEY=VALUE] [-d local] [NAME]   create a volume (a random name without NAME)\n"
-  "  ls [-q]                                        list volumes\n"
+  "  ls [-q] [-f KEY=VALUE] [--format T]            list volumes\n"
   "  inspect VOLUME...                              show volumes as JSON\n"
   "  rm [-f] VOLUME...                              remove volumes no container uses\n"
   "  prune [-a] [-f]                                remove unused anonymous volumes (-a: all unused)\n"
@@ -29,16 +32,20 @@ static const char usage[] =
   "      --label KEY=VALUE   (create) set a label\n"
   "  -d, --driver NAME       (create) the driver: only local\n"
   "  -q, --quiet             (ls) names only\n"
+  "  -f, --filter KEY=VALUE  (ls) only matching volumes: name, label, dangling,\n"
+  "                          driver (repeatable)\n"
+  "      --format TMPL       (ls) Go template (`table TMPL` for columns, `json`)\n"
   "  -f, --force             (rm) no error for a missing volume; (prune) do not ask\n"
   "  -a, --all               (prune) every unused volume, not only anonymous ones\n"
   "      --help              print this help\n";
 
-enum { OPT_LABEL = 256, OPT_HELP };
+enum { OPT_LABEL = 256, OPT_HELP, OPT_FORMAT, OPT_FILTER };
 
 static const struct option opts[] = {
   { "label", required_argument, NULL, OPT_LABEL }, { "driver", required_argument, NULL, 'd' },
   { "quiet", no_argument, NULL, 'q' },             { "force", no_argument, NULL, 'f' },
   { "all", no_argument, NULL, 'a' },               { "help", no_argument, NULL, OPT_HELP },
+  { "format", required_argument, NULL, OPT_FORMAT }, { "filter", required_argument, NULL, OPT_FILTER },
   { NULL, 0, NULL, 0 },
 };
 
@@ -46,6 +53,8 @@ struct volume_args
 {
   char **labels;
   bool quiet, force, all;
+  const char *format;
+  struct ui_filter filter;
 };
 
 /* Options of every subcommand; those that do not apply are refused. */
@@ -54,14 +63,19 @@ parse (int argc, char **argv, const char *sub, const char *allowed, struct volum
        mk_error **err)
 {
   _cleanup_free_ char *cmd = xasprintf ("volume %s", sub);
+  /* ls: -f is --filter (Docker); elsewhere --force */
+  bool ls = strchr (allowed, 'F') != NULL;
+  const char *shorts = ls ? "+qf:" : "+d:qfa";
   int c;
-  while ((c = getopt_long (argc, argv, "+d:qfa", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, shorts, opts, NULL)) != -1)
     {
       if (c == OPT_HELP)
         return 1;
       if (c == '?' || c == ':')
-        return mocker_option_error (err, cmd, "+d:qfa", argv);
-      char key = c == OPT_LABEL ? 'l' : (char) c;
+        return mocker_option_error (err, cmd, shorts, argv);
+      if (ls && c == 'f')
+        c = OPT_FILTER;
+      char key = c == OPT_LABEL ? 'l' : c == OPT_FORMAT ? 'T' : c == OPT_FILTER ? 'F' : (char) c;
       if (strchr (allowed, key) == NULL)
         return mocker_flag_error (err, cmd, "unknown option `%s`", getopt_failed_arg (argv));
       switch (c)
@@ -80,6 +94,11 @@ parse (int argc, char **argv, const char *sub, const char *allowed, struct volum
         case 'q': a->quiet = true; break;
         case 'f': a->force = true; break;
         case 'a': a->all = true; break;
+        case OPT_FORMAT: a->format = optarg; break;
+        case OPT_FILTER:
+          if (ui_filter_add (&a->filter, cmd, optarg, volume_filter_keys, err) < 0)
+            return -1;
+          break;
         default: break;
         }
     }
@@ -113,16 +132,28 @@ volume_ls (struct store *s, int argc, char **argv, struct volume_args *a, mk_err
   (void) argv;
   if (optind < argc)
     return mocker_usage_error (err, "volume ls", "no arguments expected");
+  if (volume_filter_check (&a->filter, err) < 0)
+    return -1;
+  /* Docker: the default is the table, which -q turns into the names; a
+   * template of one's own wins over -q */
+  const char *format = a->format && *a->format ? a->format : "table";
+  if (a->quiet && strcmp (format, "table") == 0)
+    format = "{{.Name}}";
+  _cleanup_ui_formatter_ struct ui_formatter *fmt
+    = ui_formatter_new (format, VOLUME_LS_TABLE, volume_ls_headers, err);
+  if (fmt == NULL)
+    return -1;
   _cleanup_strv_ char **names = volume_list (s);
-  if (!a->quiet)
-    printf ("%-10s%s\n", "DRIVER", "VOLUME NAME");
   for (size_t i = 0; names[i]; i++)
     {
-      if (a->quiet)
-        printf ("%s\n", names[i]);
-      else
-        printf ("%-10s%s\n", "local", names[i]);
+      bool match;
+      _cleanup_json_ yajl_val row = volume_row (s, names[i], &a->filter, &match);
+      if (row == NULL || !match)
+        continue;
+      if (ui_formatter_row (fmt, row, err) < 0)
+        return -1;
     }
+  ui_formatter_finish (fmt, stdout);
   return 0;
 }
 
@@ -255,7 +286,7 @@ cmd_volume (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     const char *name, *allowed;
     int (*fn) (struct store *, int, char **, struct volume_args *, mk_error **);
   } subs[] = {
-    { "create", "ld", volume_create }, { "ls", "q", volume_ls }, { "list", "q", volume_ls },
+    { "create", "ld", volume_create }, { "ls", "qTF", volume_ls }, { "list", "qTF", volume_ls },
     { "inspect", "", volume_inspect }, { "rm", "f", volume_rm }, { "remove", "f", volume_rm },
     { "prune", "af", volume_prune },
   };
@@ -271,20 +302,18 @@ cmd_volume (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         struct volume_args a = { 0 };
         optind = 0;
         int r = parse (argc - 1, argv + 1, subs[i].name, subs[i].allowed, &a, err);
-        if (r != 0)
-          {
-            strv_free (a.labels);
-            return r < 0 ? -1 : mocker_print_usage (usage);
-          }
-        /* optind indexes argv + 1 */
-        struct store *s = mocker_store (ctx, err);
-        if (s == NULL)
-          {
-            strv_free (a.labels);
-            return -1;
-          }
-        r = subs[i].fn (s, argc - 1, argv + 1, &a, err);
+        struct store *s = NULL;
+        if (r == 0)
+          /* optind indexes argv + 1 */
+          s = mocker_store (ctx, err);
+        if (r == 0 && s != NULL)
+          r = subs[i].fn (s, argc - 1, argv + 1, &a, err);
+        else if (r == 0)
+          r = -1;
+        else if (r > 0)
+          r = mocker_print_usage (usage);
         strv_free (a.labels);
+        ui_filter_clear (&a.filter);
         return r;
       }
   return mocker_usage_error (err, "volume", "unknown command `%s`", argv[1]);

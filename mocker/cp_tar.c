@@ -18,6 +18,16 @@
 
 #define CP_MAX_DEPTH 256
 
+int
+cp_tar_here_or_exec (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  (void) ctx;
+  (void) argc;
+  (void) argv;
+  (void) err;
+  return 0;
+}
+
 static int
 tar_fail (struct archive *a, mk_error **err, const char *what, const char *name)
 {

@@ -8,6 +8,13 @@
 
 #include "common/error.h"
 
+struct mocker_ctx;
+
+/* Where the tar streams are: in mocker-heavy this returns 0 (here); the
+ * light binary (mocker/light/cp_tar_light.c) has no libarchive and execs
+ * mocker-heavy with the same argv, returning only on failure (-1). */
+int cp_tar_here_or_exec (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err);
+
 /* Writes sname (under the directory sdir, not followed if a symlink) and,
  * for a directory, everything below it, as a tar to out; entry names start
  * with aname. */

@@ -5,6 +5,7 @@
 
 #include "common/json.h"
 #include "common/util.h"
+#include "mocker/image_parents.h"
 #include "mocker/mocker.h"
 #include "mocker/store/image.h"
 
@@ -13,6 +14,7 @@ struct ctr_filter
   struct ui_filter f;   /* a copy */
   char **ancestors;     /* resolved image ids */
   bool has_ancestor;
+  struct store *s;      /* for the images' parents */
 };
 
 static const char *const states[] = {
@@ -54,6 +56,7 @@ ctr_filter_new (struct store *s, const struct ui_filter *f, mk_error **err)
         return mocker_flag_error (err, "ps", "--filter: invalid filter '%s=%s'", k, v), NULL;
     }
   struct ctr_filter *cf = xzalloc (sizeof *cf);
+  cf->s = s;
   copy_filter (&cf->f, f);
   size_t n = 0;
   cf->ancestors = xzalloc ((f->n + 1) * sizeof *cf->ancestors);
@@ -100,7 +103,7 @@ match_exited (const struct ctr_filter *cf, const struct container *c, enum ctr_l
 {
   if (!ui_filter_has (&cf->f, "exited"))
     return true;
-  if (live == LIVE_RUNNING || c->state.started_at[0] == '\0')
+  if (ctr_counts_running (c, live) || c->state.started_at[0] == '\0')
     return false;
   for (size_t i = 0; i < cf->f.n; i++)
     {
@@ -218,26 +221,38 @@ match_volume (const struct ctr_filter *cf, const struct container *c)
   return hit;
 }
 
+/* Docker: a container of the image or of an image built on it (the
+ * parents a build recorded, image_parents.h). */
+static bool
+match_ancestor (const struct ctr_filter *cf, const struct container *c)
+{
+  const char *img = ctr_image (c);
+  _cleanup_free_ char *cur = img ? xstrdup (img) : NULL;
+  for (int depth = 0; cur && depth < 256; depth++)
+    {
+      for (char **a = cf->ancestors; *a; a++)
+        if (strcmp (*a, cur) == 0)
+          return true;
+      char *up = image_parent_get (cf->s, cur);
+      free (cur);
+      cur = up;
+    }
+  return false;
+}
+
 bool
 ctr_filter_match (const struct ctr_filter *cf, const struct container *c, enum ctr_live live)
 {
   const struct ui_filter *f = &cf->f;
   if (f->n == 0)
     return true;
-  if (!ui_filter_exact (f, "status", ctr_live_name (live)))
+  if (ui_filter_has (f, "status") && !ui_filter_exact (f, "status", ctr_state_string (c, live)))
     return false;
   _cleanup_free_ char *slash_name = xasprintf ("/%s", c->name);
   if (!ui_filter_match (f, "name", slash_name) || !ui_filter_match (f, "id", c->id))
     return false;
-  if (cf->has_ancestor)
-    {
-      bool hit = false;
-      const char *img = ctr_image (c);
-      for (char **a = cf->ancestors; *a && !hit; a++)
-        hit = img && strcmp (*a, img) == 0;
-      if (!hit)
-        return false;
-    }
+  if (cf->has_ancestor && !match_ancestor (cf, c))
+    return false;
   const char *net = ctr_str (c, "host_config", "NetworkMode");
   if (!ui_filter_exact (f, "network", net ? net : "default"))
     return false;

@@ -1,6 +1,7 @@
 /* `ps --filter`: which containers match Docker's keys status, name
  * (regular expression on "/name"), id (regular expression on the full id),
- * ancestor (an image reference or id), label (key or key=value, all must
+ * ancestor (an image reference or id; also the images a build made on
+ * it), label (key or key=value, all must
  * hold), exited (exit code of a container that ran), network (network
  * mode), volume (a mount's destination or volume name). */
 #ifndef MOCKER_CONTAINER_FILTER_H

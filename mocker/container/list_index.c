@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,15 +42,35 @@ cmp_id (const void *a, const void *b)
   return strcmp (((const struct cached *) a)->h.id, ((const struct cached *) b)->h.id);
 }
 
-/* Reads the index (sorted by id); an unreadable or malformed one is empty. */
-static size_t
-index_read (int dfd, char **text, struct cached **out)
+/* Maps the index (read-only, populated at once: its pages are the page
+ * cache's, neither copied nor faulted in one by one). It is only ever
+ * replaced by rename, never changed in place, so the mapping stays whole.
+ * *map_len: 0 when nothing is mapped. */
+static char *
+index_map (int dfd, size_t *map_len)
 {
-  size_t len = 0;
+  *map_len = 0;
+  _cleanup_close_ int fd = openat (dfd, INDEX_FILE, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_size <= 0
+      || (uint64_t) st.st_size > MAX_INDEX)
+    return NULL;
+  void *p = mmap (NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  if (p == MAP_FAILED)
+    return NULL;
+  *map_len = (size_t) st.st_size;
+  return p;
+}
+
+/* Reads the index (sorted by id); an unreadable or malformed one is empty.
+ * *text: the mapping (munmap it with *map_len). */
+static size_t
+index_read (int dfd, char **text, size_t *map_len, struct cached **out)
+{
   *out = NULL;
-  *text = NULL;
-  _cleanup_error_ mk_error *e = NULL;
-  if (read_file_at (dfd, INDEX_FILE, MAX_INDEX, text, &len, &e) < 0)
+  *text = index_map (dfd, map_len);
+  size_t len = *map_len;
+  if (*text == NULL)
     return 0;
   size_t hdr = strlen (MAGIC) + sizeof (uint32_t);
   uint32_t state_size;
@@ -157,14 +178,33 @@ add_bytes (char **buf, size_t *len, size_t *cap, const void *p, size_t n)
   *len += n;
 }
 
+/* A container and its creation time, looked up once before sorting. */
+struct by_created
+{
+  const char *created;
+  struct container *c;
+};
+
 static int
 newest_first (const void *a, const void *b)
 {
-  const struct container *x = *(struct container *const *) a;
-  const struct container *y = *(struct container *const *) b;
-  const char *cx = json_get_str (x->record, "created");
-  const char *cy = json_get_str (y->record, "created");
-  return strcmp (cy ? cy : "", cx ? cx : "");
+  return strcmp (((const struct by_created *) b)->created,
+                 ((const struct by_created *) a)->created);
+}
+
+static void
+sort_newest_first (struct container **list, size_t n)
+{
+  struct by_created *v = xmalloc (n * sizeof *v);
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *c = json_get_str (list[i]->record, "created");
+      v[i] = (struct by_created) { c ? c : "", list[i] };
+    }
+  qsort (v, n, sizeof *v, newest_first);
+  for (size_t i = 0; i < n; i++)
+    list[i] = v[i].c;
+  free (v);
 }
 
 static int
@@ -222,9 +262,10 @@ ctr_list_indexed (struct store *s, struct container ***out, size_t *n_out, mk_er
   *n_out = 0;
   if (dfd < 0)
     return 0;
-  _cleanup_free_ char *text = NULL;
+  char *text = NULL;
+  size_t map_len = 0;
   _cleanup_free_ struct cached *old = NULL;
-  size_t n_old = index_read (dfd, &text, &old);
+  size_t n_old = index_read (dfd, &text, &map_len, &old);
 
   int dfd2 = dup (dfd);
   DIR *d = dfd2 >= 0 ? fdopendir (dfd2) : NULL;
@@ -232,6 +273,8 @@ ctr_list_indexed (struct store *s, struct container ***out, size_t *n_out, mk_er
     {
       if (dfd2 >= 0)
         close (dfd2);
+      if (text)
+        munmap (text, map_len);
       return 0;
     }
   struct fresh *v = NULL;
@@ -301,8 +344,10 @@ ctr_list_indexed (struct store *s, struct container ***out, size_t *n_out, mk_er
       free (v[i].rec);
     }
   free (v);
+  if (text)
+    munmap (text, map_len); /* the entries were parsed: nothing points into it */
   if (len > 1)
-    qsort (list, len, sizeof *list, newest_first);
+    sort_newest_first (list, len);
   *out = list;
   *n_out = len;
   return 0;

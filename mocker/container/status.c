@@ -34,6 +34,28 @@ ctr_live_name (enum ctr_live l)
   return l == LIVE_RUNNING ? "running" : l == LIVE_EXITED ? "exited" : "created";
 }
 
+bool
+ctr_restarting (const struct container *c, enum ctr_live l)
+{
+  return l == LIVE_EXITED && c->state.restarting && ctr_monitor_active (c);
+}
+
+const char *
+ctr_state_string (const struct container *c, enum ctr_live l)
+{
+  if (l == LIVE_RUNNING)
+    return ctr_paused (c) ? "paused" : "running";
+  if (ctr_restarting (c, l))
+    return "restarting";
+  return ctr_live_name (l);
+}
+
+bool
+ctr_counts_running (const struct container *c, enum ctr_live l)
+{
+  return l == LIVE_RUNNING || ctr_restarting (c, l);
+}
+
 char *
 ctr_status_text (const struct container *c, time_t now)
 {
@@ -45,7 +67,10 @@ ctr_status_text (const struct container *c, time_t now)
       time_t started = ctr_time_parse (c->state.started_at);
       _cleanup_free_ char *d = ui_format_duration (started && now > started
                                                        ? (double) (now - started) : 0);
-      return xasprintf ("Up %s%s%s", d, ctr_paused (c) ? " (Paused)" : "", ctr_health_suffix (c));
+      /* Docker: a paused container shows no health */
+      if (ctr_paused (c))
+        return xasprintf ("Up %s (Paused)", d);
+      return xasprintf ("Up %s%s", d, ctr_health_suffix (c));
     }
   time_t finished = ctr_time_parse (c->state.finished_at);
   if (finished == 0)
@@ -55,7 +80,7 @@ ctr_status_text (const struct container *c, time_t now)
    * killed): its exit code is unknown, Docker would show 128+9. */
   int code = c->state.status == CTR_RUNNING ? 137 : c->state.exit_code;
   /* --restart: the monitor waits out its back-off (Docker's wording). */
-  if (c->state.restarting && ctr_monitor_active (c))
+  if (ctr_restarting (c, l))
     return xasprintf ("Restarting (%d) %s", code, ago);
   return xasprintf ("Exited (%d) %s", code, ago);
 }

@@ -17,6 +17,13 @@ enum ctr_live
 enum ctr_live ctr_live_status (const struct container *c);
 /* "created", "running", "exited" (Docker's State.Status). */
 const char *ctr_live_name (enum ctr_live l);
+/* The monitor waits out a --restart back-off (Docker counts it as running). */
+bool ctr_restarting (const struct container *c, enum ctr_live l);
+/* Docker's State.Status (its StateString): "created", "running", "paused"
+ * (running and frozen), "restarting", "exited". */
+const char *ctr_state_string (const struct container *c, enum ctr_live l);
+/* Docker's "running" for ps without -a: running, paused or restarting. */
+bool ctr_counts_running (const struct container *c, enum ctr_live l);
 /* "Up 3 seconds", "Exited (0) 2 minutes ago", "Created" (heap). */
 char *ctr_status_text (const struct container *c, time_t now);
 

@@ -179,6 +179,21 @@ setup() {
   [[ $output == *"must be a directory"* ]]
 }
 
+@test "cp of files and trees is the light binary's own; only a tar stream needs mocker-heavy" {
+  mrun --name lightc busybox sh -c 'echo in > /in'
+  echo big > "$W/f"
+  # mocker-heavy unreachable: files and trees are copied all the same
+  MOCKER_HEAVY=$W/no-heavy run -0 mocker cp "$W/f" lightc:/f
+  MOCKER_HEAVY=$W/no-heavy run -0 mocker cp lightc:/in "$W/in"
+  [ "$(cat "$W/in")" = in ]
+  MOCKER_HEAVY=$W/no-heavy run -0 mocker cp lightc:/f "$W/f2"
+  [ "$(cat "$W/f2")" = big ]
+  # a tar stream is mocker-heavy's (found as usual: it works)
+  MOCKER_HEAVY=$W/no-heavy run -1 mocker cp lightc:/in -
+  [[ $output == *'`cp` needs mocker-heavy'* ]]
+  [ "$(mocker cp lightc:/in - | tar -xOf - in)" = in ]
+}
+
 @test "cp into an image whose /etc is a symlink to a host path writes inside the container, never on the host" {
   echo pwned > "$W/pwned"
   mrun --name hc hostile true

@@ -39,7 +39,37 @@ labeled_image() {
   rm -rf "$w"
 }
 
+# podman with a private storage, run root, tmpdir and config (runc: crun
+# refuses this host's hybrid cgroups; cgroupfs; events to a file)
+pm() {
+  local d=$MOCKER_TEST_DIR/podman
+  mkdir -p "$d"
+  [ -e "$d/containers.conf" ] ||
+    printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\nevents_logger = "file"\ncgroup_manager = "cgroupfs"\n' \
+      > "$d/containers.conf"
+  CONTAINERS_CONF=$d/containers.conf podman --root "$d/root" --runroot "$d/runroot" \
+    --tmpdir "$d/tmp" --storage-driver vfs "$@"
+}
+
+pm_cleanup() {
+  [ -d "$MOCKER_TEST_DIR/podman" ] || return 0
+  pm unpause -a > /dev/null 2>&1 || true
+  pm rm -af -t 0 > /dev/null 2>&1 || true
+  pm rmi -af > /dev/null 2>&1 || true
+  local m
+  grep -o " $MOCKER_TEST_DIR/podman[^ ]*" /proc/self/mountinfo | sort -r |
+    while read -r m; do umount -l "$m"; done
+  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2> /dev/null || true
+}
+
+# what a test made for itself, even when it failed half-way
+teardown() {
+  mocker rm -f frozen bouncing kid > /dev/null 2>&1 || true
+  mocker rmi kid:1 > /dev/null 2>&1 || true
+}
+
 teardown_file() {
+  pm_cleanup
   containers_teardown
 }
 
@@ -122,6 +152,16 @@ teardown_file() {
   [ "$(names -a --filter ancestor=labeled:1)" = "web" ]
   [ "$(names -a --filter ancestor=labeled:1 --filter ancestor=busybox)" = "done,quiet,web" ]
   [ "$(names -a --filter ancestor=no-such-image)" = "" ]
+  # Docker: an image's descendants too (an image built on it)
+  mkdir -p "$MOCKER_TEST_DIR/kid"
+  printf 'FROM busybox\nLABEL kid=1\n' > "$MOCKER_TEST_DIR/kid/Dockerfile"
+  mocker build -q -t kid:1 "$MOCKER_TEST_DIR/kid" > /dev/null
+  mocker run --network none --name kid kid:1 true
+  [ "$(names -a --filter ancestor=busybox)" = "done,kid,quiet" ]
+  [ "$(names -a --filter ancestor=kid:1)" = "kid" ]
+  [ "$(names -a --filter ancestor=labeled:1)" = "web" ]
+  mocker rm kid > /dev/null
+  mocker rmi kid:1 > /dev/null
   [ "$(names -a --filter label=tier)" = "web" ]
   [ "$(names -a --filter label=tier=front)" = "web" ]
   [ "$(names -a --filter label=tier=back)" = "" ]
@@ -151,6 +191,50 @@ teardown_file() {
   [[ $stderr == *"bad format of filter (expected name=value)"* ]]
   run --separate-stderr mocker ps --filter exited=x
   [ "$status" -eq 125 ]
+}
+
+@test "ps: a paused and a restarting container, as Docker (State, STATUS, status= filter, listed without -a)" {
+  mocker run -d --network none --name frozen busybox sleep 1000 > /dev/null
+  mocker pause frozen
+  mocker run -d --network none --name bouncing --restart always busybox sh -c 'exit 2' > /dev/null
+  # the back-off doubles from 100 ms: after 5 restarts it waits 3.2 s
+  local i
+  for i in $(seq 200); do
+    set -- $(mocker inspect -f '{{.State.Status}} {{.RestartCount}}' bouncing)
+    [ "$1" = restarting ] && [ "$2" -ge 5 ] && break
+    sleep 0.05
+  done
+  names() { mocker ps "$@" --format '{{.Names}}' | sort | paste -sd, -; }
+  [ "$(names --filter status=paused)" = frozen ]
+  [ "$(names --filter status=restarting)" = bouncing ]
+  [ "$(names --filter status=running)" = web ]
+  [ "$(names --filter status=paused --filter status=restarting)" = bouncing,frozen ]
+  [ "$(names -a --filter exited=2)" = "" ]   # restarting counts as running (Docker)
+  # ps without -a lists them (Docker counts both as running)
+  [ "$(names)" = bouncing,frozen,web ]
+  run mocker ps --filter name=frozen --format '{{.State}}|{{.Status}}'
+  [[ $output =~ ^paused\|Up\ .*\ \(Paused\)$ ]]
+  run mocker ps --filter name=bouncing --format '{{.State}}|{{.Status}}'
+  [[ $output =~ ^restarting\|Restarting\ \(2\)\ .*\ ago$ ]]
+  run mocker ps --filter name=frozen
+  [[ ${lines[1]} =~ \ Up\ .*\ \(Paused\)\ +frozen$ ]]
+  [ "$(mocker inspect -f '{{.State.Status}} {{.State.Paused}}' frozen)" = "paused true" ]
+  [ "$(mocker inspect -f '{{.State.Status}} {{.State.Running}}' bouncing)" = "restarting true" ]
+  mocker rm -f frozen bouncing > /dev/null
+  [ "$(names -a)" = done,quiet,web ]
+  # podman's status filter says the same of a paused container (its State
+  # is its own: "Paused", and its ps without -a leaves paused ones out)
+  tar -C "$MOCKER_TOP/bundles/busybox/rootfs" -c . | pm import - localhost/bb:fmt > /dev/null
+  pm run -d --network none --name frozen localhost/bb:fmt sleep 1000 > /dev/null
+  pm pause frozen > /dev/null
+  mocker run -d --network none --name frozen busybox sleep 1000 > /dev/null
+  mocker pause frozen
+  f='{{.Names}}'
+  [ "$(pm ps --filter status=paused --format "$f")" = frozen ]
+  [ "$(mocker ps --filter status=paused --format "$f")" = "$(pm ps --filter status=paused --format "$f")" ]
+  [ -z "$(pm ps -a --filter status=running --filter name=frozen --format "$f")" ]
+  [ -z "$(mocker ps -a --filter status=running --filter name=frozen --format "$f")" ]
+  pm_cleanup
 }
 
 @test "ps -n N, -l: the last created containers, any state; -s: sizes" {

@@ -10,6 +10,7 @@ setup_file() {
 }
 
 teardown_file() {
+  pm_cleanup
   containers_teardown
 }
 
@@ -86,4 +87,67 @@ print(int(float(m.group(1)) * units[m.group(2)]))' "$1"
   [ "$status" -eq 124 ]
   [ "$(grep -c 'CONTAINER ID' <<< "$output")" -ge 2 ]
   [[ $output == *$'\e[2J'* ]]
+}
+
+# podman with a private storage, run root, tmpdir and config (runc: crun
+# refuses this host's hybrid cgroups; cgroupfs; events to a file)
+pm() {
+  local d=$MOCKER_TEST_DIR/podman
+  mkdir -p "$d"
+  [ -e "$d/containers.conf" ] ||
+    printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\nevents_logger = "file"\ncgroup_manager = "cgroupfs"\n' \
+      > "$d/containers.conf"
+  CONTAINERS_CONF=$d/containers.conf podman --root "$d/root" --runroot "$d/runroot" \
+    --tmpdir "$d/tmp" --storage-driver vfs "$@"
+}
+
+pm_cleanup() {
+  [ -d "$MOCKER_TEST_DIR/podman" ] || return 0
+  pm rm -af -t 0 > /dev/null 2>&1 || true
+  pm rmi -af > /dev/null 2>&1 || true
+  local m
+  grep -o " $MOCKER_TEST_DIR/podman[^ ]*" /proc/self/mountinfo | sort -r |
+    while read -r m; do umount -l "$m"; done
+  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2> /dev/null || true
+}
+
+@test "stats --format: Docker's fields, {{json .}}, table titles; the same as podman's where both have them" {
+  id=$(mocker run -d --network none --name fmt1 busybox sleep 1000)
+  mocker run -d --network none --name spin busybox sh -c 'while :; do :; done' > /dev/null
+  run mocker stats --no-stream --format '{{json .}}' fmt1
+  [ "$status" -eq 0 ]
+  [ "$(jq -c keys <<< "$output")" = '["BlockIO","CPUPerc","Container","ID","MemPerc","MemUsage","Name","NetIO","PIDs"]' ]
+  [ "$(jq -r '.Container + " " + .ID + " " + .Name + " " + .PIDs + " " + .NetIO' <<< "$output")" = "fmt1 ${id:0:12} fmt1 1 0B / 0B" ]
+  [[ $(jq -r .MemUsage <<< "$output") =~ ^[0-9.]+(B|KiB|MiB)\ /\ [0-9.]+(MiB|GiB)$ ]]
+  # .Container: as typed; without names, the short id
+  run mocker stats --no-stream --format '{{.Container}}' "${id:0:5}"
+  [ "$output" = "${id:0:5}" ]
+  run mocker stats --no-stream --format '{{.Container}}|{{.Name}}'
+  [ "$(sort <<< "$output" | paste -sd,)" = "$(mocker ps -q --filter name=spin)|spin,${id:0:12}|fmt1" ]
+  run mocker stats --no-stream --no-trunc --format '{{.ID}}' fmt1
+  [ "$output" = "$id" ]
+  run mocker stats --no-stream --format 'table {{.Name}}\t{{.PIDs}}\t{{.Container}}' fmt1
+  [ "${lines[0]}" = "NAME      PIDS      CONTAINER" ]
+  [ "${lines[1]}" = "fmt1      1         fmt1" ]
+  # --no-stream: the CPU % since the start, at once (a spinning shell is not idle)
+  run mocker stats --no-stream --format '{{.CPUPerc}}' spin
+  [[ $output =~ ^[0-9]+\.[0-9]{2}%$ ]]
+  [ "$output" != "0.00%" ]
+  # the stream: a frame a second, each after a clear screen
+  run timeout -s INT 2.5 "$MOCKER_BIN" stats --format '{{.Name}}' fmt1
+  [ "$status" -eq 124 ]
+  [[ $output == $'\e[2J\e[Hfmt1\n\e[2J\e[Hfmt1'* ]]
+  # a bad template: 125 before anything is sampled
+  run --separate-stderr mocker stats --no-stream --format '{{.Nope}}' fmt1
+  [ "$status" -eq 125 ]
+  [ "$stderr" = 'mocker: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
+  run --separate-stderr mocker stats --no-stream --format '{{if}}' fmt1
+  [ "$status" -eq 125 ]
+  # podman, the same container: the fields both tools render alike
+  tar -C "$MOCKER_TOP/bundles/busybox/rootfs" -c . | pm import - localhost/bb:stats > /dev/null
+  pm run -d --network none --name fmt1 localhost/bb:stats sleep 1000 > /dev/null
+  f='{{.Name}} {{.PIDs}} {{.NetIO}}'
+  [ "$(pm stats --no-stream --format "$f" fmt1)" = "fmt1 1 0B / 0B" ]
+  [ "$(mocker stats --no-stream --format "$f" fmt1)" = "$(pm stats --no-stream --format "$f" fmt1)" ]
+  pm_cleanup
 }

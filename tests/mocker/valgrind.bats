@@ -97,6 +97,14 @@ vg() {
   [ -s "$MOCKER_ROOT/containers/.ps-index" ]
   vg 0 ps -a -n 3 --format '{{.Names}} {{.Status}}'
   [[ $output == "fake Exited (3) "* ]]
+  # stats and volume ls templates and filters
+  vg 0 stats --no-stream -a --format 'table {{.Name}}\t{{.PIDs}}\t{{json .}}'
+  [[ ${lines[1]} == "fake "* ]]
+  mocker volume create --label k=v vgvol > /dev/null
+  vg 0 volume ls --filter name=vg --filter label=k=v --filter dangling=true --format 'table {{.Name}}\t{{json .}}'
+  [[ ${lines[1]} == "vgvol "* ]]
+  vg 125 volume ls --filter dangling=maybe
+  mocker volume rm vgvol > /dev/null
   rm -rf --one-file-system "$d" "$MOCKER_ROOT/containers/.ps-index"
   vg 125 ps --filter nope=1
 }

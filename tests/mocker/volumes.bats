@@ -25,6 +25,13 @@ setup_file() {
 }
 
 teardown_file() {
+  # podman's (the ls test's), even after a failure: containers, then mounts
+  if [ -d "$MOCKER_TEST_DIR/podman" ]; then
+    pm rm -af > /dev/null 2>&1 || true
+    local m
+    grep -o " $MOCKER_TEST_DIR/podman[^ ]*" /proc/self/mountinfo | sort -r |
+      while read -r m; do umount -l "$m"; done
+  fi
   containers_teardown
 }
 
@@ -75,6 +82,77 @@ mrun() {
   [ "$output" = "$(printf 'v1\nv2')" ]
   [ -z "$(mocker volume ls -q)" ]
   [ ! -e "$MOCKER_ROOT/volumes/v1" ]
+}
+
+# podman with a private storage, run root, tmpdir and config (for side by side)
+pm() {
+  local d=$MOCKER_TEST_DIR/podman
+  mkdir -p "$d"
+  [ -e "$d/containers.conf" ] ||
+    printf '[engine]\nevents_logger = "file"\ncgroup_manager = "cgroupfs"\n' > "$d/containers.conf"
+  CONTAINERS_CONF=$d/containers.conf podman --root "$d/root" --runroot "$d/runroot" \
+    --tmpdir "$d/tmp" --storage-driver vfs "$@"
+}
+
+@test "volume ls --format and --filter (name, label, dangling, driver), beside podman" {
+  mocker volume create --label team=web --label tier=front lsa > /dev/null
+  mocker volume create --label team=db lsb > /dev/null
+  mocker volume create other > /dev/null
+  mrun --name lsuser -v lsb:/d busybox true
+  # the same with podman: a container (made, never run) uses lsb
+  pm volume create --label team=web --label tier=front lsa > /dev/null
+  pm volume create --label team=db lsb > /dev/null
+  pm volume create other > /dev/null
+  tar -C "$MOCKER_TOP/bundles/busybox/rootfs" -c . | pm import - localhost/bb:ls > /dev/null
+  pm create --name lsuser -v lsb:/d localhost/bb:ls true > /dev/null
+  both() {  # both ARGS...: mocker's and podman's volume ls output, compared
+    local m p
+    m=$(mocker volume ls "$@")
+    p=$(pm volume ls "$@")
+    echo "mocker: $m" >&2
+    echo "podman: $p" >&2
+    [ "$m" = "$p" ]
+  }
+  f='{{.Name}} {{.Driver}} {{.Scope}}'
+  both --format "$f"
+  both --format "$f" --filter label=team
+  both --format "$f" --filter label=team=web
+  both --format "$f" --filter label=team=web --filter label=tier=front
+  both --format "$f" --filter label=nope
+  both --format "$f" --filter dangling=true
+  both --format "$f" --filter dangling=false
+  both --format "$f" --filter driver=local
+  both --format "$f" --filter name=lsa
+  both --format '{{.Mountpoint}}' --filter name=nosuch
+  # Docker's shapes: the rows' keys, Labels as k=v, the default table, -q
+  run mocker volume ls --filter name=lsa --format '{{json .}}'
+  [ "$(jq -c keys <<< "$output")" = '["Availability","Driver","Group","Labels","Links","Mountpoint","Name","Scope","Size","Status"]' ]
+  [ "$(jq -r .Labels <<< "$output")" = "team=web,tier=front" ]
+  [ "$(jq -r .Mountpoint <<< "$output")" = "$MOCKER_ROOT/volumes/lsa/_data" ]
+  run mocker volume ls --format json -f name=other
+  [ "$(jq -r .Name <<< "$output")" = other ]
+  run mocker volume ls --format 'table {{.Name}}\t{{.Labels}}' -f label=team
+  [ "${lines[0]}" = "VOLUME NAME   LABELS" ]
+  [ "${lines[1]}" = "lsa           team=web,tier=front" ]
+  [ "${lines[2]}" = "lsb           team=db" ]
+  run mocker volume ls -f dangling=1
+  [ "${lines[0]}" = "DRIVER    VOLUME NAME" ]
+  [ "$(printf '%s\n' "${lines[@]:1}")" = $'local     lsa\nlocal     other' ]
+  [ "$(mocker volume ls -q -f name=^ls | paste -sd,)" = lsa,lsb ]   # a regular expression
+  [ "$(mocker volume ls -q -f driver=other)" = "" ]
+  # errors: a bad key, a bad dangling value, a bad template (125, nothing printed)
+  run --separate-stderr mocker volume ls -f bogus=1
+  [ "$status" -eq 125 ]
+  [ "$stderr" = "mocker: volume ls: --filter: invalid filter 'bogus'; see \`mocker volume ls --help\`" ]
+  run --separate-stderr mocker volume ls -f dangling=maybe
+  [ "$status" -eq 125 ]
+  [ -z "$output" ]
+  run --separate-stderr mocker volume ls --format '{{.Nope}}'
+  [ "$status" -eq 125 ]
+  [ "$stderr" = 'mocker: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
+  pm rm -a > /dev/null
+  pm volume rm -a > /dev/null
+  pm rmi -a > /dev/null
 }
 
 @test "volume errors: bad name, missing volume, unknown driver" {
