@@ -5,6 +5,7 @@
 
 #include "common/json.h"
 #include "common/util.h"
+#include "mocker/container/networks.h"
 #include "mocker/image_parents.h"
 #include "mocker/mocker.h"
 #include "mocker/store/image.h"
@@ -240,6 +241,24 @@ match_ancestor (const struct ctr_filter *cf, const struct container *c)
   return false;
 }
 
+/* network=: the network the container was run with, or one it was
+ * connected to later (networks.json). */
+static bool
+match_network (const struct ui_filter *f, const struct container *c)
+{
+  const char *net = ctr_str (c, "host_config", "NetworkMode");
+  if (ui_filter_exact (f, "network", net ? net : "default"))
+    return true;
+  struct ctr_networks l = { 0 };
+  _cleanup_error_ mk_error *e = NULL;
+  bool hit = false;
+  if (c->dir && ctr_networks_load (c->dir, &l, &e) == 0)
+    for (size_t i = 0; i < l.n && !hit; i++)
+      hit = ui_filter_exact (f, "network", l.v[i].name);
+  ctr_networks_clear (&l);
+  return hit;
+}
+
 bool
 ctr_filter_match (const struct ctr_filter *cf, const struct container *c, enum ctr_live live)
 {
@@ -253,8 +272,7 @@ ctr_filter_match (const struct ctr_filter *cf, const struct container *c, enum c
     return false;
   if (cf->has_ancestor && !match_ancestor (cf, c))
     return false;
-  const char *net = ctr_str (c, "host_config", "NetworkMode");
-  if (!ui_filter_exact (f, "network", net ? net : "default"))
+  if (ui_filter_has (f, "network") && !match_network (f, c))
     return false;
   return match_exited (cf, c, live) && match_labels (cf, c) && match_volume (cf, c);
 }

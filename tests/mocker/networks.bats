@@ -238,6 +238,9 @@ ip_on() {
   front_ip=$(ip_on front-$T api-$T)
   grep -qx "$front_ip"$'\t'"[0-9a-f]* api-$T" <<< "$(mk exec api-$T cat /etc/hosts)"
   [ "$(mk network inspect back-$T | jq -r '.[0].Containers[].Name' | sort | tr '\n' ' ')" = "api-$T db-$T " ]
+  # ps --filter network= knows the networks a container was connected to
+  [ "$(mk ps --filter network=back-$T --format '{{.Names}}' | sort | tr '\n' ' ')" = "api-$T db-$T " ]
+  [ "$(mk ps --filter network=front-$T --format '{{.Names}}')" = "api-$T" ]
 
   # rm is refused while containers are connected
   run -1 mk network rm back-$T
