@@ -1,4 +1,5 @@
-/* mocker run [OPTIONS] IMAGE [COMMAND [ARG...]] */
+/* mocker run [OPTIONS] IMAGE [COMMAND [ARG...]], and mocker create (the
+ * same options; the container is made, not started: `mocker start`). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -12,6 +13,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/bundle.h"
+#include "mocker/cmd_run.h"
 #include "mocker/container/container.h"
 #include "mocker/container/launch.h"
 #include "mocker/mocker.h"
@@ -75,6 +77,7 @@ enum
 
 struct run_args
 {
+  const char *cmd; /* "run" or "create" */
   bool detach, auto_remove, interactive;
   const char *name;
   struct run_options o;
@@ -267,24 +270,24 @@ parse_args (int argc, char **argv, struct run_args *a, mk_error **err)
         case OPT_PRIVILEGED: a->o.privileged = true; break;
         case OPT_RESTART:
           if (ctr_restart_parse (optarg, &a->restart) < 0)
-            return mocker_flag_error (err, "run", "invalid restart policy `%s` (no, on-failure[:N], always, unless-stopped)", optarg);
+            return mocker_flag_error (err, a->cmd, "invalid restart policy `%s` (no, on-failure[:N], always, unless-stopped)", optarg);
           break;
         case OPT_HELP: return 1;
         case OPT_X_FIRST ... OPT_X_LAST:
           if (run_opts_parse (c, optarg, &a->o, err) < 0)
             return -1;
           break;
-        default: return mocker_option_error (err, "run", "+de:w:u:h:itm:c:p:v:", argv);
+        default: return mocker_option_error (err, a->cmd, "+de:w:u:h:itm:c:p:v:", argv);
         }
     }
   if (optind >= argc)
-    return mocker_usage_error (err, "run", "an IMAGE is required");
+    return mocker_usage_error (err, a->cmd, "an IMAGE is required");
   if (run_opts_check (&a->o, err) < 0)
     return -1;
   if (a->detach && a->auto_remove)
     { /* fine: removed when it exits */ }
   if (a->auto_remove && a->restart.name != RESTART_NO)
-    return mocker_flag_error (err, "run", "conflicting options: --restart and --rm");
+    return mocker_flag_error (err, a->cmd, "conflicting options: --restart and --rm");
   return 0;
 }
 
@@ -351,17 +354,35 @@ terminal_restore (void)
   tio_saved = false;
 }
 
+/* create's help: run's, with its own first lines. */
+static int
+print_create_usage (void)
+{
+  const char *opts = strstr (usage, "\nOptions:\n");
+  printf ("Usage: mocker create [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
+          "\n"
+          "Create a new container from an image (pulled first when missing) without starting\n"
+          "it, and print its ID; `mocker start` starts it. -d is accepted and ignored.\n"
+          "%s",
+          opts);
+  return 0;
+}
+
 int
-cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+cmd_run_or_create (struct mocker_ctx *ctx, bool create_only, int argc, char **argv, mk_error **err)
 {
   ctx->failure_status = MOCKER_EXIT_RUN_FAILURE;
-  struct run_args a = { 0 };
+  struct run_args a = { .cmd = create_only ? "create" : "run" };
   int r = parse_args (argc, argv, &a, err);
   if (r != 0)
     {
       run_args_clear (&a);
-      return r < 0 ? -1 : mocker_print_usage (usage);
+      if (r < 0)
+        return -1;
+      return create_only ? print_create_usage () : mocker_print_usage (usage);
     }
+  if (create_only)
+    a.detach = true;
   int ret = -1;
   _cleanup_free_ struct port_map *ports = NULL;
   size_t n_ports = strv_len (a.ports);
@@ -430,6 +451,12 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   in.restart = a.restart;
   if (ctr_create (s, &in, &c, err) < 0)
     goto out;
+  if (create_only)
+    {
+      printf ("%s\n", c->id);
+      ret = 0;
+      goto out;
+    }
 
   /* Detached, nothing reads the caller's stdin (there is no attach). */
   struct launch_opts lo = { .attach = !a.detach, .stdin_open = a.interactive && !a.detach,
@@ -473,4 +500,10 @@ out:
   ctr_launch_close (&l);
   run_args_clear (&a);
   return ret;
+}
+
+int
+cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
+{
+  return cmd_run_or_create (ctx, false, argc, argv, err);
 }

@@ -5,7 +5,7 @@
 
 MOCKER_COMMANDS="build init import pull history image images rmi tag run exec ps logs rm stop start kill inspect commit help"
 MOCKER_COMMANDS+=" push login logout save load export"
-MOCKER_COMMANDS+=" cp diff volume network"
+MOCKER_COMMANDS+=" cp create diff volume network"
 MOCKER_COMMANDS+=" restart wait pause unpause rename port top stats"
 RUNTIME_COMMANDS="spec create start run exec state list kill delete pause resume update ps events features"
 
