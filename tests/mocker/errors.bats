@@ -73,7 +73,8 @@ expect_error() {
   expect_error 125 "mocker: --cpus \`1000\`: the range is 0.01 to $(getconf _NPROCESSORS_ONLN).00 ($(getconf _NPROCESSORS_ONLN) CPUs available)" run --network none --cpus 1000 busybox true
   expect_error 125 'mocker: port `99999:80`: host port `99999` is not 1 to 65535' run --network none -p 99999:80 busybox true
   expect_error 125 'mocker: -v `./relative:/x`: the host path must be absolute*' run --network none -v ./relative:/x busybox true
-  expect_error 125 'mocker: --network `bogus`: want bridge, none or host' run --network bogus busybox true
+  expect_error 125 'mocker: --network `bogus`: network not found (see `mocker network ls`)' run --network bogus busybox true
+  expect_error 125 'mocker: --network `a b`: want bridge, none, host or the name of a network' run --network 'a b' busybox true
   expect_error 125 'mocker: unable to find user nosuchuser: *' run --network none -u nosuchuser busybox true
   expect_error 125 'mocker: working directory `relative` is not an absolute path' run --network none -w relative busybox true
   expect_error 125 "mocker: --env-file: open \`$MOCKER_TEST_DIR/missing.env\`: No such file or directory" \
