@@ -181,6 +181,25 @@ committed() {
   check_no_junk
 }
 
+@test "save writes the archive in large blocks, the bytes as with 10 KiB blocks" {
+  # 100 records per write(2), not one per 10 KiB record (issue 13, performance)
+  strace -f -qq -e trace=write -o "$WORK/save.strace" \
+    "$MOCKER_BIN" save -o "$WORK/blocks.tar" saved:one
+  size=$(stat -c %s "$WORK/blocks.tar")
+  [ "$size" -gt 1000000 ]
+  writes=$(grep -c 'write(' "$WORK/save.strace")
+  [ "$writes" -lt $(( size / 10240 / 4 )) ]
+  # into a regular file unpadded (as libarchive does for one); down a pipe
+  # padded to a 10 KiB record, as tar(1); the same archive either way
+  [ $(( size % 512 )) -eq 0 ]
+  "$MOCKER_BIN" save saved:one | cat > "$WORK/piped.tar"
+  piped=$(stat -c %s "$WORK/piped.tar")
+  [ $(( piped % 10240 )) -eq 0 ]
+  cmp -n "$size" "$WORK/blocks.tar" "$WORK/piped.tar"
+  [ -z "$(tail -c +$(( size + 1 )) "$WORK/piped.tar" | tr -d '\0')" ]
+  rm -f "$WORK/blocks.tar" "$WORK/piped.tar" "$WORK/save.strace"
+}
+
 @test "export: a stopped container's filesystem, changes and deletions applied; import makes it an image again" {
   mocker run --network none --name exp1 busybox sh -c 'mkdir /data; echo hi > /data/f; rm /bin/ls'
   mounts=$(grep -c " $MOCKER_ROOT/" /proc/self/mountinfo || true)
