@@ -141,6 +141,37 @@ store_blob_put (struct store *s, const void *data, size_t len, const char *expec
   return blob_writer_commit (w, expected_digest, -1, digest_out, err);
 }
 
+int
+store_blob_adopt (struct store *s, int fd, const char *path, const char *digest, mk_error **err)
+{
+  if (digest_check (digest, "blob", err) < 0)
+    return -1;
+  if (fsync (fd) < 0)
+    return mk_error_set (err, errno, "fsync `%s`", path);
+  if (fchmod (fd, 0644) < 0)
+    return mk_error_set (err, errno, "chmod `%s`", path);
+  /* A fresh name to link to: made by mkostemp (unique), then replaced. */
+  _cleanup_free_ char *tmp = xasprintf ("%s/tmp/blob-XXXXXX", s->root);
+  int t = mkostemp (tmp, O_CLOEXEC);
+  if (t < 0)
+    return mk_error_set (err, errno, "create temp blob in `%s/tmp`", s->root);
+  close (t);
+  _cleanup_free_ char *final = store_blob_path (s, digest);
+  if (unlink (tmp) < 0 || link (path, tmp) < 0)
+    {
+      int saved = errno;
+      unlink (tmp);
+      return mk_error_set (err, saved, "link `%s` to `%s`", path, tmp);
+    }
+  if (rename (tmp, final) < 0)
+    {
+      int saved = errno;
+      unlink (tmp);
+      return mk_error_set (err, saved, "rename `%s` to `%s`", tmp, final);
+    }
+  return 0;
+}
+
 bool
 store_blob_exists (struct store *s, const char *digest)
 {

@@ -200,6 +200,37 @@ committed() {
   rm -f "$WORK/blocks.tar" "$WORK/piped.tar" "$WORK/save.strace"
 }
 
+@test "load keeps each staged layer file as its blob (a link, not a copy), verified" {
+  cp -a "$WORK/rootfs" "$WORK/rootfs-adopt"
+  echo adopted > "$WORK/rootfs-adopt/marker"
+  id=$("$MOCKER_BIN" init -t adopt:one "$WORK/rootfs-adopt")
+  rm -rf "$WORK/rootfs-adopt"
+  "$MOCKER_BIN" save -o "$WORK/adopt.tar" adopt:one
+  "$MOCKER_BIN" rmi adopt:one > /dev/null
+  size=$(stat -c %s "$WORK/adopt.tar")
+  # the command's own writes (not its unpackers'): the staging, once
+  strace -qq -e trace=write -o "$WORK/load.strace" "$MOCKER_BIN" load -q -i "$WORK/adopt.tar"
+  written=$(awk -F'= ' '/^write\(/ { s += $NF } END { print s + 0 }' "$WORK/load.strace")
+  [ "$written" -lt $(( size * 3 / 2 )) ]
+  # each layer's blob is there, its size recorded, and hashes to its name,
+  # which is the diff_id (a plain tar)
+  n=0
+  while read -r digest diff bsize; do
+    [ "$digest" = "$diff" ]
+    blob=$MOCKER_ROOT/blobs/sha256/${digest#sha256:}
+    [ "$(stat -c %s "$blob")" = "$bsize" ]
+    [ "sha256:$(sha256sum < "$blob" | cut -d' ' -f1)" = "$digest" ]
+    n=$(( n + 1 ))
+  done < <(jq -r '.layers[] | "\(.digest) \(.diff_id) \(.blob_size)"' \
+             "$MOCKER_ROOT/images/${id#sha256:}/image.json")
+  [ "$n" -ge 1 ]
+  [ -z "$(ls "$MOCKER_ROOT/tmp")" ]
+  run -0 mocker run --rm --network none adopt:one cat /marker
+  [ "$output" = adopted ]
+  "$MOCKER_BIN" rmi adopt:one > /dev/null
+  rm -f "$WORK/adopt.tar" "$WORK/load.strace"
+}
+
 @test "export: a stopped container's filesystem, changes and deletions applied; import makes it an image again" {
   mocker run --network none --name exp1 busybox sh -c 'mkdir /data; echo hi > /data/f; rm /bin/ls'
   mounts=$(grep -c " $MOCKER_ROOT/" /proc/self/mountinfo || true)
