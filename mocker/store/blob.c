@@ -150,13 +150,20 @@ store_blob_adopt (struct store *s, int fd, const char *path, const char *digest,
     return mk_error_set (err, errno, "fsync `%s`", path);
   if (fchmod (fd, 0644) < 0)
     return mk_error_set (err, errno, "chmod `%s`", path);
+  _cleanup_free_ char *final = store_blob_path (s, digest);
+  /* Already this very file (an archive naming one layer file twice): a
+   * rename between two links of one inode would do nothing and leave the
+   * temp name behind. */
+  struct stat a, b;
+  if (fstat (fd, &a) == 0 && stat (final, &b) == 0 && a.st_dev == b.st_dev
+      && a.st_ino == b.st_ino)
+    return 0;
   /* A fresh name to link to: made by mkostemp (unique), then replaced. */
   _cleanup_free_ char *tmp = xasprintf ("%s/tmp/blob-XXXXXX", s->root);
   int t = mkostemp (tmp, O_CLOEXEC);
   if (t < 0)
     return mk_error_set (err, errno, "create temp blob in `%s/tmp`", s->root);
   close (t);
-  _cleanup_free_ char *final = store_blob_path (s, digest);
   if (unlink (tmp) < 0 || link (path, tmp) < 0)
     {
       int saved = errno;
