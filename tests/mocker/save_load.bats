@@ -111,7 +111,6 @@ committed() {
   [[ $output == changed* ]]
   [[ $output == *"No such file"* ]]
   mocker --root "$other" rm -f $(ls "$other/containers" 2> /dev/null | grep -E '^[0-9a-f]{64}$') > /dev/null 2>&1 || true
-  # the shared layer's file, kept as the blob of both: nothing left in tmp/
   [ -z "$(ls -A "$other/tmp")" ]
   rm -rf --one-file-system "$other"
 }
@@ -207,8 +206,11 @@ committed() {
   echo adopted > "$WORK/rootfs-adopt/marker"
   id=$("$MOCKER_BIN" init -t adopt:one "$WORK/rootfs-adopt")
   rm -rf "$WORK/rootfs-adopt"
-  "$MOCKER_BIN" save -o "$WORK/adopt.tar" adopt:one
-  "$MOCKER_BIN" rmi adopt:one > /dev/null
+  # two names, two entries of manifest.json naming one layer file
+  "$MOCKER_BIN" tag adopt:one adopt:two
+  "$MOCKER_BIN" save -o "$WORK/adopt.tar" adopt:one adopt:two
+  [ "$(tar -xOf "$WORK/adopt.tar" manifest.json | jq length)" = 2 ]
+  "$MOCKER_BIN" rmi adopt:one adopt:two > /dev/null
   size=$(stat -c %s "$WORK/adopt.tar")
   # the command's own writes (not its unpackers'): the staging, once
   strace -qq -e trace=write -o "$WORK/load.strace" "$MOCKER_BIN" load -q -i "$WORK/adopt.tar"
@@ -226,10 +228,10 @@ committed() {
   done < <(jq -r '.layers[] | "\(.digest) \(.diff_id) \(.blob_size)"' \
              "$MOCKER_ROOT/images/${id#sha256:}/image.json")
   [ "$n" -ge 1 ]
-  [ -z "$(ls "$MOCKER_ROOT/tmp")" ]
-  run -0 mocker run --rm --network none adopt:one cat /marker
+  [ -z "$(ls -A "$MOCKER_ROOT/tmp")" ]
+  run -0 mocker run --rm --network none adopt:two cat /marker
   [ "$output" = adopted ]
-  "$MOCKER_BIN" rmi adopt:one > /dev/null
+  "$MOCKER_BIN" rmi adopt:one adopt:two > /dev/null
   rm -f "$WORK/adopt.tar" "$WORK/load.strace"
 }
 
