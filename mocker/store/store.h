@@ -109,6 +109,8 @@ struct store_layer_info
   char *diff_id;
   char *parent;     /* parent chain id or NULL */
   long long size;   /* bytes of file content unpacked */
+  long long tar_size; /* bytes of the uncompressed tar the diff_id is of; 0: not recorded
+                       * (a layer unpacked before it was) */
 };
 void store_layer_info_clear (struct store_layer_info *l);
 

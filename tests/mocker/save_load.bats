@@ -235,6 +235,28 @@ committed() {
   rm -f "$WORK/adopt.tar" "$WORK/load.strace"
 }
 
+@test "save -o streams each layer into the archive when the store knows its tar's size, checked" {
+  id=$(cat "$WORK/one.id")
+  mocker save saved:one > "$WORK/piped.tar"
+  # no staging file: the layer goes from its blob into the archive
+  strace -f -qq -e trace=openat -o "$WORK/save.strace" \
+    "$MOCKER_BIN" save -o "$WORK/streamed.tar" saved:one
+  ! grep -q "tmp/save-[^/]*/" "$WORK/save.strace" || false
+  cmp -n "$(stat -c %s "$WORK/streamed.tar")" "$WORK/streamed.tar" "$WORK/piped.tar"
+  # a recorded size that is wrong fails the save, and no file is left
+  chain=$(jq -r '.layers[0].chain_id' "$MOCKER_ROOT/images/${id#sha256:}/image.json")
+  meta=$MOCKER_ROOT/layers/${chain#sha256:}/layer.json
+  cp "$meta" "$WORK/layer.json.saved"
+  jq -c '.tar_size -= 512' "$WORK/layer.json.saved" > "$meta"
+  run mocker save -o "$WORK/wrong-size.tar" saved:one
+  cp "$WORK/layer.json.saved" "$meta"
+  [ "$status" -eq 1 ]
+  [[ $output == *"unpacks to more than the layer's"* ]]
+  [ -z "$(ls "$WORK" | grep "^wrong-size.tar")" ]
+  check_no_junk
+  rm -f "$WORK/streamed.tar" "$WORK/piped.tar" "$WORK/save.strace" "$WORK/layer.json.saved"
+}
+
 @test "export: a stopped container's filesystem, changes and deletions applied; import makes it an image again" {
   mocker run --network none --name exp1 busybox sh -c 'mkdir /data; echo hi > /data/f; rm /bin/ls'
   mounts=$(grep -c " $MOCKER_ROOT/" /proc/self/mountinfo || true)
