@@ -252,7 +252,8 @@ struct layer_in
   const char *media_type;  /* from the manifest (OCI) or NULL: sniffed */
 };
 
-/* One layer file: into the unpacker and into a blob, in one read. */
+/* One layer file: into the unpacker, hashed on the way; then the staged
+ * file itself becomes the blob (a hard link, not a copy). */
 static int
 load_layer (struct loader *l, const struct layer_in *in, const char *parent, const char *diff_id,
             char **digest, char **media_type, long long *size, mk_error **err)
@@ -269,11 +270,8 @@ load_layer (struct loader *l, const struct layer_in *in, const char *parent, con
   _cleanup_layer_unpack_ struct layer_unpack *u = layer_unpack_begin (l->s, err);
   if (u == NULL)
     return -1;
-  layer_unpack_skip_input_digest (u);
-  _cleanup_blob_writer_ struct blob_writer *w = store_blob_writer_new (l->s, err);
-  if (w == NULL)
-    return -1;
   bool first = true;
+  long long total = 0;
   for (;;)
     {
       ssize_t n = read (fd, l->buf, COPY_BUF);
@@ -284,18 +282,24 @@ load_layer (struct loader *l, const struct layer_in *in, const char *parent, con
       if (first && in->media_type == NULL)
         *media_type = xstrdup (sniff_media_type ((unsigned char *) l->buf, n));
       first = false;
-      if (layer_unpack_write (u, l->buf, n, err) < 0
-          || blob_writer_write (w, l->buf, n, err) < 0)
+      total += n;
+      if (layer_unpack_write (u, l->buf, n, err) < 0)
         return -1;
     }
   if (in->media_type)
     *media_type = xstrdup (in->media_type);
   else if (first)
     *media_type = xstrdup (sniff_media_type (NULL, 0));
-  if (layer_unpack_finish (u, parent, diff_id, NULL, NULL, NULL, NULL, err) < 0)
+  _cleanup_free_ char *got = NULL;
+  if (layer_unpack_finish (u, parent, diff_id, NULL, NULL, &got, NULL, err) < 0)
     return -1;
-  *size = blob_writer_size (w);
-  return blob_writer_commit (w, in->digest, -1, digest, err);
+  if (in->digest && strcmp (in->digest, got) != 0)
+    return mk_error_set (err, 0, "digest mismatch: expected %s, got %s", in->digest, got);
+  if (store_blob_adopt (l->s, fd, path, got, err) < 0)
+    return -1;
+  *size = total;
+  *digest = STEAL (got);
+  return 0;
 }
 
 /* config's rootfs.diff_ids (strv). */

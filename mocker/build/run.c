@@ -48,7 +48,7 @@ create (struct builder *b, struct bstage *st, struct run_options *o, struct cont
   if (stage_image (b, st, err) < 0)
     return -1;
   struct ctr_new in = { .image_id = st->image_id, .image_ref = st->image_id,
-                        .image_config = st->cfg.doc, .opts = o };
+                        .image_config = st->cfg.doc, .opts = o, .volatile_rootfs = true };
   return ctr_create (b->s, &in, out, err);
 }
 

@@ -74,6 +74,7 @@ struct ctr_new
   size_t n_ports;
   char **port_specs;         /* the -p values as typed */
   struct ctr_restart restart; /* --restart */
+  bool volatile_rootfs;      /* a build step's: overlay `volatile` (create.c) */
 };
 int ctr_create (struct store *s, const struct ctr_new *in, struct container **out,
                 mk_error **err);

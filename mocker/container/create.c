@@ -98,8 +98,14 @@ reserve_name (const char *base, const char *name, const char *id, char **out, mk
     }
 }
 
+/* volatile_upper: the overlay syncs nothing (mount option `volatile`,
+ * Linux 5.10): its unmount does not sync the whole upper file system,
+ * which after a COPY of 50 MB cost ~0.2 s; the upper directory is then
+ * not to be trusted after a crash (overlayfs refuses to mount it again),
+ * fine for a build step's container, which is removed after its step. */
 static int
-mount_overlay (const char *dir, char **chain_ids, struct store *s, mk_error **err)
+mount_overlay (const char *dir, char **chain_ids, struct store *s, bool volatile_upper,
+               mk_error **err)
 {
   _cleanup_free_ char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
   _cleanup_free_ char *lower = NULL;
@@ -118,6 +124,14 @@ mount_overlay (const char *dir, char **chain_ids, struct store *s, mk_error **er
                                          dir, dir);
   if (strlen (opts) >= 4096)
     return mk_error_set (err, 0, "overlay options for %zu layers exceed a page", n);
+  if (volatile_upper)
+    {
+      _cleanup_free_ char *v = xasprintf ("%s,volatile", opts);
+      if (mount ("overlay", rootfs, "overlay", 0, v) == 0)
+        return 0;
+      if (errno != EINVAL) /* EINVAL: a kernel without the option */
+        return mk_error_set (err, errno, "mount overlay on `%s`", rootfs);
+    }
   if (mount ("overlay", rootfs, "overlay", 0, opts) < 0)
     return mk_error_set (err, errno, "mount overlay on `%s`", rootfs);
   return 0;
@@ -140,7 +154,7 @@ ctr_mount_rootfs (struct store *s, const struct container *c, mk_error **err)
   if (ctr_rootfs_mounted (c->dir))
     return 0;
   _cleanup_strv_ char **layers = record_layers (c);
-  return mount_overlay (c->dir, layers, s, err);
+  return mount_overlay (c->dir, layers, s, false, err);
 }
 
 static yajl_val
@@ -310,7 +324,7 @@ fill_container (struct store *s, const struct ctr_new *in, const char *base, con
   _cleanup_strv_ char **layers = xzalloc (sizeof *layers);
   for (size_t i = 0; i < img->n_layers; i++)
     strv_push (&layers, img->layers[i].chain_id);
-  if (mount_overlay (dir, layers, s, err) < 0)
+  if (mount_overlay (dir, layers, s, in->volatile_rootfs, err) < 0)
     return -1;
 
   struct run_options *o = in->opts;

@@ -141,6 +141,44 @@ store_blob_put (struct store *s, const void *data, size_t len, const char *expec
   return blob_writer_commit (w, expected_digest, -1, digest_out, err);
 }
 
+int
+store_blob_adopt (struct store *s, int fd, const char *path, const char *digest, mk_error **err)
+{
+  if (digest_check (digest, "blob", err) < 0)
+    return -1;
+  if (fsync (fd) < 0)
+    return mk_error_set (err, errno, "fsync `%s`", path);
+  if (fchmod (fd, 0644) < 0)
+    return mk_error_set (err, errno, "chmod `%s`", path);
+  _cleanup_free_ char *final = store_blob_path (s, digest);
+  /* Already this very file (an archive naming one layer file twice): a
+   * rename between two links of one inode would do nothing and leave the
+   * temp name behind. */
+  struct stat a, b;
+  if (fstat (fd, &a) == 0 && stat (final, &b) == 0 && a.st_dev == b.st_dev
+      && a.st_ino == b.st_ino)
+    return 0;
+  /* A fresh name to link to: made by mkostemp (unique), then replaced. */
+  _cleanup_free_ char *tmp = xasprintf ("%s/tmp/blob-XXXXXX", s->root);
+  int t = mkostemp (tmp, O_CLOEXEC);
+  if (t < 0)
+    return mk_error_set (err, errno, "create temp blob in `%s/tmp`", s->root);
+  close (t);
+  if (unlink (tmp) < 0 || link (path, tmp) < 0)
+    {
+      int saved = errno;
+      unlink (tmp);
+      return mk_error_set (err, saved, "link `%s` to `%s`", path, tmp);
+    }
+  if (rename (tmp, final) < 0)
+    {
+      int saved = errno;
+      unlink (tmp);
+      return mk_error_set (err, saved, "rename `%s` to `%s`", tmp, final);
+    }
+  return 0;
+}
+
 bool
 store_blob_exists (struct store *s, const char *digest)
 {

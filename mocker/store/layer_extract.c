@@ -399,5 +399,6 @@ layer_extract_stream (int fd, struct layer_extract_result *res, mk_error **err)
   _cleanup_free_ char *d = digest_final (diff);
   snprintf (res->diff_id, sizeof res->diff_id, "%s", d);
   res->size = size;
+  res->tar_size = (long long) digest_count (diff);
   return 0;
 }

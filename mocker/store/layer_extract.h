@@ -12,6 +12,7 @@ struct layer_extract_result
 {
   char diff_id[80];  /* sha256 of the uncompressed tar */
   long long size;    /* bytes of regular file content */
+  long long tar_size; /* bytes of the uncompressed tar (all the diff_id hashed) */
 };
 
 int layer_extract_stream (int fd, struct layer_extract_result *res, mk_error **err);

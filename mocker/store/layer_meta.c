@@ -19,6 +19,8 @@ store_layer_json (const struct store_layer_info *l)
   json_kv_str (g, "diff_id", l->diff_id);
   json_kv_str (g, "parent", l->parent);
   json_kv_int (g, "size", l->size);
+  if (l->tar_size > 0)
+    json_kv_int (g, "tar_size", l->tar_size);
   json_obj_close (g);
   return json_gen_finish (g, NULL);
 }
@@ -42,5 +44,9 @@ store_layer_load (struct store *s, const char *chain_id, struct store_layer_info
   out->diff_id = xstrdup (diff);
   out->parent = parent ? xstrdup (parent) : NULL;
   out->size = YAJL_GET_INTEGER (size);
+  yajl_val tar_size = json_get (v, "tar_size");
+  out->tar_size = tar_size && YAJL_IS_INTEGER (tar_size) && YAJL_GET_INTEGER (tar_size) > 0
+                      ? YAJL_GET_INTEGER (tar_size)
+                      : 0;
   return 0;
 }

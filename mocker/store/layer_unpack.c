@@ -56,7 +56,7 @@ child_main (const char *diff_dir)
   if (layer_extract_stream (0, &res, &err) < 0)
     n = snprintf (msg, sizeof msg, "error %s\n", err && err->msg ? err->msg : "unknown error");
   else
-    n = snprintf (msg, sizeof msg, "ok %s %lld\n", res.diff_id, res.size);
+    n = snprintf (msg, sizeof msg, "ok %s %lld %lld\n", res.diff_id, res.size, res.tar_size);
   if (n >= (int) sizeof msg)
     n = sizeof msg - 1;
   const char *p = msg;
@@ -155,10 +155,11 @@ layer_unpack_begin (struct store *s, mk_error **err)
   return STEAL (guard);
 }
 
-/* Reaps the child and reads its verdict: "ok <diff_id> <size>" or
- * "error <message>". Returns 0 with the diff_id on ok. */
+/* Reaps the child and reads its verdict: "ok <diff_id> <size> <tar_size>"
+ * or "error <message>". Returns 0 with the diff_id on ok. */
 static int
-collect_child (struct layer_unpack *u, char **diff_id, long long *size, mk_error **err)
+collect_child (struct layer_unpack *u, char **diff_id, long long *size, long long *tar_size,
+               mk_error **err)
 {
   if (u->data_fd >= 0)
     {
@@ -203,10 +204,11 @@ collect_child (struct layer_unpack *u, char **diff_id, long long *size, mk_error
       return mk_error_set (err, 0, "layer unpacker failed (status %d)", status);
     }
   char *sp = strchr (buf + 3, ' ');
-  if (sp == NULL)
+  char *sp2 = sp ? strchr (sp + 1, ' ') : NULL;
+  if (sp == NULL || sp2 == NULL)
     return mk_error_set (err, 0, "layer unpacker: bad verdict `%s`", buf);
-  *sp = '\0';
-  if (!digest_valid (buf + 3) || !parse_int64 (sp + 1, size))
+  *sp = *sp2 = '\0';
+  if (!digest_valid (buf + 3) || !parse_int64 (sp + 1, size) || !parse_int64 (sp2 + 1, tar_size))
     return mk_error_set (err, 0, "layer unpacker: bad verdict `%s`", buf);
   *diff_id = xstrdup (buf + 3);
   return 0;
@@ -238,8 +240,8 @@ layer_unpack_write (struct layer_unpack *u, const void *data, size_t len, mk_err
           if (errno == EPIPE || errno == ECONNRESET)
             {
               _cleanup_free_ char *ignored = NULL;
-              long long sz;
-              if (collect_child (u, &ignored, &sz, err) < 0)
+              long long sz, tsz;
+              if (collect_child (u, &ignored, &sz, &tsz, err) < 0)
                 return -1;
               return mk_error_set (err, 0, "layer ended before its data did (trailing bytes after the tar)");
             }
@@ -259,8 +261,8 @@ layer_unpack_finish (struct layer_unpack *u, const char *parent_chain_id,
   if (u->child < 0)
     return mk_error_set (err, EINVAL, "layer unpack already finished");
   _cleanup_free_ char *diff_id = NULL;
-  long long size = 0;
-  if (collect_child (u, &diff_id, &size, err) < 0)
+  long long size = 0, tar_size = 0;
+  if (collect_child (u, &diff_id, &size, &tar_size, err) < 0)
     return -1;
   if (input_digest_out && u->input == NULL)
     return mk_error_set (err, EINVAL, "layer unpack: the input digest was not kept");
@@ -272,6 +274,7 @@ layer_unpack_finish (struct layer_unpack *u, const char *parent_chain_id,
   _cleanup_free_ char *chain_id = store_chain_id (parent_chain_id, diff_id);
   struct store_layer_info info = {
     .chain_id = chain_id, .diff_id = diff_id, .parent = (char *) parent_chain_id, .size = size,
+    .tar_size = tar_size,
   };
   _cleanup_free_ char *json = store_layer_json (&info);
   _cleanup_free_ char *meta = path_join (u->staging, "layer.json");

@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +23,43 @@
 static const char *const store_dirs[] = {
   "blobs/sha256", "layers", "images", "containers", "tmp",
 };
+
+/* The directories whose subdirectories are unrelated trees made and
+ * deleted whole: a layer's staging directory (renamed into layers/ when
+ * done), a container's. */
+static bool
+store_dir_spread (const char *rel)
+{
+  return strcmp (rel, "tmp") == 0 || strcmp (rel, "containers") == 0;
+}
+
+/* Marks dirfd "top of a directory hierarchy" (FS_TOPDIR_FL, chattr +T):
+ * ext4's Orlov allocator then puts each new subdirectory, and the files
+ * made in it, in a block group of its own choosing instead of the parent's.
+ * Without it every layer lands in the group where the layers deleted
+ * shortly before were, and on an ext4 without a journal each new inode
+ * there first steps over every inode deleted in the last minute
+ * (ext4's recently_deleted()): loading 8,000 files after an rmi cost 5 s
+ * of system time instead of 0.5 s.  Only a hint: file systems without the
+ * flag (or refusing it) are fine. */
+static void
+mark_topdir (int dirfd)
+{
+  int flags = 0;
+  if (ioctl (dirfd, FS_IOC_GETFLAGS, &flags) < 0 || (flags & FS_TOPDIR_FL))
+    return;
+  flags |= FS_TOPDIR_FL;
+  if (ioctl (dirfd, FS_IOC_SETFLAGS, &flags) < 0)
+    log_debug ("mark a store directory FS_TOPDIR_FL: %s", strerror (errno));
+}
+
+static void
+mark_topdir_path (const char *path)
+{
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0)
+    mark_topdir (fd);
+}
 
 /* Removes staging entries in tmp/ whose owner is gone: each owner holds a
  * flock on its entry, so an entry we can lock is abandoned.  Entries
@@ -86,7 +125,12 @@ store_open (const char *root, mk_error **err)
     {
       _cleanup_free_ char *p = store_path (s, store_dirs[i]);
       /* One syscall when it exists (every command opens the store). */
-      if (mkdir (p, 0700) < 0 && errno != EEXIST && mkdir_p (p, 0700, err) < 0)
+      if (mkdir (p, 0700) == 0)
+        {
+          if (store_dir_spread (store_dirs[i]))
+            mark_topdir_path (p);
+        }
+      else if (errno != EEXIST && mkdir_p (p, 0700, err) < 0)
         return mk_error_wrap (err, "open store `%s`", root), NULL;
     }
   clean_tmp (s);
@@ -131,6 +175,10 @@ store_lock (struct store *s, mk_error **err)
 int
 store_tmpdir_create (struct store *s, const char *what, char **path, mk_error **err)
 {
+  /* A store made before tmp/ was marked at creation gets it now (the
+   * heavy paths only: a layer, a load or a save stage here). */
+  _cleanup_free_ char *tmp = store_path (s, "tmp");
+  mark_topdir_path (tmp);
   _cleanup_free_ char *tmpl = xasprintf ("%s/tmp/%s-XXXXXX", s->root, what);
   if (mkdtemp (tmpl) == NULL)
     return mk_error_set (err, errno, "create staging directory in `%s/tmp`", s->root);

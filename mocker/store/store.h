@@ -83,6 +83,13 @@ void cleanup_blob_writerp (struct blob_writer **w);
 /* Whole-buffer convenience. */
 int store_blob_put (struct store *s, const void *data, size_t len, const char *expected_digest,
                     char **digest_out, mk_error **err);
+/* Keeps fd, a file of ours under the store's tmp/ that the caller hashed
+ * to digest while reading it and that nobody else writes, as the blob
+ * digest: fsync'd, made 0644 and hard-linked into blobs/sha256/ (through a
+ * temp name, renamed over: atomic) instead of copied.  The file stays
+ * where it is too. */
+int store_blob_adopt (struct store *s, int fd, const char *path, const char *digest,
+                      mk_error **err);
 bool store_blob_exists (struct store *s, const char *digest);
 /* Re-hashes a stored blob; a corrupt one is removed and reported as
  * missing (ENOENT). Returns its size in *size (optional). */
@@ -102,6 +109,8 @@ struct store_layer_info
   char *diff_id;
   char *parent;     /* parent chain id or NULL */
   long long size;   /* bytes of file content unpacked */
+  long long tar_size; /* bytes of the uncompressed tar the diff_id is of; 0: not recorded
+                       * (a layer unpacked before it was) */
 };
 void store_layer_info_clear (struct store_layer_info *l);
 

@@ -158,6 +158,18 @@ X
   assert_no_step_leftovers
 }
 
+@test "a step's overlay is volatile (no sync of the file system at its unmount), a run's is not" {
+  # the root mount as the RUN sees it: its super options carry `volatile`
+  # (shown as `fsync=volatile` since Linux 6.6)
+  printf 'FROM busybox\nRUN grep -m1 " / / " /proc/self/mountinfo\n' > "$CTX/Dockerfile"
+  run -0 mb "$CTX"
+  grep ' / / .* overlay ' <<< "$output" | grep -Eq ',(fsync=)?volatile(,|$)'
+  run -0 mocker run --rm --network none busybox grep -m1 " / / " /proc/self/mountinfo
+  [[ $output == *" overlay "* ]]
+  [[ $output != *volatile* ]]
+  assert_no_step_leftovers
+}
+
 @test "RUN with --network none sees only the loopback" {
   printf 'FROM busybox\nRUN ls /sys/class/net | tr "\\n" " "\n' > "$CTX/Dockerfile"
   run -0 mb "$CTX"

@@ -111,6 +111,7 @@ committed() {
   [[ $output == changed* ]]
   [[ $output == *"No such file"* ]]
   mocker --root "$other" rm -f $(ls "$other/containers" 2> /dev/null | grep -E '^[0-9a-f]{64}$') > /dev/null 2>&1 || true
+  [ -z "$(ls -A "$other/tmp")" ]
   rm -rf --one-file-system "$other"
 }
 
@@ -201,6 +202,81 @@ committed() {
   run mocker load -i "$WORK/does-not-exist"
   [ "$status" -eq 1 ]
   check_no_junk
+}
+
+@test "save writes the archive in large blocks, the bytes as with 10 KiB blocks" {
+  # 100 records per write(2), not one per 10 KiB record (issue 13, performance)
+  strace -f -qq -e trace=write -o "$WORK/save.strace" \
+    "$MOCKER_BIN" save -o "$WORK/blocks.tar" saved:one
+  size=$(stat -c %s "$WORK/blocks.tar")
+  [ "$size" -gt 1000000 ]
+  writes=$(grep -c 'write(' "$WORK/save.strace")
+  [ "$writes" -lt $(( size / 10240 / 4 )) ]
+  # into a regular file unpadded (as libarchive does for one); down a pipe
+  # padded to a 10 KiB record, as tar(1); the same archive either way
+  [ $(( size % 512 )) -eq 0 ]
+  "$MOCKER_BIN" save saved:one | cat > "$WORK/piped.tar"
+  piped=$(stat -c %s "$WORK/piped.tar")
+  [ $(( piped % 10240 )) -eq 0 ]
+  cmp -n "$size" "$WORK/blocks.tar" "$WORK/piped.tar"
+  [ -z "$(tail -c +$(( size + 1 )) "$WORK/piped.tar" | tr -d '\0')" ]
+  rm -f "$WORK/blocks.tar" "$WORK/piped.tar" "$WORK/save.strace"
+}
+
+@test "load keeps each staged layer file as its blob (a link, not a copy), verified" {
+  cp -a "$WORK/rootfs" "$WORK/rootfs-adopt"
+  echo adopted > "$WORK/rootfs-adopt/marker"
+  id=$("$MOCKER_BIN" init -t adopt:one "$WORK/rootfs-adopt")
+  rm -rf "$WORK/rootfs-adopt"
+  # two names, two entries of manifest.json naming one layer file
+  "$MOCKER_BIN" tag adopt:one adopt:two
+  "$MOCKER_BIN" save -o "$WORK/adopt.tar" adopt:one adopt:two
+  [ "$(tar -xOf "$WORK/adopt.tar" manifest.json | jq length)" = 2 ]
+  "$MOCKER_BIN" rmi adopt:one adopt:two > /dev/null
+  size=$(stat -c %s "$WORK/adopt.tar")
+  # the command's own writes (not its unpackers'): the staging, once
+  strace -qq -e trace=write -o "$WORK/load.strace" "$MOCKER_BIN" load -q -i "$WORK/adopt.tar"
+  written=$(awk -F'= ' '/^write\(/ { s += $NF } END { print s + 0 }' "$WORK/load.strace")
+  [ "$written" -lt $(( size * 3 / 2 )) ]
+  # each layer's blob is there, its size recorded, and hashes to its name,
+  # which is the diff_id (a plain tar)
+  n=0
+  while read -r digest diff bsize; do
+    [ "$digest" = "$diff" ]
+    blob=$MOCKER_ROOT/blobs/sha256/${digest#sha256:}
+    [ "$(stat -c %s "$blob")" = "$bsize" ]
+    [ "sha256:$(sha256sum < "$blob" | cut -d' ' -f1)" = "$digest" ]
+    n=$(( n + 1 ))
+  done < <(jq -r '.layers[] | "\(.digest) \(.diff_id) \(.blob_size)"' \
+             "$MOCKER_ROOT/images/${id#sha256:}/image.json")
+  [ "$n" -ge 1 ]
+  [ -z "$(ls -A "$MOCKER_ROOT/tmp")" ]
+  run -0 mocker run --rm --network none adopt:two cat /marker
+  [ "$output" = adopted ]
+  "$MOCKER_BIN" rmi adopt:one adopt:two > /dev/null
+  rm -f "$WORK/adopt.tar" "$WORK/load.strace"
+}
+
+@test "save -o streams each layer into the archive when the store knows its tar's size, checked" {
+  id=$(cat "$WORK/one.id")
+  mocker save saved:one > "$WORK/piped.tar"
+  # no staging file: the layer goes from its blob into the archive
+  strace -f -qq -e trace=openat -o "$WORK/save.strace" \
+    "$MOCKER_BIN" save -o "$WORK/streamed.tar" saved:one
+  ! grep -q "tmp/save-[^/]*/" "$WORK/save.strace" || false
+  cmp -n "$(stat -c %s "$WORK/streamed.tar")" "$WORK/streamed.tar" "$WORK/piped.tar"
+  # a recorded size that is wrong fails the save, and no file is left
+  chain=$(jq -r '.layers[0].chain_id' "$MOCKER_ROOT/images/${id#sha256:}/image.json")
+  meta=$MOCKER_ROOT/layers/${chain#sha256:}/layer.json
+  cp "$meta" "$WORK/layer.json.saved"
+  jq -c '.tar_size -= 512' "$WORK/layer.json.saved" > "$meta"
+  run mocker save -o "$WORK/wrong-size.tar" saved:one
+  cp "$WORK/layer.json.saved" "$meta"
+  [ "$status" -eq 1 ]
+  [[ $output == *"unpacks to more than the layer's"* ]]
+  [ -z "$(ls "$WORK" | grep "^wrong-size.tar")" ]
+  check_no_junk
+  rm -f "$WORK/streamed.tar" "$WORK/piped.tar" "$WORK/save.strace" "$WORK/layer.json.saved"
 }
 
 @test "export: a stopped container's filesystem, changes and deletions applied; import makes it an image again" {

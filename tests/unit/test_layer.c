@@ -131,6 +131,11 @@ test_commit_round_trip (void **state)
   assert_true (len % 512 == 0);
   assert_non_null (memmem (blob, len, "etc/.wh.deleted", 15));
   assert_non_null (memmem (blob, len, "etc/opq/.wh..wh..opq", 20));
+  /* layer.json records the tar's length (save streams a layer with it) */
+  struct store_layer_info again = { 0 };
+  assert_int_equal (store_layer_load (f->store, chain, &again, &err), 0);
+  assert_int_equal (again.tar_size, (long long) len);
+  store_layer_info_clear (&again);
   layer_created_clear (&lc);
 }
 

@@ -9,8 +9,11 @@
 #include <dirent.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -221,6 +224,62 @@ test_register_refuses_deep_config (void **state)
   assert_int_equal (rm_rf_one_fs (root, &err), 0);
 }
 
+/* -1: the file system has no inode flags (tmpfs) */
+static int
+inode_flags (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int flags = 0;
+  if (fd < 0)
+    return -1;
+  int r = ioctl (fd, FS_IOC_GETFLAGS, &flags);
+  close (fd);
+  return r < 0 ? -1 : flags;
+}
+
+static void
+set_inode_flags (const char *path, int flags)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  assert_true (fd >= 0);
+  assert_int_equal (ioctl (fd, FS_IOC_SETFLAGS, &flags), 0);
+  close (fd);
+}
+
+/* tmp/ and containers/ spread their subdirectories over the file system
+ * (FS_TOPDIR_FL, see store.c); a store made without it gets tmp/ marked at
+ * its next staging directory. */
+static void
+test_spread_dirs (void **state)
+{
+  (void) state;
+  char root[] = "/var/tmp/test_store.XXXXXX";
+  assert_non_null (mkdtemp (root));
+  if (inode_flags (root) < 0)
+    {
+      rmdir (root);
+      skip ();
+    }
+  mk_error *err = NULL;
+  struct store *s = store_open (root, &err);
+  assert_non_null (s);
+  _cleanup_free_ char *tmp = store_path (s, "tmp");
+  _cleanup_free_ char *ctrs = store_path (s, "containers");
+  _cleanup_free_ char *images = store_path (s, "images");
+  assert_true (inode_flags (tmp) & FS_TOPDIR_FL);
+  assert_true (inode_flags (ctrs) & FS_TOPDIR_FL);
+  assert_false (inode_flags (images) & FS_TOPDIR_FL);
+
+  set_inode_flags (tmp, inode_flags (tmp) & ~FS_TOPDIR_FL);
+  _cleanup_free_ char *st = NULL;
+  int lock = store_tmpdir_create (s, "t", &st, &err);
+  assert_true (lock >= 0);
+  assert_true (inode_flags (tmp) & FS_TOPDIR_FL);
+  store_tmpdir_remove (st, lock);
+  store_close (s);
+  assert_int_equal (rm_rf_one_fs (root, &err), 0);
+}
+
 int
 main (void)
 {
@@ -231,6 +290,7 @@ main (void)
     cmocka_unit_test (test_entry_names),
     cmocka_unit_test (test_blobs_and_staging),
     cmocka_unit_test (test_register_refuses_deep_config),
+    cmocka_unit_test (test_spread_dirs),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
