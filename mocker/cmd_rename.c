@@ -12,7 +12,9 @@
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/container/names.h"
+#include "mocker/container/events.h"
 #include "mocker/mocker.h"
+#include "mocker/store/store.h"
 
 static const char usage[] =
   "Usage: mocker rename CONTAINER NEW_NAME\n"
@@ -89,5 +91,9 @@ cmd_rename (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   ssize_t n = readlink (old, target, sizeof target - 1);
   if (n > 0 && (size_t) n == strlen (ct->id) && memcmp (target, ct->id, (size_t) n) == 0)
     unlink (old);
+  /* Docker's oldName keeps the leading slash of its names */
+  _cleanup_free_ char *old_name = xasprintf ("/%s", ct->name);
+  const char *const attrs[] = { "oldName", old_name, NULL };
+  ctr_event (store_root (s), ct->id, ct->dir, "rename", attrs);
   return 0;
 }

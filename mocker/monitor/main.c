@@ -34,6 +34,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
+#include "mocker/container/events.h"
 #include "mocker/container/remove.h"
 #include "mocker/container/state.h"
 #include "mocker/monitor/monitor.h"
@@ -383,6 +384,19 @@ mon_create (struct monitor *m, int in, char *msg, size_t size)
   return 0;
 }
 
+/* Docker's events of an exit: oom (the OOM killer), then die. */
+static void
+mon_event_exit (const struct monitor *m, const struct ctr_state *st, long ran_ms)
+{
+  if (st->oom_killed)
+    ctr_event (m->store, m->id, m->dir, "oom", NULL);
+  char code[16], secs[24];
+  snprintf (code, sizeof code, "%d", st->exit_code);
+  snprintf (secs, sizeof secs, "%ld", ran_ms / 1000);
+  const char *const attrs[] = { "execDuration", secs, "exitCode", code, NULL };
+  ctr_event (m->store, m->id, m->dir, "die", attrs);
+}
+
 static int
 fail (struct monitor *m, struct ctr_state *st, int lock_fd, int code, const char *msg)
 {
@@ -494,6 +508,7 @@ main (int argc, char **argv)
       return fail (&m, &st, lock_fd, 125, "mocker-runtime start failed");
     }
   mon_send (&m, "started");
+  ctr_event (m.store, m.id, m.dir, "start", NULL);
   int health_ctl;
   pid_t health = mon_health_start (&m, &health_ctl);
 
@@ -516,6 +531,7 @@ main (int argc, char **argv)
       ctr_state_write (m.dir, &st, NULL);
       mon_send (&m, "exited %d", st.exit_code);
       long ran_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+      mon_event_exit (&m, &st, ran_ms);
       if (!m.restart || mon_restart (&m, &st, ran_ms) < 0)
         teardown (&m, lock_fd);
       /* Restarted: its health is checked anew. */

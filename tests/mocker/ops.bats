@@ -48,3 +48,118 @@ mrun() {
   run mocker logs --until 2026-13-01 "$id"
   [ "$status" -eq 125 ]
 }
+
+# events of one container, past ones only: "action[:attribute]" per line
+actions() {  # actions ID [FORMAT-SUFFIX]
+  mocker events --since 1h --until 0s -f container="$1" --format "{{.Action}}${2:-}"
+}
+
+@test "events: a container's lifecycle, in order, with Docker's attributes" {
+  id=$(mrun -d --label team=ops --name ev1 busybox sleep 100)
+  mocker pause ev1 > /dev/null
+  mocker unpause ev1 > /dev/null
+  mocker rename ev1 ev2
+  mocker kill ev2 > /dev/null
+  mocker rm ev2 > /dev/null
+  run actions "$id"
+  echo "$output"
+  [ "$(echo "$output" | tr '\n' ' ')" = "create start pause unpause rename kill die destroy " ]
+  # the name filter and a prefix of the id find the same events
+  [ "$(mocker events --since 1h --until 0s -f container=ev1 --format '{{.Action}}' | head -1)" = create ]
+  [ "$(mocker events --since 1h --until 0s -f container="${id:0:8}" | wc -l)" = 8 ]
+  # Docker's attributes: labels, image, name; the event's own
+  run mocker events --since 1h --until 0s -f container="$id" -f event=die --format json
+  [ "$(echo "$output" | jq -r .Actor.Attributes.exitCode)" = 137 ]
+  [ "$(echo "$output" | jq -r .Actor.Attributes.team)" = ops ]
+  [ "$(echo "$output" | jq -r '.status + " " + .Type + " " + .from + " " + .scope')" = "die container busybox local" ]
+  [ "$(echo "$output" | jq -r '(.timeNano|tostring)[0:10] == (.time|tostring)')" = true ]
+  [ "$(actions "$id" ' {{index .Actor.Attributes "signal"}}' | grep kill)" = "kill 9" ]
+  [ "$(actions "$id" ' {{.Actor.Attributes.oldName}} {{.Actor.Attributes.name}}' | grep rename)" = "rename /ev1 ev2" ]
+  # Docker's default line: TIME TYPE ACTION ID (k=v, ...), keys sorted
+  line=$(TZ=UTC mocker events --since 1h --until 0s -f container="$id" -f event=create)
+  [[ $line =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z\ container\ create\ $id\ \(image=busybox,\ name=ev1,\ team=ops\)$ ]]
+  # filters by type, image, label
+  [ "$(mocker events --since 1h --until 0s -f container="$id" -f type=container | wc -l)" = 8 ]
+  [ "$(mocker events --since 1h --until 0s -f container="$id" -f type=image | wc -l)" = 0 ]
+  [ "$(mocker events --since 1h --until 0s -f container="$id" -f image=busybox | wc -l)" = 8 ]
+  [ "$(mocker events --since 1h --until 0s -f container="$id" -f label=team=ops | wc -l)" = 8 ]
+  [ "$(mocker events --since 1h --until 0s -f container="$id" -f label=team=dev | wc -l)" = 0 ]
+}
+
+@test "events: stop is kill, die, stop; restart adds start and restart" {
+  id=$(mrun -d busybox sh -c 'trap "exit 3" TERM; while true; do sleep 0.1; done')
+  mocker stop -t 20 "$id" > /dev/null
+  mocker restart -t 0 "$id" > /dev/null
+  mocker rm -f "$id" > /dev/null
+  run actions "$id" '{{with .Actor.Attributes.exitCode}}:{{.}}{{end}}{{with .Actor.Attributes.signal}}:{{.}}{{end}}'
+  echo "$output"
+  [ "$(echo "$output" | tr '\n' ' ')" = "create start kill:15 die:3 stop start restart kill:9 die:137 destroy " ]
+}
+
+@test "events: the monitor records die and the start of each restart (--restart)" {
+  id=$(mrun -d --restart on-failure:2 busybox sh -c 'exit 3')
+  for i in $(seq 200); do
+    [ "$(actions "$id" | grep -c die)" = 3 ] && break
+    sleep 0.05
+  done
+  mocker wait "$id" > /dev/null
+  run actions "$id"
+  echo "$output"
+  [ "$(echo "$output" | tr '\n' ' ')" = "create start die start die start die " ]
+}
+
+@test "events: follows new events (from --since), across a rotation of the log" {
+  t0=$(date +%s.%N)
+  MOCKER_EVENTS_LOG_MAX=4000 "$MOCKER_BIN" events --since "$t0" --format '{{.Action}} {{.Actor.Attributes.name}}' \
+    > "$MOCKER_TEST_DIR/follow" 2>&1 &
+  pid=$!
+  # it has opened the log (with more events than the log keeps, the first
+  # ones would go before it could read them)
+  for i in $(seq 200); do
+    ls -l /proc/$pid/fd 2>/dev/null | grep -q 'events.log$' && break
+    sleep 0.05
+  done
+  for i in 1 2 3; do
+    MOCKER_EVENTS_LOG_MAX=4000 mrun --rm --name fol$i busybox true
+  done
+  for i in $(seq 200); do
+    grep -q 'destroy fol3' "$MOCKER_TEST_DIR/follow" && break
+    sleep 0.05
+  done
+  kill "$pid"
+  wait "$pid" || true
+  cat "$MOCKER_TEST_DIR/follow"
+  [ -e "$MOCKER_ROOT/events.log.1" ]
+  [ "$(grep -c fol "$MOCKER_TEST_DIR/follow")" = 12 ]
+  [ "$(grep fol2 "$MOCKER_TEST_DIR/follow" | tr '\n' ' ')" = "create fol2 start fol2 die fol2 destroy fol2 " ]
+  # the past events are read from both files (the oldest went with the
+  # rotations: the log is bounded)
+  [ "$(wc -c < "$MOCKER_ROOT/events.log")" -lt 4500 ]
+  mocker events --since "$t0" --until 0s --format '{{.Action}} {{.Actor.Attributes.name}}' > "$MOCKER_TEST_DIR/past"
+  both=$(cat "$MOCKER_ROOT/events.log.1" "$MOCKER_ROOT/events.log" | grep -c '"name":"fol')
+  [ "$(wc -l < "$MOCKER_TEST_DIR/past")" = "$both" ]
+  [ "$(tail -1 "$MOCKER_TEST_DIR/past")" = "destroy fol3" ]
+}
+
+@test "events: --until in the future waits for it, then exits" {
+  run timeout 20 "$MOCKER_BIN" events --until -1s
+  [ "$status" -eq 0 ]
+}
+
+@test "events: bad options are 125, arguments 1" {
+  run mocker events --since nope
+  [ "$status" -eq 125 ]
+  [[ $output == *'invalid value for "since"'* ]]
+  run mocker events --until 2026-02-30
+  [ "$status" -eq 125 ]
+  run mocker events -f bogus=1 --until 0s
+  [ "$status" -eq 125 ]
+  [[ $output == *"invalid filter 'bogus'"* ]]
+  run mocker events --format '{{.Nope}}' --until 0s
+  [ "$status" -eq 125 ]
+  [[ $output == *'map has no entry for key "Nope"'* ]]
+  run mocker events --bogus
+  [ "$status" -eq 125 ]
+  run mocker events extra
+  [ "$status" -eq 1 ]
+}
