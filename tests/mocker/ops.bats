@@ -163,3 +163,79 @@ actions() {  # actions ID [FORMAT-SUFFIX]
   run mocker events extra
   [ "$status" -eq 1 ]
 }
+
+@test "container prune: removes stopped containers only, prints Docker's report" {
+  run_id=$(mrun -d busybox sleep 100)
+  mrun -d busybox /no/such/program || true   # stays Created, as Docker
+  created=$(mocker ps -aq --no-trunc -f status=created)
+  [ -n "$created" ]
+  mrun busybox sh -c 'head -c 5000 /dev/zero > /big'
+  exited=$(mocker ps -aq --no-trunc -f exited=0)
+  # not asked: nothing removed
+  run mocker container prune <<< n
+  [ "$status" -eq 0 ]
+  [ "$(mocker ps -aq | wc -l)" -ge 2 ]
+  run mocker container prune -f
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "Deleted Containers:" ]
+  [[ $output == *"$exited"* ]]
+  [[ $output == *"$created"* ]]
+  [[ $output != *"$run_id"* ]]
+  [[ ${lines[-1]} =~ ^Total\ reclaimed\ space:\ 5(\.[0-9]+)?kB$ ]]
+  [ "$(echo "$output" | sed -n 4p)" = "" ]
+  [ "$(mocker ps -aq --no-trunc)" = "$run_id" ]
+  [ -d "$MOCKER_ROOT/containers/$run_id" ]
+  [ ! -e "$MOCKER_ROOT/containers/$exited" ]
+  # nothing left to prune: the total only
+  run mocker container prune -f
+  [ "$output" = "Total reclaimed space: 0B" ]
+  # destroy events were recorded for the pruned ones
+  [ "$(mocker events --since 1h --until 0s -f container="$exited" -f event=destroy | wc -l)" = 1 ]
+}
+
+@test "container prune --filter until= and label= / label!=" {
+  old=$(mrun -d --label keep=yes busybox true)
+  mocker wait "$old" > /dev/null
+  t=$(date +%s.%N)
+  new=$(mrun -d --label keep=no busybox true)
+  mocker wait "$new" > /dev/null
+  other=$(mrun -d busybox true)
+  mocker wait "$other" > /dev/null
+  run mocker container prune -f --filter until="$t"
+  [[ $output == *"$old"* ]]
+  [[ $output != *"$new"* ]]
+  run mocker container prune -f --filter label=keep=no
+  [ "${lines[1]}" = "$new" ]
+  [ "$(echo "$output" | grep -cE '^[0-9a-f]{64}$')" = 1 ]
+  run mocker container prune -f --filter label!=keep
+  [ "${lines[1]}" = "$other" ]
+  [ -z "$(mocker ps -aq)" ]
+  run mocker container prune -f --filter until=nope
+  [ "$status" -eq 125 ]
+  run mocker container prune -f --filter name=x
+  [ "$status" -eq 125 ]
+  run mocker container prune extra
+  [ "$status" -eq 1 ]
+}
+
+@test "container: ls, rm, inspect, logs are the commands of those names" {
+  id=$(mrun -d --name grp busybox sh -c 'echo hello')
+  mocker container wait grp > /dev/null
+  [ "$(mocker container ls -aq --no-trunc)" = "$id" ]
+  [ "$(mocker container list -a --format '{{.Names}}')" = grp ]
+  [ "$(mocker container inspect -f '{{.State.ExitCode}}' grp)" = 0 ]
+  [ "$(mocker container logs grp)" = hello ]
+  [ "$(mocker container rm grp)" = grp ]
+  [ -z "$(mocker container ls -aq)" ]
+  run mocker container bogus
+  [ "$status" -eq 1 ]
+  [[ $output == *"unknown command \`bogus\`"* ]]
+  run mocker container
+  [ "$status" -eq 1 ]
+  run mocker container ls --bogus
+  [ "$status" -eq 125 ]
+  run mocker container --help
+  [ "$status" -eq 0 ]
+  [[ $output == *prune* ]]
+}
