@@ -507,8 +507,9 @@ main (int argc, char **argv)
       mon_runtime (&m, -1, -1, -1, del);
       return fail (&m, &st, lock_fd, 125, "mocker-runtime start failed");
     }
-  mon_send (&m, "started");
+  /* recorded before run/start return: their later events come after it */
   ctr_event (m.store, m.id, m.dir, "start", NULL);
+  mon_send (&m, "started");
   int health_ctl;
   pid_t health = mon_health_start (&m, &health_ctl);
 
@@ -529,9 +530,9 @@ main (int argc, char **argv)
       st.oom_killed = oom_killed (&m);
       ctr_time_now (st.finished_at, sizeof st.finished_at);
       ctr_state_write (m.dir, &st, NULL);
-      mon_send (&m, "exited %d", st.exit_code);
       long ran_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-      mon_event_exit (&m, &st, ran_ms);
+      mon_event_exit (&m, &st, ran_ms); /* before an attached caller goes on */
+      mon_send (&m, "exited %d", st.exit_code);
       if (!m.restart || mon_restart (&m, &st, ran_ms) < 0)
         teardown (&m, lock_fd);
       /* Restarted: its health is checked anew. */

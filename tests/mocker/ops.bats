@@ -239,3 +239,50 @@ actions() {  # actions ID [FORMAT-SUFFIX]
   [ "$status" -eq 0 ]
   [[ $output == *prune* ]]
 }
+
+@test "info: Docker's counts and fields, as text and through --format" {
+  a=$(mrun -d busybox sleep 100)
+  b=$(mrun -d busybox sleep 100)
+  mocker pause "$b" > /dev/null
+  mrun busybox true
+  run mocker info --format '{{.Containers}} {{.ContainersRunning}} {{.ContainersPaused}} {{.ContainersStopped}} {{.Images}}'
+  [ "$output" = "3 1 1 1 $(image_count)" ]
+  run mocker info
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *$'\n Containers: 3\n  Running: 1\n  Paused: 1\n  Stopped: 1\n'* ]]
+  [[ $output == *$'\n Storage Driver: overlay\n'* ]]
+  [[ $output == *$'\n Docker Root Dir: '"$(realpath "$MOCKER_ROOT")"$'\n'* ]]
+  [[ $output == *$'\n Architecture: '"$(uname -m)"$'\n'* ]]
+  [[ $output == *$'\n Operating System: '"$(. /etc/os-release; echo "$PRETTY_NAME")"$'\n'* ]]
+  v=1; [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && v=2
+  [[ $output == *$'\n Cgroup Driver: cgroupfs\n Cgroup Version: '$v$'\n'* ]]
+  # {{json .}}: Docker's Info object with ClientInfo
+  run mocker info --format '{{json .}}'
+  [ "$(echo "$output" | jq -r '.Driver + " " + .OSType + " " + .ClientInfo.Context + " " + (.NCPU|tostring)')" = "overlay linux default $(nproc)" ]
+  [ "$(mocker info --format json | jq -r .KernelVersion)" = "$(uname -r)" ]
+  mocker unpause "$b" > /dev/null
+}
+
+@test "info: the host's figures match podman's" {
+  command -v podman > /dev/null || skip "podman not installed"
+  p=$MOCKER_TEST_DIR/podman
+  mine=$(mocker info --format '{{.KernelVersion}} {{.NCPU}} {{.CgroupVersion}} {{.MemTotal}}')
+  theirs=$(podman --root "$p/root" --runroot "$p/run" --storage-driver vfs info \
+    --format '{{.Host.Kernel}} {{.Host.CPUs}} {{.Host.CgroupsVersion}} {{.Host.MemTotal}}')
+  rm -rf --one-file-system "$p"
+  echo "mocker: $mine, podman: $theirs"
+  [ "$mine" = "$(echo "$theirs" | sed 's/ v\([12]\) / \1 /')" ]
+}
+
+@test "info: bad options are 125, arguments 1" {
+  run mocker info --format '{{.Nope}}'
+  [ "$status" -eq 125 ]
+  [[ $output == *'map has no entry for key "Nope"'* ]]
+  run mocker info --format '{{'
+  [ "$status" -eq 125 ]
+  run mocker info --bogus
+  [ "$status" -eq 125 ]
+  run mocker info extra
+  [ "$status" -eq 1 ]
+}
