@@ -105,12 +105,27 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
+  bool first = true;
+  long long freed;
+  if (image_prune_run (s, all, report, &first, &freed, err) < 0)
+    return -1;
+  _cleanup_free_ char *size = ui_format_size ((double) freed);
+  if (!first)
+    printf ("\n");
+  printf ("Total reclaimed space: %s\n", size);
+  return 0;
+}
+
+int
+image_prune_run (struct store *s, bool all, image_prune_report_fn on_removed, void *opaque,
+                 long long *reclaimed, mk_error **err)
+{
   long long before = layers_size (s);
   struct store_image **list = NULL;
   size_t n = 0;
+  *reclaimed = 0;
   if (store_image_list (s, &list, &n, err) < 0)
     return -1;
-  bool first = true;
   int rc = 0;
   for (size_t i = 0; i < n; i++)
     {
@@ -121,7 +136,7 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       _cleanup_error_ mk_error *one = NULL;
       /* by id: with several tags that needs force (still refused when a
        * container started using it meanwhile) */
-      if (store_image_remove (s, img->id, strv_len (img->tags) > 1, report, &first, &one) < 0
+      if (store_image_remove (s, img->id, strv_len (img->tags) > 1, on_removed, opaque, &one) < 0
           && mk_error_errno (one) != ENOENT && mk_error_errno (one) != EBUSY)
         {
           *err = STEAL (one);
@@ -133,9 +148,6 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (rc < 0)
     return -1;
   long long freed = before - layers_size (s);
-  _cleanup_free_ char *size = ui_format_size ((double) (freed > 0 ? freed : 0));
-  if (!first)
-    printf ("\n");
-  printf ("Total reclaimed space: %s\n", size);
+  *reclaimed = freed > 0 ? freed : 0;
   return 0;
 }

@@ -18,6 +18,7 @@ teardown() {
   ids=$(all_ids)
   echo "$ids" >> "$MOCKER_TEST_DIR/ids"
   [ -z "$ids" ] || mocker rm -f $ids > /dev/null 2>&1 || true
+  mocker volume prune -af > /dev/null 2>&1 || true
 }
 
 mrun() {
@@ -285,4 +286,91 @@ actions() {  # actions ID [FORMAT-SUFFIX]
   [ "$status" -eq 125 ]
   run mocker info extra
   [ "$status" -eq 1 ]
+}
+
+# the row of TYPE in `system df`, as "TOTAL ACTIVE SIZE RECLAIMABLE"
+df_row() {
+  mocker system df --format '{{.Type}}|{{.TotalCount}} {{.Active}} {{.Size}} {{.Reclaimable}}' |
+    sed -n "s/^$1|//p"
+}
+
+@test "system df: images, containers, volumes, build cache as Docker counts them" {
+  up=$(mrun -d busybox sleep 100)
+  mrun -v /vol busybox sh -c 'head -c 5000 /dev/zero > /f; head -c 1000 /dev/zero > /vol/g'
+  run mocker system df
+  echo "$output"
+  [ "${lines[0]}" = "TYPE            TOTAL     ACTIVE    SIZE      RECLAIMABLE" ]
+  [[ ${lines[4]} == "Build Cache "* ]]
+  [ "$(df_row Containers)" = "2 1 5kB 5kB (100%)" ]
+  [ "$(df_row 'Local Volumes')" = "1 1 1kB 0B (0%)" ]
+  [[ $(df_row Images) == "$(image_count) 1 "* ]]
+  # {{json .}}: Docker's keys, strings
+  [ "$(mocker system df --format json | jq -sc 'map(select(.Type == "Containers"))[0] | [.TotalCount, .Active]')" = '["2","1"]' ]
+  run mocker system df -v
+  echo "$output"
+  [[ $output == "Images space usage:"* ]]
+  [[ $output == *$'\nContainers space usage:\n'* ]]
+  [[ $output == *$'\nLocal Volumes space usage:\n'* ]]
+  [[ $output == *"${up:0:12}   busybox   \"sleep 100\""* ]]
+  [[ $output == *$'\nBuild cache usage: 0B'* ]]
+  run mocker system df --format '{{.Nope}}'
+  [ "$status" -eq 125 ]
+  run mocker system df extra
+  [ "$status" -eq 1 ]
+}
+
+@test "system prune: stopped containers, anonymous volumes with --volumes, dangling images; -a every unused image" {
+  up=$(mrun -d busybox sleep 100)
+  mrun -v /vol busybox sh -c 'head -c 5000 /dev/zero > /f'
+  stopped=$(mocker ps -aq --no-trunc -f status=exited)
+  vol=$(mocker volume ls -q)
+  # a dangling image: a name given to a second commit
+  a=$(mrun -d busybox true); mocker wait "$a" > /dev/null
+  mocker commit "$a" scratchpad:1 > /dev/null
+  dangling=$(mocker images -q --no-trunc scratchpad:1)
+  mocker commit "$a" scratchpad:1 > /dev/null
+  mocker rm "$a" > /dev/null
+  run mocker system prune <<< n
+  [ "$status" -eq 0 ]
+  [[ $output == *"WARNING! This will remove:"* ]]
+  [ -n "$(mocker ps -aq -f status=exited)" ]
+  run mocker system prune -f
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "Deleted Containers:" ]
+  [ "${lines[1]}" = "$stopped" ]
+  [[ $output == *$'\nDeleted Images:\ndeleted: '"$dangling"$'\n'* ]]
+  [[ ${lines[-1]} == "Total reclaimed space: "* ]]
+  [[ $output != *"Deleted Volumes:"* ]]
+  [ "$(mocker volume ls -q)" = "$vol" ]
+  [ "$(mocker ps -aq --no-trunc)" = "$up" ]
+  run mocker system prune -f --volumes
+  echo "$output"
+  [ "$output" = $'Deleted Volumes:\n'"$vol"$'\n\nTotal reclaimed space: 0B' ]
+  [ -z "$(mocker volume ls -q)" ]
+  # -a: every image no container uses (scratchpad), busybox is in use
+  run mocker system prune -af
+  echo "$output"
+  [[ $output == *$'untagged: scratchpad:1\n'* ]]
+  mocker images busybox | grep -q busybox
+  mocker rm -f "$up" > /dev/null
+  run mocker system prune -af
+  [[ $output == *$'untagged: busybox:latest\n'* ]]
+  [ "$(image_count)" = 0 ]
+  mocker init -t busybox "$MOCKER_TOP/bundles/busybox/rootfs" > /dev/null
+  run mocker system prune --bogus
+  [ "$status" -eq 125 ]
+  run mocker system prune -f extra
+  [ "$status" -eq 1 ]
+}
+
+@test "system: info and events are the top-level commands; unknown subcommands are errors" {
+  [ "$(mocker system info --format '{{.Driver}}')" = overlay ]
+  [ "$(mocker system events --since 1h --until 0s | wc -l)" = "$(mocker events --since 1h --until 0s | wc -l)" ]
+  run mocker system bogus
+  [ "$status" -eq 1 ]
+  run mocker system
+  [ "$status" -eq 1 ]
+  run mocker system --help
+  [[ $output == *prune* ]]
 }
