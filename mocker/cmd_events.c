@@ -100,8 +100,11 @@ event_match (const struct events *ev, yajl_val e)
 {
   yajl_val attrs = json_get (json_get (e, "Actor"), "Attributes");
   const struct ui_filter *f = &ev->filter;
+  /* "exec_start: sh -c x" is the event exec_start (Docker's filter) */
+  const char *action = json_get_str (e, "Action");
+  _cleanup_free_ char *kind = action ? xstrndup (action, strcspn (action, ":")) : NULL;
   return ui_filter_exact (f, "type", json_get_str (e, "Type"))
-         && ui_filter_exact (f, "event", json_get_str (e, "Action"))
+         && ui_filter_exact (f, "event", kind)
          && fuzzy (f, "container", json_get_str (json_get (e, "Actor"), "ID"),
                    json_get_str (attrs, "name"))
          && image_match (f, json_get_str (attrs, "image")) && labels_match (f, attrs);

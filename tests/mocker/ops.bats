@@ -374,3 +374,35 @@ df_row() {
   run mocker system --help
   [[ $output == *prune* ]]
 }
+
+@test "events: exec_create, exec_start (with the command) and exec_die (with its status)" {
+  id=$(mrun -d busybox sleep 100)
+  run mocker exec "$id" sh -c 'exit 4'
+  [ "$status" -eq 4 ]
+  run mocker events --since 1h --until 0s -f container="$id" -f event=exec_create -f event=exec_start \
+    -f event=exec_die --format '{{.Action}}|{{index .Actor.Attributes "exitCode"}}|{{.Actor.Attributes.execID}}'
+  echo "$output"
+  [ "${#lines[@]}" = 3 ]
+  [ "${lines[0]%%|*}" = "exec_create: sh -c exit 4" ]
+  [ "${lines[1]%%|*}" = "exec_start: sh -c exit 4" ]
+  [[ ${lines[2]} =~ ^exec_die\|4\|[0-9a-f]{64}$ ]]
+  # one exec id for the three
+  [ "$(echo "$output" | cut -d'|' -f3 | sort -u | wc -l)" = 1 ]
+}
+
+@test "events: health_status on each change of the health check's status" {
+  id=$(mrun -d --health-cmd 'test ! -e /tmp/sick' --health-interval 100ms --health-retries 1 \
+    busybox sleep 100)
+  for i in $(seq 200); do
+    [ "$(mocker inspect -f '{{.State.Health.Status}}' "$id")" = healthy ] && break
+    sleep 0.05
+  done
+  mocker exec "$id" touch /tmp/sick
+  for i in $(seq 200); do
+    [ "$(mocker inspect -f '{{.State.Health.Status}}' "$id")" = unhealthy ] && break
+    sleep 0.05
+  done
+  run mocker events --since 1h --until 0s -f container="$id" -f event=health_status --format '{{.Action}}'
+  echo "$output"
+  [ "$output" = $'health_status: healthy\nhealth_status: unhealthy' ]
+}
