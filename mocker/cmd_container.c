@@ -36,6 +36,8 @@ cmd_container (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   const char *sub = argv[1];
   if (strcmp (sub, "-h") == 0 || strcmp (sub, "--help") == 0)
     return mocker_print_usage (usage);
+  if (sub[0] == '-')
+    return mocker_flag_error (err, "container", "unknown option `%s`", sub);
   optind = 0; /* the subcommand parses its own options */
   if (strcmp (sub, "prune") == 0)
     return container_prune (ctx, argc - 1, argv + 1, err);

@@ -396,9 +396,10 @@ run_events (struct mocker_ctx *ctx, struct events *ev, mk_error **err)
           r = reader_drain (ev, &cur, err); /* the rest of the rotated one */
           ino_t seen = cur.ino;
           reader_close (&cur);
-          /* Rotated twice meanwhile: the file in between is events.log.1. */
+          /* Rotated twice meanwhile: the file in between is events.log.1
+           * (none when there was no log at all before). */
           reader_open (&old, old_path);
-          if (r == 0 && old.fd >= 0 && old.ino != seen)
+          if (r == 0 && seen != 0 && old.fd >= 0 && old.ino != seen)
             r = reader_drain (ev, &old, err);
           reader_close (&old);
           reader_open (&cur, path);

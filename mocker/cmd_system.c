@@ -37,6 +37,8 @@ cmd_system (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return mocker_usage_error (err, "system", "a COMMAND is required (df, events, info, prune)");
   if (strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "--help") == 0)
     return mocker_print_usage (usage);
+  if (argv[1][0] == '-')
+    return mocker_flag_error (err, "system", "unknown option `%s`", argv[1]);
   optind = 0; /* the subcommand parses its own options */
   for (size_t i = 0; i < ARRAY_SIZE (subcommands); i++)
     if (strcmp (argv[1], subcommands[i].name) == 0)

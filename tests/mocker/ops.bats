@@ -236,6 +236,8 @@ actions() {  # actions ID [FORMAT-SUFFIX]
   [ "$status" -eq 1 ]
   run mocker container ls --bogus
   [ "$status" -eq 125 ]
+  run mocker container --bogus
+  [ "$status" -eq 125 ]
   run mocker container --help
   [ "$status" -eq 0 ]
   [[ $output == *prune* ]]
@@ -369,6 +371,8 @@ df_row() {
   [ "$(mocker system events --since 1h --until 0s | wc -l)" = "$(mocker events --since 1h --until 0s | wc -l)" ]
   run mocker system bogus
   [ "$status" -eq 1 ]
+  run mocker system --bogus
+  [ "$status" -eq 125 ]
   run mocker system
   [ "$status" -eq 1 ]
   run mocker system --help
@@ -405,4 +409,14 @@ df_row() {
   run mocker events --since 1h --until 0s -f container="$id" -f event=health_status --format '{{.Action}}'
   echo "$output"
   [ "$output" = $'health_status: healthy\nhealth_status: unhealthy' ]
+}
+
+@test "events: commit, with Docker's comment, imageID and imageRef" {
+  id=$(mrun -d busybox true)
+  mocker wait "$id" > /dev/null
+  image=$(mocker commit -m note "$id" committed:1)
+  run mocker events --since 1h --until 0s -f container="$id" -f event=commit --format json
+  echo "$output"
+  [ "$(echo "$output" | jq -r '.Actor.Attributes | .comment + " " + .imageID + " " + .imageRef')" = "note $image committed:1" ]
+  mocker rmi committed:1 > /dev/null
 }
