@@ -49,11 +49,9 @@ container_prune_check (const struct ui_filter *f, const char *cmd, long long *un
   return 0;
 }
 
-/* label=K[=V] must all hold, label!=K[=V] must all fail (Docker's). */
-static bool
-labels_match (const struct ui_filter *f, const struct container *c)
+bool
+prune_labels_match (const struct ui_filter *f, yajl_val labels)
 {
-  yajl_val labels = json_get (json_get (c->record, "config"), "Labels");
   for (size_t i = 0; i < f->n; i++)
     {
       bool neg = strcmp (f->keys[i], "label!") == 0;
@@ -114,7 +112,7 @@ container_prune_run (struct store *s, const struct ui_filter *f, long long until
           if (!ui_parse_rfc3339 (json_get_str (c->record, "created"), &created) || created >= until)
             continue;
         }
-      if (!labels_match (f, c))
+      if (!prune_labels_match (f, json_get (json_get (c->record, "config"), "Labels")))
         continue;
       long long size = 0;
       _cleanup_error_ mk_error *e = NULL;

@@ -2,11 +2,18 @@
 #ifndef MOCKER_CONTAINER_PRUNE_H
 #define MOCKER_CONTAINER_PRUNE_H
 
+#include <stdbool.h>
+#include <yajl/yajl_tree.h>
+
 #include "mocker/mocker.h"
 #include "mocker/ui/filter.h"
 
 /* The filter keys prune takes: until, label, label! (Docker's). */
 extern const char *const container_prune_filter_keys[];
+
+/* label=K[=V] must all hold, label!=K[=V] must all fail (Docker's prune
+ * filters), on a JSON object of labels (NULL: none). */
+bool prune_labels_match (const struct ui_filter *f, yajl_val labels);
 
 /* Checks the filter's values (an until time that does not parse is a bad
  * option, exit 125) and reads until as nanoseconds (0 when absent). */

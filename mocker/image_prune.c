@@ -107,7 +107,7 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return -1;
   bool first = true;
   long long freed;
-  if (image_prune_run (s, all, report, &first, &freed, err) < 0)
+  if (image_prune_run (s, all, NULL, NULL, report, &first, &freed, err) < 0)
     return -1;
   _cleanup_free_ char *size = ui_format_size ((double) freed);
   if (!first)
@@ -117,8 +117,9 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 }
 
 int
-image_prune_run (struct store *s, bool all, image_prune_report_fn on_removed, void *opaque,
-                 long long *reclaimed, mk_error **err)
+image_prune_run (struct store *s, bool all, image_prune_match_fn match, void *match_opaque,
+                 image_prune_report_fn on_removed, void *opaque, long long *reclaimed,
+                 mk_error **err)
 {
   long long before = layers_size (s);
   struct store_image **list = NULL;
@@ -131,7 +132,8 @@ image_prune_run (struct store *s, bool all, image_prune_report_fn on_removed, vo
     {
       struct store_image *img = list[i];
       bool dangling = strv_len (img->tags) == 0 && strv_len (img->repo_digests) == 0;
-      if ((!all && !dangling) || store_image_in_use (s, img->id, NULL))
+      if ((!all && !dangling) || store_image_in_use (s, img->id, NULL)
+          || (match && !match (s, img, match_opaque)))
         continue;
       _cleanup_error_ mk_error *one = NULL;
       /* by id: with several tags that needs force (still refused when a

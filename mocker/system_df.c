@@ -128,8 +128,15 @@ images_usage (struct store *s, struct usage_row *r, struct ui_table *t, mk_error
 {
   struct store_image **list = NULL;
   size_t n = 0;
-  if (store_image_list (s, &list, &n, err) < 0)
+  struct container **ctrs;
+  size_t n_ctrs;
+  if (ctr_list_indexed (s, &ctrs, &n_ctrs, err) < 0)
     return -1;
+  if (store_image_list (s, &list, &n, err) < 0)
+    {
+      ctr_list_free (ctrs, n_ctrs);
+      return -1;
+    }
   _cleanup_strv_ char **seen = NULL;
   long long used = 0;
   time_t now = time (NULL);
@@ -142,10 +149,10 @@ images_usage (struct store *s, struct usage_row *r, struct ui_table *t, mk_error
             strv_push (&seen, img->layers[k].chain_id);
             r->size += img->layers[k].size;
           }
+      /* Docker's Containers: how many containers are made from it */
       long long containers = 0;
-      _cleanup_free_ char *user = NULL;
-      if (store_image_in_use (s, img->id, &user))
-        containers = 1;
+      for (size_t k = 0; k < n_ctrs; k++)
+        containers += ctr_image (ctrs[k]) && strcmp (ctr_image (ctrs[k]), img->id) == 0;
       long long shared = shared_size (list, n, img);
       if (containers)
         {
@@ -175,6 +182,7 @@ images_usage (struct store *s, struct usage_row *r, struct ui_table *t, mk_error
   r->total = (long long) n;
   r->reclaimable = r->size - used > 0 ? r->size - used : 0;
   store_image_list_free (list, n);
+  ctr_list_free (ctrs, n_ctrs);
   return 0;
 }
 

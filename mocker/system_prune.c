@@ -1,8 +1,11 @@
-/* mocker system prune [-a] [-f] [--volumes]: as Docker's, in its order:
- * stopped containers, (with --volumes) anonymous volumes no container
- * uses, dangling images (-a: every image no container uses), the build
- * cache entries whose image is gone (-a: every entry). Each part prints
- * its "Deleted ...:" list and a blank line; then "Total reclaimed space". */
+/* mocker system prune [-a] [-f] [--volumes] [--filter K=V]: as Docker's,
+ * in its order: stopped containers, (with --volumes) anonymous volumes no
+ * container uses, dangling images (-a: every image no container uses), the
+ * build cache entries whose image is gone (-a: every entry). Each part
+ * prints its "Deleted ...:" list and a blank line; then "Total reclaimed
+ * space". Filters (Docker's): until (containers and images created
+ * before; not with --volumes, as Docker), label / label! (the labels of
+ * containers, volumes and images); the build cache is left alone then. */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +37,8 @@ static const char usage[] =
   "  -a, --all       every image without a container, and all build cache\n"
   "  -f, --force     do not ask for confirmation\n"
   "      --volumes   anonymous volumes no container uses too\n"
+  "      --filter KEY=VAL   only these: until=TIME (created before), label=KEY[=VALUE],\n"
+  "                         label!=KEY[=VALUE] (repeatable)\n"
   "  -h, --help      print this help\n";
 
 static bool
@@ -64,7 +69,8 @@ print_list (const char *title, char **items)
 }
 
 static int
-prune_volumes (struct store *s, char ***deleted, long long *reclaimed, mk_error **err)
+prune_volumes (struct store *s, const struct ui_filter *f, char ***deleted, long long *reclaimed,
+               mk_error **err)
 {
   _cleanup_close_ int lock = volume_lock (s, err);
   if (lock < 0)
@@ -74,7 +80,8 @@ prune_volumes (struct store *s, char ***deleted, long long *reclaimed, mk_error 
     {
       _cleanup_json_ yajl_val meta = NULL;
       _cleanup_error_ mk_error *e = NULL;
-      if (volume_load (s, names[i], &meta, &e) < 0 || !volume_is_anonymous (meta))
+      if (volume_load (s, names[i], &meta, &e) < 0 || !volume_is_anonymous (meta)
+          || !prune_labels_match (f, json_get (meta, "labels")))
         continue;
       _cleanup_strv_ char **users = volume_users_locked (s, names[i]);
       if (users && users[0])
@@ -96,6 +103,31 @@ collect_image (const char *verb, const char *what, void *opaque)
   _cleanup_free_ char *line
       = xasprintf ("%s: %s", strcasecmp (verb, "Deleted") == 0 ? "deleted" : "untagged", what);
   strv_push (lines, line);
+}
+
+struct image_match
+{
+  const struct ui_filter *f;
+  long long until;
+};
+
+/* until: created before; label / label!: the config's Labels */
+static bool
+image_match (struct store *s, const struct store_image *img, void *opaque)
+{
+  const struct image_match *m = opaque;
+  if (m->until && (img->created_time == 0 || (long long) img->created_time * 1000000000LL >= m->until))
+    return false;
+  if (!ui_filter_has (m->f, "label") && !ui_filter_has (m->f, "label!"))
+    return true;
+  _cleanup_free_ char *text = NULL;
+  size_t len;
+  _cleanup_error_ mk_error *e = NULL;
+  _cleanup_json_ yajl_val cfg = NULL;
+  if (store_image_config (s, img->id, &text, &len, &e) < 0
+      || json_parse (text, len, "image config", &cfg, &e) < 0)
+    return false;
+  return prune_labels_match (m->f, json_get (json_get (cfg, "config"), "Labels"));
 }
 
 /* build-cache/<key> holds the id of the image a step made: an entry whose
@@ -133,10 +165,12 @@ system_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     { "all", no_argument, NULL, 'a' },
     { "force", no_argument, NULL, 'f' },
     { "volumes", no_argument, NULL, 'V' },
+    { "filter", required_argument, NULL, 'F' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
   bool all = false, force = false, volumes = false;
+  __attribute__ ((cleanup (ui_filter_clear))) struct ui_filter f = { 0 };
   int c;
   while ((c = getopt_long (argc, argv, "+afh", opts, NULL)) != -1)
     switch (c)
@@ -144,20 +178,28 @@ system_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       case 'a': all = true; break;
       case 'f': force = true; break;
       case 'V': volumes = true; break;
+      case 'F':
+        if (ui_filter_add (&f, "system prune", optarg, container_prune_filter_keys, err) < 0)
+          return -1;
+        break;
       case 'h': return mocker_print_usage (usage);
       default: return mocker_option_error (err, "system prune", "+afh", argv);
       }
   if (optind != argc)
     return mocker_usage_error (err, "system prune", "no arguments expected");
+  long long until = 0;
+  if (container_prune_check (&f, "system prune", &until, err) < 0)
+    return -1;
+  if (volumes && ui_filter_has (&f, "until"))
+    return mocker_flag_error (err, "system prune", "--filter: invalid filter 'until' for volumes");
   if (!force && !confirm (all, volumes))
     return 0;
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
   long long total = 0, part = 0;
-  struct ui_filter none = { 0 };
   _cleanup_strv_ char **containers = NULL;
-  if (container_prune_run (s, &none, 0, &containers, &part, err) < 0)
+  if (container_prune_run (s, &f, until, &containers, &part, err) < 0)
     return -1;
   total += part;
   print_list ("Deleted Containers:", containers);
@@ -165,18 +207,21 @@ system_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     {
       _cleanup_strv_ char **vols = NULL;
       part = 0;
-      if (prune_volumes (s, &vols, &part, err) < 0)
+      if (prune_volumes (s, &f, &vols, &part, err) < 0)
         return -1;
       total += part;
       print_list ("Deleted Volumes:", vols);
     }
   _cleanup_strv_ char **images = NULL;
-  if (image_prune_run (s, all, collect_image, &images, &part, err) < 0)
+  struct image_match im = { &f, until };
+  if (image_prune_run (s, all, f.n ? image_match : NULL, &im, collect_image, &images, &part, err)
+      < 0)
     return -1;
   total += part;
   print_list ("Deleted Images:", images);
   _cleanup_strv_ char **cache = NULL;
-  prune_cache (s, all, &cache);
+  if (f.n == 0)
+    prune_cache (s, all, &cache);
   print_list ("Deleted build cache objects:", cache);
   fflush (stdout);
   _cleanup_free_ char *size = ui_format_size_prec ((double) total, 4);

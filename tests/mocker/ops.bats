@@ -314,6 +314,8 @@ df_row() {
   [[ $output == *$'\nContainers space usage:\n'* ]]
   [[ $output == *$'\nLocal Volumes space usage:\n'* ]]
   [[ $output == *"${up:0:12}   busybox   \"sleep 100\""* ]]
+  # busybox: two containers made from it
+  [[ $(echo "$output" | grep '^busybox ') =~ \ 2$ ]]
   [[ $output == *$'\nBuild cache usage: 0B'* ]]
   run mocker system df --format '{{.Nope}}'
   [ "$status" -eq 125 ]
@@ -419,4 +421,25 @@ df_row() {
   echo "$output"
   [ "$(echo "$output" | jq -r '.Actor.Attributes | .comment + " " + .imageID + " " + .imageRef')" = "note $image committed:1" ]
   mocker rmi committed:1 > /dev/null
+}
+
+@test "system prune --filter: label, label! and until apply to containers; until is refused with --volumes" {
+  t0=$(date +%s.%N)
+  keep=$(mrun -d --label keep=yes busybox true)
+  drop=$(mrun -d busybox true)
+  mocker wait "$keep" "$drop" > /dev/null
+  run mocker system prune -f --filter until="$t0"
+  [ "$output" = "Total reclaimed space: 0B" ]
+  run mocker system prune -f --filter label!=keep
+  echo "$output"
+  [ "${lines[0]}" = "Deleted Containers:" ]
+  [ "${lines[1]}" = "$drop" ]
+  [ "$(mocker ps -aq --no-trunc)" = "$keep" ]
+  run mocker system prune -f --filter label=keep=yes
+  [ "${lines[1]}" = "$keep" ]
+  run mocker system prune -f --volumes --filter until=1h
+  [ "$status" -eq 125 ]
+  [[ $output == *"invalid filter 'until'"* ]]
+  run mocker system prune -f --filter name=x
+  [ "$status" -eq 125 ]
 }
