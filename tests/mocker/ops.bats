@@ -229,6 +229,12 @@ actions() {  # actions ID [FORMAT-SUFFIX]
   [ "$(mocker container logs grp)" = hello ]
   [ "$(mocker container rm grp)" = grp ]
   [ -z "$(mocker container ls -aq)" ]
+  # a heavy one (cp) goes through mocker-heavy, which runs its own `container`
+  up=$(mrun -d busybox sleep 100)
+  echo copied > "$MOCKER_TEST_DIR/in"
+  mocker container cp "$MOCKER_TEST_DIR/in" "$up:/in"
+  [ "$(mocker container exec "$up" cat /in)" = copied ]
+  [ "$(mocker container diff "$up")" = "A /in" ]
   run mocker container bogus
   [ "$status" -eq 1 ]
   [[ $output == *"unknown command \`bogus\`"* ]]
