@@ -67,6 +67,7 @@ LIGHT_SRC   := $(wildcard mocker/light/*.c)
 # proxy (libnl and libnftables only), for the light binary's network calls.
 NET_SRC     := $(filter mocker/network/% mocker/cmd_network.c mocker/cmd_network_user.c,$(MOCKER_HEAVY_SRC))
 MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c mocker/container/remove.c \
+               mocker/container/events.c \
                mocker/container/restart.c
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 HELPER_SRC  := $(wildcard tests/helpers/*.c)

@@ -8,7 +8,10 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/commit.h"
+#include "mocker/container/container.h"
+#include "mocker/container/events.h"
 #include "mocker/mocker.h"
+#include "mocker/store/store.h"
 
 static const char usage[] =
   "Usage: mocker commit [OPTIONS] CONTAINER [IMAGE_ID | REPOSITORY[:TAG]]\n"
@@ -111,6 +114,15 @@ cmd_commit (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   _cleanup_free_ char *id = NULL;
   if (commit_container (s, &req, &id, err) < 0)
     return mk_error_wrap (err, "commit");
+  /* Docker's commit event: comment, imageID, imageRef */
+  _cleanup_container_ struct container *ct = NULL;
+  _cleanup_error_ mk_error *gone = NULL;
+  if (ctr_find (s, req.container, &ct, &gone) == 0)
+    {
+      const char *const attrs[] = { "comment", req.message ? req.message : "", "imageID", id,
+                                    "imageRef", req.target ? req.target : "", NULL };
+      ctr_event (store_root (s), ct->id, ct->dir, "commit", attrs);
+    }
   printf ("%s\n", id);
   return 0;
 }

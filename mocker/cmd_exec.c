@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,8 +19,10 @@
 #include "common/util.h"
 #include "mocker/bundle.h"
 #include "mocker/container/container.h"
+#include "mocker/container/events.h"
 #include "mocker/container/status.h"
 #include "mocker/mocker.h"
+#include "mocker/store/store.h"
 
 static const char usage[] =
   "Usage: mocker exec [OPTIONS] CONTAINER COMMAND [ARG...]\n"
@@ -34,6 +37,17 @@ static const char usage[] =
   "  -u, --user USER[:GROUP]  user name or uid (and group)\n"
   "  -w, --workdir DIR     working directory\n"
   "      --help            print this help\n";
+
+/* 64 random hex digits (Docker's exec ids). */
+static void
+random_hex_id (char out[65])
+{
+  unsigned char b[32];
+  if (getrandom (b, sizeof b, 0) != sizeof b)
+    abort ();
+  for (size_t i = 0; i < sizeof b; i++)
+    sprintf (out + 2 * i, "%02x", b[i]);
+}
 
 /* The last error the runtime logged (--log FILE --log-format json). */
 static char *
@@ -156,6 +170,24 @@ cmd_exec (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   for (int i = optind + 1; i < argc; i++)
     strv_push (&args, argv[i]);
 
+  /* Docker's exec_create / exec_start (the command in the action's name),
+   * then exec_die with the status (foreground only: a detached process is
+   * not waited for) */
+  char exec_id[65];
+  random_hex_id (exec_id);
+  _cleanup_free_ char *cmdline = xstrdup ("");
+  for (int i = optind + 1; i < argc && strlen (cmdline) < 1024; i++)
+    {
+      char *next = xasprintf ("%s%s%s", cmdline, *cmdline ? " " : "", argv[i]);
+      free (cmdline);
+      cmdline = next;
+    }
+  const char *const exec_attrs[] = { "execID", exec_id, NULL };
+  _cleanup_free_ char *created = xasprintf ("exec_create: %.1024s", cmdline);
+  _cleanup_free_ char *started = xasprintf ("exec_start: %.1024s", cmdline);
+  ctr_event (store_root (s), ct->id, ct->dir, created, exec_attrs);
+  ctr_event (store_root (s), ct->id, ct->dir, started, exec_attrs);
+
   fflush (stdout);
   pid_t pid = fork ();
   if (pid < 0)
@@ -192,6 +224,13 @@ cmd_exec (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         }
     }
   unlink (log);
+  if (!detach)
+    {
+      char num[16];
+      snprintf (num, sizeof num, "%d", code);
+      const char *const die_attrs[] = { "execID", exec_id, "exitCode", num, NULL };
+      ctr_event (store_root (s), ct->id, ct->dir, "exec_die", die_attrs);
+    }
   if (detach && code == 0)
     return 0;
   return code;

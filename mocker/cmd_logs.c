@@ -1,6 +1,6 @@
-/* mocker logs [-f] [--tail N] [-t] CONTAINER: the json-file log, stdout
- * lines to stdout and stderr lines to stderr; -f follows until the
- * container's monitor is done. */
+/* mocker logs [-f] [--tail N] [-t] [--since T] [--until T] CONTAINER: the
+ * json-file log, stdout lines to stdout and stderr lines to stderr; -f
+ * follows until the container's monitor is done (or --until passed). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "mocker/container/container.h"
 #include "mocker/mocker.h"
+#include "mocker/ui/timearg.h"
 
 static const char usage[] =
   "Usage: mocker logs [OPTIONS] CONTAINER\n"
@@ -23,6 +24,9 @@ static const char usage[] =
   "Options:\n"
   "  -f, --follow        keep printing until the container exits\n"
   "  -n, --tail N        only the last N lines (default all)\n"
+  "      --since T       only lines from T on (RFC 3339 time, Unix time, or\n"
+  "                      a duration before now: 10m, 1h30m)\n"
+  "      --until T       only lines up to T (same forms)\n"
   "  -t, --timestamps    prefix each line with its time\n"
   "  -h, --help          print this help\n";
 
@@ -34,6 +38,10 @@ struct entry
   size_t len, cap;
   bool has_text, to_stderr, timestamps;
   char time[64];
+  /* --since / --until in nanoseconds; a line without a readable time is
+   * shown */
+  bool has_since, has_until;
+  long long since, until;
 };
 
 static void
@@ -62,6 +70,10 @@ entry_end (void *opaque)
 {
   struct entry *e = opaque;
   if (!e->has_text)
+    return;
+  long long t;
+  if ((e->has_since || e->has_until) && ui_parse_rfc3339 (e->time, &t)
+      && ((e->has_since && t < e->since) || (e->has_until && t > e->until)))
     return;
   FILE *out = e->to_stderr ? stderr : stdout;
   if (e->timestamps)
@@ -101,8 +113,11 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   static const struct option opts[] = {
     { "follow", no_argument, NULL, 'f' },      { "tail", required_argument, NULL, 'n' },
     { "timestamps", no_argument, NULL, 't' },  { "help", no_argument, NULL, 'h' },
+    { "since", required_argument, NULL, 'S' }, { "until", required_argument, NULL, 'U' },
     { NULL, 0, NULL, 0 },
   };
+  struct entry e = { 0 };
+  long long now = ui_now_ns ();
   bool follow = false, timestamps = false;
   long long tail = -1;
   int c;
@@ -117,6 +132,17 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         else if (!parse_int64 (optarg, &tail) || tail < 0)
           return mocker_flag_error (err, "logs", "--tail: invalid number `%s`", optarg);
         break;
+      case 'S':
+      case 'U':
+        {
+          const char *what = c == 'S' ? "since" : "until";
+          long long *t = c == 'S' ? &e.since : &e.until;
+          _cleanup_error_ mk_error *bad = NULL;
+          if (ui_parse_timestamp (optarg, now, t, &bad) < 0)
+            return mocker_flag_error (err, "logs", "invalid value for \"%s\": %s", what, bad->msg);
+          *(c == 'S' ? &e.has_since : &e.has_until) = true;
+          break;
+        }
       case 'h': return mocker_print_usage (usage);
       default: return mocker_option_error (err, "logs", "fn:th", argv);
       }
@@ -135,7 +161,7 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 
   char *buf = NULL;
   size_t len = 0, cap = 0, start = 0;
-  struct entry e = { .timestamps = timestamps };
+  e.timestamps = timestamps;
   __attribute__ ((cleanup (cleanup_reader))) json_objects *reader
       = json_objects_new (entry_member, entry_end, &e);
   /* Whether the monitor is still there is asked before reading, so the
@@ -183,7 +209,7 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       memmove (buf, buf + start, len - start);
       len -= start;
       start = 0;
-      more = ctr_monitor_active (ct);
+      more = ctr_monitor_active (ct) && !(e.has_until && ui_now_ns () > e.until);
       if (more)
         usleep (100000);
       if (fd < 0)

@@ -9,7 +9,9 @@
 #include "mocker/container/cgroup.h"
 #include "mocker/container/container.h"
 #include "mocker/container/status.h"
+#include "mocker/container/events.h"
 #include "mocker/mocker.h"
+#include "mocker/store/store.h"
 
 static const char pause_usage[] =
   "Usage: mocker pause CONTAINER [CONTAINER...]\n"
@@ -49,6 +51,7 @@ freeze_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   if (ctr_runtime_call (s, args, &text) != 0)
     return mk_error_set (err, 0, "container %s: mocker-runtime %s: %s", ref, op,
                          text && *text ? text : "failed");
+  ctr_event (store_root (s), c->id, c->dir, pause ? "pause" : "unpause", NULL);
   return 0;
 }
 

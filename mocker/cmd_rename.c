@@ -11,9 +11,11 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/container/container.h"
+#include "mocker/container/events.h"
 #include "mocker/container/names.h"
 #include "mocker/container/networks.h"
 #include "mocker/mocker.h"
+#include "mocker/store/store.h"
 
 static const char usage[] =
   "Usage: mocker rename CONTAINER NEW_NAME\n"
@@ -94,5 +96,9 @@ cmd_rename (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   _cleanup_error_ mk_error *e = NULL;
   if (ctr_hosts_refresh (s, NULL, &e) < 0)
     fprintf (stderr, "mocker: warning: %s\n", e->msg);
+  /* Docker's oldName keeps the leading slash of its names */
+  _cleanup_free_ char *old_name = xasprintf ("/%s", ct->name);
+  const char *const attrs[] = { "oldName", old_name, NULL };
+  ctr_event (store_root (s), ct->id, ct->dir, "rename", attrs);
   return 0;
 }

@@ -6,7 +6,9 @@
 #include "common/util.h"
 #include "mocker/cmd_start.h"
 #include "mocker/container/container.h"
+#include "mocker/container/events.h"
 #include "mocker/mocker.h"
+#include "mocker/store/store.h"
 
 static const char usage[] =
   "Usage: mocker restart [OPTIONS] CONTAINER [CONTAINER...]\n"
@@ -42,7 +44,13 @@ restart_one (struct store *s, const char *ref, const void *arg, mk_error **err)
   }
   /* ctr_each prints the reference. */
   int r = start_one (a->ctx, s, ref, false, false, true, err);
-  return r == 0 ? 0 : -1;
+  if (r != 0)
+    return -1;
+  _cleanup_container_ struct container *c = NULL;
+  _cleanup_error_ mk_error *gone = NULL;
+  if (ctr_find (s, ref, &c, &gone) == 0)
+    ctr_event (store_root (s), c->id, c->dir, "restart", NULL);
+  return 0;
 }
 
 int

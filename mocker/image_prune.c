@@ -118,9 +118,26 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
+  bool first = true;
+  long long freed;
+  if (image_prune_run (s, all, NULL, NULL, report, &first, &freed, err) < 0)
+    return -1;
+  _cleanup_free_ char *size = ui_format_size ((double) freed);
+  if (!first)
+    printf ("\n");
+  printf ("Total reclaimed space: %s\n", size);
+  return 0;
+}
+
+int
+image_prune_run (struct store *s, bool all, image_prune_match_fn match, void *match_opaque,
+                 image_prune_report_fn on_removed, void *opaque, long long *reclaimed,
+                 mk_error **err)
+{
   long long before = layers_size (s);
   struct store_image **list = NULL;
   size_t n = 0;
+  *reclaimed = 0;
   if (store_image_list (s, &list, &n, err) < 0)
     return -1;
   /* the images some registered image was built on */
@@ -131,18 +148,18 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       if (p)
         strv_push (&parents, p);
     }
-  bool first = true;
   int rc = 0;
   for (size_t i = 0; i < n; i++)
     {
       struct store_image *img = list[i];
       bool dangling = strv_len (img->tags) == 0 && !listed (parents, img->id);
-      if ((!all && !dangling) || store_image_in_use (s, img->id, NULL))
+      if ((!all && !dangling) || store_image_in_use (s, img->id, NULL)
+          || (match && !match (s, img, match_opaque)))
         continue;
       _cleanup_error_ mk_error *one = NULL;
       /* by id: with several tags that needs force (still refused when a
        * container started using it meanwhile) */
-      if (store_image_remove (s, img->id, strv_len (img->tags) > 1, report, &first, &one) < 0)
+      if (store_image_remove (s, img->id, strv_len (img->tags) > 1, on_removed, opaque, &one) < 0)
         {
           if (mk_error_errno (one) == ENOENT || mk_error_errno (one) == EBUSY)
             continue;
@@ -150,15 +167,12 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
           rc = -1;
           break;
         }
-      image_parents_prune (s, img->id, report, &first);
+      image_parents_prune (s, img->id, on_removed, opaque);
     }
   store_image_list_free (list, n);
   if (rc < 0)
     return -1;
   long long freed = before - layers_size (s);
-  _cleanup_free_ char *size = ui_format_size ((double) (freed > 0 ? freed : 0));
-  if (!first)
-    printf ("\n");
-  printf ("Total reclaimed space: %s\n", size);
+  *reclaimed = freed > 0 ? freed : 0;
   return 0;
 }

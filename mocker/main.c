@@ -70,6 +70,13 @@ find_command (const char *name)
   return NULL;
 }
 
+mocker_cmd_fn
+mocker_command_fn (const char *name)
+{
+  const struct command *c = find_command (name);
+  return c ? c->fn : NULL;
+}
+
 struct store *
 mocker_store (struct mocker_ctx *ctx, mk_error **err)
 {

@@ -58,6 +58,11 @@ const char *mocker_heavy_path (void);
 extern char **mocker_heavy_argv;
 int mocker_exec_heavy (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err);
 
+/* The table's function of a top-level command (in the light binary, the
+ * exec of mocker-heavy for a heavy one), NULL when there is none: for the
+ * management commands (`container rm` is `rm`). */
+mocker_cmd_fn mocker_command_fn (const char *name);
+
 /* Prints a command's usage text to stdout (for --help) and returns 0. */
 int mocker_print_usage (const char *usage);
 /* Records a usage error ("<cmd>: <msg>; see `mocker <cmd> --help`") and returns -1. */

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker/container/caps_filter.h"
+#include "mocker/container/events.h"
 #include "mocker/container/container.h"
 #include "mocker/container/networks.h"
 #include "mocker/container/restart.h"
@@ -413,7 +414,10 @@ ctr_create (struct store *s, const struct ctr_new *in, struct container **out, m
   /* Every failure, the last load included, removes what was made. */
   if (r == 0 && fill_container (s, in, base, id, dir, &name, err) == 0
       && ctr_load (s, id, out, err) == 0)
-    return 0;
+    {
+      ctr_event (store_root (s), id, dir, "create", NULL);
+      return 0;
+    }
 
   ctr_umount_rootfs (dir);
   _cleanup_error_ mk_error *e = NULL;

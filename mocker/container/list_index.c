@@ -111,7 +111,7 @@ index_find (const struct cached *v, size_t n, const char *id)
 {
   struct cached key;
   snprintf (key.h.id, sizeof key.h.id, "%s", id);
-  return bsearch (&key, v, n, sizeof *v, cmp_id);
+  return n ? bsearch (&key, v, n, sizeof *v, cmp_id) : NULL;
 }
 
 static void
@@ -221,7 +221,8 @@ index_write (int dfd, struct fresh *v, size_t n)
   uint32_t state_size = sizeof (struct ctr_state);
   add_bytes (&buf, &len, &cap, MAGIC, strlen (MAGIC));
   add_bytes (&buf, &len, &cap, &state_size, sizeof state_size);
-  qsort (v, n, sizeof *v, cmp_fresh);
+  if (n)
+    qsort (v, n, sizeof *v, cmp_fresh);
   for (size_t i = 0; i < n; i++)
     {
       add_bytes (&buf, &len, &cap, &v[i].h, sizeof v[i].h);

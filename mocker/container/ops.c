@@ -12,7 +12,9 @@
 #include "common/util.h"
 #include "mocker/container/cgroup.h"
 #include "mocker/container/container.h"
+#include "mocker/container/events.h"
 #include "mocker/container/status.h"
+#include "mocker/store/store.h"
 
 void
 ctr_reload_state (struct container *c)
@@ -28,10 +30,14 @@ ctr_signal (struct store *s, const struct container *c, int sig, mk_error **err)
   snprintf (num, sizeof num, "%d", sig);
   char *args[] = { (char *) "kill", c->id, num, NULL };
   _cleanup_free_ char *text = NULL;
+  /* the monitor's die waits for the lock: kill is recorded first */
+  _cleanup_close_ int events = ctr_events_lock (store_root (s));
   int r = ctr_runtime_call (s, args, &text);
   if (r != 0)
     return mk_error_set (err, 0, "container %.12s: mocker-runtime kill: %s", c->id,
                          text && *text ? text : "failed");
+  const char *const attrs[] = { "signal", num, NULL };
+  ctr_event_locked (events, store_root (s), c->id, c->dir, "kill", attrs);
   /* A paused container gets the signal once thawed (Docker's stop and kill
    * of a paused container). */
   if (ctr_paused (c))
@@ -121,5 +127,6 @@ ctr_stop (struct store *s, struct container *c, long long timeout_s)
       ctr_wait_gone (c, -1);
     }
   ctr_monitor_wait (c);
+  ctr_event (store_root (s), c->id, c->dir, "stop", NULL);
   return 0;
 }

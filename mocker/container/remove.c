@@ -11,6 +11,7 @@
 
 #include "common/fs.h"
 #include "common/util.h"
+#include "mocker/container/events.h"
 
 bool
 ctr_rootfs_mounted (const char *dir)
@@ -51,6 +52,15 @@ ctr_trash_dir (const char *base, const char *id, const char *name, mk_error **er
       ssize_t n = readlink (link, target, sizeof target - 1);
       if (n > 0 && (size_t) n == strlen (id) && memcmp (target, id, (size_t) n) == 0)
         unlink (link);
+    }
+  /* Gone from every listing: Docker's destroy (the record is read from the
+   * trash; base is <store>/containers). */
+  _cleanup_free_ char *root = xstrdup (base);
+  char *slash = strrchr (root, '/');
+  if (slash)
+    {
+      *slash = '\0';
+      ctr_event (root, id, trash, "destroy", NULL);
     }
   return STEAL (trash);
 }

@@ -23,6 +23,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
+#include "mocker/container/events.h"
 #include "mocker/container/state.h"
 #include "mocker/monitor/monitor.h"
 
@@ -259,8 +260,16 @@ checker (const struct monitor *m, struct health *h, int ctl)
       long long t0 = mono_ns ();
       if (!probe (m, h, ctl, &c))
         _exit (0);
+      const char *before = h->status;
       record (h, &c, t0 - started);
       save (m, h);
+      /* Docker's "health_status: healthy" on each change */
+      if (strcmp (before, h->status) != 0)
+        {
+          char action[40];
+          snprintf (action, sizeof action, "health_status: %s", h->status);
+          ctr_event (m->store, m->id, m->dir, action, NULL);
+        }
     }
 }
 

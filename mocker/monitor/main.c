@@ -34,6 +34,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
+#include "mocker/container/events.h"
 #include "mocker/container/remove.h"
 #include "mocker/container/state.h"
 #include "mocker/monitor/monitor.h"
@@ -383,6 +384,19 @@ mon_create (struct monitor *m, int in, char *msg, size_t size)
   return 0;
 }
 
+/* Docker's events of an exit: oom (the OOM killer), then die. */
+static void
+mon_event_exit (const struct monitor *m, const struct ctr_state *st, long ran_ms)
+{
+  if (st->oom_killed)
+    ctr_event (m->store, m->id, m->dir, "oom", NULL);
+  char code[16], secs[24];
+  snprintf (code, sizeof code, "%d", st->exit_code);
+  snprintf (secs, sizeof secs, "%ld", ran_ms / 1000);
+  const char *const attrs[] = { "execDuration", secs, "exitCode", code, NULL };
+  ctr_event (m->store, m->id, m->dir, "die", attrs);
+}
+
 static int
 fail (struct monitor *m, struct ctr_state *st, int lock_fd, int code, const char *msg)
 {
@@ -493,6 +507,8 @@ main (int argc, char **argv)
       mon_runtime (&m, -1, -1, -1, del);
       return fail (&m, &st, lock_fd, 125, "mocker-runtime start failed");
     }
+  /* recorded before run/start return: their later events come after it */
+  ctr_event (m.store, m.id, m.dir, "start", NULL);
   mon_send (&m, "started");
   int health_ctl;
   pid_t health = mon_health_start (&m, &health_ctl);
@@ -514,8 +530,9 @@ main (int argc, char **argv)
       st.oom_killed = oom_killed (&m);
       ctr_time_now (st.finished_at, sizeof st.finished_at);
       ctr_state_write (m.dir, &st, NULL);
-      mon_send (&m, "exited %d", st.exit_code);
       long ran_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+      mon_event_exit (&m, &st, ran_ms); /* before an attached caller goes on */
+      mon_send (&m, "exited %d", st.exit_code);
       if (!m.restart || mon_restart (&m, &st, ran_ms) < 0)
         teardown (&m, lock_fd);
       /* Restarted: its health is checked anew. */

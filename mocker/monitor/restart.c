@@ -15,6 +15,7 @@
 
 #include "common/fs.h"
 #include "common/util.h"
+#include "mocker/container/events.h"
 #include "mocker/container/restart.h"
 #include "mocker/container/state.h"
 #include "mocker/monitor/monitor.h"
@@ -148,6 +149,7 @@ mon_restart (struct monitor *m, struct ctr_state *st, long ran_ms)
       goto not_restarted;
     }
   close (lock);
+  ctr_event (m->store, m->id, m->dir, "start", NULL);
   return 0;
 
 not_restarted:
