@@ -537,22 +537,13 @@ net_cmd_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
-  struct net_def *defs;
-  size_t n;
-  if (net_def_list (store_root (s), &defs, &n, err) < 0)
+  _cleanup_strv_ char **deleted = NULL;
+  if (network_prune (store_root (s), &deleted, err) < 0)
     return -1;
-  bool header = false;
-  for (size_t i = 0; i < n; i++)
-    {
-      _cleanup_error_ mk_error *e = NULL;
-      if (network_remove (store_root (s), defs[i].name, &e) < 0)
-        continue;  /* in use */
-      if (!header)
-        printf ("Deleted Networks:\n");
-      header = true;
-      printf ("%s\n", defs[i].name);
-    }
-  net_defs_free (defs, n);
+  if (deleted)
+    printf ("Deleted Networks:\n");
+  for (char **d = deleted; d && *d; d++)
+    printf ("%s\n", *d);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 /* mocker system prune [-a] [-f] [--volumes] [--filter K=V]: as Docker's,
- * in its order: stopped containers, (with --volumes) anonymous volumes no
+ * in its order: stopped containers, user-defined networks no container is
+ * attached to (not with a filter), (with --volumes) anonymous volumes no
  * container uses, dangling images (-a: every image no container uses), the
  * build cache entries whose image is gone (-a: every entry). Each part
  * prints its "Deleted ...:" list and a blank line; then "Total reclaimed
@@ -22,6 +23,7 @@
 #include "mocker/container_prune.h"
 #include "mocker/image_prune.h"
 #include "mocker/mocker.h"
+#include "mocker/network/network.h"
 #include "mocker/store/image.h"
 #include "mocker/store/store.h"
 #include "mocker/system.h"
@@ -44,7 +46,8 @@ static const char usage[] =
 static bool
 confirm (bool all, bool volumes)
 {
-  fprintf (stderr, "WARNING! This will remove:\n  - all stopped containers\n");
+  fprintf (stderr, "WARNING! This will remove:\n  - all stopped containers\n"
+           "  - all networks not used by at least one container\n");
   if (volumes)
     fprintf (stderr, "  - all anonymous volumes not used by at least one container\n");
   fprintf (stderr, "  - %s\n  - %s\n\nAre you sure you want to continue? [y/N] ",
@@ -203,6 +206,15 @@ system_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return -1;
   total += part;
   print_list ("Deleted Containers:", containers);
+  /* Docker's order: the networks the removed containers left unused go
+   * next (with a filter, left alone: their labels are not matched here). */
+  if (f.n == 0)
+    {
+      _cleanup_strv_ char **nets = NULL;
+      if (network_prune (store_root (s), &nets, err) < 0)
+        return mk_error_wrap (err, "prune networks");
+      print_list ("Deleted Networks:", nets);
+    }
   if (volumes)
     {
       _cleanup_strv_ char **vols = NULL;

@@ -118,3 +118,17 @@ network_detach_from (const char *state_dir, const char *network, const char *con
                          network ? network : "bridge", NULL };
   return heavy_run (mocker_net_path (), state_dir, args, NULL, NULL, err);
 }
+
+static void
+prune_line (char *line, void *opaque)
+{
+  if (*line && strcmp (line, "Deleted Networks:") != 0)
+    strv_push ((char ***) opaque, line);
+}
+
+int
+network_prune (const char *state_dir, char ***deleted, mk_error **err)
+{
+  const char *args[] = { "network", "prune", "-f", NULL };
+  return heavy_run (mocker_net_path (), state_dir, args, prune_line, deleted, err);
+}

@@ -217,3 +217,21 @@ network_remove (const char *state_dir, const char *name, mk_error **err)
     return mk_error_wrap (err, "remove network `%s`", d.name);
   return 0;
 }
+
+int
+network_prune (const char *state_dir, char ***deleted, mk_error **err)
+{
+  struct net_def *defs;
+  size_t n;
+  if (net_def_list (state_dir, &defs, &n, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    {
+      _cleanup_error_ mk_error *e = NULL;
+      if (network_remove (state_dir, defs[i].name, &e) == 0)
+        strv_push (deleted, defs[i].name);
+      /* else in use (or gone meanwhile): kept */
+    }
+  net_defs_free (defs, n);
+  return 0;
+}

@@ -92,6 +92,9 @@ int network_create (const char *state_dir, const char *name, const char *subnet,
 /* Deletes the table, the bridge and the definition; refused (EBUSY) while a
  * container is attached. */
 int network_remove (const char *state_dir, const char *name, mk_error **err);
+/* `network prune`: removes every user-defined network no container is
+ * attached to; *deleted gets their names (a strv, may stay NULL). */
+int network_prune (const char *state_dir, char ***deleted, mk_error **err);
 
 /* The leases in state_dir (for `mocker network ls`, and for reclaiming the
  * leases of containers whose record is gone: network_detach them). *out is

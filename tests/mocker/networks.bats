@@ -298,9 +298,14 @@ ip_on() {
   # the host port is one space: the default bridge cannot take it again
   run -125 mk run --rm -p 18080:80 busybox true
   [[ $output == *"host port 18080/tcp is already published by container"* ]]
-  mk rm -f u-$T > /dev/null
-  run mk network prune -f
-  [ "$output" = "Deleted Networks:"$'\n'"used-$T" ]
+  # system prune takes the unused networks too, after the stopped containers
+  mk network create idle3-$T > /dev/null
+  mk stop -t 1 u-$T > /dev/null
+  run mk system prune -f
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "Deleted Containers:" ]
+  [[ $output == *$'\nDeleted Networks:\n'"idle3-$T"$'\n'"used-$T"$'\n\n'* ]]
+  [ -z "$(mk network ls -q --filter type=custom)" ]
 }
 
 @test "a stopped container whose network was removed fails to start with a clear error, nothing left" {
