@@ -50,22 +50,25 @@ MOCKER_SRC  := $(shell find mocker -name '*.c' -not -path 'mocker/monitor/*' -no
 # The sources that need libcurl, libarchive, libnl, libnftables or libcrypto:
 # only mocker-heavy links them. The one place that says which code is heavy.
 MOCKER_HEAVY_SRC := $(filter-out mocker/registry/reference.c,$(wildcard mocker/registry/*.c)) \
-                    $(filter-out mocker/network/dns.c mocker/network/dns_opts.c mocker/network/ipam.c mocker/network/loopback.c \
-                                 mocker/network/ports.c mocker/network/netdef.c,$(wildcard mocker/network/*.c)) \
+                    $(filter-out mocker/network/dns.c mocker/network/dns_opts.c mocker/network/ipam.c \
+                                 mocker/network/loopback.c mocker/network/ports.c mocker/network/netdef.c, \
+                                 $(wildcard mocker/network/*.c)) \
                     $(wildcard mocker/store/layer_create.c mocker/store/layer_extract.c \
                                mocker/store/layer_pack.c mocker/store/layer_unpack.c \
-                               mocker/cmd__pull.c mocker/cmd_commit.c mocker/cmd_import.c mocker/cmd_init.c \
-                               mocker/cmd_network.c mocker/cmd_network_user.c mocker/cmd_pull.c mocker/commit.c \
-                               mocker/commit_config.c) \
-                    $(wildcard mocker/build/*.c mocker/cmd_build.c) \
-                    $(wildcard mocker/cmd_push.c mocker/cmd_login.c mocker/cmd_logout.c mocker/cmd_save.c mocker/cmd_load.c mocker/cmd_export.c mocker/store/layer_blob.c mocker/archive/*.c)
+                               mocker/store/layer_blob.c) \
+                    $(wildcard mocker/build/*.c mocker/archive/*.c \
+                               mocker/image/commit.c mocker/image/commit_config.c) \
+                    $(addprefix mocker/commands/image/,cmd__pull.c cmd_pull.c cmd_import.c cmd_init.c \
+                                cmd_build.c cmd_push.c cmd_login.c cmd_logout.c cmd_save.c cmd_load.c) \
+                    $(addprefix mocker/commands/container/,cmd_commit.c cmd_export.c) \
+                    $(addprefix mocker/commands/system/,cmd_network.c cmd_network_user.c)
 # cp itself is light (a file or tree copied in ~1 ms of startup); only its tar
 # streams (`-`) exec mocker-heavy (mocker/light/cp_tar_light.c)
-MOCKER_HEAVY_SRC += $(wildcard mocker/cp_tar.c)
+MOCKER_HEAVY_SRC += $(wildcard mocker/commands/container/cp_tar.c)
 LIGHT_SRC   := $(wildcard mocker/light/*.c)
 # mocker-net: the light sources with the real network code instead of its
 # proxy (libnl and libnftables only), for the light binary's network calls.
-NET_SRC     := $(filter mocker/network/% mocker/cmd_network.c mocker/cmd_network_user.c,$(MOCKER_HEAVY_SRC))
+NET_SRC     := $(filter mocker/network/% mocker/commands/system/cmd_network.c mocker/commands/system/cmd_network_user.c,$(MOCKER_HEAVY_SRC))
 MONITOR_SRC := $(wildcard mocker/monitor/*.c) mocker/container/state.c mocker/container/remove.c \
                mocker/container/events.c \
                mocker/container/restart.c

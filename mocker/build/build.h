@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #include "common/error.h"
-#include "mocker/bundle.h"
+#include "mocker/bundle/bundle.h"
 
 struct store;
 

@@ -16,7 +16,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/build/build_internal.h"
-#include "mocker/image_parents.h"
+#include "mocker/image/image_parents.h"
 #include "mocker/container/state.h"
 #include "mocker/registry/pull.h"
 #include "mocker/store/image.h"

@@ -29,7 +29,7 @@
 #include "common/in_root.h"
 #include "common/util.h"
 #include "mocker/build/build_internal.h"
-#include "mocker/bundle.h"
+#include "mocker/bundle/bundle.h"
 #include "mocker/container/container.h"
 #include "mocker/store/image.h"
 #include "mocker/store/layer.h"

@@ -21,7 +21,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "mocker/build/build_internal.h"
-#include "mocker/commit.h"
+#include "mocker/image/commit.h"
 #include "mocker/container/container.h"
 #include "mocker/container/launch.h"
 #include "mocker/container/remove.h"

@@ -21,7 +21,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "common/error.h"
-#include "mocker/bundle.h"
+#include "mocker/bundle/bundle.h"
 #include "mocker/container/restart.h"
 #include "mocker/container/state.h"
 #include "mocker/network/network.h"

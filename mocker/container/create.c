@@ -22,7 +22,7 @@
 #include "mocker/container/restart.h"
 #include "mocker/container/names.h"
 #include "mocker/container/remove.h"
-#include "mocker/run_opts.h"
+#include "mocker/run/run_opts.h"
 #include "mocker/store/image.h"
 #include "mocker/store/store.h"
 #include "mocker/volume/attach.h"

@@ -6,7 +6,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/container/networks.h"
-#include "mocker/image_parents.h"
+#include "mocker/image/image_parents.h"
 #include "mocker/mocker.h"
 #include "mocker/store/image.h"
 

@@ -1,7 +1,7 @@
 /* `mocker cp` in the light binary: files and trees are copied here
  * (mocker/volume/copy_tree.c); a tar stream (`-`) needs libarchive, so the
  * command is mocker-heavy's (the same argv, before anything was done). */
-#include "mocker/cp_tar.h"
+#include "mocker/commands/container/cp_tar.h"
 #include "mocker/mocker.h"
 
 int

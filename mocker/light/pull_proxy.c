@@ -1,6 +1,6 @@
 /* mk_pull() in the light mocker binary (`run` of a missing image): the same
  * name and header as mocker/registry/pull.c, done by `mocker-heavy _pull`
- * (mocker/cmd__pull.c), whose lines are parsed back here: only marshalling. */
+ * (mocker/commands/image/cmd__pull.c), whose lines are parsed back here: only marshalling. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

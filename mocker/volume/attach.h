@@ -7,7 +7,7 @@
 #include <stdbool.h>
 
 #include "common/error.h"
-#include "mocker/bundle.h"
+#include "mocker/bundle/bundle.h"
 
 struct store;
 struct container;

@@ -1,6 +1,6 @@
 /* An image config from a registry, through what `run` and `commit` make of
- * it: the container's config.json (mocker/bundle.c) and the committed
- * image's config (mocker/commit_config.c). Either is refused with an error
+ * it: the container's config.json (mocker/bundle/bundle.c) and the committed
+ * image's config (mocker/image/commit_config.c). Either is refused with an error
  * or comes out as valid JSON (issue 15: deep nesting, invalid UTF-8). */
 #include <fcntl.h>
 #include <stdint.h>
@@ -11,8 +11,8 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
-#include "mocker/bundle.h"
-#include "mocker/commit.h"
+#include "mocker/bundle/bundle.h"
+#include "mocker/image/commit.h"
 #include "spec/spec.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -1,5 +1,5 @@
 /* The json-file log reader (`mocker logs`: common/json.c json_objects, fed
- * one line at a time as mocker/cmd_logs.c does). */
+ * one line at a time as mocker/commands/container/cmd_logs.c does). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

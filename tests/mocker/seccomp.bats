@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 bats_require_minimum_version 1.5.0
-# `mocker run`'s default seccomp profile (mocker/seccomp_profile.c): Docker's
+# `mocker run`'s default seccomp profile (mocker/bundle/seccomp_profile.c): Docker's
 # allowlist, capability-gated groups, clone/clone3/personality/socket rules.
 # The probes are tests/helpers/sysprobe (one "name=ok|ERRNO" line each),
 # bind-mounted read-only at /h.

@@ -1,4 +1,4 @@
-/* mocker/bundle.c: image config + run options -> config.json model. */
+/* mocker/bundle/bundle.c: image config + run options -> config.json model. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
-#include "mocker/bundle.h"
+#include "mocker/bundle/bundle.h"
 
 static char rootfs[] = "/tmp/mocker-test-bundle-XXXXXX";
 

@@ -1,4 +1,4 @@
-/* mocker/commit_config.c: the config of a committed image and -c changes. */
+/* mocker/image/commit_config.c: the config of a committed image and -c changes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +18,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
-#include "mocker/commit.h"
+#include "mocker/image/commit.h"
 #include "mocker/store/layer.h"
 
 static const char base[] =

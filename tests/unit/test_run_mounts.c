@@ -1,4 +1,4 @@
-/* mocker/run_mounts.c (run's -v, --mount, --tmpfs, image VOLUMEs) and the
+/* mocker/run/run_mounts.c (run's -v, --mount, --tmpfs, image VOLUMEs) and the
  * data mounts bundle_make_spec makes of them. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +12,8 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
-#include "mocker/bundle.h"
-#include "mocker/run_mounts.h"
+#include "mocker/bundle/bundle.h"
+#include "mocker/run/run_mounts.h"
 
 static char dir[] = "/tmp/mocker-test-run-mounts-XXXXXX";
 

@@ -1,5 +1,5 @@
 /* mocker/network/dns_opts.c (--dns*, --add-host in the /etc files) and
- * mocker/bundle_seccomp_file.c (a Docker-format seccomp profile). */
+ * mocker/bundle/bundle_seccomp_file.c (a Docker-format seccomp profile). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 
 #include "common/fs.h"
 #include "common/util.h"
-#include "mocker/bundle.h"
+#include "mocker/bundle/bundle.h"
 #include "mocker/network/internal.h"
 
 static const char host[] = "# generated\n"

@@ -21,7 +21,7 @@
 #include "mocker-runtime/seccomp/seccomp.h"
 #include "mocker-runtime/seccomp/seccomp_internal.h"
 #include "mocker-runtime/seccomp/seccomp_notify.h"
-#include "mocker/seccomp_profile.h"
+#include "mocker/bundle/seccomp_profile.h"
 
 static void
 test_actions (void **state)

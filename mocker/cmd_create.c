@@ -1,9 +1,0 @@
-/* mocker create [OPTIONS] IMAGE [COMMAND [ARG...]]: `run` without the start
- * (mocker/cmd_run.c does both; `mocker start` starts what this made). */
-#include "mocker/cmd_run.h"
-
-int
-cmd_create (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
-{
-  return cmd_run_or_create (ctx, true, argc, argv, err);
-}
