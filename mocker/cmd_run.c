@@ -394,7 +394,8 @@ cmd_run (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (ctr_create (s, &in, &c, err) < 0)
     goto out;
 
-  /* Detached, nothing reads the caller's stdin (there is no attach). */
+  /* Detached, the caller's stdin is not the container's: with -i the
+   * monitor keeps a pipe (or the pty) open for `mocker attach`. */
   struct launch_opts lo = { .attach = !a.detach, .stdin_open = a.interactive && !a.detach,
                             .tty = a.o.tty };
   bool raw = !a.detach && a.o.tty && a.interactive && isatty (STDIN_FILENO);

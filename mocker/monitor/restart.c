@@ -120,7 +120,7 @@ mon_restart (struct monitor *m, struct ctr_state *st, long ran_ms)
     goto not_restarted;
 
   char msg[MON_MSG_MAX];
-  int rc = mon_create (m, -1, msg, sizeof msg);
+  int rc = mon_create (m, m->stdin_r, msg, sizeof msg);
   if (rc == 0 && rewire (m, st->ip, sizeof st->ip) < 0)
     rc = 125, snprintf (msg, sizeof msg, "restart: mocker _rewire failed");
   if (rc != 0)
