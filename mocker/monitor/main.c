@@ -286,6 +286,7 @@ oom_killed (const struct monitor *m)
 static void __attribute__ ((noreturn))
 teardown (struct monitor *m, int lock_fd)
 {
+  mon_attach_close (m, 0); /* the socket, if a failed start left it */
   if (!m->bridge)
     {
       if (m->log_fd >= 0)
@@ -492,7 +493,9 @@ main (int argc, char **argv)
     snprintf (st.ip, sizeof st.ip, "%.15s", cmd + 6);
 
   /* Recorded as running before start, so the container is never running
-   * unrecorded; the start time is the exec's. */
+   * unrecorded; the start time is the exec's.  The attach socket is there
+   * before either: `run -d` then `attach` finds it. */
+  mon_attach_listen (&m);
   st.status = CTR_RUNNING;
   ctr_time_now (st.started_at, sizeof st.started_at);
   ctr_state_write (m.dir, &st, NULL);
@@ -512,7 +515,6 @@ main (int argc, char **argv)
     {
       struct timespec t0, t1;
       clock_gettime (CLOCK_MONOTONIC, &t0);
-      mon_attach_listen (&m);
       int ws = mon_relay (&m);
       clock_gettime (CLOCK_MONOTONIC, &t1);
       if (health > 0)

@@ -129,6 +129,7 @@ mon_restart (struct monitor *m, struct ctr_state *st, long ran_ms)
       runtime_delete (m);
       goto not_restarted;
     }
+  mon_attach_listen (m); /* before the state says running (main.c) */
   st->status = CTR_RUNNING;
   st->pid = m->pid;
   st->pid_start = proc_start_time (m->pid);

@@ -7,6 +7,7 @@ MOCKER_COMMANDS="build init import pull history image images rmi tag run exec ps
 MOCKER_COMMANDS+=" push login logout save load export"
 MOCKER_COMMANDS+=" cp diff volume"
 MOCKER_COMMANDS+=" restart wait pause unpause rename port top stats"
+MOCKER_COMMANDS+=" attach"
 RUNTIME_COMMANDS="spec create start run exec state list kill delete pause resume update ps events features"
 
 setup_file() {

@@ -147,6 +147,11 @@ pty_drive() {
   [ "$st" -eq 9 ]
   grep -qx got-term "$out"
   [ "$(mocker inspect -f '{{.State.ExitCode}}' trap1)" = 9 ]
+  # start -a of a running container attaches to it (as Docker's).
+  mrun -di --name sa busybox sh -c 'read x; echo start-a $x; exit 6'
+  run bash -c 'echo hi | "$MOCKER_BIN" start -ai sa'
+  [ "$status" -eq 6 ]
+  [ "$output" = "start-a hi" ]
 }
 
 @test "attach: two clients at once see the same output; one's input is echoed to both" {
