@@ -326,7 +326,10 @@ attach_running (struct container *c, const struct attach_opts *o, mk_error **err
     }
   terminal_restore ();
   if (detached)
-    ret = 0;
+    {
+      fprintf (stderr, "read escape sequence\n"); /* Docker's words on detaching */
+      ret = 0;
+    }
   else if (s->exit_code >= 0)
     ret = s->exit_code;
   else if (!*err)

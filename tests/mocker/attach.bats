@@ -80,7 +80,9 @@ pty_drive() {
 
 @test "attach: input reaches the container's stdin (run -di), the detach keys leave it running" {
   mrun -di --name cat1 busybox cat
-  printf 'hello-in\n\x10\x11never-sent\n' | mocker attach cat1
+  run --separate-stderr bash -c "printf 'hello-in\n\x10\x11never-sent\n' | \"\$MOCKER_BIN\" attach cat1"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "read escape sequence" ]
   wait_log cat1 hello-in
   running cat1
   ! mocker logs cat1 | grep -q never-sent
@@ -114,6 +116,7 @@ pty_drive() {
   [ "$status" -eq 0 ]
   [[ $output == *"40 120"* ]]
   [[ $output == *"30 90"* ]]
+  [[ $output == *"read escape sequence"* ]]
   running tty1
   # Exit from the shell: the client ends with its code.
   run pty_drive '[["send","\n"],["expect","# "],["send","exit 3\n"]]' "$MOCKER_BIN" attach tty1
