@@ -212,3 +212,33 @@ pty_drive() {
   run mocker attach --bogus paused1
   [ "$status" -eq 125 ]
 }
+
+@test "attach: a container that does not read its stdin does not stall the monitor" {
+  mrun -di --name busy busybox sh -c "$COUNTER"
+  # Endless input nobody reads: the pipe and the monitor's buffer fill.
+  yes flood | "$MOCKER_BIN" attach --sig-proxy=false busy > /dev/null 2>&1 3>&- &
+  pid=$!; BG_PIDS=$pid
+  out=$MOCKER_TEST_DIR/busy.out
+  "$MOCKER_BIN" attach --no-stdin --sig-proxy=false busy > "$out" 2>&1 3>&- &
+  BG_PIDS="$pid $!"
+  # Output still flows to the log and to another client.
+  wait_lines "$out" 5
+  n=$(mocker logs busy | wc -l)
+  for i in $(seq 300); do [ "$(mocker logs busy | wc -l)" -gt $((n + 3)) ] && break; sleep 0.05; done
+  [ "$(mocker logs busy | wc -l)" -gt $((n + 3)) ]
+  running busy
+}
+
+@test "attach: after a restart (--restart), stdin is the container's again" {
+  mrun -di --restart on-failure:1 --name again busybox sh -c 'read x; echo got $x; exit $x'
+  run bash -c 'echo 3 | "$MOCKER_BIN" attach again'
+  [ "$status" -eq 3 ]
+  [ "$output" = "got 3" ]
+  for i in $(seq 300); do
+    [ "$(mocker inspect -f '{{.RestartCount}} {{.State.Running}}' again)" = "1 true" ] && break
+    sleep 0.05
+  done
+  run bash -c 'echo 4 | "$MOCKER_BIN" attach again'
+  [ "$status" -eq 4 ]
+  [ "$output" = "got 4" ]
+}
