@@ -57,7 +57,7 @@ static pid_t
 spawn_monitor (struct store *s, const struct container *c, const struct launch_opts *o, int sock)
 {
   _cleanup_free_ char *rt_root = ctr_runtime_root (s);
-  const char *argv[26];
+  const char *argv[28];
   size_t n = 0;
   argv[n++] = ctr_monitor_path ();
   argv[n++] = "--id";
@@ -78,6 +78,8 @@ spawn_monitor (struct store *s, const struct container *c, const struct launch_o
     argv[n++] = "--stdin";
   if (o->tty)
     argv[n++] = "--tty";
+  if (ctr_flag (c, "config", "OpenStdin"))
+    argv[n++] = "--open-stdin"; /* attach clients may write to stdin */
   if (ctr_net_mode (c) == NET_BRIDGE)
     argv[n++] = "--bridge";
   if (ctr_flag (c, "host_config", "AutoRemove"))

@@ -9,7 +9,7 @@
  *
  *   mocker-monitor --id ID --dir DIR --runtime BIN --runtime-root DIR
  *                  --mocker BIN --store ROOT [--attach] [--stdin] [--tty]
- *                  [--bridge] [--rm --name NAME] [--restart POLICY]
+ *                  [--open-stdin] [--bridge] [--rm --name NAME] [--restart POLICY]
  *
  * fd 3 is the SOCK_SEQPACKET socket to mocker (see monitor.h).  The flock
  * on DIR/monitor.lock is held from the start until the teardown is done:
@@ -287,6 +287,7 @@ oom_killed (const struct monitor *m)
 static void __attribute__ ((noreturn))
 teardown (struct monitor *m, int lock_fd)
 {
+  mon_attach_close (m, 0); /* the socket, if a failed start left it */
   if (!m->bridge)
     {
       if (m->log_fd >= 0)
@@ -422,10 +423,11 @@ main (int argc, char **argv)
     { "tty", no_argument, NULL, 't' },               { "bridge", no_argument, NULL, 'b' },
     { "rm", no_argument, NULL, 'x' },                { "name", required_argument, NULL, 'n' },
     { "restart", required_argument, NULL, 'P' },
+    { "open-stdin", no_argument, NULL, 'O' },
     { NULL, 0, NULL, 0 },
   };
   struct monitor m = { .sync_fd = SYNC_FD, .log_fd = -1, .master_fd = -1, .out_fd = -1,
-                       .err_fd = -1 };
+                       .err_fd = -1, .stdin_r = -1, .stdin_w = -1 };
   int c;
   while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1)
     switch (c)
@@ -443,6 +445,7 @@ main (int argc, char **argv)
       case 'x': m.auto_remove = true; break;
       case 'n': m.name = optarg; break;
       case 'P': m.restart = optarg; break;
+      case 'O': m.open_stdin = true; break;
       default: return 2;
       }
   if (!m.id || !m.dir || !m.runtime || !m.runtime_root || !m.mocker || !m.store)
@@ -474,6 +477,15 @@ main (int argc, char **argv)
 
   char msg[MON_MSG_MAX];
   int in = m.stdin_open && !m.tty ? STDIN_FILENO : -1;
+  /* -i without the caller's stdin (run -di, start): the container's stdin
+   * is a pipe the monitor keeps, fed by `mocker attach` clients. */
+  int sp[2];
+  if (m.open_stdin && !m.tty && in < 0 && pipe2 (sp, O_CLOEXEC) == 0)
+    {
+      m.stdin_r = in = sp[0];
+      m.stdin_w = sp[1];
+      fcntl (m.stdin_w, F_SETFL, O_NONBLOCK);
+    }
   int rc = mon_create (&m, in, msg, sizeof msg);
   if (rc != 0)
     return fail (&m, &st, lock_fd, rc, msg);
@@ -495,7 +507,9 @@ main (int argc, char **argv)
     snprintf (st.ip, sizeof st.ip, "%.15s", cmd + 6);
 
   /* Recorded as running before start, so the container is never running
-   * unrecorded; the start time is the exec's. */
+   * unrecorded; the start time is the exec's.  The attach socket is there
+   * before either: `run -d` then `attach` finds it. */
+  mon_attach_listen (&m);
   st.status = CTR_RUNNING;
   ctr_time_now (st.started_at, sizeof st.started_at);
   ctr_state_write (m.dir, &st, NULL);
@@ -533,6 +547,7 @@ main (int argc, char **argv)
       long ran_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
       mon_event_exit (&m, &st, ran_ms); /* before an attached caller goes on */
       mon_send (&m, "exited %d", st.exit_code);
+      mon_attach_close (&m, st.exit_code);
       if (!m.restart || mon_restart (&m, &st, ran_ms) < 0)
         teardown (&m, lock_fd);
       /* Restarted: its health is checked anew. */

@@ -28,6 +28,10 @@ struct monitor
   bool attach;              /* fds 1 and 2 are the caller's: copy output there */
   bool stdin_open;          /* fd 0 is the caller's stdin */
   bool tty;
+  bool open_stdin;          /* the record's OpenStdin: attach clients may write to stdin */
+  bool running;             /* the init runs (not reaped yet): attach may signal it */
+  int stdin_r, stdin_w;     /* --open-stdin without a tty or the caller's stdin: the
+                             * container's stdin pipe (both ends kept, for restarts) */
   bool bridge;              /* teardown needs mocker (network_detach) */
   bool auto_remove;         /* --rm */
   const char *name;         /* the container's name (its link goes with --rm) */
@@ -66,6 +70,22 @@ int mon_restart (struct monitor *m, struct ctr_state *st, long ran_ms);
 /* Runs `mocker-runtime create` with fresh output pipes; 0, or Docker's exit
  * code for the failure with its message in msg (main.c). */
 int mon_create (struct monitor *m, int in, char *msg, size_t size);
+
+/* The attach socket (attach.c): listening while the container runs. */
+void mon_attach_listen (struct monitor *m);
+/* Sends the exit frame to every client, closes them and the socket. */
+void mon_attach_close (struct monitor *m, int exit_code);
+/* Container output (ATTACH_STDOUT / ATTACH_STDERR) to every client. */
+void mon_attach_output (struct monitor *m, int type, const char *p, size_t n);
+/* Adds the socket's, the clients' and the stdin sink's pollfds (at most
+ * max); mon_attach_events handles their revents. */
+struct pollfd;
+size_t mon_attach_poll (struct monitor *m, struct pollfd *pfd, size_t max);
+void mon_attach_events (struct monitor *m, struct pollfd *pfd, size_t n);
+/* Input for the container's stdin (the pty master or the stdin pipe),
+ * written without blocking: room left, and queue (at most that much). */
+size_t mon_stdin_room (const struct monitor *m);
+void mon_stdin_push (struct monitor *m, const char *p, size_t n);
 
 /* One json-file log line per line of output (see docs/containers.md). */
 void mon_log_write (int fd, const char *stream, const char *data, size_t len);

@@ -1,7 +1,9 @@
 /* The monitor's I/O loop: container output to the json-file log (and to the
- * caller's stdout/stderr when attached), the caller's input to the pty,
- * window-size changes, and reaping (the monitor is a subreaper). */
+ * caller's stdout/stderr when attached, and to the clients of the attach
+ * socket, attach.c), the caller's and the clients' input to the pty or the
+ * stdin pipe, window-size changes, and reaping (the monitor is a subreaper). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "mocker/container/attach_proto.h"
 #include "mocker/monitor/monitor.h"
 
 #define LINE_MAX_BYTES 16384  /* Docker splits longer lines the same way */
@@ -20,6 +23,7 @@ struct stream
 {
   int fd;
   const char *name;
+  int type; /* ATTACH_STDOUT / ATTACH_STDERR */
   int out;  /* the caller's fd to copy to, -1 = none */
   char line[LINE_MAX_BYTES];
   size_t len;
@@ -55,6 +59,7 @@ static void
 stream_feed (struct monitor *m, struct stream *s, const char *p, size_t n)
 {
   write_all (&s->out, p, n);
+  mon_attach_output (m, s->type, p, n);
   for (size_t i = 0; i < n; i++)
     {
       s->line[s->len++] = p[i];
@@ -113,11 +118,14 @@ handle_sync (struct monitor *m)
     apply_window_size (m);
 }
 
+/* The caller's input (run -it) to the pty, through the sink that attach
+ * clients share: read only when it has room. */
 static void
 copy_stdin (struct monitor *m, int *in)
 {
   char buf[4096];
-  ssize_t n = read (*in, buf, sizeof buf);
+  size_t room = mon_stdin_room (m);
+  ssize_t n = read (*in, buf, room < sizeof buf ? room : sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN))
     return;
   if (n <= 0)
@@ -125,8 +133,7 @@ copy_stdin (struct monitor *m, int *in)
       *in = -1;
       return;
     }
-  int out = m->master_fd;
-  write_all (&out, buf, (size_t) n);
+  mon_stdin_push (m, buf, (size_t) n);
 }
 
 int
@@ -136,15 +143,23 @@ mon_relay (struct monitor *m)
   size_t ns = 0;
   if (m->tty)
     streams[ns++] = (struct stream) { .fd = m->master_fd, .name = "stdout",
+                                      .type = ATTACH_STDOUT,
                                       .out = m->attach ? STDOUT_FILENO : -1 };
   else
     {
       streams[ns++] = (struct stream) { .fd = m->out_fd, .name = "stdout",
+                                        .type = ATTACH_STDOUT,
                                         .out = m->attach ? STDOUT_FILENO : -1 };
       streams[ns++] = (struct stream) { .fd = m->err_fd, .name = "stderr",
+                                        .type = ATTACH_STDERR,
                                         .out = m->attach ? STDERR_FILENO : -1 };
     }
   int in = m->tty && m->stdin_open ? STDIN_FILENO : -1;
+  /* Input is written without blocking (attach.c's sink): a container that
+   * does not read cannot stall the monitor. */
+  if (m->master_fd >= 0)
+    fcntl (m->master_fd, F_SETFL, fcntl (m->master_fd, F_GETFL) | O_NONBLOCK);
+  m->running = true;
 
   sigset_t chld;
   sigemptyset (&chld);
@@ -163,6 +178,7 @@ mon_relay (struct monitor *m)
           {
             status = st;
             exited = true;
+            m->running = false;
           }
       bool open_streams = false;
       for (size_t i = 0; i < ns; i++)
@@ -170,8 +186,8 @@ mon_relay (struct monitor *m)
       if (exited && !open_streams)
         break;
 
-      struct pollfd pfd[6];
-      int idx[6];
+      struct pollfd pfd[8 + 64 + 2];
+      int idx[8];
       nfds_t n = 0;
       for (size_t i = 0; i < ns; i++)
         if (streams[i].fd >= 0)
@@ -189,11 +205,13 @@ mon_relay (struct monitor *m)
           pfd[n] = (struct pollfd) { .fd = m->sync_fd, .events = POLLIN };
           idx[n++] = 11;
         }
-      if (in >= 0)
+      if (in >= 0 && mon_stdin_room (m) > 0)
         {
           pfd[n] = (struct pollfd) { .fd = in, .events = POLLIN };
           idx[n++] = 12;
         }
+      nfds_t first_attach = n;
+      n += mon_attach_poll (m, pfd + n, ARRAY_SIZE (pfd) - n);
       /* Once the init is gone its namespace's processes are too; output
        * still held open by an escaped process is not waited for long. */
       int r = poll (pfd, n, exited ? 2000 : (sfd >= 0 ? -1 : 200));
@@ -201,7 +219,8 @@ mon_relay (struct monitor *m)
         continue;
       if (r == 0 && exited)
         break;
-      for (nfds_t k = 0; k < n; k++)
+      mon_attach_events (m, pfd + first_attach, n - first_attach);
+      for (nfds_t k = 0; k < first_attach; k++)
         {
           if (pfd[k].revents == 0)
             continue;

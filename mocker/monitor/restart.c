@@ -121,7 +121,7 @@ mon_restart (struct monitor *m, struct ctr_state *st, long ran_ms)
     goto not_restarted;
 
   char msg[MON_MSG_MAX];
-  int rc = mon_create (m, -1, msg, sizeof msg);
+  int rc = mon_create (m, m->stdin_r, msg, sizeof msg);
   if (rc == 0 && rewire (m, st->ip, sizeof st->ip) < 0)
     rc = 125, snprintf (msg, sizeof msg, "restart: mocker _rewire failed");
   if (rc != 0)
@@ -130,6 +130,7 @@ mon_restart (struct monitor *m, struct ctr_state *st, long ran_ms)
       runtime_delete (m);
       goto not_restarted;
     }
+  mon_attach_listen (m); /* before the state says running (main.c) */
   st->status = CTR_RUNNING;
   st->pid = m->pid;
   st->pid_start = proc_start_time (m->pid);

@@ -8,6 +8,7 @@ MOCKER_COMMANDS+=" push login logout save load export"
 MOCKER_COMMANDS+=" cp create diff volume network"
 MOCKER_COMMANDS+=" restart wait pause unpause rename port top stats"
 MOCKER_COMMANDS+=" events info system container"
+MOCKER_COMMANDS+=" attach"
 RUNTIME_COMMANDS="spec create start run exec state list kill delete pause resume update ps events features"
 
 setup_file() {

@@ -458,7 +458,8 @@ cmd_run_or_create (struct mocker_ctx *ctx, bool create_only, int argc, char **ar
       goto out;
     }
 
-  /* Detached, nothing reads the caller's stdin (there is no attach). */
+  /* Detached, the caller's stdin is not the container's: with -i the
+   * monitor keeps a pipe (or the pty) open for `mocker attach`. */
   struct launch_opts lo = { .attach = !a.detach, .stdin_open = a.interactive && !a.detach,
                             .tty = a.o.tty };
   bool raw = !a.detach && a.o.tty && a.interactive && isatty (STDIN_FILENO);

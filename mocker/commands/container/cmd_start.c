@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "mocker/commands/container/cmd_attach.h"
 #include "mocker/container/container.h"
 #include "mocker/container/launch.h"
 #include "mocker/container/restart.h"
@@ -110,7 +111,16 @@ start_one (struct mocker_ctx *ctx, struct store *s, const char *ref, bool attach
   ctr_reload_state (ct);
   if (ctr_live_status (ct) == LIVE_RUNNING)
     {
-      if (!attach && !quiet)
+      if (attach)
+        {
+          /* Already running: -a attaches to it, as Docker's. */
+          close (lock);
+          lock = -1;
+          struct attach_opts ao = { .no_stdin = !interactive, .sig_proxy = true };
+          detach_keys_parse (NULL, &ao.keys, NULL);
+          return attach_running (ct, &ao, err);
+        }
+      if (!quiet)
         printf ("%s\n", ref);
       return 0;
     }
