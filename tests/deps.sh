@@ -19,7 +19,7 @@ build_pkgs=(make gcc pkg-config libc6-dev musl-tools
   libcmocka-dev)
 test_pkgs=(bats busybox-static jq iproute2 nftables procps util-linux psmisc
   docker-registry skopeo umoci crun runc curl valgrind python3 zstd buildah
-  qemu-system-x86 kmod xz-utils
+  qemu-system-x86 kmod xz-utils strace
   podman conmon containerd  # tests/compat: real managers driving mocker-runtime
   vagrant g++ git man-db groff-base bash-completion  # tests/ci: vagrant validate, re2 for
   # gitlab-ci-local (g++), man pages and bash completion

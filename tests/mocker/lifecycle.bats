@@ -243,6 +243,31 @@ mk() {
   [ "$status" -eq 1 ]
 }
 
+@test "wait: recorded running with its process gone, it waits for the monitor to record the exit" {
+  id=$(mrun -d busybox sh -c 'exit 3')
+  [ "$(mocker wait "$id")" = 3 ]
+  dir=$MOCKER_ROOT/containers/$id
+  # The moment between the monitor reaping the init and recording its exit:
+  # the record says running (no exit code yet), the pid is gone, the monitor
+  # (its lock) is still there.
+  jq -c '.status = "running" | .exit_code = 0' "$dir/state.json" > "$dir/state.new"
+  mv "$dir/state.new" "$dir/state.json"
+  flock -o "$dir/monitor.lock" sleep 1000 &
+  holder=$!
+  for i in $(seq 100); do ! flock -n -s "$dir/monitor.lock" true || { sleep 0.05; continue; }; break; done
+  mocker wait "$id" > "$MOCKER_TEST_DIR/wait.out" &
+  waiter=$!
+  sleep 0.5
+  # the monitor records the exit, then goes
+  jq -c '.status = "exited" | .exit_code = 3' "$dir/state.json" > "$dir/state.new"
+  mv "$dir/state.new" "$dir/state.json"
+  kill "$holder"
+  wait "$holder" || true
+  wait "$waiter"
+  [ "$(cat "$MOCKER_TEST_DIR/wait.out")" = 3 ]
+  mocker rm "$id" > /dev/null
+}
+
 @test "pause freezes (a counter stops), unpause resumes; State.Paused, ps (Paused)" {
   id=$(mrun -d --name pz busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/c; sleep 0.05; done')
   merged=$(field pz .GraphDriver.Data.MergedDir)

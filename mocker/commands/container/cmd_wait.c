@@ -33,10 +33,14 @@ wait_one (struct store *s, const char *ref, mk_error **err)
       usleep (100000);
       ctr_reload_state (c);
     }
-  if (ctr_live_status (c) == LIVE_RUNNING)
+  /* Recorded running: its process may already be gone, reaped by the
+   * monitor that is about to record the exit (the exit code is not in the
+   * state yet), so the wait goes on until the record changes. */
+  if (c->has_state && c->state.status == CTR_RUNNING)
     {
       pid_t pid = c->state.pid;
-      ctr_wait_gone (c, -1);
+      if (ctr_live_status (c) == LIVE_RUNNING)
+        ctr_wait_gone (c, -1);
       /* The monitor records the exit right after the init is reaped. */
       for (;;)
         {
