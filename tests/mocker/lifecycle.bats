@@ -252,10 +252,11 @@ mk() {
   # (its lock) is still there.
   jq -c '.status = "running" | .exit_code = 0' "$dir/state.json" > "$dir/state.new"
   mv "$dir/state.new" "$dir/state.json"
-  flock -o "$dir/monitor.lock" sleep 1000 &
+  # the holder is the sleep itself (exec), so killing it leaves nothing behind
+  ( exec 9<> "$dir/monitor.lock"; flock 9; exec sleep 1000 ) > /dev/null 2>&1 3>&- &
   holder=$!
   for i in $(seq 100); do ! flock -n -s "$dir/monitor.lock" true || { sleep 0.05; continue; }; break; done
-  mocker wait "$id" > "$MOCKER_TEST_DIR/wait.out" &
+  mocker wait "$id" > "$MOCKER_TEST_DIR/wait.out" 3>&- &
   waiter=$!
   sleep 0.5
   # the monitor records the exit, then goes
