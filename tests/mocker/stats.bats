@@ -123,7 +123,8 @@ pm_cleanup() {
   run mocker stats --no-stream --format '{{.Container}}' "${id:0:5}"
   [ "$output" = "${id:0:5}" ]
   run mocker stats --no-stream --format '{{.Container}}|{{.Name}}'
-  [ "$(sort <<< "$output" | paste -sd,)" = "$(mocker ps -q --filter name=spin)|spin,${id:0:12}|fmt1" ]
+  want=$(printf '%s\n' "$(mocker ps -q --filter name=spin)|spin" "${id:0:12}|fmt1" | sort | paste -sd,)
+  [ "$(sort <<< "$output" | paste -sd,)" = "$want" ]
   run mocker stats --no-stream --no-trunc --format '{{.ID}}' fmt1
   [ "$output" = "$id" ]
   run mocker stats --no-stream --format 'table {{.Name}}\t{{.PIDs}}\t{{.Container}}' fmt1
