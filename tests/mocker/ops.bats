@@ -175,7 +175,7 @@ actions() {  # actions ID [FORMAT-SUFFIX]
   # not asked: nothing removed
   run mocker container prune <<< n
   [ "$status" -eq 0 ]
-  [ "$(mocker ps -aq | wc -l)" -ge 2 ]
+  [ "$(mocker ps -aq | wc -l)" -eq 3 ]
   run mocker container prune -f
   echo "$output"
   [ "$status" -eq 0 ]
@@ -448,4 +448,25 @@ df_row() {
   [[ $output == *"invalid filter 'until'"* ]]
   run mocker system prune -f --filter name=x
   [ "$status" -eq 125 ]
+}
+
+@test "prune prompts: y or yes in any case confirms (white space around ignored), anything else does not" {
+  mocker volume create prompt-v > /dev/null
+  id=$(mocker create --network none busybox true)
+  # "yeah" is no answer (Docker's PromptForConfirmation): nothing removed
+  for cmd in "volume prune -a" "container prune" "image prune" "system prune"; do
+    run mocker $cmd <<< yeah
+    [ "$status" -eq 0 ]
+    [[ $output == *"Are you sure you want to continue? [y/N]"* ]]
+    [[ $output != *Deleted* ]]
+  done
+  mocker volume inspect prompt-v > /dev/null
+  [ "$(mocker ps -aq --no-trunc)" = "$id" ]
+  run mocker volume prune -a <<< ' YES '
+  [ "$status" -eq 0 ]
+  [[ $output == *prompt-v* ]]
+  run mocker container prune < <(printf y)
+  [ "$status" -eq 0 ]
+  [[ $output == *"$id"* ]]
+  [ -z "$(mocker ps -aq)" ]
 }
