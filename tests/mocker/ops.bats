@@ -470,3 +470,25 @@ df_row() {
   [[ $output == *"$id"* ]]
   [ -z "$(mocker ps -aq)" ]
 }
+
+@test "container prune: an exited container whose monitor still tears down is waited for and removed (as rm)" {
+  id=$(mrun -d busybox true)
+  mocker wait "$id" > /dev/null
+  dir="$MOCKER_ROOT/containers/$id"
+  # the monitor's lock held as during its teardown; the holder is the sleep itself
+  ( exec 9<> "$dir/monitor.lock"; flock 9; exec sleep 1000 ) > /dev/null 2>&1 3>&- &
+  holder=$!
+  for i in $(seq 100); do ! flock -n -s "$dir/monitor.lock" true || { sleep 0.05; continue; }; break; done
+  ! flock -n -s "$dir/monitor.lock" true || false
+  mocker container prune -f > "$MOCKER_TEST_DIR/prune.out" 3>&- &
+  pruner=$!
+  # prune waits for the monitor holding the container's lock (it skipped the
+  # container before: then the lock is never held and the output lacks it)
+  for i in $(seq 100); do flock -n "$dir/lock" true || break; sleep 0.05; done
+  kill "$holder"
+  wait "$holder" || true
+  wait "$pruner"
+  cat "$MOCKER_TEST_DIR/prune.out"
+  [ "$(sed -n 2p "$MOCKER_TEST_DIR/prune.out")" = "$id" ]
+  [ ! -e "$dir" ]
+}
