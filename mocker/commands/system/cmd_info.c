@@ -334,11 +334,8 @@ cmd_info (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       print_text (info, ctx->debug);
       return 0;
     }
-  size_t len;
-  const char *out = tmpl_exec (t, info, &len, err);
-  if (out == NULL)
+  if (tmpl_exec_file (t, info, stdout, err) < 0)
     return mocker_bad_option ();
-  fwrite (out, 1, len, stdout);
-  fputs ("\n", stdout);
+  fputc ('\n', stdout);
   return 0;
 }
