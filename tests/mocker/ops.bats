@@ -247,6 +247,11 @@ actions() {  # actions ID [FORMAT-SUFFIX]
   run mocker container --help
   [ "$status" -eq 0 ]
   [[ $output == *prune* ]]
+  # every subcommand it takes is in its help
+  for c in attach commit cp create diff exec export inspect kill logs pause port rename \
+           restart rm run start stats stop top unpause update wait; do
+    [[ $output == *" $c"[,\ ]* ]] || { echo "no $c"; return 1; }
+  done
 }
 
 @test "info: Docker's counts and fields, as text and through --format" {
