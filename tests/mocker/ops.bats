@@ -143,8 +143,11 @@ actions() {  # actions ID [FORMAT-SUFFIX]
 }
 
 @test "events: --until in the future waits for it, then exits" {
-  run timeout 20 "$MOCKER_BIN" events --until -1s
+  until_ns=$(( $(date +%s%N) + 1000000000 ))
+  run timeout 20 "$MOCKER_BIN" events --until "$((until_ns / 1000000000)).$(printf %09d $((until_ns % 1000000000)))"
   [ "$status" -eq 0 ]
+  # it did not leave before that time (an exit at once passed this test before)
+  [ "$(date +%s%N)" -ge "$until_ns" ]
 }
 
 @test "events: bad options are 125, arguments 1" {
