@@ -54,6 +54,25 @@ read_file (const char *path, char **out, size_t *len, mk_error **err)
   return read_file_at (AT_FDCWD, path, 0, out, len, err);
 }
 
+void
+read_append (int fd, char **buf, size_t *len, size_t *cap)
+{
+  for (;;)
+    {
+      if (*cap - *len < 65536)
+        {
+          *cap = *cap * 2 + 65536;
+          *buf = xrealloc (*buf, *cap);
+        }
+      ssize_t n = read (fd, *buf + *len, *cap - *len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return;
+      *len += (size_t) n;
+    }
+}
+
 static int
 write_all (int fd, const void *data, size_t len)
 {

@@ -13,6 +13,11 @@
 int read_file_at (int dirfd, const char *path, size_t max, char **out, size_t *len, mk_error **err);
 int read_file (const char *path, char **out, size_t *len, mk_error **err);
 
+/* Appends what fd has now (up to its end or an error) to the heap buffer
+ * *buf of *len bytes in *cap, growing it: for a file that grows while it is
+ * followed (logs -f, events). */
+void read_append (int fd, char **buf, size_t *len, size_t *cap);
+
 /* Writes data to path atomically: a temp file in the same directory, fsync
  * when durable is true, rename over path. Nothing half-written stays behind. */
 int write_file_atomic_at (int dirfd, const char *path, const void *data, size_t len,

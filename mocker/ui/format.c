@@ -26,6 +26,19 @@ ui_format_size (double bytes)
 }
 
 char *
+ui_format_binary_size (double bytes)
+{
+  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+  size_t i = 0;
+  while (bytes >= 1024.0 && i < ARRAY_SIZE (units) - 1)
+    {
+      bytes /= 1024.0;
+      i++;
+    }
+  return xasprintf ("%.4g%s", bytes, units[i]);
+}
+
+char *
 ui_format_duration (double d)
 {
   long long seconds = (long long) d;

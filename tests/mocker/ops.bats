@@ -143,8 +143,11 @@ actions() {  # actions ID [FORMAT-SUFFIX]
 }
 
 @test "events: --until in the future waits for it, then exits" {
-  run timeout 20 "$MOCKER_BIN" events --until -1s
+  until_ns=$(( $(date +%s%N) + 1000000000 ))
+  run timeout 20 "$MOCKER_BIN" events --until "$((until_ns / 1000000000)).$(printf %09d $((until_ns % 1000000000)))"
   [ "$status" -eq 0 ]
+  # it did not leave before that time (an exit at once passed this test before)
+  [ "$(date +%s%N)" -ge "$until_ns" ]
 }
 
 @test "events: bad options are 125, arguments 1" {
@@ -175,7 +178,7 @@ actions() {  # actions ID [FORMAT-SUFFIX]
   # not asked: nothing removed
   run mocker container prune <<< n
   [ "$status" -eq 0 ]
-  [ "$(mocker ps -aq | wc -l)" -ge 2 ]
+  [ "$(mocker ps -aq | wc -l)" -eq 3 ]
   run mocker container prune -f
   echo "$output"
   [ "$status" -eq 0 ]
@@ -247,6 +250,11 @@ actions() {  # actions ID [FORMAT-SUFFIX]
   run mocker container --help
   [ "$status" -eq 0 ]
   [[ $output == *prune* ]]
+  # every subcommand it takes is in its help
+  for c in attach commit cp create diff exec export inspect kill logs pause port rename \
+           restart rm run start stats stop top unpause update wait; do
+    [[ $output == *" $c"[,\ ]* ]] || { echo "no $c"; return 1; }
+  done
 }
 
 @test "info: Docker's counts and fields, as text and through --format" {
@@ -448,4 +456,47 @@ df_row() {
   [[ $output == *"invalid filter 'until'"* ]]
   run mocker system prune -f --filter name=x
   [ "$status" -eq 125 ]
+}
+
+@test "prune prompts: y or yes in any case confirms (white space around ignored), anything else does not" {
+  mocker volume create prompt-v > /dev/null
+  id=$(mocker create --network none busybox true)
+  # "yeah" is no answer (Docker's PromptForConfirmation): nothing removed
+  for cmd in "volume prune -a" "container prune" "image prune" "system prune"; do
+    run mocker $cmd <<< yeah
+    [ "$status" -eq 0 ]
+    [[ $output == *"Are you sure you want to continue? [y/N]"* ]]
+    [[ $output != *Deleted* ]]
+  done
+  mocker volume inspect prompt-v > /dev/null
+  [ "$(mocker ps -aq --no-trunc)" = "$id" ]
+  run mocker volume prune -a <<< ' YES '
+  [ "$status" -eq 0 ]
+  [[ $output == *prompt-v* ]]
+  run mocker container prune < <(printf y)
+  [ "$status" -eq 0 ]
+  [[ $output == *"$id"* ]]
+  [ -z "$(mocker ps -aq)" ]
+}
+
+@test "container prune: an exited container whose monitor still tears down is waited for and removed (as rm)" {
+  id=$(mrun -d busybox true)
+  mocker wait "$id" > /dev/null
+  dir="$MOCKER_ROOT/containers/$id"
+  # the monitor's lock held as during its teardown; the holder is the sleep itself
+  ( exec 9<> "$dir/monitor.lock"; flock 9; exec sleep 1000 ) > /dev/null 2>&1 3>&- &
+  holder=$!
+  for i in $(seq 100); do ! flock -n -s "$dir/monitor.lock" true || { sleep 0.05; continue; }; break; done
+  ! flock -n -s "$dir/monitor.lock" true || false
+  mocker container prune -f > "$MOCKER_TEST_DIR/prune.out" 3>&- &
+  pruner=$!
+  # prune waits for the monitor holding the container's lock (it skipped the
+  # container before: then the lock is never held and the output lacks it)
+  for i in $(seq 100); do flock -n "$dir/lock" true || break; sleep 0.05; done
+  kill "$holder"
+  wait "$holder" || true
+  wait "$pruner"
+  cat "$MOCKER_TEST_DIR/prune.out"
+  [ "$(sed -n 2p "$MOCKER_TEST_DIR/prune.out")" = "$id" ]
+  [ ! -e "$dir" ]
 }

@@ -344,6 +344,39 @@ test_read_file (void **state)
   assert_int_equal (rm_rf_one_fs (dir, &err), 0);
 }
 
+/* read_append: what a growing file has now, appended after what was read */
+static void
+test_read_append (void **state)
+{
+  (void) state;
+  int p[2];
+  assert_int_equal (pipe2 (p, O_NONBLOCK), 0);
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  read_append (p[0], &buf, &len, &cap); /* nothing yet */
+  assert_int_equal (len, 0);
+  assert_int_equal (write (p[1], "one\n", 4), 4);
+  read_append (p[0], &buf, &len, &cap);
+  assert_int_equal (len, 4);
+  static char big[100000];
+  memset (big, 'x', sizeof big);
+  close (p[1]); /* a pipe holds 64 KiB: a file for the rest */
+  close (p[0]);
+  char path[] = "/tmp/mk-read-append-XXXXXX";
+  int fd = mkstemp (path);
+  assert_true (fd >= 0);
+  unlink (path);
+  assert_int_equal (write (fd, big, sizeof big), (ssize_t) sizeof big);
+  lseek (fd, 0, SEEK_SET);
+  read_append (fd, &buf, &len, &cap); /* grows past its first 64 KiB */
+  assert_int_equal (len, 4 + sizeof big);
+  assert_true (cap >= len);
+  assert_memory_equal (buf, "one\nxxx", 7);
+  assert_int_equal (buf[len - 1], 'x');
+  close (fd);
+  free (buf);
+}
+
 static void
 test_path_join (void **state)
 {
@@ -715,6 +748,7 @@ main (void)
     cmocka_unit_test (test_write_file_atomic),
     cmocka_unit_test (test_write_file_atomic_threads),
     cmocka_unit_test (test_read_file),
+    cmocka_unit_test (test_read_append),
     cmocka_unit_test (test_path_join),
     cmocka_unit_test (test_parse_integers),
     cmocka_unit_test (test_strv_and_strings),

@@ -47,6 +47,26 @@ check_duration (double s, const char *want)
   assert_string_equal (d, want);
 }
 
+/* Docker's BytesSize (go-units): stats' memory, info's Total Memory */
+static void
+test_binary_sizes (void **state)
+{
+  (void) state;
+  static const struct
+  {
+    double bytes;
+    const char *want;
+  } cases[] = {
+    { 0, "0B" }, { 1023, "1023B" }, { 1024, "1KiB" }, { 1536, "1.5KiB" },
+    { 4115660800.0, "3.833GiB" }, { 1125899906842624.0 * 2048, "2048PiB" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (cases); i++)
+    {
+      _cleanup_free_ char *s = ui_format_binary_size (cases[i].bytes);
+      assert_string_equal (s, cases[i].want);
+    }
+}
+
 static void
 test_durations (void **state)
 {
@@ -160,6 +180,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_sizes),
+    cmocka_unit_test (test_binary_sizes),
     cmocka_unit_test (test_durations),
     cmocka_unit_test (test_ago),
     cmocka_unit_test (test_table),

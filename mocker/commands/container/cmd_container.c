@@ -17,9 +17,9 @@ static const char usage[] =
   "Commands:\n"
   "  prune              remove all stopped containers\n"
   "  ls                 list containers (mocker ps)\n"
-  "  rm, inspect, logs, start, stop, restart, kill, wait, pause, unpause,\n"
-  "  rename, port, top, stats, diff, exec, run, cp, export, commit, attach\n"
-  "                     the commands of those names\n";
+  "  rm, inspect, logs, create, start, stop, restart, kill, wait, pause,\n"
+  "  unpause, update, rename, port, top, stats, diff, exec, run, cp, export,\n"
+  "  commit, attach     the commands of those names\n";
 
 /* The top-level commands `container` takes as its own (Docker's list). */
 static const char *const same_as_top[] = {

@@ -170,20 +170,7 @@ cmd_logs (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   for (;;)
     {
       if (fd >= 0)
-        for (;;)
-          {
-            if (cap - len < 65536)
-              {
-                cap = cap * 2 + 65536;
-                buf = xrealloc (buf, cap);
-              }
-            ssize_t n = read (fd, buf + len, cap - len);
-            if (n < 0 && errno == EINTR)
-              continue;
-            if (n <= 0)
-              break;
-            len += (size_t) n;
-          }
+        read_append (fd, &buf, &len, &cap);
       if (tail >= 0)
         {
           /* Skip to the start of the last `tail` complete lines. */

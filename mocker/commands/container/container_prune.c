@@ -7,15 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/container/container.h"
+#include "mocker/container/restart.h"
 #include "mocker/container/size.h"
 #include "mocker/container/status.h"
+#include "mocker/ui/confirm.h"
 #include "mocker/ui/format.h"
 #include "mocker/ui/timearg.h"
 #include "mocker/volume/attach.h"
@@ -68,6 +69,23 @@ prune_labels_match (const struct ui_filter *f, yajl_val labels)
   return true;
 }
 
+/* Whether c is running, starting or restarting: what prune leaves (a
+ * container whose monitor only tears down after its exit goes, as with
+ * rm; under c's lock, the monitor's decision is the same as here). */
+static bool
+prune_keeps (const struct container *c)
+{
+  if (ctr_live_status (c) == LIVE_RUNNING)
+    return true;
+  if (!ctr_monitor_active (c))
+    return false;
+  if (c->state.status != CTR_EXITED || c->state.restarting)
+    return true; /* starting, or waiting to restart */
+  struct ctr_restart p;
+  ctr_restart_policy (c, &p);
+  return ctr_restart_due (&p, c->state.exit_code, c->state.restart_count, ctr_manual_stop (c));
+}
+
 /* Removes c when it is still not running, under its lock; its upper
  * directory's bytes in *size. 1 when removed, 0 when it started meanwhile. */
 static int
@@ -79,8 +97,12 @@ prune_one (struct store *s, struct container *c, long long *size, mk_error **err
   if (access (c->dir, F_OK) < 0)
     return 0; /* removed meanwhile */
   ctr_reload_state (c);
-  if (ctr_live_status (c) == LIVE_RUNNING || ctr_monitor_active (c))
-    return 0; /* running, starting, restarting, or its teardown still going */
+  if (prune_keeps (c))
+    return 0;
+  /* The monitor records the exit and tears down; wait for it (as rm). */
+  ctr_monitor_wait (c);
+  if (access (c->dir, F_OK) < 0)
+    return 0; /* --rm: its monitor removed it */
   _cleanup_free_ char *upper = path_join (c->dir, "upper");
   *size = ctr_dir_size (upper);
   ctr_teardown (s, c, err);
@@ -104,7 +126,7 @@ container_prune_run (struct store *s, const struct ui_filter *f, long long until
   for (size_t i = 0; i < n; i++)
     {
       struct container *c = list[i];
-      if (ctr_live_status (c) == LIVE_RUNNING || ctr_monitor_active (c))
+      if (prune_keeps (c))
         continue;
       if (until)
         {
@@ -127,17 +149,6 @@ container_prune_run (struct store *s, const struct ui_filter *f, long long until
     }
   ctr_list_free (list, n);
   return 0;
-}
-
-/* Docker's confirmation (y or yes); false on anything else or EOF. */
-static bool
-confirm (const char *warning)
-{
-  fprintf (stderr, "%s\nAre you sure you want to continue? [y/N] ", warning);
-  fflush (stderr);
-  char line[16] = "";
-  return fgets (line, sizeof line, stdin) != NULL
-         && (strcasecmp (line, "y\n") == 0 || strcasecmp (line, "yes\n") == 0);
 }
 
 int
@@ -165,7 +176,7 @@ container_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     r = mocker_usage_error (err, "container prune", "no arguments expected");
   if (r == 0)
     r = container_prune_check (&f, "container prune", &until, err);
-  if (r == 0 && !force && !confirm ("WARNING! This will remove all stopped containers."))
+  if (r == 0 && !force && !ui_confirm ("WARNING! This will remove all stopped containers."))
     r = 2;
   struct store *s = r == 0 ? mocker_store (ctx, err) : NULL;
   if (r == 0 && s == NULL)

@@ -17,6 +17,7 @@
 #include "common/util.h"
 #include "mocker/image/image_parents.h"
 #include "mocker/store/image.h"
+#include "mocker/ui/confirm.h"
 #include "mocker/ui/format.h"
 
 static const char usage[] =
@@ -104,17 +105,11 @@ image_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       }
   if (optind != argc)
     return mocker_usage_error (err, "image prune", "no arguments expected");
-  if (!force)
-    {
-      fprintf (stderr, "WARNING! This will remove %s.\nAre you sure you want to continue? [y/N] ",
-               all ? "all images without at least one container associated to them"
-                   : "all dangling images");
-      fflush (stderr);
-      char line[16] = "";
-      if (fgets (line, sizeof line, stdin) == NULL
-          || (strcasecmp (line, "y\n") != 0 && strcasecmp (line, "yes\n") != 0))
-        return 0;
-    }
+  if (!force
+      && !ui_confirm (all ? "WARNING! This will remove all images without at least one "
+                            "container associated to them."
+                          : "WARNING! This will remove all dangling images."))
+    return 0;
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;

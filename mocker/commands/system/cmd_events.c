@@ -2,7 +2,6 @@
  * container events from <store>/events.log (mocker/container/events.h).
  * Without --until it follows new events until interrupted (as Docker); with
  * --until it stops once that time has passed (at once for a past one). */
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -275,20 +274,7 @@ reader_drain (struct events *ev, struct reader *r, mk_error **err)
 {
   if (r->fd < 0)
     return 0;
-  for (;;)
-    {
-      if (r->cap - r->len < 65536)
-        {
-          r->cap = r->cap * 2 + 65536;
-          r->buf = xrealloc (r->buf, r->cap);
-        }
-      ssize_t n = read (r->fd, r->buf + r->len, r->cap - r->len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      r->len += (size_t) n;
-    }
+  read_append (r->fd, &r->buf, &r->len, &r->cap);
   size_t start = 0;
   for (;;)
     {

@@ -11,6 +11,7 @@
 #include "common/util.h"
 #include "mocker/container/state.h"
 #include "mocker/mocker.h"
+#include "mocker/ui/confirm.h"
 #include "mocker/ui/filter.h"
 #include "mocker/ui/formatter.h"
 #include "mocker/volume/list.h"
@@ -242,15 +243,12 @@ volume_prune (struct store *s, int argc, char **argv, struct volume_args *a, mk_
   (void) argv;
   if (optind < argc)
     return mocker_usage_error (err, "volume prune", "no arguments expected");
-  if (!a->force)
-    {
-      fprintf (stderr, "WARNING! This will remove %s.\nAre you sure you want to continue? [y/N] ",
-               a->all ? "all local volumes not used by at least one container"
-                      : "anonymous local volumes not used by at least one container");
-      char answer[16] = "";
-      if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] | 0x20) != 'y')
-        return 0;
-    }
+  if (!a->force
+      && !ui_confirm (a->all ? "WARNING! This will remove all local volumes not used by at "
+                               "least one container."
+                             : "WARNING! This will remove anonymous local volumes not used by "
+                               "at least one container."))
+    return 0;
   _cleanup_close_ int lock = volume_lock (s, err);
   if (lock < 0)
     return -1;

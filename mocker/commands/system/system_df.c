@@ -124,19 +124,13 @@ shared_size (struct store_image **list, size_t n, const struct store_image *img)
 }
 
 static int
-images_usage (struct store *s, struct usage_row *r, struct ui_table *t, mk_error **err)
+images_usage (struct store *s, struct container **ctrs, size_t n_ctrs, struct usage_row *r,
+              struct ui_table *t, mk_error **err)
 {
   struct store_image **list = NULL;
   size_t n = 0;
-  struct container **ctrs;
-  size_t n_ctrs;
-  if (ctr_list_indexed (s, &ctrs, &n_ctrs, err) < 0)
-    return -1;
   if (store_image_list (s, &list, &n, err) < 0)
-    {
-      ctr_list_free (ctrs, n_ctrs);
-      return -1;
-    }
+    return -1;
   _cleanup_strv_ char **seen = NULL;
   long long used = 0;
   time_t now = time (NULL);
@@ -182,17 +176,12 @@ images_usage (struct store *s, struct usage_row *r, struct ui_table *t, mk_error
   r->total = (long long) n;
   r->reclaimable = r->size - used > 0 ? r->size - used : 0;
   store_image_list_free (list, n);
-  ctr_list_free (ctrs, n_ctrs);
   return 0;
 }
 
-static int
-containers_usage (struct store *s, struct usage_row *r, struct ui_table *t, mk_error **err)
+static void
+containers_usage (struct container **list, size_t n, struct usage_row *r, struct ui_table *t)
 {
-  struct container **list;
-  size_t n;
-  if (ctr_list_indexed (s, &list, &n, err) < 0)
-    return -1;
   time_t now = time (NULL);
   for (size_t i = 0; i < n; i++)
     {
@@ -224,8 +213,6 @@ containers_usage (struct store *s, struct usage_row *r, struct ui_table *t, mk_e
       ui_table_addv (t, id, ctr_image_ref (c), quoted, nv, sz, ago, status, c->name);
     }
   r->total = (long long) n;
-  ctr_list_free (list, n);
-  return 0;
 }
 
 static int
@@ -318,8 +305,16 @@ system_df (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
                      "STATUS", "NAMES");
       ui_table_addv (tv, "VOLUME NAME", "LINKS", "SIZE");
     }
-  if (images_usage (s, &rows[0], ti, err) < 0 || containers_usage (s, &rows[1], tc, err) < 0
-      || volumes_usage (s, &rows[2], tv, err) < 0)
+  /* the containers, listed once: images count their users */
+  struct container **ctrs;
+  size_t n_ctrs;
+  if (ctr_list_indexed (s, &ctrs, &n_ctrs, err) < 0)
+    return -1;
+  int r = images_usage (s, ctrs, n_ctrs, &rows[0], ti, err);
+  if (r == 0)
+    containers_usage (ctrs, n_ctrs, &rows[1], tc);
+  ctr_list_free (ctrs, n_ctrs);
+  if (r < 0 || volumes_usage (s, &rows[2], tv, err) < 0)
     return -1;
   cache_usage (s, &rows[3]);
   if (verbose)

@@ -27,6 +27,7 @@
 #include "mocker/store/image.h"
 #include "mocker/store/store.h"
 #include "mocker/commands/system/system.h"
+#include "mocker/ui/confirm.h"
 #include "mocker/ui/format.h"
 #include "mocker/volume/volume.h"
 
@@ -46,18 +47,14 @@ static const char usage[] =
 static bool
 confirm (bool all, bool volumes)
 {
-  fprintf (stderr, "WARNING! This will remove:\n  - all stopped containers\n"
-           "  - all networks not used by at least one container\n");
-  if (volumes)
-    fprintf (stderr, "  - all anonymous volumes not used by at least one container\n");
-  fprintf (stderr, "  - %s\n  - %s\n\nAre you sure you want to continue? [y/N] ",
-           all ? "all images without at least one container associated to them"
-               : "all dangling images",
-           all ? "all build cache" : "unused build cache");
-  fflush (stderr);
-  char line[16] = "";
-  return fgets (line, sizeof line, stdin) != NULL
-         && (strcasecmp (line, "y\n") == 0 || strcasecmp (line, "yes\n") == 0);
+  _cleanup_free_ char *warning = xasprintf (
+      "WARNING! This will remove:\n  - all stopped containers\n"
+      "  - all networks not used by at least one container\n%s  - %s\n  - %s\n",
+      volumes ? "  - all anonymous volumes not used by at least one container\n" : "",
+      all ? "all images without at least one container associated to them"
+          : "all dangling images",
+      all ? "all build cache" : "unused build cache");
+  return ui_confirm (warning);
 }
 
 static void
