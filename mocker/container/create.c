@@ -442,8 +442,9 @@ ctr_teardown (struct store *s, const struct container *c, mk_error **err)
       log_warning ("container %.12s: %s", c->id, e->msg);
       mk_error_free (&e);
     }
-  /* Its peers on user-defined networks forget it. */
-  if (ctr_net_mode (c) == NET_BRIDGE && ctr_hosts_refresh (s, NULL, &e) < 0)
+  /* Its peers on user-defined networks forget it (none without one). */
+  if (ctr_net_mode (c) == NET_BRIDGE && ctr_networks_any (c->dir)
+      && ctr_hosts_refresh (s, NULL, &e) < 0)
     {
       log_warning ("container %.12s: %s", c->id, e->msg);
       mk_error_free (&e);

@@ -63,6 +63,18 @@ ctr_networks_load (const char *ctr_dir, struct ctr_networks *out, mk_error **err
   return 0;
 }
 
+bool
+ctr_networks_any (const char *ctr_dir)
+{
+  struct ctr_networks nets;
+  _cleanup_error_ mk_error *e = NULL;
+  if (ctr_networks_load (ctr_dir, &nets, &e) < 0)
+    return true;
+  bool any = nets.n > 0;
+  ctr_networks_clear (&nets);
+  return any;
+}
+
 int
 ctr_networks_save (const char *ctr_dir, const struct ctr_networks *l, mk_error **err)
 {

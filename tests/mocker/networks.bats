@@ -184,6 +184,26 @@ ip_on() {
   [ "$(mk network inspect app-$T | jq -c '.[0].Containers')" = '{}' ]
 }
 
+@test "a container on no user-defined network: its start, stop and rename leave the peers' /etc/hosts alone" {
+  mk network create app-$T > /dev/null
+  mk run -d --name a-$T --network app-$T busybox sleep 1000 > /dev/null
+  hosts=$MOCKER_ROOT/containers/$(mk inspect -f '{{.Id}}' a-$T)/etc/hosts
+  [ -f "$hosts" ]
+  before=$(stat -c '%i %y' "$hosts")
+  # a rewrite (in place) changes the file's mtime; none may happen
+  mk run -d --name b-$T busybox sleep 1000 > /dev/null
+  mk rename b-$T b2-$T
+  mk stop -t 1 b2-$T > /dev/null
+  mk start b2-$T > /dev/null
+  mk rm -f b2-$T > /dev/null
+  [ "$(stat -c '%i %y' "$hosts")" = "$before" ]
+  # while a start on the network does rewrite it
+  mk run -d --name c-$T --network app-$T busybox sleep 1000 > /dev/null
+  [ "$(stat -c '%i %y' "$hosts")" != "$before" ]
+  grep -q "c-$T" "$hosts"
+  mk rm -f a-$T c-$T > /dev/null
+}
+
 @test "networks are isolated: no traffic between two networks, nor with the default bridge" {
   mk network create red-$T > /dev/null
   mk network create blue-$T > /dev/null
