@@ -304,6 +304,14 @@ ip_on() {
   mk network create idle2-$T > /dev/null
   mk run -d --name u-$T --network used-$T -p 18080:8080 busybox \
     sh -c 'mkdir /www && echo pub > /www/index.html && exec httpd -f -p 8080 -h /www' > /dev/null
+  # without -f it asks, as Docker: only "y" or "yes" (any case) goes on
+  local answer
+  for answer in n yep ''; do
+    run mk network prune <<< "$answer"
+    [ "$status" -eq 0 ]
+    [ "$output" = "WARNING! This will remove all custom networks not used by at least one container."$'\n'"Are you sure you want to continue? [y/N] " ]
+    [ "$(mk network ls -q --filter type=custom | wc -l)" = 3 ]
+  done
   run mk network prune -f
   [ "$status" -eq 0 ]
   [ "$output" = "Deleted Networks:"$'\n'"idle1-$T"$'\n'"idle2-$T" ]

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "common/fs.h"
@@ -16,6 +15,7 @@
 #include "mocker/container/container.h"
 #include "mocker/container/size.h"
 #include "mocker/container/status.h"
+#include "mocker/ui/confirm.h"
 #include "mocker/ui/format.h"
 #include "mocker/ui/timearg.h"
 #include "mocker/volume/attach.h"
@@ -129,17 +129,6 @@ container_prune_run (struct store *s, const struct ui_filter *f, long long until
   return 0;
 }
 
-/* Docker's confirmation (y or yes); false on anything else or EOF. */
-static bool
-confirm (const char *warning)
-{
-  fprintf (stderr, "%s\nAre you sure you want to continue? [y/N] ", warning);
-  fflush (stderr);
-  char line[16] = "";
-  return fgets (line, sizeof line, stdin) != NULL
-         && (strcasecmp (line, "y\n") == 0 || strcasecmp (line, "yes\n") == 0);
-}
-
 int
 container_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
@@ -165,7 +154,7 @@ container_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     r = mocker_usage_error (err, "container prune", "no arguments expected");
   if (r == 0)
     r = container_prune_check (&f, "container prune", &until, err);
-  if (r == 0 && !force && !confirm ("WARNING! This will remove all stopped containers."))
+  if (r == 0 && !force && !ui_confirm ("WARNING! This will remove all stopped containers."))
     r = 2;
   struct store *s = r == 0 ? mocker_store (ctx, err) : NULL;
   if (r == 0 && s == NULL)

@@ -16,6 +16,7 @@
 #include "mocker/network/netdef.h"
 #include "mocker/network/network.h"
 #include "mocker/store/store.h"
+#include "mocker/ui/confirm.h"
 #include "mocker/ui/filter.h"
 #include "mocker/ui/formatter.h"
 
@@ -527,14 +528,9 @@ net_cmd_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return r > 0 ? mocker_print_usage ("Usage: mocker network prune [-f]\n") : -1;
   if (optind < argc)
     return mocker_usage_error (err, "network prune", "no arguments expected");
-  if (!a.force)
-    {
-      fprintf (stderr, "WARNING! This will remove all custom networks not used by at least one "
-               "container.\nAre you sure you want to continue? [y/N] ");
-      char answer[16] = "";
-      if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] | 0x20) != 'y')
-        return 0;
-    }
+  if (!a.force && !ui_confirm ("WARNING! This will remove all custom networks not used by at "
+                               "least one container."))
+    return 0;
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
