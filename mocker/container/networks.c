@@ -141,6 +141,7 @@ struct attachment
 {
   const char *net;
   struct net_peer *peer;
+  struct container *c;  /* its record, loaded once per container; NULL: being removed */
 };
 
 /* The text is written over the file in place (the same inode: it is
@@ -167,15 +168,6 @@ rewrite_in_place (const char *path, const char *text, mk_error **err)
   return 0;
 }
 
-static bool
-strv_has (char *const *v, const char *s)
-{
-  for (; v && *v; v++)
-    if (strcmp (*v, s) == 0)
-      return true;
-  return false;
-}
-
 /* The container's address on the default bridge, if it has a lease there. */
 static const char *
 own_ip_of (const char *state_dir, const char *id)
@@ -200,13 +192,10 @@ own_ip_of (const char *state_dir, const char *id)
 }
 
 static int
-refresh_one (struct store *s, const char *state_dir, const char *id, const struct attachment *all, size_t n_all,
-             mk_error **err)
+refresh_one (const char *state_dir, const struct container *c, const struct attachment *all,
+             size_t n_all, mk_error **err)
 {
-  _cleanup_container_ struct container *c = NULL;
-  _cleanup_error_ mk_error *e = NULL;
-  if (ctr_load (s, id, &c, &e) < 0)
-    return 0;  /* a lease of a container being removed */
+  const char *id = c->id;
   _cleanup_free_ char *etc = path_join (c->dir, "etc");
   _cleanup_free_ char *hosts_path = path_join (etc, "hosts");
   if (!path_exists (hosts_path))
@@ -238,9 +227,8 @@ refresh_one (struct store *s, const char *state_dir, const char *id, const struc
         {
           if (strcmp (all[j].net, all[i].net) != 0 || strcmp (all[j].peer->id, id) == 0)
             continue;
-          _cleanup_container_ struct container *p = NULL;
-          _cleanup_error_ mk_error *pe = NULL;
-          if (ctr_load (s, all[j].peer->id, &p, &pe) < 0)
+          const struct container *p = all[j].c;
+          if (p == NULL)
             continue;
           char *line = xasprintf ("%s%s\t%s", text, all[j].peer->ip, p->name);
           free (text);
@@ -259,6 +247,15 @@ refresh_one (struct store *s, const char *state_dir, const char *id, const struc
   if (rewrite_in_place (hosts_path, text, err) < 0)
     return mk_error_wrap (err, "container %.12s: /etc/hosts", c->id);
   return 0;
+}
+
+static struct container *
+find_loaded (struct container **v, size_t n, const char *id)
+{
+  for (size_t k = 0; k < n; k++)
+    if (strcmp (v[k]->id, id) == 0)
+      return v[k];
+  return NULL;
 }
 
 int
@@ -285,27 +282,41 @@ ctr_hosts_refresh (struct store *s, const char *also_id, mk_error **err)
         continue;
       all = xrealloc (all, (n_all + n_peers[i] + 1) * sizeof *all);
       for (size_t j = 0; j < n_peers[i]; j++)
-        all[n_all++] = (struct attachment) { defs[i].name, &peers[i][j] };
+        all[n_all++] = (struct attachment) { defs[i].name, &peers[i][j], NULL };
     }
-  int r = 0;
-  _cleanup_strv_ char **done = NULL;
+  /* Each container's record once (it is every peer's line of its name); one
+   * that does not load is being removed: its peers skip it. */
+  struct container **loaded = xzalloc ((n_all + 2) * sizeof *loaded);
+  size_t n_loaded = 0;
   for (size_t i = 0; i <= n_all; i++)
     {
       const char *id = i < n_all ? all[i].peer->id : also_id;
-      if (id == NULL || strv_has (done, id))
+      if (id == NULL)
         continue;
-      strv_push (&done, id);
+      struct container *c = find_loaded (loaded, n_loaded, id);
+      _cleanup_error_ mk_error *e = NULL;
+      if (c == NULL && ctr_load (s, id, &c, &e) == 0)
+        loaded[n_loaded++] = c;
+      if (i < n_all)
+        all[i].c = c;
+    }
+  int r = 0;
+  for (size_t k = 0; k < n_loaded; k++)
+    {
       /* Only also_id's own file is the caller's business; another
        * container's (being removed, say) is a warning. */
       _cleanup_error_ mk_error *e = NULL;
-      if (refresh_one (s, state_dir, id, all, n_all, &e) < 0)
+      if (refresh_one (state_dir, loaded[k], all, n_all, &e) < 0)
         {
-          if (also_id && strcmp (id, also_id) == 0)
+          if (also_id && strcmp (loaded[k]->id, also_id) == 0)
             r = mk_error_set (err, 0, "%s", e->msg);
           else
             log_warning ("%s", e->msg);
         }
     }
+  for (size_t k = 0; k < n_loaded; k++)
+    container_free (loaded[k]);
+  free (loaded);
   for (size_t i = 0; i < n_defs; i++)
     net_peers_free (peers[i], n_peers[i]);
   free (peers);
