@@ -197,9 +197,13 @@ attach_locked (const char *state_dir, const struct net_target *t,
   if (check_ports (state_dir, &ipam, o, err) < 0)
     return -1;
 
+  /* inside: one socket in the container's netns (a thread enters it) for
+   * the free ethN and the configuration of the new one. */
   _cleanup_nlsock_ struct nl_sock *sk = NULL;
+  _cleanup_nlsock_ struct nl_sock *inside = NULL;
   _cleanup_nft_ struct nft_ctx *nft = NULL;
-  if (nlsock_open (&sk, err) < 0 || nat_open (&nft, err) < 0)
+  if (nlsock_open (&sk, err) < 0 || nlsock_open_in (netns_fd, &inside, err) < 0
+      || nat_open (&nft, err) < 0)
     return -1;
 
   struct ipv4_net subnet;
@@ -232,7 +236,7 @@ attach_locked (const char *state_dir, const struct net_target *t,
 
   char ifname[16];
   uint32_t ip;
-  if (veth_free_ifname (netns_fd, ifname, err) < 0
+  if (veth_free_ifname (inside, ifname, err) < 0
       || ipam_allocate (&ipam, o->container_id, &ip, err) < 0)
     goto undo_shared;
   struct ipam_lease *lease = &ipam.leases[ipam.n - 1];
@@ -256,7 +260,7 @@ attach_locked (const char *state_dir, const struct net_target *t,
     .bridge_ifindex = br_index, .ip = ip, .gateway = gateway, .prefix = subnet.prefix,
   };
   net_mac_for_ip (ip, vc.mac);
-  if (veth_create (sk, netns_fd, &vc, err) < 0)
+  if (veth_create (sk, inside, netns_fd, &vc, err) < 0)
     goto undo_lease;
   if (nat_add_ports (nft, t->table, o->container_id, ip, o->ports, o->n_ports, err) < 0
       || ipam_save (t->leases, &ipam, err) < 0)
