@@ -168,31 +168,9 @@ rewrite_in_place (const char *path, const char *text, mk_error **err)
   return 0;
 }
 
-/* The container's address on the default bridge, if it has a lease there. */
-static const char *
-own_ip_of (const char *state_dir, const char *id)
-{
-  static char ip[16];
-  _cleanup_free_ char *path = xasprintf ("%s/network/leases.json", state_dir);
-  _cleanup_json_ yajl_val root = NULL;
-  if (!path_exists (path) || json_parse_file (path, &root, NULL) < 0)
-    return NULL;
-  yajl_val leases = json_get (root, "leases");
-  for (size_t i = 0; leases && YAJL_IS_ARRAY (leases) && i < leases->u.array.len; i++)
-    {
-      const char *lid = json_get_str (leases->u.array.values[i], "id");
-      const char *lip = json_get_str (leases->u.array.values[i], "ip");
-      if (lid && lip && strcmp (lid, id) == 0)
-        {
-          snprintf (ip, sizeof ip, "%s", lip);
-          return ip;
-        }
-    }
-  return NULL;
-}
-
+/* bridge: the default bridge's leases. */
 static int
-refresh_one (const char *state_dir, const struct container *c, const struct attachment *all,
+refresh_one (const struct ipam *bridge, const struct container *c, const struct attachment *all,
              size_t n_all, mk_error **err)
 {
   const char *id = c->id;
@@ -204,7 +182,14 @@ refresh_one (const char *state_dir, const struct container *c, const struct atta
    * the first one it is on. */
   const char *mode = ctr_str (c, "host_config", "NetworkMode");
   bool user = mode && strcmp (mode, "bridge") != 0 && strcmp (mode, "default") != 0;
-  const char *own_ip = user ? NULL : own_ip_of (state_dir, c->id);
+  char bridge_ip[16];
+  const char *own_ip = NULL;
+  int b = user ? -1 : ipam_find (bridge, id);
+  if (b >= 0)
+    {
+      ipv4_format (bridge->leases[b].ip, bridge_ip);
+      own_ip = bridge_ip;
+    }
   for (size_t i = 0; i < n_all && own_ip == NULL && user; i++)
     if (strcmp (all[i].peer->id, id) == 0 && strcmp (all[i].net, mode) == 0)
       own_ip = all[i].peer->ip;
@@ -300,13 +285,18 @@ ctr_hosts_refresh (struct store *s, const char *also_id, mk_error **err)
       if (i < n_all)
         all[i].c = c;
     }
+  /* Read once: the own address of each container on the default bridge. */
+  _cleanup_ipam_ struct ipam bridge = { 0 };
+  _cleanup_free_ char *bridge_leases = xasprintf ("%s/network/leases.json", state_dir);
+  if (ipam_load (bridge_leases, &bridge, NULL) < 0)
+    ipam_free (&bridge);  /* unreadable: no address from it */
   int r = 0;
   for (size_t k = 0; k < n_loaded; k++)
     {
       /* Only also_id's own file is the caller's business; another
        * container's (being removed, say) is a warning. */
       _cleanup_error_ mk_error *e = NULL;
-      if (refresh_one (state_dir, loaded[k], all, n_all, &e) < 0)
+      if (refresh_one (&bridge, loaded[k], all, n_all, &e) < 0)
         {
           if (also_id && strcmp (loaded[k]->id, also_id) == 0)
             r = mk_error_set (err, 0, "%s", e->msg);

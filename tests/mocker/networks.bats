@@ -201,7 +201,15 @@ ip_on() {
   mk run -d --name c-$T --network app-$T busybox sleep 1000 > /dev/null
   [ "$(stat -c '%i %y' "$hosts")" != "$before" ]
   grep -q "c-$T" "$hosts"
-  mk rm -f a-$T c-$T > /dev/null
+  # one on the default bridge connected to the network: its own line keeps
+  # its bridge address, its peers learn the one on the network
+  mk run -d --name d-$T busybox sleep 1000 > /dev/null
+  dip=$(mk inspect -f '{{.NetworkSettings.IPAddress}}' d-$T)
+  [ -n "$dip" ]
+  mk network connect app-$T d-$T
+  grep -qx "$dip"$'\t'"[0-9a-f]* d-$T" <<< "$(mk exec d-$T cat /etc/hosts)"
+  grep -qx "$(ip_on app-$T d-$T)"$'\t'"d-$T [0-9a-f]\{12\}" "$hosts"
+  mk rm -f a-$T c-$T d-$T > /dev/null
 }
 
 @test "networks are isolated: no traffic between two networks, nor with the default bridge" {
