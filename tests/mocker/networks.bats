@@ -142,7 +142,9 @@ ip_on() {
   mk run -d --name cli-$T --network app-$T busybox sleep 1000 > /dev/null
   wip=$(ip_on app-$T web-$T)
   cip=$(ip_on app-$T cli-$T)
-  [ -n "$wip" ] && [ -n "$cip" ] && [ "$wip" != "$cip" ]
+  [ -n "$wip" ]
+  [ -n "$cip" ]
+  [ "$wip" != "$cip" ]
   # each /etc/hosts: its own line first, then one line per peer with its aliases
   run mk exec cli-$T cat /etc/hosts
   grep -qx "$cip"$'\t'"[0-9a-f]* cli-$T" <<< "$output"
@@ -170,11 +172,16 @@ ip_on() {
   # a rename reaches the peers
   mk rename cli-$T cli2-$T
   mk exec web-$T ping -c 1 -W 5 cli2-$T
-  ! mk exec web-$T grep -q "cli-$T" /etc/hosts || false
+  run mk exec web-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q "cli2-$T" <<< "$output"
+  ! grep -q "cli-$T" <<< "$output" || false
   mk rename cli2-$T cli-$T
   # a container that stops leaves its peers' /etc/hosts
   mk stop -t 1 web-$T > /dev/null
   run mk exec cli-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q localhost <<< "$output"
   ! grep -q "web-$T" <<< "$output" || false
   [ "$(mk network inspect app-$T | jq -r '.[0].Containers[].Name')" = "cli-$T" ]
   # and comes back with start
@@ -235,6 +242,8 @@ ip_on() {
   [ "$status" -ne 0 ]
   # and no names of the other network
   run mk exec b1-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q localhost <<< "$output"
   ! grep -q "r1-$T\|r2-$T" <<< "$output" || false
   # the host reaches every network
   ip netns exec "$H" "$MOCKER_TOP/bundles/busybox/rootfs/bin/busybox" ping -c 1 -W 5 "$b1"
@@ -278,8 +287,12 @@ ip_on() {
   mk network disconnect back-$T api-$T
   ! mk exec api-$T ip link show eth1 2>/dev/null || false
   run mk exec db-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q localhost <<< "$output"
   ! grep -q "api-$T\|apiback" <<< "$output" || false
   run mk exec api-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q localhost <<< "$output"
   ! grep -q "db-$T" <<< "$output" || false
   run -1 mk network disconnect back-$T api-$T
   [ "$output" = "mocker: container api-$T is not connected to network back-$T" ]
