@@ -164,6 +164,13 @@ json_get_str (yajl_val obj, const char *key)
   return v && YAJL_IS_STRING (v) ? v->u.string : NULL;
 }
 
+void
+json_copy_str (yajl_val obj, const char *key, char *buf, size_t size)
+{
+  const char *s = json_get_str (obj, key);
+  snprintf (buf, size, "%s", s ? s : "");
+}
+
 const char *
 json_type_name (yajl_val v)
 {

@@ -36,6 +36,8 @@ int json_objects_feed (json_objects *r, const char *text, size_t len);
 yajl_val json_get (yajl_val obj, const char *key);
 /* Convenience: string member or NULL (also NULL when of another type). */
 const char *json_get_str (yajl_val obj, const char *key);
+/* The string member into buf (truncated to size); "" when there is none. */
+void json_copy_str (yajl_val obj, const char *key, char *buf, size_t size);
 
 /* Name of a value's type for error messages: "string", "array", ... */
 const char *json_type_name (yajl_val v);

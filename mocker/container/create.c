@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,18 +25,6 @@
 #include "mocker/store/image.h"
 #include "mocker/store/store.h"
 #include "mocker/volume/attach.h"
-
-static char *
-random_id (void)
-{
-  unsigned char b[32];
-  if (getrandom (b, sizeof b, 0) != sizeof b)
-    abort ();
-  char *hex = xmalloc (65);
-  for (size_t i = 0; i < sizeof b; i++)
-    sprintf (hex + 2 * i, "%02x", b[i]);
-  return hex;
-}
 
 /* A name whose container directory is gone (a removal killed between the
  * rename of the directory and the unlink of the name) is free again.
@@ -399,7 +386,8 @@ ctr_create (struct store *s, const struct ctr_new *in, struct container **out, m
   _cleanup_free_ char *names = path_join (base, ".names");
   if (mkdir_p (names, 0700, err) < 0)
     return -1;
-  _cleanup_free_ char *id = random_id ();
+  _cleanup_free_ char *id = xmalloc (65);
+  store_random_id (id);
   _cleanup_free_ char *dir = path_join (base, id);
   static const char *const subdirs[] = { "", "upper", "work", "etc", "bundle", "bundle/rootfs",
                                          "empty" };
@@ -442,8 +430,9 @@ ctr_teardown (struct store *s, const struct container *c, mk_error **err)
       log_warning ("container %.12s: %s", c->id, e->msg);
       mk_error_free (&e);
     }
-  /* Its peers on user-defined networks forget it. */
-  if (ctr_net_mode (c) == NET_BRIDGE && ctr_hosts_refresh (s, NULL, &e) < 0)
+  /* Its peers on user-defined networks forget it (none without one). */
+  if (ctr_net_mode (c) == NET_BRIDGE && ctr_networks_any (c->dir)
+      && ctr_hosts_refresh (s, NULL, &e) < 0)
     {
       log_warning ("container %.12s: %s", c->id, e->msg);
       mk_error_free (&e);

@@ -122,10 +122,11 @@ spawn_monitor (struct store *s, const struct container *c, const struct launch_o
 
 /* Attaches the container to its networks: the default bridge when its
  * NetworkMode is "bridge", then each user-defined network of networks.json
- * (published ports on the first). *ip: the first address. */
+ * (published ports on the first). *ip: the first address; *n_user: how many
+ * user-defined networks it is on. */
 static int
 attach_all (struct store *s, const struct container *c, const char *netns, char *ip,
-            size_t ip_size, mk_error **err)
+            size_t ip_size, size_t *n_user, mk_error **err)
 {
   _cleanup_free_ struct port_map *ports = NULL;
   size_t n_ports = 0;
@@ -134,6 +135,7 @@ attach_all (struct store *s, const struct container *c, const char *netns, char 
   struct ctr_networks nets;
   if (ctr_networks_load (c->dir, &nets, err) < 0)
     return -1;
+  *n_user = nets.n;
   const char *mode = ctr_str (c, "host_config", "NetworkMode");
   bool on_default = mode == NULL || strcmp (mode, "bridge") == 0 || strcmp (mode, "default") == 0;
   int r = 0;
@@ -177,7 +179,8 @@ wire_network (struct store *s, const struct container *c, pid_t pid, char *ip, s
     return 0;
   if (mode == NET_NONE)
     return network_loopback_up (netns, err);
-  if (attach_all (s, c, netns, ip, ip_size, err) < 0)
+  size_t n_user = 0;
+  if (attach_all (s, c, netns, ip, ip_size, &n_user, err) < 0)
     return -1;
   /* /etc/hosts now gets the address (rewritten in place: already bound). */
   _cleanup_free_ char *etc = path_join (c->dir, "etc");
@@ -188,8 +191,9 @@ wire_network (struct store *s, const struct container *c, pid_t pid, char *ip, s
   ctr_dns_opts_load (c, &dns, &eo);
   int r = network_write_etc_files (etc, &eo, err);
   ctr_dns_opts_clear (&dns);
-  /* Its peers on user-defined networks and itself learn the names. */
-  if (r == 0)
+  /* Its peers on user-defined networks and itself learn the names (a
+   * container on none has no peers: its file is complete already). */
+  if (r == 0 && n_user > 0)
     r = ctr_hosts_refresh (s, c->id, err);
   if (r < 0)
     {

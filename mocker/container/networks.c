@@ -63,6 +63,18 @@ ctr_networks_load (const char *ctr_dir, struct ctr_networks *out, mk_error **err
   return 0;
 }
 
+bool
+ctr_networks_any (const char *ctr_dir)
+{
+  struct ctr_networks nets;
+  _cleanup_error_ mk_error *e = NULL;
+  if (ctr_networks_load (ctr_dir, &nets, &e) < 0)
+    return true;
+  bool any = nets.n > 0;
+  ctr_networks_clear (&nets);
+  return any;
+}
+
 int
 ctr_networks_save (const char *ctr_dir, const struct ctr_networks *l, mk_error **err)
 {
@@ -129,6 +141,7 @@ struct attachment
 {
   const char *net;
   struct net_peer *peer;
+  struct container *c;  /* its record, loaded once per container; NULL: being removed */
 };
 
 /* The text is written over the file in place (the same inode: it is
@@ -155,46 +168,12 @@ rewrite_in_place (const char *path, const char *text, mk_error **err)
   return 0;
 }
 
-static bool
-strv_has (char *const *v, const char *s)
-{
-  for (; v && *v; v++)
-    if (strcmp (*v, s) == 0)
-      return true;
-  return false;
-}
-
-/* The container's address on the default bridge, if it has a lease there. */
-static const char *
-own_ip_of (const char *state_dir, const char *id)
-{
-  static char ip[16];
-  _cleanup_free_ char *path = xasprintf ("%s/network/leases.json", state_dir);
-  _cleanup_json_ yajl_val root = NULL;
-  if (!path_exists (path) || json_parse_file (path, &root, NULL) < 0)
-    return NULL;
-  yajl_val leases = json_get (root, "leases");
-  for (size_t i = 0; leases && YAJL_IS_ARRAY (leases) && i < leases->u.array.len; i++)
-    {
-      const char *lid = json_get_str (leases->u.array.values[i], "id");
-      const char *lip = json_get_str (leases->u.array.values[i], "ip");
-      if (lid && lip && strcmp (lid, id) == 0)
-        {
-          snprintf (ip, sizeof ip, "%s", lip);
-          return ip;
-        }
-    }
-  return NULL;
-}
-
+/* bridge: the default bridge's leases. */
 static int
-refresh_one (struct store *s, const char *state_dir, const char *id, const struct attachment *all, size_t n_all,
-             mk_error **err)
+refresh_one (const struct ipam *bridge, const struct container *c, const struct attachment *all,
+             size_t n_all, mk_error **err)
 {
-  _cleanup_container_ struct container *c = NULL;
-  _cleanup_error_ mk_error *e = NULL;
-  if (ctr_load (s, id, &c, &e) < 0)
-    return 0;  /* a lease of a container being removed */
+  const char *id = c->id;
   _cleanup_free_ char *etc = path_join (c->dir, "etc");
   _cleanup_free_ char *hosts_path = path_join (etc, "hosts");
   if (!path_exists (hosts_path))
@@ -203,7 +182,14 @@ refresh_one (struct store *s, const char *state_dir, const char *id, const struc
    * the first one it is on. */
   const char *mode = ctr_str (c, "host_config", "NetworkMode");
   bool user = mode && strcmp (mode, "bridge") != 0 && strcmp (mode, "default") != 0;
-  const char *own_ip = user ? NULL : own_ip_of (state_dir, c->id);
+  char bridge_ip[16];
+  const char *own_ip = NULL;
+  int b = user ? -1 : ipam_find (bridge, id);
+  if (b >= 0)
+    {
+      ipv4_format (bridge->leases[b].ip, bridge_ip);
+      own_ip = bridge_ip;
+    }
   for (size_t i = 0; i < n_all && own_ip == NULL && user; i++)
     if (strcmp (all[i].peer->id, id) == 0 && strcmp (all[i].net, mode) == 0)
       own_ip = all[i].peer->ip;
@@ -226,9 +212,8 @@ refresh_one (struct store *s, const char *state_dir, const char *id, const struc
         {
           if (strcmp (all[j].net, all[i].net) != 0 || strcmp (all[j].peer->id, id) == 0)
             continue;
-          _cleanup_container_ struct container *p = NULL;
-          _cleanup_error_ mk_error *pe = NULL;
-          if (ctr_load (s, all[j].peer->id, &p, &pe) < 0)
+          const struct container *p = all[j].c;
+          if (p == NULL)
             continue;
           char *line = xasprintf ("%s%s\t%s", text, all[j].peer->ip, p->name);
           free (text);
@@ -247,6 +232,15 @@ refresh_one (struct store *s, const char *state_dir, const char *id, const struc
   if (rewrite_in_place (hosts_path, text, err) < 0)
     return mk_error_wrap (err, "container %.12s: /etc/hosts", c->id);
   return 0;
+}
+
+static struct container *
+find_loaded (struct container **v, size_t n, const char *id)
+{
+  for (size_t k = 0; k < n; k++)
+    if (strcmp (v[k]->id, id) == 0)
+      return v[k];
+  return NULL;
 }
 
 int
@@ -273,27 +267,46 @@ ctr_hosts_refresh (struct store *s, const char *also_id, mk_error **err)
         continue;
       all = xrealloc (all, (n_all + n_peers[i] + 1) * sizeof *all);
       for (size_t j = 0; j < n_peers[i]; j++)
-        all[n_all++] = (struct attachment) { defs[i].name, &peers[i][j] };
+        all[n_all++] = (struct attachment) { defs[i].name, &peers[i][j], NULL };
     }
-  int r = 0;
-  _cleanup_strv_ char **done = NULL;
+  /* Each container's record once (it is every peer's line of its name); one
+   * that does not load is being removed: its peers skip it. */
+  struct container **loaded = xzalloc ((n_all + 2) * sizeof *loaded);
+  size_t n_loaded = 0;
   for (size_t i = 0; i <= n_all; i++)
     {
       const char *id = i < n_all ? all[i].peer->id : also_id;
-      if (id == NULL || strv_has (done, id))
+      if (id == NULL)
         continue;
-      strv_push (&done, id);
+      struct container *c = find_loaded (loaded, n_loaded, id);
+      _cleanup_error_ mk_error *e = NULL;
+      if (c == NULL && ctr_load (s, id, &c, &e) == 0)
+        loaded[n_loaded++] = c;
+      if (i < n_all)
+        all[i].c = c;
+    }
+  /* Read once: the own address of each container on the default bridge. */
+  _cleanup_ipam_ struct ipam bridge = { 0 };
+  _cleanup_free_ char *bridge_leases = xasprintf ("%s/network/leases.json", state_dir);
+  if (ipam_load (bridge_leases, &bridge, NULL) < 0)
+    ipam_free (&bridge);  /* unreadable: no address from it */
+  int r = 0;
+  for (size_t k = 0; k < n_loaded; k++)
+    {
       /* Only also_id's own file is the caller's business; another
        * container's (being removed, say) is a warning. */
       _cleanup_error_ mk_error *e = NULL;
-      if (refresh_one (s, state_dir, id, all, n_all, &e) < 0)
+      if (refresh_one (&bridge, loaded[k], all, n_all, &e) < 0)
         {
-          if (also_id && strcmp (id, also_id) == 0)
+          if (also_id && strcmp (loaded[k]->id, also_id) == 0)
             r = mk_error_set (err, 0, "%s", e->msg);
           else
             log_warning ("%s", e->msg);
         }
     }
+  for (size_t k = 0; k < n_loaded; k++)
+    container_free (loaded[k]);
+  free (loaded);
   for (size_t i = 0; i < n_defs; i++)
     net_peers_free (peers[i], n_peers[i]);
   free (peers);

@@ -34,6 +34,9 @@ int ctr_networks_save (const char *ctr_dir, const struct ctr_networks *l, mk_err
 int ctr_networks_find (const struct ctr_networks *l, const char *name);  /* index or -1 */
 void ctr_networks_add (struct ctr_networks *l, const char *name, char *const *aliases);
 void ctr_networks_remove (struct ctr_networks *l, const char *name);
+/* Whether networks.json lists a network (an unreadable file counts as one:
+ * the callers then refresh rather than skip). */
+bool ctr_networks_any (const char *ctr_dir);
 
 /* Rewrites /etc/hosts of every container attached to a user-defined network
  * (and of also_id, which may have just left one): its own lines, then one

@@ -21,13 +21,6 @@ struct attach_job
 };
 
 static void
-copy_field (yajl_val v, const char *key, char *dst, size_t size)
-{
-  const char *s = json_get_str (v, key);
-  snprintf (dst, size, "%s", s ? s : "");
-}
-
-static void
 attach_line (char *line, void *opaque)
 {
   struct attach_job *j = opaque;
@@ -35,15 +28,15 @@ attach_line (char *line, void *opaque)
   if (j->done || json_parse (line, strlen (line), "network attach output", &v, &j->err) < 0)
     return;
   struct net_lease *l = j->out;
-  copy_field (v, "id", l->id, sizeof l->id);
-  copy_field (v, "ip", l->ip, sizeof l->ip);
-  copy_field (v, "gateway", l->gateway, sizeof l->gateway);
-  copy_field (v, "subnet", l->subnet, sizeof l->subnet);
-  copy_field (v, "mac", l->mac, sizeof l->mac);
-  copy_field (v, "veth", l->veth, sizeof l->veth);
-  copy_field (v, "bridge", l->bridge, sizeof l->bridge);
-  copy_field (v, "network", l->network, sizeof l->network);
-  copy_field (v, "ifname", l->ifname, sizeof l->ifname);
+  json_copy_str (v, "id", l->id, sizeof l->id);
+  json_copy_str (v, "ip", l->ip, sizeof l->ip);
+  json_copy_str (v, "gateway", l->gateway, sizeof l->gateway);
+  json_copy_str (v, "subnet", l->subnet, sizeof l->subnet);
+  json_copy_str (v, "mac", l->mac, sizeof l->mac);
+  json_copy_str (v, "veth", l->veth, sizeof l->veth);
+  json_copy_str (v, "bridge", l->bridge, sizeof l->bridge);
+  json_copy_str (v, "network", l->network, sizeof l->network);
+  json_copy_str (v, "ifname", l->ifname, sizeof l->ifname);
   yajl_val p = json_get (v, "prefix_len");
   l->prefix_len = p && YAJL_IS_INTEGER (p) ? (int) YAJL_GET_INTEGER (p) : 0;
   j->done = true;

@@ -125,12 +125,15 @@ struct veth_config
   int prefix;
   uint8_t mac[6];
 };
-/* Creates the pair with its peer born as eth0 in the container netns, sets
- * eth0's address, MAC, default route, lo up, and the host side on the bridge. */
-int veth_create (struct nl_sock *host, int netns_fd, const struct veth_config *c, mk_error **err);
+/* Creates the pair with its peer born as c->ifname in the container netns
+ * (netns_fd), sets its address, MAC, default route, lo up (through inside, a
+ * socket in that netns: nlsock_open_in), and the host side on the bridge. */
+int veth_create (struct nl_sock *host, struct nl_sock *inside, int netns_fd,
+                 const struct veth_config *c, mk_error **err);
 int link_set_up (struct nl_sock *sk, const char *name, mk_error **err);
-/* The first ethN the container's netns does not have yet. */
-int veth_free_ifname (int netns_fd, char buf[16], mk_error **err);
+/* The first ethN the container's netns (inside: a socket there) does not
+ * have yet. */
+int veth_free_ifname (struct nl_sock *inside, char buf[16], mk_error **err);
 
 /* ---- nat.c: the `ip mocker` table, through libnftables ---- */
 

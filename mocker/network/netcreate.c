@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 #include <netlink/netlink.h>
@@ -17,16 +16,6 @@
 #include "common/util.h"
 #include "mocker/store/store.h"
 #include "mocker/network/netdef.h"
-
-static void
-random_id (char out[65])
-{
-  unsigned char b[32];
-  if (getrandom (b, sizeof b, 0) != sizeof b)
-    abort ();
-  for (size_t i = 0; i < sizeof b; i++)
-    sprintf (out + 2 * i, "%02x", b[i]);
-}
 
 /* The subnets already taken: every other network's, and the default
  * bridge's (its leases' or, with none, the address of mocker0, which the
@@ -171,7 +160,7 @@ network_create (const char *state_dir, const char *name, const char *subnet, con
                          "allowed, at most %d characters", name, NET_NAME_MAX);
   memset (out, 0, sizeof *out);
   snprintf (out->name, sizeof out->name, "%s", name);
-  random_id (out->id);
+  store_random_id (out->id);
   snprintf (out->driver, sizeof out->driver, "bridge");
   snprintf (out->bridge, sizeof out->bridge, "mk-%.12s", out->id);
   snprintf (out->table, sizeof out->table, "%s", out->bridge);

@@ -94,13 +94,6 @@ network_lock (const char *state_dir, mk_error **err)
   return lock_path (lock, true, err);
 }
 
-static void
-copy_str (yajl_val v, const char *key, char *dst, size_t size)
-{
-  const char *s = json_get_str (v, key);
-  snprintf (dst, size, "%s", s ? s : "");
-}
-
 int
 net_def_load (const char *state_dir, const char *name, struct net_def *out, mk_error **err)
 {
@@ -114,14 +107,14 @@ net_def_load (const char *state_dir, const char *name, struct net_def *out, mk_e
   _cleanup_json_ yajl_val v = NULL;
   if (json_parse_file (path, &v, err) < 0)
     return -1;
-  copy_str (v, "Name", out->name, sizeof out->name);
-  copy_str (v, "Id", out->id, sizeof out->id);
-  copy_str (v, "Driver", out->driver, sizeof out->driver);
-  copy_str (v, "Subnet", out->subnet, sizeof out->subnet);
-  copy_str (v, "Gateway", out->gateway, sizeof out->gateway);
-  copy_str (v, "Bridge", out->bridge, sizeof out->bridge);
-  copy_str (v, "Table", out->table, sizeof out->table);
-  copy_str (v, "Created", out->created, sizeof out->created);
+  json_copy_str (v, "Name", out->name, sizeof out->name);
+  json_copy_str (v, "Id", out->id, sizeof out->id);
+  json_copy_str (v, "Driver", out->driver, sizeof out->driver);
+  json_copy_str (v, "Subnet", out->subnet, sizeof out->subnet);
+  json_copy_str (v, "Gateway", out->gateway, sizeof out->gateway);
+  json_copy_str (v, "Bridge", out->bridge, sizeof out->bridge);
+  json_copy_str (v, "Table", out->table, sizeof out->table);
+  json_copy_str (v, "Created", out->created, sizeof out->created);
   struct ipv4_net net;
   uint32_t gw;
   if (strcmp (out->name, name) != 0 || strlen (out->id) != 64 || out->bridge[0] == '\0'

@@ -38,18 +38,15 @@ net_target_free (struct net_target *t)
 }
 #define _cleanup_target_ __attribute__ ((cleanup (net_target_free)))
 
-static int
-target_default (const char *state_dir, struct net_target *t, mk_error **err)
+/* (Its directory is made by network_lock, which writers take first.) */
+static void
+target_default (const char *state_dir, struct net_target *t)
 {
   memset (t, 0, sizeof *t);
-  _cleanup_free_ char *dir = path_join (state_dir, "network");
-  if (mkdir_p (dir, 0700, err) < 0)
-    return -1;
-  t->leases = path_join (dir, "leases.json");
+  t->leases = xasprintf ("%s/network/leases.json", state_dir);
   snprintf (t->name, sizeof t->name, "bridge");
   snprintf (t->bridge, sizeof t->bridge, "%s", NET_BRIDGE_NAME);
   snprintf (t->table, sizeof t->table, "%s", NAT_TABLE);
-  return 0;
 }
 
 static int
@@ -73,7 +70,10 @@ static int
 target_open (const char *state_dir, const char *network, struct net_target *t, mk_error **err)
 {
   if (network == NULL || strcmp (network, "bridge") == 0 || strcmp (network, "default") == 0)
-    return target_default (state_dir, t, err);
+    {
+      target_default (state_dir, t);
+      return 0;
+    }
   struct net_def d;
   if (net_def_load (state_dir, network, &d, err) < 0)
     return -1;
@@ -135,8 +135,7 @@ check_ports (const char *state_dir, const struct ipam *own, const struct net_att
     return -1;
   _cleanup_free_ struct net_target *all = xzalloc ((n_defs + 1) * sizeof *all);
   size_t n_all = 0;
-  if (target_default (state_dir, &all[n_all], err) == 0)
-    n_all++;
+  target_default (state_dir, &all[n_all++]);
   for (size_t i = 0; i < n_defs; i++)
     if (target_from_def (state_dir, &defs[i], &all[n_all], NULL) == 0)
       n_all++;
@@ -197,9 +196,13 @@ attach_locked (const char *state_dir, const struct net_target *t,
   if (check_ports (state_dir, &ipam, o, err) < 0)
     return -1;
 
+  /* inside: one socket in the container's netns (a thread enters it) for
+   * the free ethN and the configuration of the new one. */
   _cleanup_nlsock_ struct nl_sock *sk = NULL;
+  _cleanup_nlsock_ struct nl_sock *inside = NULL;
   _cleanup_nft_ struct nft_ctx *nft = NULL;
-  if (nlsock_open (&sk, err) < 0 || nat_open (&nft, err) < 0)
+  if (nlsock_open (&sk, err) < 0 || nlsock_open_in (netns_fd, &inside, err) < 0
+      || nat_open (&nft, err) < 0)
     return -1;
 
   struct ipv4_net subnet;
@@ -232,7 +235,7 @@ attach_locked (const char *state_dir, const struct net_target *t,
 
   char ifname[16];
   uint32_t ip;
-  if (veth_free_ifname (netns_fd, ifname, err) < 0
+  if (veth_free_ifname (inside, ifname, err) < 0
       || ipam_allocate (&ipam, o->container_id, &ip, err) < 0)
     goto undo_shared;
   struct ipam_lease *lease = &ipam.leases[ipam.n - 1];
@@ -256,7 +259,7 @@ attach_locked (const char *state_dir, const struct net_target *t,
     .bridge_ifindex = br_index, .ip = ip, .gateway = gateway, .prefix = subnet.prefix,
   };
   net_mac_for_ip (ip, vc.mac);
-  if (veth_create (sk, netns_fd, &vc, err) < 0)
+  if (veth_create (sk, inside, netns_fd, &vc, err) < 0)
     goto undo_lease;
   if (nat_add_ports (nft, t->table, o->container_id, ip, o->ports, o->n_ports, err) < 0
       || ipam_save (t->leases, &ipam, err) < 0)
@@ -365,8 +368,8 @@ detach (const char *state_dir, const char *network, bool all, const char *contai
     }
   {
     _cleanup_target_ struct net_target t = { 0 };
-    if (target_default (state_dir, &t, err) < 0
-        || detach_locked (&t, container_id, sk, nft, err) < 0)
+    target_default (state_dir, &t);
+    if (detach_locked (&t, container_id, sk, nft, err) < 0)
       return mk_error_wrap (err, "detach container `%s`", container_id);
   }
   struct net_def *defs;
@@ -422,10 +425,8 @@ network_list (const char *state_dir, struct net_lease **out, size_t *n, mk_error
 {
   struct net_lease *v = xzalloc (sizeof *v);
   size_t len = 0;
-  struct net_target t = { 0 };
-  t.leases = xasprintf ("%s/network/leases.json", state_dir);
-  snprintf (t.name, sizeof t.name, "bridge");
-  snprintf (t.bridge, sizeof t.bridge, "%s", NET_BRIDGE_NAME);
+  struct net_target t;
+  target_default (state_dir, &t);
   int r = list_target (&t, &v, &len, err);
   net_target_free (&t);
   struct net_def *defs = NULL;
@@ -434,7 +435,7 @@ network_list (const char *state_dir, struct net_lease **out, size_t *n, mk_error
     r = net_def_list (state_dir, &defs, &n_defs, err);
   for (size_t i = 0; i < n_defs && r == 0; i++)
     {
-      if (target_from_def (state_dir, &defs[i], &t, err) < 0)
+      if (target_from_def (state_dir, &defs[i], &t, NULL) < 0)
         continue;
       r = list_target (&t, &v, &len, err);
       net_target_free (&t);

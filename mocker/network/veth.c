@@ -105,13 +105,10 @@ add_default_route (struct nl_sock *sk, int ifindex, uint32_t gateway, mk_error *
   return 0;
 }
 
-/* eth0 and lo inside the container, through a socket living in its netns. */
+/* ethN and lo inside the container, through a socket living in its netns. */
 static int
-configure_inside (int netns_fd, const struct veth_config *c, mk_error **err)
+configure_inside (struct nl_sock *sk, const struct veth_config *c, mk_error **err)
 {
-  _cleanup_nlsock_ struct nl_sock *sk = NULL;
-  if (nlsock_open_in (netns_fd, &sk, err) < 0)
-    return -1;
   _cleanup_link_ struct rtnl_link *eth0 = NULL;
   int r = rtnl_link_get_kernel (sk, 0, c->ifname, &eth0);
   if (r < 0)
@@ -125,11 +122,8 @@ configure_inside (int netns_fd, const struct veth_config *c, mk_error **err)
 }
 
 int
-veth_free_ifname (int netns_fd, char buf[16], mk_error **err)
+veth_free_ifname (struct nl_sock *sk, char buf[16], mk_error **err)
 {
-  _cleanup_nlsock_ struct nl_sock *sk = NULL;
-  if (nlsock_open_in (netns_fd, &sk, err) < 0)
-    return -1;
   for (int i = 0; i < 100; i++)
     {
       snprintf (buf, 16, "eth%d", i);
@@ -141,11 +135,12 @@ veth_free_ifname (int netns_fd, char buf[16], mk_error **err)
 }
 
 int
-veth_create (struct nl_sock *host, int netns_fd, const struct veth_config *c, mk_error **err)
+veth_create (struct nl_sock *host, struct nl_sock *inside, int netns_fd,
+             const struct veth_config *c, mk_error **err)
 {
   if (create_pair (host, netns_fd, c, err) < 0)
     return -1;
-  if (configure_inside (netns_fd, c, err) < 0 || link_set_up (host, c->host_name, err) < 0)
+  if (configure_inside (inside, c, err) < 0 || link_set_up (host, c->host_name, err) < 0)
     {
       /* Deleting one end deletes the pair. */
       link_delete_by_name (host, c->host_name, NULL);

@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/fs.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,6 +108,16 @@ store_fail (mk_error **err, int code, const char *fmt, ...)
   va_end (ap);
   (*err)->errnum = code;
   return -1;
+}
+
+void
+store_random_id (char out[65])
+{
+  unsigned char b[32];
+  if (getrandom (b, sizeof b, 0) != sizeof b)
+    abort ();
+  for (size_t i = 0; i < sizeof b; i++)
+    sprintf (out + 2 * i, "%02x", b[i]);
 }
 
 struct store *

@@ -38,6 +38,9 @@ struct store;
 int store_fail (mk_error **err, int code, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 
+/* 64 random hex digits: the ids of containers, networks (Docker's). */
+void store_random_id (char out[65]);
+
 /* Opens the store at root, creating its directories when missing, and
  * removes staging leftovers of dead processes. */
 struct store *store_open (const char *root, mk_error **err);

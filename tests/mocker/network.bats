@@ -123,6 +123,13 @@ lease_field() {  # lease_field JSON FIELD
   run mk network leases
   [ "$(jq length <<< "$output")" -eq 1 ]
   [ "$(jq -r '.[0].ip' <<< "$output")" = "$ip" ]
+  # An attach enters the container's netns once (one socket there finds the
+  # free ethN and configures it; each entry is a thread and a setns).
+  container
+  ip netns exec "$H" env MOCKER_ROOT="$STATE" strace -f -qq -e trace=setns -o "$STATE/strace" \
+    "$MOCKER_BIN" network attach --id c2-$T --netns /proc/$CPID/ns/net > /dev/null
+  in_c "$CPID" ip -o link show eth0
+  [ "$(grep -c 'setns(' "$STATE/strace")" = 1 ]
 }
 
 @test "network: outgoing traffic is masqueraded (the outside server sees the host's address)" {

@@ -142,7 +142,9 @@ ip_on() {
   mk run -d --name cli-$T --network app-$T busybox sleep 1000 > /dev/null
   wip=$(ip_on app-$T web-$T)
   cip=$(ip_on app-$T cli-$T)
-  [ -n "$wip" ] && [ -n "$cip" ] && [ "$wip" != "$cip" ]
+  [ -n "$wip" ]
+  [ -n "$cip" ]
+  [ "$wip" != "$cip" ]
   # each /etc/hosts: its own line first, then one line per peer with its aliases
   run mk exec cli-$T cat /etc/hosts
   grep -qx "$cip"$'\t'"[0-9a-f]* cli-$T" <<< "$output"
@@ -170,11 +172,16 @@ ip_on() {
   # a rename reaches the peers
   mk rename cli-$T cli2-$T
   mk exec web-$T ping -c 1 -W 5 cli2-$T
-  ! mk exec web-$T grep -q "cli-$T" /etc/hosts || false
+  run mk exec web-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q "cli2-$T" <<< "$output"
+  ! grep -q "cli-$T" <<< "$output" || false
   mk rename cli2-$T cli-$T
   # a container that stops leaves its peers' /etc/hosts
   mk stop -t 1 web-$T > /dev/null
   run mk exec cli-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q localhost <<< "$output"
   ! grep -q "web-$T" <<< "$output" || false
   [ "$(mk network inspect app-$T | jq -r '.[0].Containers[].Name')" = "cli-$T" ]
   # and comes back with start
@@ -182,6 +189,34 @@ ip_on() {
   mk exec cli-$T ping -c 1 -W 5 www
   mk rm -f web-$T cli-$T > /dev/null
   [ "$(mk network inspect app-$T | jq -c '.[0].Containers')" = '{}' ]
+}
+
+@test "a container on no user-defined network: its start, stop and rename leave the peers' /etc/hosts alone" {
+  mk network create app-$T > /dev/null
+  mk run -d --name a-$T --network app-$T busybox sleep 1000 > /dev/null
+  hosts=$MOCKER_ROOT/containers/$(mk inspect -f '{{.Id}}' a-$T)/etc/hosts
+  [ -f "$hosts" ]
+  before=$(stat -c '%i %y' "$hosts")
+  # a rewrite (in place) changes the file's mtime; none may happen
+  mk run -d --name b-$T busybox sleep 1000 > /dev/null
+  mk rename b-$T b2-$T
+  mk stop -t 1 b2-$T > /dev/null
+  mk start b2-$T > /dev/null
+  mk rm -f b2-$T > /dev/null
+  [ "$(stat -c '%i %y' "$hosts")" = "$before" ]
+  # while a start on the network does rewrite it
+  mk run -d --name c-$T --network app-$T busybox sleep 1000 > /dev/null
+  [ "$(stat -c '%i %y' "$hosts")" != "$before" ]
+  grep -q "c-$T" "$hosts"
+  # one on the default bridge connected to the network: its own line keeps
+  # its bridge address, its peers learn the one on the network
+  mk run -d --name d-$T busybox sleep 1000 > /dev/null
+  dip=$(mk inspect -f '{{.NetworkSettings.IPAddress}}' d-$T)
+  [ -n "$dip" ]
+  mk network connect app-$T d-$T
+  grep -qx "$dip"$'\t'"[0-9a-f]* d-$T" <<< "$(mk exec d-$T cat /etc/hosts)"
+  grep -qx "$(ip_on app-$T d-$T)"$'\t'"d-$T [0-9a-f]\{12\}" "$hosts"
+  mk rm -f a-$T c-$T d-$T > /dev/null
 }
 
 @test "networks are isolated: no traffic between two networks, nor with the default bridge" {
@@ -207,6 +242,8 @@ ip_on() {
   [ "$status" -ne 0 ]
   # and no names of the other network
   run mk exec b1-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q localhost <<< "$output"
   ! grep -q "r1-$T\|r2-$T" <<< "$output" || false
   # the host reaches every network
   ip netns exec "$H" "$MOCKER_TOP/bundles/busybox/rootfs/bin/busybox" ping -c 1 -W 5 "$b1"
@@ -250,8 +287,12 @@ ip_on() {
   mk network disconnect back-$T api-$T
   ! mk exec api-$T ip link show eth1 2>/dev/null || false
   run mk exec db-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q localhost <<< "$output"
   ! grep -q "api-$T\|apiback" <<< "$output" || false
   run mk exec api-$T cat /etc/hosts
+  [ "$status" -eq 0 ]
+  grep -q localhost <<< "$output"
   ! grep -q "db-$T" <<< "$output" || false
   run -1 mk network disconnect back-$T api-$T
   [ "$output" = "mocker: container api-$T is not connected to network back-$T" ]
@@ -284,6 +325,14 @@ ip_on() {
   mk network create idle2-$T > /dev/null
   mk run -d --name u-$T --network used-$T -p 18080:8080 busybox \
     sh -c 'mkdir /www && echo pub > /www/index.html && exec httpd -f -p 8080 -h /www' > /dev/null
+  # without -f it asks, as Docker: only "y" or "yes" (any case) goes on
+  local answer
+  for answer in n yep ''; do
+    run mk network prune <<< "$answer"
+    [ "$status" -eq 0 ]
+    [ "$output" = "WARNING! This will remove all custom networks not used by at least one container."$'\n'"Are you sure you want to continue? [y/N] " ]
+    [ "$(mk network ls -q --filter type=custom | wc -l)" = 3 ]
+  done
   run mk network prune -f
   [ "$status" -eq 0 ]
   [ "$output" = "Deleted Networks:"$'\n'"idle1-$T"$'\n'"idle2-$T" ]

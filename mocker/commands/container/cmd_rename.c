@@ -94,7 +94,7 @@ cmd_rename (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     unlink (old);
   /* Its peers on user-defined networks know it by the new name. */
   _cleanup_error_ mk_error *e = NULL;
-  if (ctr_hosts_refresh (s, NULL, &e) < 0)
+  if (ctr_networks_any (ct->dir) && ctr_hosts_refresh (s, NULL, &e) < 0)
     fprintf (stderr, "mocker: warning: %s\n", e->msg);
   /* Docker's oldName keeps the leading slash of its names */
   _cleanup_free_ char *old_name = xasprintf ("/%s", ct->name);

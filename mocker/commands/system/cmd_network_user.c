@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/json.h"
 #include "common/util.h"
@@ -15,6 +16,7 @@
 #include "mocker/network/netdef.h"
 #include "mocker/network/network.h"
 #include "mocker/store/store.h"
+#include "mocker/ui/confirm.h"
 #include "mocker/ui/filter.h"
 #include "mocker/ui/formatter.h"
 
@@ -526,14 +528,9 @@ net_cmd_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
     return r > 0 ? mocker_print_usage ("Usage: mocker network prune [-f]\n") : -1;
   if (optind < argc)
     return mocker_usage_error (err, "network prune", "no arguments expected");
-  if (!a.force)
-    {
-      fprintf (stderr, "WARNING! This will remove all custom networks not used by at least one "
-               "container.\nAre you sure you want to continue? [y/N] ");
-      char answer[16] = "";
-      if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] | 0x20) != 'y')
-        return 0;
-    }
+  if (!a.force && !ui_confirm ("WARNING! This will remove all custom networks not used by at "
+                               "least one container."))
+    return 0;
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
@@ -549,29 +546,50 @@ net_cmd_prune (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 
 /* ---- connect, disconnect ---- */
 
-/* The network (user-defined) and the container (bridge mode) of NET CTR. */
+/* What connect and disconnect work on: the network of NET (user-defined, by
+ * name or id) and the container of CTR (bridge mode), locked, its state
+ * reloaded under the lock and its networks.json read. */
+struct pair
+{
+  char net[NET_NAME_MAX + 1];
+  struct container *c;
+  int lock;
+  struct ctr_networks nets;
+};
+
+static void
+pair_clear (struct pair *p)
+{
+  ctr_networks_clear (&p->nets);
+  if (p->lock >= 0)
+    close (p->lock);
+  container_free (p->c);
+}
+#define _cleanup_pair_ __attribute__ ((cleanup (pair_clear)))
+
 static int
-find_pair (struct store *s, const char *cmd, const char *net, const char *ref,
-           struct net_def *d, struct container **c, mk_error **err)
+pair_open (struct store *s, const char *cmd, const char *net, const char *ref, struct pair *p,
+           mk_error **err)
 {
   if (net_name_predefined (net))
     return mk_error_set (err, 0, "%s: network `%s`: only user-defined networks can be "
                          "connected and disconnected", cmd, net);
-  if (net_def_find (store_root (s), net, d, err) < 0)
+  struct net_def d;
+  if (net_def_find (store_root (s), net, &d, err) < 0)
     return -1;
-  if (ctr_find (s, ref, c, err) < 0)
-    {
-      net_def_clear (d);
-      return -1;
-    }
-  if (ctr_net_mode (*c) != NET_BRIDGE)
-    {
-      net_def_clear (d);
-      return mk_error_set (err, 0, "container %s is on the %s network: it cannot be connected "
-                           "to or disconnected from other networks", (*c)->name,
-                           ctr_str (*c, "host_config", "NetworkMode"));
-    }
-  return 0;
+  snprintf (p->net, sizeof p->net, "%s", d.name);
+  net_def_clear (&d);
+  if (ctr_find (s, ref, &p->c, err) < 0)
+    return -1;
+  if (ctr_net_mode (p->c) != NET_BRIDGE)
+    return mk_error_set (err, 0, "container %s is on the %s network: it cannot be connected "
+                         "to or disconnected from other networks", p->c->name,
+                         ctr_str (p->c, "host_config", "NetworkMode"));
+  p->lock = ctr_lock (p->c, err);
+  if (p->lock < 0)
+    return -1;
+  ctr_reload_state (p->c);
+  return ctr_networks_load (p->c->dir, &p->nets, err);
 }
 
 int
@@ -591,47 +609,34 @@ net_cmd_connect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
-  struct net_def d;
-  _cleanup_container_ struct container *c = NULL;
-  if (find_pair (s, "connect", argv[optind], argv[optind + 1], &d, &c, err) < 0)
+  _cleanup_pair_ struct pair p = { .lock = -1 };
+  if (pair_open (s, "connect", argv[optind], argv[optind + 1], &p, err) < 0)
     return -1;
-  net_def_clear (&d);
-  _cleanup_close_ int lock = ctr_lock (c, err);
-  if (lock < 0)
-    return -1;
-  ctr_reload_state (c);
-  struct ctr_networks nets;
-  if (ctr_networks_load (c->dir, &nets, err) < 0)
-    return -1;
-  r = 0;
-  if (ctr_networks_find (&nets, d.name) >= 0)
-    r = store_fail (err, EEXIST, "container %s is already connected to network %s", c->name,
-                      d.name);
+  struct container *c = p.c;
+  if (ctr_networks_find (&p.nets, p.net) >= 0)
+    return store_fail (err, EEXIST, "container %s is already connected to network %s", c->name,
+                       p.net);
   bool attached = false;
-  if (r == 0 && c->has_state && ctr_state_alive (&c->state))
+  if (c->has_state && ctr_state_alive (&c->state))
     {
       char netns[64];
       snprintf (netns, sizeof netns, "/proc/%d/ns/net", (int) c->state.pid);
       struct net_attach_opts ao = { .container_id = c->id, .netns_path = netns,
-                                    .network = d.name, .aliases = a.aliases };
+                                    .network = p.net, .aliases = a.aliases };
       struct net_lease lease;
-      r = network_attach (store_root (s), &ao, &lease, err);
-      attached = r == 0;
+      if (network_attach (store_root (s), &ao, &lease, err) < 0)
+        return -1;
+      attached = true;
     }
-  if (r == 0)
+  ctr_networks_add (&p.nets, p.net, a.aliases);
+  if (ctr_networks_save (c->dir, &p.nets, err) < 0)
     {
-      ctr_networks_add (&nets, d.name, a.aliases);
-      r = ctr_networks_save (c->dir, &nets, err);
-      if (r < 0 && attached)
-        {
-          _cleanup_error_ mk_error *e = NULL;
-          network_detach_from (store_root (s), d.name, c->id, &e);
-        }
+      _cleanup_error_ mk_error *e = NULL;
+      if (attached)
+        network_detach_from (store_root (s), p.net, c->id, &e);
+      return -1;
     }
-  ctr_networks_clear (&nets);
-  if (r == 0 && attached)
-    r = ctr_hosts_refresh (s, c->id, err);
-  return r;
+  return attached ? ctr_hosts_refresh (s, c->id, err) : 0;
 }
 
 int
@@ -647,34 +652,18 @@ net_cmd_disconnect (struct mocker_ctx *ctx, int argc, char **argv, mk_error **er
   struct store *s = mocker_store (ctx, err);
   if (s == NULL)
     return -1;
-  struct net_def d;
-  _cleanup_container_ struct container *c = NULL;
-  if (find_pair (s, "disconnect", argv[optind], argv[optind + 1], &d, &c, err) < 0)
+  _cleanup_pair_ struct pair p = { .lock = -1 };
+  if (pair_open (s, "disconnect", argv[optind], argv[optind + 1], &p, err) < 0)
     return -1;
-  net_def_clear (&d);
-  _cleanup_close_ int lock = ctr_lock (c, err);
-  if (lock < 0)
-    return -1;
-  ctr_reload_state (c);
-  struct ctr_networks nets;
-  if (ctr_networks_load (c->dir, &nets, err) < 0)
-    return -1;
-  if (ctr_networks_find (&nets, d.name) < 0 && !a.force)
-    {
-      ctr_networks_clear (&nets);
-      return mk_error_set (err, 0, "container %s is not connected to network %s", c->name,
-                           d.name);
-    }
+  if (ctr_networks_find (&p.nets, p.net) < 0 && !a.force)
+    return mk_error_set (err, 0, "container %s is not connected to network %s", p.c->name,
+                         p.net);
   /* The lease goes first: a container whose record says it left a network
    * never keeps an address there. */
-  r = network_detach_from (store_root (s), d.name, c->id, err);
-  if (r == 0)
-    {
-      ctr_networks_remove (&nets, d.name);
-      r = ctr_networks_save (c->dir, &nets, err);
-    }
-  ctr_networks_clear (&nets);
-  if (r == 0)
-    r = ctr_hosts_refresh (s, c->id, err);
-  return r;
+  if (network_detach_from (store_root (s), p.net, p.c->id, err) < 0)
+    return -1;
+  ctr_networks_remove (&p.nets, p.net);
+  if (ctr_networks_save (p.c->dir, &p.nets, err) < 0)
+    return -1;
+  return ctr_hosts_refresh (s, p.c->id, err);
 }
