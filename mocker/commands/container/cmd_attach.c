@@ -18,7 +18,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -29,6 +28,7 @@
 #include "mocker/container/detach_keys.h"
 #include "mocker/container/status.h"
 #include "mocker/mocker.h"
+#include "mocker/ui/rawterm.h"
 
 static const char usage[] =
   "Usage: mocker attach [OPTIONS] CONTAINER\n"
@@ -138,29 +138,6 @@ check_attachable (struct container *c, mk_error **err)
   if (ctr_paused (c))
     return mk_error_set (err, 0, "You cannot attach to a paused container, unpause it first");
   return 0;
-}
-
-static struct termios saved_tio;
-static bool tio_saved;
-
-static void
-terminal_raw (void)
-{
-  if (tcgetattr (STDIN_FILENO, &saved_tio) < 0)
-    return;
-  struct termios raw = saved_tio;
-  cfmakeraw (&raw);
-  raw.c_oflag |= OPOST;
-  if (tcsetattr (STDIN_FILENO, TCSANOW, &raw) == 0)
-    tio_saved = true;
-}
-
-static void
-terminal_restore (void)
-{
-  if (tio_saved)
-    tcsetattr (STDIN_FILENO, TCSANOW, &saved_tio);
-  tio_saved = false;
 }
 
 struct session
@@ -273,7 +250,7 @@ attach_running (struct container *c, const struct attach_opts *o, mk_error **err
   signal (SIGPIPE, SIG_IGN);
 
   if (tty && s->in >= 0 && isatty (STDIN_FILENO))
-    terminal_raw ();
+    ui_terminal_raw ();
   if (tty && isatty (STDOUT_FILENO))
     send_window_size (s->sock);
 
@@ -324,7 +301,7 @@ attach_running (struct container *c, const struct attach_opts *o, mk_error **err
             }
         }
     }
-  terminal_restore ();
+  ui_terminal_restore ();
   if (detached)
     {
       fprintf (stderr, "read escape sequence\n"); /* Docker's words on detaching */
