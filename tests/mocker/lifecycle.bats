@@ -259,6 +259,9 @@ mk() {
   mocker wait "$id" > "$MOCKER_TEST_DIR/wait.out" 3>&- &
   waiter=$!
   sleep 0.5
+  # still waiting, nothing printed (the record says running)
+  kill -0 "$waiter"
+  [ ! -s "$MOCKER_TEST_DIR/wait.out" ]
   # the monitor records the exit, then goes
   jq -c '.status = "exited" | .exit_code = 3' "$dir/state.json" > "$dir/state.new"
   mv "$dir/state.new" "$dir/state.json"
