@@ -182,9 +182,6 @@ client_frames (struct monitor *m, struct client *c)
       if (c->in_len - off < ATTACH_HEADER + len)
         break;
       const char *payload = (const char *) h + ATTACH_HEADER;
-      char text[64];
-      snprintf (text, sizeof text, "%.*s", (int) (len < sizeof text ? len : sizeof text - 1),
-                payload);
       if (h[0] == ATTACH_STDIN && m->open_stdin && sink_fd (m) >= 0)
         {
           if (len > sizeof sink - sink_len)
@@ -193,8 +190,14 @@ client_frames (struct monitor *m, struct client *c)
               break;
             }
           mon_stdin_push (m, payload, len);
+          off += ATTACH_HEADER + len;
+          continue;
         }
-      else if (h[0] == ATTACH_RESIZE)
+      /* The other frames carry short text: a window size, a signal number. */
+      char text[64];
+      snprintf (text, sizeof text, "%.*s", (int) (len < sizeof text ? len : sizeof text - 1),
+                payload);
+      if (h[0] == ATTACH_RESIZE)
         apply_resize (m, text);
       else if (h[0] == ATTACH_SIGNAL && m->running)
         {
