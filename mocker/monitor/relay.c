@@ -73,7 +73,7 @@ stream_feed (struct monitor *m, struct stream *s, const char *p, size_t n)
 static bool
 stream_read (struct monitor *m, struct stream *s)
 {
-  char buf[65536];
+  char buf[ATTACH_OUTPUT_FRAME_MAX]; /* one read, one frame to attach clients */
   ssize_t n = read (s->fd, buf, sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN))
     return true;

@@ -146,7 +146,7 @@ struct session
   int in;              /* our stdin while attached, -1 when not (or at EOF) */
   bool tty;
   struct detach_keys dk;
-  unsigned char buf[ATTACH_HEADER + 65536];
+  unsigned char buf[ATTACH_HEADER + ATTACH_OUTPUT_FRAME_MAX];
   size_t len;
   int exit_code;       /* from the exit frame, -1 before it */
 };
