@@ -372,7 +372,7 @@ mrun() {
 
 @test "run -it: an interactive shell on a real pty" {
   # The shell's prompt, then one line; the window size is set before mocker starts.
-  steps='[["size", 33, 111], ["expect", "# "], ["send", "tty; stty size; echo $((6*7))x; exit 5\\n"], ["expect", "42x"]]'
+  steps='[["size", 33, 111], ["expect", "# "], ["send", "tty; stty size; echo $((6*7))x; exit 5\n"], ["expect", "42x"]]'
   run timeout 60 python3 "$MOCKER_TOP/tests/mocker/pty-drive.py" "$steps" "$MOCKER_BIN" run -it --rm --network none busybox sh
   echo "$output"
   if [[ $output == *"terminals are not supported"* ]]; then
