@@ -25,7 +25,6 @@
 #include "mocker/container/attach_proto.h"
 #include "mocker/monitor/monitor.h"
 
-#define MAX_CLIENTS 64
 #define CLIENT_QUEUE_MAX (1024 * 1024)
 #define SINK_SIZE 65536
 
@@ -40,7 +39,7 @@ struct client
 };
 
 static int listen_fd = -1;
-static struct client *clients[MAX_CLIENTS];
+static struct client *clients[MON_ATTACH_CLIENTS_MAX];
 static size_t n_clients;
 static char sink[SINK_SIZE];
 static size_t sink_len;
@@ -307,7 +306,7 @@ accept_clients (void)
   int fd;
   while ((fd = accept4 (listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
     {
-      if (n_clients == MAX_CLIENTS)
+      if (n_clients == MON_ATTACH_CLIENTS_MAX)
         {
           close (fd);
           continue;

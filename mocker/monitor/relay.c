@@ -186,8 +186,8 @@ mon_relay (struct monitor *m)
       if (exited && !open_streams)
         break;
 
-      struct pollfd pfd[8 + 64 + 2];
-      int idx[8];
+      struct pollfd pfd[8 + MON_ATTACH_POLLFDS];
+      int idx[8]; /* of the first 8: the streams, the signalfd, sync, stdin */
       nfds_t n = 0;
       for (size_t i = 0; i < ns; i++)
         if (streams[i].fd >= 0)
