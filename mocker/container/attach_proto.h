@@ -27,6 +27,9 @@ enum attach_frame
 /* The largest payload a client sends; the monitor drops a client that
  * sends more. */
 #define ATTACH_CLIENT_FRAME_MAX 4096
+/* The largest payload the monitor sends: one read of the container's
+ * output (mocker/monitor/relay.c) is one frame; clients buffer this much. */
+#define ATTACH_OUTPUT_FRAME_MAX 65536
 
 static inline void
 attach_header (unsigned char h[ATTACH_HEADER], int type, size_t len)

@@ -25,7 +25,6 @@
 #include "mocker/container/attach_proto.h"
 #include "mocker/monitor/monitor.h"
 
-#define MAX_CLIENTS 64
 #define CLIENT_QUEUE_MAX (1024 * 1024)
 #define SINK_SIZE 65536
 
@@ -40,7 +39,7 @@ struct client
 };
 
 static int listen_fd = -1;
-static struct client *clients[MAX_CLIENTS];
+static struct client *clients[MON_ATTACH_CLIENTS_MAX];
 static size_t n_clients;
 static char sink[SINK_SIZE];
 static size_t sink_len;
@@ -182,9 +181,6 @@ client_frames (struct monitor *m, struct client *c)
       if (c->in_len - off < ATTACH_HEADER + len)
         break;
       const char *payload = (const char *) h + ATTACH_HEADER;
-      char text[64];
-      snprintf (text, sizeof text, "%.*s", (int) (len < sizeof text ? len : sizeof text - 1),
-                payload);
       if (h[0] == ATTACH_STDIN && m->open_stdin && sink_fd (m) >= 0)
         {
           if (len > sizeof sink - sink_len)
@@ -193,8 +189,14 @@ client_frames (struct monitor *m, struct client *c)
               break;
             }
           mon_stdin_push (m, payload, len);
+          off += ATTACH_HEADER + len;
+          continue;
         }
-      else if (h[0] == ATTACH_RESIZE)
+      /* The other frames carry short text: a window size, a signal number. */
+      char text[64];
+      snprintf (text, sizeof text, "%.*s", (int) (len < sizeof text ? len : sizeof text - 1),
+                payload);
+      if (h[0] == ATTACH_RESIZE)
         apply_resize (m, text);
       else if (h[0] == ATTACH_SIGNAL && m->running)
         {
@@ -304,7 +306,7 @@ accept_clients (void)
   int fd;
   while ((fd = accept4 (listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
     {
-      if (n_clients == MAX_CLIENTS)
+      if (n_clients == MON_ATTACH_CLIENTS_MAX)
         {
           close (fd);
           continue;

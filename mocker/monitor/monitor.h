@@ -72,6 +72,9 @@ int mon_restart (struct monitor *m, struct ctr_state *st, long ran_ms);
 int mon_create (struct monitor *m, int in, char *msg, size_t size);
 
 /* The attach socket (attach.c): listening while the container runs. */
+#define MON_ATTACH_CLIENTS_MAX 64
+/* The most pollfds mon_attach_poll adds: the clients, the socket, the sink. */
+#define MON_ATTACH_POLLFDS (MON_ATTACH_CLIENTS_MAX + 2)
 void mon_attach_listen (struct monitor *m);
 /* Sends the exit frame to every client, closes them and the socket. */
 void mon_attach_close (struct monitor *m, int exit_code);

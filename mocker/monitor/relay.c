@@ -73,7 +73,7 @@ stream_feed (struct monitor *m, struct stream *s, const char *p, size_t n)
 static bool
 stream_read (struct monitor *m, struct stream *s)
 {
-  char buf[65536];
+  char buf[ATTACH_OUTPUT_FRAME_MAX]; /* one read, one frame to attach clients */
   ssize_t n = read (s->fd, buf, sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN))
     return true;
@@ -186,8 +186,8 @@ mon_relay (struct monitor *m)
       if (exited && !open_streams)
         break;
 
-      struct pollfd pfd[8 + 64 + 2];
-      int idx[8];
+      struct pollfd pfd[8 + MON_ATTACH_POLLFDS];
+      int idx[8]; /* of the first 8: the streams, the signalfd, sync, stdin */
       nfds_t n = 0;
       for (size_t i = 0; i < ns; i++)
         if (streams[i].fd >= 0)

@@ -57,3 +57,16 @@ teardown() {
   [[ $output == *"create: invalid restart policy"* ]]
   [ -z "$(all_ids)" ]
 }
+
+@test "start -ai of a created -it container puts the caller's terminal in raw mode, as run -it" {
+  mocker create --network none --name term -it busybox sh > /dev/null
+  run timeout 60 python3 "$MOCKER_TOP/tests/mocker/pty-drive.py" \
+    '[["expect","# "],["send","echo $((6*7))x\n"],["expect","42x"],["send","exit 3\n"]]' \
+    "$MOCKER_BIN" start -ai term
+  echo "$output"
+  [ "$status" -eq 3 ]
+  # The typed line is echoed once, by the container's pty: a cooked caller
+  # terminal would echo it a second time.
+  [ "$(grep -o 'echo \$((6\*7))x' <<< "$output" | wc -l)" -eq 1 ]
+  mocker rm term > /dev/null
+}

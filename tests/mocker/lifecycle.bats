@@ -15,7 +15,10 @@ teardown_file() {
 }
 
 teardown() {
-  local ids
+  local ids pid
+  # background helpers of a failed test (a lock holder blocks rm -f)
+  for pid in ${BG_PIDS:-}; do kill -KILL "$pid" 2>/dev/null || true; done
+  BG_PIDS=
   ids=$(all_ids)
   echo "$ids" >> "$MOCKER_TEST_DIR/ids"
   if [ -n "${H:-}" ] && [ -e "/run/netns/$H" ]; then
@@ -254,11 +257,14 @@ mk() {
   mv "$dir/state.new" "$dir/state.json"
   # the holder is the sleep itself (exec), so killing it leaves nothing behind
   ( exec 9<> "$dir/monitor.lock"; flock 9; exec sleep 1000 ) > /dev/null 2>&1 3>&- &
-  holder=$!
+  holder=$!; BG_PIDS=$holder
   for i in $(seq 100); do ! flock -n -s "$dir/monitor.lock" true || { sleep 0.05; continue; }; break; done
   mocker wait "$id" > "$MOCKER_TEST_DIR/wait.out" 3>&- &
-  waiter=$!
+  waiter=$!; BG_PIDS="$holder $waiter"
   sleep 0.5
+  # still waiting, nothing printed (the record says running)
+  kill -0 "$waiter"
+  [ ! -s "$MOCKER_TEST_DIR/wait.out" ]
   # the monitor records the exit, then goes
   jq -c '.status = "exited" | .exit_code = 3' "$dir/state.json" > "$dir/state.new"
   mv "$dir/state.new" "$dir/state.json"

@@ -371,41 +371,14 @@ mrun() {
 }
 
 @test "run -it: an interactive shell on a real pty" {
-  cat > "$MOCKER_TEST_DIR/interactive.py" <<'PY'
-import os, pty, sys, select, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-import fcntl, struct, termios
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
-out = b""
-def read_until(token, timeout=20):
-    global out
-    end = time.time() + timeout
-    while token not in out and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                out += os.read(fd, 4096)
-            except OSError:
-                break
-    return token in out
-read_until(b"# ", 10)
-try:
-    os.write(fd, b"tty; stty size; echo $((6*7))x; exit 5\n")
-except OSError:
-    pass
-ok = read_until(b"42x")
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
-sys.exit(100 if not ok else os.waitstatus_to_exitcode(st))
-PY
-  run timeout 60 python3 "$MOCKER_TEST_DIR/interactive.py" "$MOCKER_BIN" run -it --rm --network none busybox sh
+  # The shell's prompt, then one line; the window size is set before mocker starts.
+  steps='[["size", 33, 111], ["expect", "# "], ["send", "tty; stty size; echo $((6*7))x; exit 5\n"], ["expect", "42x"]]'
+  run timeout 60 python3 "$MOCKER_TOP/tests/mocker/pty-drive.py" "$steps" "$MOCKER_BIN" run -it --rm --network none busybox sh
   echo "$output"
   if [[ $output == *"terminals are not supported"* ]]; then
     # mocker's side (console socket, raw mode, relay) is still checked with runc.
     command -v runc > /dev/null || skip "mocker-runtime has no terminal support yet"
-    MOCKER_RUNTIME=$(command -v runc) run timeout 60 python3 "$MOCKER_TEST_DIR/interactive.py" "$MOCKER_BIN" run -it --rm --network none busybox sh
+    MOCKER_RUNTIME=$(command -v runc) run timeout 60 python3 "$MOCKER_TOP/tests/mocker/pty-drive.py" "$steps" "$MOCKER_BIN" run -it --rm --network none busybox sh
     echo "$output"
   fi
   [ "$status" -eq 5 ]
@@ -417,7 +390,7 @@ PY
   # exec -it into a running container: a second pty.
   if "$MOCKER_RUNTIME" --help 2>&1 | grep -q '^  exec ' && [[ $output != *"terminals are not supported"* ]]; then
     mrun -d --name shell busybox sleep 1000
-    run timeout 60 python3 "$MOCKER_TEST_DIR/interactive.py" "$MOCKER_BIN" exec -it shell sh
+    run timeout 60 python3 "$MOCKER_TOP/tests/mocker/pty-drive.py" "$steps" "$MOCKER_BIN" exec -it shell sh
     echo "$output"
     [ "$status" -eq 5 ]
     [[ $output == *"/dev/pts/"* ]]

@@ -13,12 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -29,6 +27,7 @@
 #include "mocker/container/detach_keys.h"
 #include "mocker/container/status.h"
 #include "mocker/mocker.h"
+#include "mocker/ui/rawterm.h"
 
 static const char usage[] =
   "Usage: mocker attach [OPTIONS] CONTAINER\n"
@@ -140,36 +139,13 @@ check_attachable (struct container *c, mk_error **err)
   return 0;
 }
 
-static struct termios saved_tio;
-static bool tio_saved;
-
-static void
-terminal_raw (void)
-{
-  if (tcgetattr (STDIN_FILENO, &saved_tio) < 0)
-    return;
-  struct termios raw = saved_tio;
-  cfmakeraw (&raw);
-  raw.c_oflag |= OPOST;
-  if (tcsetattr (STDIN_FILENO, TCSANOW, &raw) == 0)
-    tio_saved = true;
-}
-
-static void
-terminal_restore (void)
-{
-  if (tio_saved)
-    tcsetattr (STDIN_FILENO, TCSANOW, &saved_tio);
-  tio_saved = false;
-}
-
 struct session
 {
   int sock;
   int in;              /* our stdin while attached, -1 when not (or at EOF) */
   bool tty;
   struct detach_keys dk;
-  unsigned char buf[ATTACH_HEADER + 65536];
+  unsigned char buf[ATTACH_HEADER + ATTACH_OUTPUT_FRAME_MAX];
   size_t len;
   int exit_code;       /* from the exit frame, -1 before it */
 };
@@ -273,7 +249,7 @@ attach_running (struct container *c, const struct attach_opts *o, mk_error **err
   signal (SIGPIPE, SIG_IGN);
 
   if (tty && s->in >= 0 && isatty (STDIN_FILENO))
-    terminal_raw ();
+    ui_terminal_raw ();
   if (tty && isatty (STDOUT_FILENO))
     send_window_size (s->sock);
 
@@ -324,7 +300,7 @@ attach_running (struct container *c, const struct attach_opts *o, mk_error **err
             }
         }
     }
-  terminal_restore ();
+  ui_terminal_restore ();
   if (detached)
     {
       fprintf (stderr, "read escape sequence\n"); /* Docker's words on detaching */

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "common/fs.h"
@@ -24,6 +23,7 @@
 #include "mocker/run/run_opts.h"
 #include "mocker/store/image.h"
 #include "mocker/store/refname.h"
+#include "mocker/ui/rawterm.h"
 
 static const char usage[] =
   "Usage: mocker run [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
@@ -331,29 +331,6 @@ find_or_pull (struct store *s, const char *ref, char **id, mk_error **err)
   return 0;
 }
 
-static struct termios saved_tio;
-static bool tio_saved;
-
-static void
-terminal_raw (void)
-{
-  if (tcgetattr (STDIN_FILENO, &saved_tio) < 0)
-    return;
-  struct termios raw = saved_tio;
-  cfmakeraw (&raw);
-  raw.c_oflag |= OPOST; /* keep \n -> \r\n for our own messages */
-  if (tcsetattr (STDIN_FILENO, TCSANOW, &raw) == 0)
-    tio_saved = true;
-}
-
-static void
-terminal_restore (void)
-{
-  if (tio_saved)
-    tcsetattr (STDIN_FILENO, TCSANOW, &saved_tio);
-  tio_saved = false;
-}
-
 /* create's help: run's, with its own first lines. */
 static int
 print_create_usage (void)
@@ -464,10 +441,10 @@ cmd_run_or_create (struct mocker_ctx *ctx, bool create_only, int argc, char **ar
                             .tty = a.o.tty };
   bool raw = !a.detach && a.o.tty && a.interactive && isatty (STDIN_FILENO);
   if (raw)
-    terminal_raw ();
+    ui_terminal_raw ();
   if (ctr_launch (s, c, &lo, &l, err) < 0)
     {
-      terminal_restore ();
+      ui_terminal_restore ();
       ctx->failure_status = l.failure;
       if (l.no_teardown)
         {
@@ -485,7 +462,7 @@ cmd_run_or_create (struct mocker_ctx *ctx, bool create_only, int argc, char **ar
       goto out;
     }
   ret = ctr_wait_attached (&l, a.o.tty);
-  terminal_restore ();
+  ui_terminal_restore ();
   /* --rm: the container is gone once the wait returns; its anonymous
    * volumes go too, as Docker's (a detached --rm keeps them: volume prune). */
   if (a.auto_remove && ctr_has_volumes (c))

@@ -12,6 +12,7 @@
 #include "mocker/container/status.h"
 #include "mocker/commands/container/cmd_start.h"
 #include "mocker/mocker.h"
+#include "mocker/ui/rawterm.h"
 
 static const char usage[] =
   "Usage: mocker start [OPTIONS] CONTAINER [CONTAINER...]\n"
@@ -139,9 +140,13 @@ start_one (struct mocker_ctx *ctx, struct store *s, const char *ref, bool attach
     return -1;
   bool tty = ctr_flag (ct, "config", "Tty");
   struct launch_opts lo = { .attach = attach, .stdin_open = interactive, .tty = tty };
+  /* -ai with a tty: the caller's terminal is raw, as run -it's */
+  if (attach && interactive && tty && isatty (STDIN_FILENO))
+    ui_terminal_raw ();
   struct launch l;
   if (ctr_launch (s, ct, &lo, &l, err) < 0)
     {
+      ui_terminal_restore ();
       ctx->failure_status = l.failure;
       if (l.no_teardown)
         {
@@ -156,6 +161,7 @@ start_one (struct mocker_ctx *ctx, struct store *s, const char *ref, bool attach
       close (lock);
       lock = -1;
       int code = ctr_wait_attached (&l, tty);
+      ui_terminal_restore ();
       ctr_launch_close (&l);
       return code;
     }
