@@ -116,33 +116,6 @@ match_exited (const struct ctr_filter *cf, const struct container *c, enum ctr_l
   return false;
 }
 
-/* Every label filter holds: "key" is present, "key=value" has that value. */
-static bool
-match_labels (const struct ctr_filter *cf, const struct container *c)
-{
-  yajl_val labels = json_get (json_get (c->record, "config"), "Labels");
-  for (size_t i = 0; i < cf->f.n; i++)
-    {
-      if (strcmp (cf->f.keys[i], "label") != 0)
-        continue;
-      const char *want = cf->f.values[i];
-      const char *eq = strchr (want, '=');
-      _cleanup_free_ char *key = eq ? xstrndup (want, eq - want) : xstrdup (want);
-      bool present = false;
-      for (size_t k = 0; labels && YAJL_IS_OBJECT (labels) && k < labels->u.object.len; k++)
-        present |= strcmp (labels->u.object.keys[k], key) == 0;
-      if (!present)
-        return false;
-      if (eq)
-        {
-          const char *have = json_get_str (labels, key);
-          if (have == NULL || strcmp (have, eq + 1) != 0)
-            return false;
-        }
-    }
-  return true;
-}
-
 static char *
 dup_str (yajl_val obj, const char *key)
 {
@@ -274,5 +247,6 @@ ctr_filter_match (const struct ctr_filter *cf, const struct container *c, enum c
     return false;
   if (ui_filter_has (f, "network") && !match_network (f, c))
     return false;
-  return match_exited (cf, c, live) && match_labels (cf, c) && match_volume (cf, c);
+  yajl_val labels = json_get (json_get (c->record, "config"), "Labels");
+  return match_exited (cf, c, live) && ui_filter_labels (f, labels) && match_volume (cf, c);
 }

@@ -39,26 +39,6 @@ volume_filter_check (const struct ui_filter *f, mk_error **err)
   return 0;
 }
 
-/* Docker's MatchKVList: every "key" is present, every "key=value" has that value. */
-static bool
-match_labels (const struct ui_filter *f, yajl_val labels)
-{
-  for (size_t i = 0; i < f->n; i++)
-    {
-      if (strcmp (f->keys[i], "label") != 0)
-        continue;
-      const char *want = f->values[i], *eq = strchr (want, '=');
-      _cleanup_free_ char *key = eq ? xstrndup (want, eq - want) : xstrdup (want);
-      yajl_val have = labels && YAJL_IS_OBJECT (labels) ? json_get (labels, key) : NULL;
-      if (have == NULL)
-        return false;
-      const char *text = YAJL_GET_STRING (have);
-      if (eq && (text == NULL || strcmp (text, eq + 1) != 0))
-        return false;
-    }
-  return true;
-}
-
 /* dangling=true: no container uses it; several values: any may hold. */
 static bool
 match_dangling (struct store *s, const struct ui_filter *f, const char *name)
@@ -89,7 +69,7 @@ volume_row (struct store *s, const char *name, const struct ui_filter *f, bool *
     return NULL;
   yajl_val labels = json_get (meta, "labels");
   *match = ui_filter_match (f, "name", name) && ui_filter_exact (f, "driver", "local")
-           && match_labels (f, labels) && match_dangling (s, f, name);
+           && ui_filter_labels (f, labels) && match_dangling (s, f, name);
   _cleanup_free_ char *joined = xstrdup ("");
   for (size_t i = 0; labels && YAJL_IS_OBJECT (labels) && i < labels->u.object.len; i++)
     {
