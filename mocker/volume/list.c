@@ -39,14 +39,13 @@ volume_filter_check (const struct ui_filter *f, mk_error **err)
   return 0;
 }
 
-/* dangling=true: no container uses it; several values: any may hold. */
+/* dangling=true: no container uses it; several values: any may hold
+ * (the caller holds the volume lock). */
 static bool
 match_dangling (struct store *s, const struct ui_filter *f, const char *name)
 {
   if (!ui_filter_has (f, "dangling"))
     return true;
-  _cleanup_error_ mk_error *e = NULL;
-  _cleanup_close_ int lock = volume_lock (s, &e);
   _cleanup_strv_ char **users = volume_users_locked (s, name);
   bool dangling = users[0] == NULL;
   for (size_t i = 0; i < f->n; i++)
@@ -60,16 +59,16 @@ match_dangling (struct store *s, const struct ui_filter *f, const char *name)
 }
 
 yajl_val
-volume_row (struct store *s, const char *name, const struct ui_filter *f, bool *match)
+volume_row (struct store *s, const char *name, const struct ui_filter *f)
 {
   _cleanup_json_ yajl_val meta = NULL;
   _cleanup_error_ mk_error *e = NULL;
-  *match = false;
   if (volume_load (s, name, &meta, &e) < 0)
     return NULL;
   yajl_val labels = json_get (meta, "labels");
-  *match = ui_filter_match (f, "name", name) && ui_filter_exact (f, "driver", "local")
-           && ui_filter_labels (f, labels) && match_dangling (s, f, name);
+  if (!ui_filter_match (f, "name", name) || !ui_filter_exact (f, "driver", "local")
+      || !ui_filter_labels (f, labels) || !match_dangling (s, f, name))
+    return NULL;
   _cleanup_free_ char *joined = xstrdup ("");
   for (size_t i = 0; labels && YAJL_IS_OBJECT (labels) && i < labels->u.object.len; i++)
     {
