@@ -20,6 +20,19 @@ ui_format_size_prec (double bytes, int precision)
 }
 
 char *
+ui_format_binary_size (double bytes)
+{
+  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+  size_t i = 0;
+  while (bytes >= 1024.0 && i < ARRAY_SIZE (units) - 1)
+    {
+      bytes /= 1024.0;
+      i++;
+    }
+  return xasprintf ("%.4g%s", bytes, units[i]);
+}
+
+char *
 ui_format_size (double bytes)
 {
   return ui_format_size_prec (bytes, 3);

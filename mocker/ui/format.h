@@ -12,6 +12,9 @@
 char *ui_format_size (double bytes);
 /* Same with precision significant digits (Docker's HumanSize uses 4). */
 char *ui_format_size_prec (double bytes, int precision);
+/* go-units BytesSize: 4 significant digits, units of 1024: "3.833GiB"
+ * (stats' memory, info's Total Memory). */
+char *ui_format_binary_size (double bytes);
 
 /* go-units HumanDuration: "Less than a second", "1 second", "5 seconds",
  * "About a minute", "3 minutes", "About an hour", "2 hours", "3 days",

@@ -38,6 +38,16 @@ test_sizes (void **state)
   check_size (5e12, "5TB");
   _cleanup_free_ char *p4 = ui_format_size_prec (4261234, 4);
   assert_string_equal (p4, "4.261MB");
+  /* go-units BytesSize (stats, info) */
+  const struct { double v; const char *want; } bin[] = {
+    { 0, "0B" }, { 1023, "1023B" }, { 1024, "1KiB" }, { 1536, "1.5KiB" },
+    { 4115636224.0, "3.833GiB" }, { 1125899906842624.0 * 2048, "2048PiB" },
+  };
+  for (size_t i = 0; i < sizeof bin / sizeof *bin; i++)
+    {
+      _cleanup_free_ char *b = ui_format_binary_size (bin[i].v);
+      assert_string_equal (b, bin[i].want);
+    }
 }
 
 static void

@@ -173,20 +173,6 @@ take_sample (const struct container *c, unsigned long long sys_ns, struct sample
   s->pids = pids < 0 ? 0 : pids;
 }
 
-/* Docker's BytesSize: binary units, 4 significant digits. */
-static char *
-binary_size (double v)
-{
-  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-  size_t i = 0;
-  while (v >= 1024.0 && i < ARRAY_SIZE (units) - 1)
-    {
-      v /= 1024.0;
-      i++;
-    }
-  return xasprintf ("%.4g%s", v, units[i]);
-}
-
 static const char default_table[]
   = "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t"
     "{{.BlockIO}}\t{{.PIDs}}";
@@ -230,8 +216,8 @@ static yajl_val
 stats_row (const struct container *c, const char *ref, double cpu, const struct sample *b,
            bool no_trunc)
 {
-  _cleanup_free_ char *mu = binary_size ((double) b->mem);
-  _cleanup_free_ char *ml = binary_size ((double) b->limit);
+  _cleanup_free_ char *mu = ui_format_binary_size ((double) b->mem);
+  _cleanup_free_ char *ml = ui_format_binary_size ((double) b->limit);
   _cleanup_free_ char *rx = ui_format_size_prec ((double) b->rx, 3);
   _cleanup_free_ char *tx = ui_format_size_prec ((double) b->tx, 3);
   _cleanup_free_ char *rd = ui_format_size_prec ((double) b->rd, 3);

@@ -23,6 +23,7 @@
 #include "mocker/store/image.h"
 #include "mocker/store/store.h"
 #include "mocker/template/template.h"
+#include "mocker/ui/format.h"
 
 static const char usage[] =
   "Usage: mocker info [OPTIONS]\n"
@@ -79,20 +80,6 @@ fs_name (const char *path)
     case 0x2FC12FC1: return "zfs";
     default: return "unknown";
     }
-}
-
-/* Docker's BytesSize: binary units, 4 significant digits ("3.833GiB"). */
-static char *
-bytes_size (double v)
-{
-  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-  size_t i = 0;
-  while (v >= 1024.0 && i < ARRAY_SIZE (units) - 1)
-    {
-      v /= 1024.0;
-      i++;
-    }
-  return xasprintf ("%.4g%s", v, units[i]);
 }
 
 struct counts
@@ -299,7 +286,7 @@ print_text (yajl_val info, bool debug)
   printf (" OSType: %s\n", get_s (info, "OSType"));
   printf (" Architecture: %s\n", get_s (info, "Architecture"));
   printf (" CPUs: %lld\n", get_i (info, "NCPU"));
-  _cleanup_free_ char *mem = bytes_size ((double) get_i (info, "MemTotal"));
+  _cleanup_free_ char *mem = ui_format_binary_size ((double) get_i (info, "MemTotal"));
   printf (" Total Memory: %s\n", mem);
   printf (" Name: %s\n", get_s (info, "Name"));
   printf (" Docker Root Dir: %s\n", get_s (info, "DockerRootDir"));
