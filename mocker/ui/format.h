@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <time.h>
+#include <yajl/yajl_tree.h>
 
 /* 3 significant digits, units of 1000: "0B", "512B", "1.5kB", "4.26MB",
  * "1.23GB" (what `docker images` shows). */
@@ -24,6 +25,9 @@ char *ui_format_duration (double seconds);
 /* "2 hours ago" for a past time (now given for testability; a time in
  * the future counts as now). */
 char *ui_format_ago (time_t then, time_t now);
+
+/* Docker's Labels column: "k=v,k2=v2" of a JSON object ("" for none). */
+char *ui_format_labels (yajl_val labels);
 
 /* Truncates an id for display: strips "sha256:", keeps 12 hex digits. */
 char *ui_short_id (const char *id);

@@ -7,6 +7,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/mocker.h"
+#include "mocker/ui/format.h"
 #include "mocker/volume/volume.h"
 
 const char *const volume_filter_keys[] = { "dangling", "driver", "label", "name", NULL };
@@ -69,15 +70,7 @@ volume_row (struct store *s, const char *name, const struct ui_filter *f)
   if (!ui_filter_match (f, "name", name) || !ui_filter_exact (f, "driver", "local")
       || !ui_filter_labels (f, labels) || !match_dangling (s, f, name))
     return NULL;
-  _cleanup_free_ char *joined = xstrdup ("");
-  for (size_t i = 0; labels && YAJL_IS_OBJECT (labels) && i < labels->u.object.len; i++)
-    {
-      const char *v = YAJL_GET_STRING (labels->u.object.values[i]);
-      char *next = xasprintf ("%s%s%s=%s", joined, *joined ? "," : "", labels->u.object.keys[i],
-                              v ? v : "");
-      free (joined);
-      joined = next;
-    }
+  _cleanup_free_ char *joined = ui_format_labels (labels);
   _cleanup_free_ char *mp = volume_data_dir (s, name);
   json_gen *g = json_gen_new (false);
   json_obj_open (g);

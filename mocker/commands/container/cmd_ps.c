@@ -138,16 +138,8 @@ row_json (struct store *s, const struct container *ct, enum ctr_live live, bool 
   _cleanup_free_ char *cmd = command_cell (ct, no_trunc);
   _cleanup_free_ char *ports = ports_cell (ct, live == LIVE_RUNNING);
   _cleanup_free_ char *size = want_size ? size_cell (s, ct) : xstrdup ("0B");
-  _cleanup_free_ char *labels = xstrdup ("");
-  yajl_val lv = json_get (json_get (ct->record, "config"), "Labels");
-  for (size_t i = 0; lv && YAJL_IS_OBJECT (lv) && i < lv->u.object.len; i++)
-    {
-      const char *v = YAJL_GET_STRING (lv->u.object.values[i]);
-      char *next = xasprintf ("%s%s%s=%s", labels, *labels ? "," : "", lv->u.object.keys[i],
-                              v ? v : "");
-      free (labels);
-      labels = next;
-    }
+  _cleanup_free_ char *labels
+    = ui_format_labels (json_get (json_get (ct->record, "config"), "Labels"));
   /* Docker's Mounts: volume names, else sources (not tmpfs: no source) */
   _cleanup_free_ char *mounts = xstrdup ("");
   int volumes = 0;
