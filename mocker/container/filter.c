@@ -16,6 +16,14 @@ struct ctr_filter
   char **ancestors;     /* resolved image ids */
   bool has_ancestor;
   struct store *s;      /* for the images' parents */
+  struct ancestor_memo *memo;
+};
+
+/* match_ancestor's answers per image id: the containers of a listing share
+ * a few images, whose parents are then read once, not once per container. */
+struct ancestor_memo
+{
+  char **hit, **miss;
 };
 
 static const char *const states[] = {
@@ -58,6 +66,7 @@ ctr_filter_new (struct store *s, const struct ui_filter *f, mk_error **err)
     }
   struct ctr_filter *cf = xzalloc (sizeof *cf);
   cf->s = s;
+  cf->memo = xzalloc (sizeof *cf->memo);
   copy_filter (&cf->f, f);
   size_t n = 0;
   cf->ancestors = xzalloc ((f->n + 1) * sizeof *cf->ancestors);
@@ -81,6 +90,9 @@ ctr_filter_free (struct ctr_filter *cf)
     return;
   ui_filter_clear (&cf->f);
   strv_free (cf->ancestors);
+  strv_free (cf->memo->hit);
+  strv_free (cf->memo->miss);
+  free (cf->memo);
   free (cf);
 }
 
@@ -114,33 +126,6 @@ match_exited (const struct ctr_filter *cf, const struct container *c, enum ctr_l
         return true;
     }
   return false;
-}
-
-/* Every label filter holds: "key" is present, "key=value" has that value. */
-static bool
-match_labels (const struct ctr_filter *cf, const struct container *c)
-{
-  yajl_val labels = json_get (json_get (c->record, "config"), "Labels");
-  for (size_t i = 0; i < cf->f.n; i++)
-    {
-      if (strcmp (cf->f.keys[i], "label") != 0)
-        continue;
-      const char *want = cf->f.values[i];
-      const char *eq = strchr (want, '=');
-      _cleanup_free_ char *key = eq ? xstrndup (want, eq - want) : xstrdup (want);
-      bool present = false;
-      for (size_t k = 0; labels && YAJL_IS_OBJECT (labels) && k < labels->u.object.len; k++)
-        present |= strcmp (labels->u.object.keys[k], key) == 0;
-      if (!present)
-        return false;
-      if (eq)
-        {
-          const char *have = json_get_str (labels, key);
-          if (have == NULL || strcmp (have, eq + 1) != 0)
-            return false;
-        }
-    }
-  return true;
 }
 
 static char *
@@ -225,20 +210,35 @@ match_volume (const struct ctr_filter *cf, const struct container *c)
 /* Docker: a container of the image or of an image built on it (the
  * parents a build recorded, image_parents.h). */
 static bool
+has_id (char *const *v, const char *id)
+{
+  for (; v && *v; v++)
+    if (strcmp (*v, id) == 0)
+      return true;
+  return false;
+}
+
+static bool
 match_ancestor (const struct ctr_filter *cf, const struct container *c)
 {
   const char *img = ctr_image (c);
-  _cleanup_free_ char *cur = img ? xstrdup (img) : NULL;
-  for (int depth = 0; cur && depth < 256; depth++)
+  if (img == NULL)
+    return false;
+  if (has_id (cf->memo->hit, img))
+    return true;
+  if (has_id (cf->memo->miss, img))
+    return false;
+  bool hit = false;
+  _cleanup_free_ char *cur = xstrdup (img);
+  for (int depth = 0; cur && depth < 256 && !hit; depth++)
     {
-      for (char **a = cf->ancestors; *a; a++)
-        if (strcmp (*a, cur) == 0)
-          return true;
-      char *up = image_parent_get (cf->s, cur);
+      hit = has_id (cf->ancestors, cur);
+      char *up = hit ? NULL : image_parent_get (cf->s, cur);
       free (cur);
       cur = up;
     }
-  return false;
+  strv_push (hit ? &cf->memo->hit : &cf->memo->miss, img);
+  return hit;
 }
 
 /* network=: the network the container was run with, or one it was
@@ -274,5 +274,6 @@ ctr_filter_match (const struct ctr_filter *cf, const struct container *c, enum c
     return false;
   if (ui_filter_has (f, "network") && !match_network (f, c))
     return false;
-  return match_exited (cf, c, live) && match_labels (cf, c) && match_volume (cf, c);
+  yajl_val labels = json_get (json_get (c->record, "config"), "Labels");
+  return match_exited (cf, c, live) && ui_filter_labels (f, labels) && match_volume (cf, c);
 }

@@ -57,9 +57,8 @@ ctr_counts_running (const struct container *c, enum ctr_live l)
 }
 
 char *
-ctr_status_text (const struct container *c, time_t now)
+ctr_status_text (const struct container *c, enum ctr_live l, const char *state, time_t now)
 {
-  enum ctr_live l = ctr_live_status (c);
   if (l == LIVE_CREATED)
     return xstrdup ("Created");
   if (l == LIVE_RUNNING)
@@ -68,7 +67,7 @@ ctr_status_text (const struct container *c, time_t now)
       _cleanup_free_ char *d = ui_format_duration (started && now > started
                                                        ? (double) (now - started) : 0);
       /* Docker: a paused container shows no health */
-      if (ctr_paused (c))
+      if (strcmp (state, "paused") == 0)
         return xasprintf ("Up %s (Paused)", d);
       return xasprintf ("Up %s%s", d, ctr_health_suffix (c));
     }
@@ -80,7 +79,7 @@ ctr_status_text (const struct container *c, time_t now)
    * killed): its exit code is unknown, Docker would show 128+9. */
   int code = c->state.status == CTR_RUNNING ? 137 : c->state.exit_code;
   /* --restart: the monitor waits out its back-off (Docker's wording). */
-  if (ctr_restarting (c, l))
+  if (strcmp (state, "restarting") == 0)
     return xasprintf ("Restarting (%d) %s", code, ago);
   return xasprintf ("Exited (%d) %s", code, ago);
 }

@@ -24,7 +24,9 @@ bool ctr_restarting (const struct container *c, enum ctr_live l);
 const char *ctr_state_string (const struct container *c, enum ctr_live l);
 /* Docker's "running" for ps without -a: running, paused or restarting. */
 bool ctr_counts_running (const struct container *c, enum ctr_live l);
-/* "Up 3 seconds", "Exited (0) 2 minutes ago", "Created" (heap). */
-char *ctr_status_text (const struct container *c, time_t now);
+/* "Up 3 seconds", "Exited (0) 2 minutes ago", "Created" (heap). l and
+ * state (ctr_state_string's) are the caller's: the process, the freezer
+ * and the monitor's lock are looked at once per container. */
+char *ctr_status_text (const struct container *c, enum ctr_live l, const char *state, time_t now);
 
 #endif

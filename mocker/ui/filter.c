@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "common/util.h"
 #include "mocker/mocker.h"
 
@@ -70,6 +71,24 @@ ui_filter_exact (const struct ui_filter *f, const char *key, const char *text)
     if (strcmp (f->keys[i], key) == 0 && text && strcmp (f->values[i], text) == 0)
       return true;
   return false;
+}
+
+bool
+ui_filter_labels (const struct ui_filter *f, yajl_val labels)
+{
+  for (size_t i = 0; i < f->n; i++)
+    {
+      if (strcmp (f->keys[i], "label") != 0)
+        continue;
+      const char *want = f->values[i], *eq = strchr (want, '=');
+      _cleanup_free_ char *key = eq ? xstrndup (want, (size_t) (eq - want)) : xstrdup (want);
+      if (json_get (labels, key) == NULL)
+        return false;
+      const char *have = json_get_str (labels, key);
+      if (eq && (have == NULL || strcmp (have, eq + 1) != 0))
+        return false;
+    }
+  return true;
 }
 
 void

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <yajl/yajl_tree.h>
+
 #include "common/error.h"
 
 struct ui_filter
@@ -26,6 +28,9 @@ bool ui_filter_has (const struct ui_filter *f, const char *key);
 bool ui_filter_match (const struct ui_filter *f, const char *key, const char *text);
 /* Exact: the key is absent, or one of its values equals text. */
 bool ui_filter_exact (const struct ui_filter *f, const char *key, const char *text);
+/* Docker's MatchKVList: every "label" value holds on labels (a JSON
+ * object): "key" is present, "key=value" has that value. */
+bool ui_filter_labels (const struct ui_filter *f, yajl_val labels);
 void ui_filter_clear (struct ui_filter *f);
 
 #endif

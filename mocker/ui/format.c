@@ -1,6 +1,7 @@
 #include "mocker/ui/format.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
@@ -20,12 +21,6 @@ ui_format_size_prec (double bytes, int precision)
 }
 
 char *
-ui_format_size (double bytes)
-{
-  return ui_format_size_prec (bytes, 3);
-}
-
-char *
 ui_format_binary_size (double bytes)
 {
   static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
@@ -36,6 +31,26 @@ ui_format_binary_size (double bytes)
       i++;
     }
   return xasprintf ("%.4g%s", bytes, units[i]);
+}
+
+char *
+ui_format_labels (yajl_val labels)
+{
+  char *out = xstrdup ("");
+  for (size_t i = 0; labels && YAJL_IS_OBJECT (labels) && i < labels->u.object.len; i++)
+    {
+      const char *v = YAJL_GET_STRING (labels->u.object.values[i]);
+      char *next = xasprintf ("%s%s%s=%s", out, i ? "," : "", labels->u.object.keys[i], v ? v : "");
+      free (out);
+      out = next;
+    }
+  return out;
+}
+
+char *
+ui_format_size (double bytes)
+{
+  return ui_format_size_prec (bytes, 3);
 }
 
 char *

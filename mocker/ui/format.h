@@ -6,15 +6,15 @@
 
 #include <stddef.h>
 #include <time.h>
+#include <yajl/yajl_tree.h>
 
 /* 3 significant digits, units of 1000: "0B", "512B", "1.5kB", "4.26MB",
  * "1.23GB" (what `docker images` shows). */
 char *ui_format_size (double bytes);
 /* Same with precision significant digits (Docker's HumanSize uses 4). */
 char *ui_format_size_prec (double bytes, int precision);
-
-/* Docker's BytesSize: units of 1024, 4 significant digits: "512B",
- * "3.833GiB" (stats' memory, info's Total Memory). */
+/* go-units BytesSize: 4 significant digits, units of 1024: "3.833GiB"
+ * (stats' memory, info's Total Memory). */
 char *ui_format_binary_size (double bytes);
 
 /* go-units HumanDuration: "Less than a second", "1 second", "5 seconds",
@@ -25,6 +25,9 @@ char *ui_format_duration (double seconds);
 /* "2 hours ago" for a past time (now given for testability; a time in
  * the future counts as now). */
 char *ui_format_ago (time_t then, time_t now);
+
+/* Docker's Labels column: "k=v,k2=v2" of a JSON object ("" for none). */
+char *ui_format_labels (yajl_val labels);
 
 /* Truncates an id for display: strips "sha256:", keeps 12 hex digits. */
 char *ui_short_id (const char *id);

@@ -81,6 +81,31 @@ copy_xattrs (int in, int out)
     }
 }
 
+/* Moves the rest of in to out inside the kernel: copy_file_range, else
+ * sendfile between file systems (the host and a container's overlay:
+ * EXDEV), one copy instead of the two of read and write. Both use and
+ * advance the files' offsets: a fallback goes on where the last stopped.
+ * 0: done; 1: neither works here (the caller reads and writes); -1: errno. */
+static int
+copy_in_kernel (int in, int out)
+{
+  bool range = true;
+  for (;;)
+    {
+      ssize_t n = range ? copy_file_range (in, NULL, out, NULL, 1 << 30, 0)
+                        : sendfile (out, in, NULL, 1 << 30);
+      if (n == 0)
+        return 0;
+      if (n > 0 || errno == EINTR)
+        continue;
+      if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+      if (!range)
+        return 1;
+      range = false;
+    }
+}
+
 static int
 copy_data (int in, int out, const char *name, mk_error **err)
 {
@@ -90,35 +115,9 @@ copy_data (int in, int out, const char *name, mk_error **err)
   struct stat st;
   if (fstat (in, &st) == 0 && S_ISREG (st.st_mode) && st.st_size >= (1 << 20))
     (void) fallocate (out, FALLOC_FL_KEEP_SIZE, 0, st.st_size);
-  for (;;)
-    {
-      ssize_t n = copy_file_range (in, NULL, out, NULL, 1 << 30, 0);
-      if (n == 0)
-        return 0;
-      if (n > 0)
-        continue;
-      if (errno == EINTR)
-        continue;
-      if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-        return mk_error_set (err, errno, "copy `%s`", name);
-      break;
-    }
-  /* between file systems (the host and a container's overlay: EXDEV),
-   * sendfile still moves the pages in the kernel, one copy instead of the
-   * two of read and write */
-  for (bool moved = false;; moved = true)
-    {
-      ssize_t n = sendfile (out, in, NULL, 1 << 30);
-      if (n == 0)
-        return 0;
-      if (n > 0)
-        continue;
-      if (errno == EINTR)
-        continue;
-      if (moved || (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP))
-        return mk_error_set (err, errno, "copy `%s`", name);
-      break;
-    }
+  int r = copy_in_kernel (in, out);
+  if (r <= 0)
+    return r < 0 ? mk_error_set (err, errno, "copy `%s`", name) : 0;
   char buf[65536];
   for (;;)
     {

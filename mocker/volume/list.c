@@ -7,6 +7,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "mocker/mocker.h"
+#include "mocker/ui/format.h"
 #include "mocker/volume/volume.h"
 
 const char *const volume_filter_keys[] = { "dangling", "driver", "label", "name", NULL };
@@ -39,34 +40,13 @@ volume_filter_check (const struct ui_filter *f, mk_error **err)
   return 0;
 }
 
-/* Docker's MatchKVList: every "key" is present, every "key=value" has that value. */
-static bool
-match_labels (const struct ui_filter *f, yajl_val labels)
-{
-  for (size_t i = 0; i < f->n; i++)
-    {
-      if (strcmp (f->keys[i], "label") != 0)
-        continue;
-      const char *want = f->values[i], *eq = strchr (want, '=');
-      _cleanup_free_ char *key = eq ? xstrndup (want, eq - want) : xstrdup (want);
-      yajl_val have = labels && YAJL_IS_OBJECT (labels) ? json_get (labels, key) : NULL;
-      if (have == NULL)
-        return false;
-      const char *text = YAJL_GET_STRING (have);
-      if (eq && (text == NULL || strcmp (text, eq + 1) != 0))
-        return false;
-    }
-  return true;
-}
-
-/* dangling=true: no container uses it; several values: any may hold. */
+/* dangling=true: no container uses it; several values: any may hold
+ * (the caller holds the volume lock). */
 static bool
 match_dangling (struct store *s, const struct ui_filter *f, const char *name)
 {
   if (!ui_filter_has (f, "dangling"))
     return true;
-  _cleanup_error_ mk_error *e = NULL;
-  _cleanup_close_ int lock = volume_lock (s, &e);
   _cleanup_strv_ char **users = volume_users_locked (s, name);
   bool dangling = users[0] == NULL;
   for (size_t i = 0; i < f->n; i++)
@@ -80,25 +60,17 @@ match_dangling (struct store *s, const struct ui_filter *f, const char *name)
 }
 
 yajl_val
-volume_row (struct store *s, const char *name, const struct ui_filter *f, bool *match)
+volume_row (struct store *s, const char *name, const struct ui_filter *f)
 {
   _cleanup_json_ yajl_val meta = NULL;
   _cleanup_error_ mk_error *e = NULL;
-  *match = false;
   if (volume_load (s, name, &meta, &e) < 0)
     return NULL;
   yajl_val labels = json_get (meta, "labels");
-  *match = ui_filter_match (f, "name", name) && ui_filter_exact (f, "driver", "local")
-           && match_labels (f, labels) && match_dangling (s, f, name);
-  _cleanup_free_ char *joined = xstrdup ("");
-  for (size_t i = 0; labels && YAJL_IS_OBJECT (labels) && i < labels->u.object.len; i++)
-    {
-      const char *v = YAJL_GET_STRING (labels->u.object.values[i]);
-      char *next = xasprintf ("%s%s%s=%s", joined, *joined ? "," : "", labels->u.object.keys[i],
-                              v ? v : "");
-      free (joined);
-      joined = next;
-    }
+  if (!ui_filter_match (f, "name", name) || !ui_filter_exact (f, "driver", "local")
+      || !ui_filter_labels (f, labels) || !match_dangling (s, f, name))
+    return NULL;
+  _cleanup_free_ char *joined = ui_format_labels (labels);
   _cleanup_free_ char *mp = volume_data_dir (s, name);
   json_gen *g = json_gen_new (false);
   json_obj_open (g);

@@ -24,8 +24,8 @@ extern const char volume_ls_headers[];
 
 /* Checks the values (dangling: true, false, 1 or 0): a bad one is a bad option. */
 int volume_filter_check (const struct ui_filter *f, mk_error **err);
-/* The row of one volume (NULL when it vanished meanwhile); *match says
- * whether it passes the filters. */
-yajl_val volume_row (struct store *s, const char *name, const struct ui_filter *f, bool *match);
+/* The row of one volume that passes the filters (NULL: it does not, or it
+ * vanished meanwhile). A dangling filter needs the volume lock held. */
+yajl_val volume_row (struct store *s, const char *name, const struct ui_filter *f);
 
 #endif

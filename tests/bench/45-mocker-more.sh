@@ -38,22 +38,6 @@ M init -t "$img" "$MOCKER_TOP/bundles/busybox/rootfs" >/dev/null
 M run --rm --network none "$img" true
 pm run --rm --network none "$img" true
 
-# pair NAME TARGET MOCKER_ARGS -- PODMAN_ARGS: measured alternately, reported.
-pair() {
-  local name=$1 target=$2; shift 2
-  local margs=() pargs=()
-  while [ "$1" != -- ]; do margs+=("$1"); shift; done
-  shift
-  pargs=("$@")
-  local f=$work/r-$RANDOM
-  for _ in $(seq "$runs"); do
-    measure_into "$f.mocker" "$MOCKER_BIN" --root "$work/mocker" "${margs[@]}"
-    measure_into "$f.podman" env CONTAINERS_CONF="$work/containers.conf" podman --root "$work/root" \
-      --runroot "$work/runroot" --tmpdir "$work/tmp" --storage-driver vfs "${pargs[@]}"
-  done
-  report "$name" mocker "$f.mocker" podman "$f.podman" "$target"
-}
-
 f=$work/version
 for _ in $(seq "$runs"); do
   measure_into "$f.light" "$MOCKER_BIN" --version

@@ -25,8 +25,7 @@ export MOCKER_ROOT=$work/mocker
 runs=${CTR_RUNS:-$(( BENCH_RUNS < 10 ? BENCH_RUNS : 10 ))}
 n_ps=${CTR_N:-1000}
 mk() { "$MOCKER_BIN" "$@"; }
-PM=(env CONTAINERS_CONF="$work/containers.conf" podman --root "$work/root" --runroot "$work/runroot"
-    --tmpdir "$work/tmp" --storage-driver "$PM_DRIVER")
+pm_argv   # PM_ARGV: pm for measure_into
 cleanup() {
   # mocker's containers, by id (what this script made: the store is its own)
   local ids
@@ -35,21 +34,6 @@ cleanup() {
   podman_cleanup
 }
 trap cleanup EXIT
-
-# pair NAME TARGET MOCKER_ARGS -- PODMAN_ARGS: measured alternately, reported.
-pair() {
-  local name=$1 target=$2; shift 2
-  local margs=() pargs=()
-  while [ "$1" != -- ]; do margs+=("$1"); shift; done
-  shift
-  pargs=("$@")
-  local f=$work/r-$RANDOM
-  for _ in $(seq "$runs"); do
-    measure_into "$f.mocker" "$MOCKER_BIN" "${margs[@]}"
-    measure_into "$f.podman" "${PM[@]}" "${pargs[@]}"
-  done
-  report "$name" mocker "$f.mocker" podman "$f.podman" "$target"
-}
 
 # the image: mocker's busybox, saved and loaded into podman
 img=localhost/mocker-bench-busybox:test
@@ -80,7 +64,7 @@ for _ in $(seq "$runs"); do
   mk exec st1 rm -f /big
   measure_into "$f.mocker" "$MOCKER_BIN" cp "$work/big" st1:/big
   pm exec st1 rm -f /big
-  measure_into "$f.podman" "${PM[@]}" cp "$work/big" st1:/big
+  measure_into "$f.podman" "${PM_ARGV[@]}" cp "$work/big" st1:/big
 done
 [ "$(mk exec st1 md5sum /big | cut -d' ' -f1)" = "$(md5sum < "$work/big" | cut -d' ' -f1)" ] ||
   echo "bench: mocker cp in: wrong content" >&2
@@ -94,7 +78,7 @@ for _ in $(seq "$runs"); do
   measure_into "$f.mocker" "$MOCKER_BIN" cp st1:/big "$work/out"
   cmp -s "$work/big" "$work/out" || echo "bench: mocker cp out: wrong content" >&2
   rm -f "$work/out"
-  measure_into "$f.podman" "${PM[@]}" cp st1:/big "$work/out"
+  measure_into "$f.podman" "${PM_ARGV[@]}" cp st1:/big "$work/out"
   cmp -s "$work/big" "$work/out" || echo "bench: podman cp out: wrong content" >&2
 done
 report "cp of a 100 MB file out of a running container" mocker "$f.mocker" podman "$f.podman" \

@@ -76,9 +76,30 @@ report_one() {
 # the containers.conf this host needs (runc: crun refuses hybrid cgroups;
 # cgroupfs; file events; no default ulimits above the host's hard limits).
 PM_DRIVER=${PM_DRIVER:-vfs}
+pm_argv() {  # pm's command line in PM_ARGV (measure_into runs programs, not functions)
+  PM_ARGV=(env CONTAINERS_CONF="$work/containers.conf" podman --root "$work/root"
+           --runroot "$work/runroot" --tmpdir "$work/tmp" --storage-driver "$PM_DRIVER")
+}
 pm() {
-  CONTAINERS_CONF=$work/containers.conf podman --root "$work/root" --runroot "$work/runroot" \
-    --tmpdir "$work/tmp" --storage-driver "$PM_DRIVER" "$@"
+  pm_argv
+  "${PM_ARGV[@]}" "$@"
+}
+
+# pair NAME TARGET MOCKER_ARGS -- PODMAN_ARGS: mocker (store $work/mocker) and
+# pm's podman measured alternately, $runs times each, reported.
+pair() {
+  local name=$1 target=$2; shift 2
+  local margs=() pargs=()
+  while [ "$1" != -- ]; do margs+=("$1"); shift; done
+  shift
+  pargs=("$@")
+  pm_argv
+  local f=$work/r-$RANDOM
+  for _ in $(seq "$runs"); do
+    measure_into "$f.mocker" "$MOCKER_BIN" --root "$work/mocker" "${margs[@]}"
+    measure_into "$f.podman" "${PM_ARGV[@]}" "${pargs[@]}"
+  done
+  report "$name" mocker "$f.mocker" podman "$f.podman" "$target"
 }
 
 # podman_setup IMAGE: the containers.conf, and the busybox rootfs imported as IMAGE.

@@ -8,6 +8,7 @@ bats_require_minimum_version 1.5.0
 # (exited 3), quiet (exited 0); all with --network none.
 
 load container-helpers
+load podman-helpers
 
 setup_file() {
   containers_setup
@@ -37,29 +38,6 @@ labeled_image() {
   tar -cf "$w/labeled.tar" -C "$w/x" .
   mocker load -i "$w/labeled.tar" > /dev/null
   rm -rf "$w"
-}
-
-# podman with a private storage, run root, tmpdir and config (runc: crun
-# refuses this host's hybrid cgroups; cgroupfs; events to a file)
-pm() {
-  local d=$MOCKER_TEST_DIR/podman
-  mkdir -p "$d"
-  [ -e "$d/containers.conf" ] ||
-    printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\nevents_logger = "file"\ncgroup_manager = "cgroupfs"\n' \
-      > "$d/containers.conf"
-  CONTAINERS_CONF=$d/containers.conf podman --root "$d/root" --runroot "$d/runroot" \
-    --tmpdir "$d/tmp" --storage-driver vfs "$@"
-}
-
-pm_cleanup() {
-  [ -d "$MOCKER_TEST_DIR/podman" ] || return 0
-  pm unpause -a > /dev/null 2>&1 || true
-  pm rm -af -t 0 > /dev/null 2>&1 || true
-  pm rmi -af > /dev/null 2>&1 || true
-  local m
-  grep -o " $MOCKER_TEST_DIR/podman[^ ]*" /proc/self/mountinfo | sort -r |
-    while read -r m; do umount -l "$m"; done
-  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2> /dev/null || true
 }
 
 # what a test made for itself, even when it failed half-way

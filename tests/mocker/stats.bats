@@ -4,6 +4,7 @@ bats_require_minimum_version 1.5.0
 # the host has it), --no-stream and the stream.  --network none.
 
 load container-helpers
+load podman-helpers
 
 setup_file() {
   containers_setup
@@ -87,28 +88,6 @@ print(int(float(m.group(1)) * units[m.group(2)]))' "$1"
   [ "$status" -eq 124 ]
   [ "$(grep -c 'CONTAINER ID' <<< "$output")" -ge 2 ]
   [[ $output == *$'\e[2J'* ]]
-}
-
-# podman with a private storage, run root, tmpdir and config (runc: crun
-# refuses this host's hybrid cgroups; cgroupfs; events to a file)
-pm() {
-  local d=$MOCKER_TEST_DIR/podman
-  mkdir -p "$d"
-  [ -e "$d/containers.conf" ] ||
-    printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\nevents_logger = "file"\ncgroup_manager = "cgroupfs"\n' \
-      > "$d/containers.conf"
-  CONTAINERS_CONF=$d/containers.conf podman --root "$d/root" --runroot "$d/runroot" \
-    --tmpdir "$d/tmp" --storage-driver vfs "$@"
-}
-
-pm_cleanup() {
-  [ -d "$MOCKER_TEST_DIR/podman" ] || return 0
-  pm rm -af -t 0 > /dev/null 2>&1 || true
-  pm rmi -af > /dev/null 2>&1 || true
-  local m
-  grep -o " $MOCKER_TEST_DIR/podman[^ ]*" /proc/self/mountinfo | sort -r |
-    while read -r m; do umount -l "$m"; done
-  rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2> /dev/null || true
 }
 
 @test "stats --format: Docker's fields, {{json .}}, table titles; the same as podman's where both have them" {

@@ -5,6 +5,7 @@ bats_require_minimum_version 1.5.0
 # Containers use --network none.
 
 load volume-helpers
+load podman-helpers
 
 setup_file() {
   containers_setup
@@ -25,13 +26,7 @@ setup_file() {
 }
 
 teardown_file() {
-  # podman's (the ls test's), even after a failure: containers, then mounts
-  if [ -d "$MOCKER_TEST_DIR/podman" ]; then
-    pm rm -af > /dev/null 2>&1 || true
-    local m
-    grep -o " $MOCKER_TEST_DIR/podman[^ ]*" /proc/self/mountinfo | sort -r |
-      while read -r m; do umount -l "$m"; done
-  fi
+  pm_cleanup   # podman's (the ls test's), even after a failure
   containers_teardown
 }
 
@@ -82,16 +77,6 @@ mrun() {
   [ "$output" = "$(printf 'v1\nv2')" ]
   [ -z "$(mocker volume ls -q)" ]
   [ ! -e "$MOCKER_ROOT/volumes/v1" ]
-}
-
-# podman with a private storage, run root, tmpdir and config (for side by side)
-pm() {
-  local d=$MOCKER_TEST_DIR/podman
-  mkdir -p "$d"
-  [ -e "$d/containers.conf" ] ||
-    printf '[engine]\nevents_logger = "file"\ncgroup_manager = "cgroupfs"\n' > "$d/containers.conf"
-  CONTAINERS_CONF=$d/containers.conf podman --root "$d/root" --runroot "$d/runroot" \
-    --tmpdir "$d/tmp" --storage-driver vfs "$@"
 }
 
 @test "volume ls --format and --filter (name, label, dangling, driver), beside podman" {

@@ -41,6 +41,20 @@ test_sizes (void **state)
 }
 
 static void
+test_labels (void **state)
+{
+  (void) state;
+  _cleanup_free_ char *none = ui_format_labels (NULL);
+  assert_string_equal (none, "");
+  const char *text = "{\"a\":\"1\",\"b\":\"\",\"c\":\"x=y\"}";
+  yajl_val v = yajl_tree_parse (text, NULL, 0);
+  assert_non_null (v);
+  _cleanup_free_ char *s = ui_format_labels (v);
+  assert_string_equal (s, "a=1,b=,c=x=y");
+  yajl_tree_free (v);
+}
+
+static void
 check_duration (double s, const char *want)
 {
   _cleanup_free_ char *d = ui_format_duration (s);
@@ -181,6 +195,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_sizes),
     cmocka_unit_test (test_binary_sizes),
+    cmocka_unit_test (test_labels),
     cmocka_unit_test (test_durations),
     cmocka_unit_test (test_ago),
     cmocka_unit_test (test_table),

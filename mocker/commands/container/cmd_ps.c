@@ -133,20 +133,13 @@ row_json (struct store *s, const struct container *ct, enum ctr_live live, bool 
   char created_at[64];
   ui_format_go_time (created, created_at, sizeof created_at);
   _cleanup_free_ char *ago = ui_format_ago (created, now);
-  _cleanup_free_ char *status = ctr_status_text (ct, now);
+  const char *state = ctr_state_string (ct, live);
+  _cleanup_free_ char *status = ctr_status_text (ct, live, state, now);
   _cleanup_free_ char *cmd = command_cell (ct, no_trunc);
   _cleanup_free_ char *ports = ports_cell (ct, live == LIVE_RUNNING);
   _cleanup_free_ char *size = want_size ? size_cell (s, ct) : xstrdup ("0B");
-  _cleanup_free_ char *labels = xstrdup ("");
-  yajl_val lv = json_get (json_get (ct->record, "config"), "Labels");
-  for (size_t i = 0; lv && YAJL_IS_OBJECT (lv) && i < lv->u.object.len; i++)
-    {
-      const char *v = YAJL_GET_STRING (lv->u.object.values[i]);
-      char *next = xasprintf ("%s%s%s=%s", labels, *labels ? "," : "", lv->u.object.keys[i],
-                              v ? v : "");
-      free (labels);
-      labels = next;
-    }
+  _cleanup_free_ char *labels
+    = ui_format_labels (json_get (json_get (ct->record, "config"), "Labels"));
   /* Docker's Mounts: volume names, else sources (not tmpfs: no source) */
   _cleanup_free_ char *mounts = xstrdup ("");
   int volumes = 0;
@@ -178,7 +171,7 @@ row_json (struct store *s, const struct container *ct, enum ctr_live live, bool 
   json_kv_str (g, "Ports", ports);
   json_kv_str (g, "RunningFor", ago);
   json_kv_str (g, "Size", size);
-  json_kv_str (g, "State", ctr_state_string (ct, live));
+  json_kv_str (g, "State", state);
   json_kv_str (g, "Status", status);
   json_obj_close (g);
   size_t len;
@@ -342,7 +335,7 @@ cmd_ps (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
         }
       time_t created = ctr_time_parse (json_get_str (ct->record, "created"));
       _cleanup_free_ char *ago = ui_format_ago (created, now);
-      _cleanup_free_ char *status = ctr_status_text (ct, now);
+      _cleanup_free_ char *status = ctr_status_text (ct, live, ctr_state_string (ct, live), now);
       _cleanup_free_ char *cmd = command_cell (ct, o.no_trunc);
       _cleanup_free_ char *ports = ports_cell (ct, live == LIVE_RUNNING);
       _cleanup_free_ char *size = o.size ? size_cell (s, ct) : NULL;

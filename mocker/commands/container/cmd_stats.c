@@ -140,11 +140,12 @@ block_io (const struct container *c, long long *rd, long long *wr)
     }
 }
 
+/* sys_ns: the host's CPU time, read once for the frame */
 static void
-take_sample (const struct container *c, struct sample *s)
+take_sample (const struct container *c, unsigned long long sys_ns, struct sample *s)
 {
   memset (s, 0, sizeof *s);
-  s->sys_ns = host_cpu_ns ();
+  s->sys_ns = sys_ns;
   if (ctr_live_status (c) != LIVE_RUNNING)
     return;
   bool v2 = ctr_cgroup_v2 ();
@@ -337,19 +338,22 @@ cmd_stats (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   int ret = 0;
   if (!stream)
     {
+      /* the CPU % since the start needs no host CPU time */
       for (size_t i = 0; i < n; i++)
-        take_sample (list[i], &b[i]);
+        take_sample (list[i], 0, &b[i]);
       ret = print_frame (format, list, refs, n, a, b, true, no_trunc, err);
     }
+  unsigned long long sys_ns = stream ? host_cpu_ns () : 0;
   for (size_t i = 0; stream && i < n; i++)
-    take_sample (list[i], &a[i]);
+    take_sample (list[i], sys_ns, &a[i]);
   while (stream && ret == 0)
     {
       sleep (1);
+      sys_ns = host_cpu_ns ();
       for (size_t i = 0; i < n; i++)
         {
           ctr_reload_state (list[i]);
-          take_sample (list[i], &b[i]);
+          take_sample (list[i], sys_ns, &b[i]);
         }
       printf ("\033[2J\033[H");
       ret = print_frame (format, list, refs, n, a, b, false, no_trunc, err);

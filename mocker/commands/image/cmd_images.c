@@ -254,24 +254,7 @@ match_labels (struct store *s, const struct image_filter *f, const struct store_
   if (store_image_config (s, img->id, &text, &len, &e) < 0
       || json_parse (text, len, "image config", &cfg, &e) < 0)
     return false;
-  yajl_val labels = json_get (json_get (cfg, "config"), "Labels");
-  for (size_t i = 0; i < f->f.n; i++)
-    {
-      if (strcmp (f->f.keys[i], "label") != 0)
-        continue;
-      const char *want = f->f.values[i];
-      const char *eq = strchr (want, '=');
-      _cleanup_free_ char *key = eq ? xstrndup (want, eq - want) : xstrdup (want);
-      bool present = false;
-      for (size_t k = 0; labels && YAJL_IS_OBJECT (labels) && k < labels->u.object.len; k++)
-        present |= strcmp (labels->u.object.keys[k], key) == 0;
-      if (!present)
-        return false;
-      const char *have = json_get_str (labels, key);
-      if (eq && (have == NULL || strcmp (have, eq + 1) != 0))
-        return false;
-    }
-  return true;
+  return ui_filter_labels (&f->f, json_get (json_get (cfg, "config"), "Labels"));
 }
 
 /* Docker's reference filter: a glob (path.Match) on "repo:tag", or on the

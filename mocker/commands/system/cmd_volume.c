@@ -144,12 +144,15 @@ volume_ls (struct store *s, int argc, char **argv, struct volume_args *a, mk_err
     = ui_formatter_new (format, VOLUME_LS_TABLE, volume_ls_headers, err);
   if (fmt == NULL)
     return -1;
+  /* dangling= reads the volumes' users: under the lock, taken once */
+  _cleanup_close_ int lock = -1;
+  if (ui_filter_has (&a->filter, "dangling") && (lock = volume_lock (s, err)) < 0)
+    return -1;
   _cleanup_strv_ char **names = volume_list (s);
   for (size_t i = 0; names[i]; i++)
     {
-      bool match;
-      _cleanup_json_ yajl_val row = volume_row (s, names[i], &a->filter, &match);
-      if (row == NULL || !match)
+      _cleanup_json_ yajl_val row = volume_row (s, names[i], &a->filter);
+      if (row == NULL)
         continue;
       if (ui_formatter_row (fmt, row, err) < 0)
         return -1;

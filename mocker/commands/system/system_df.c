@@ -188,9 +188,9 @@ containers_usage (struct container **list, size_t n, struct usage_row *r, struct
       struct container *c = list[i];
       _cleanup_free_ char *upper = path_join (c->dir, "upper");
       long long size = ctr_dir_size (upper);
-      bool running = ctr_live_status (c) == LIVE_RUNNING;
+      enum ctr_live live = ctr_live_status (c);
       r->size += size;
-      if (running)
+      if (live == LIVE_RUNNING)
         r->active++;
       else
         r->reclaimable += size;
@@ -209,7 +209,7 @@ containers_usage (struct container **list, size_t n, struct usage_row *r, struct
       snprintf (nv, sizeof nv, "%d", volumes);
       _cleanup_free_ char *sz = ui_format_size_prec ((double) size, 4);
       _cleanup_free_ char *ago = ui_format_ago (ctr_time_parse (json_get_str (c->record, "created")), now);
-      _cleanup_free_ char *status = ctr_status_text (c, now);
+      _cleanup_free_ char *status = ctr_status_text (c, live, ctr_state_string (c, live), now);
       ui_table_addv (t, id, ctr_image_ref (c), quoted, nv, sz, ago, status, c->name);
     }
   r->total = (long long) n;
