@@ -58,13 +58,6 @@ get_int (yajl_val v, const char *key)
   return x && YAJL_IS_INTEGER (x) ? YAJL_GET_INTEGER (x) : 0;
 }
 
-static void
-get_str (yajl_val v, const char *key, char *buf, size_t size)
-{
-  const char *s = json_get_str (v, key);
-  snprintf (buf, size, "%s", s ? s : "");
-}
-
 int
 ctr_state_read (const char *dir, struct ctr_state *st, mk_error **err)
 {
@@ -87,10 +80,10 @@ ctr_state_read (const char *dir, struct ctr_state *st, mk_error **err)
   st->exit_code = (int) get_int (v, "exit_code");
   yajl_val oom = json_get (v, "oom_killed");
   st->oom_killed = oom && YAJL_IS_TRUE (oom);
-  get_str (v, "started_at", st->started_at, sizeof st->started_at);
-  get_str (v, "finished_at", st->finished_at, sizeof st->finished_at);
-  get_str (v, "ip", st->ip, sizeof st->ip);
-  get_str (v, "error", st->error, sizeof st->error);
+  json_copy_str (v, "started_at", st->started_at, sizeof st->started_at);
+  json_copy_str (v, "finished_at", st->finished_at, sizeof st->finished_at);
+  json_copy_str (v, "ip", st->ip, sizeof st->ip);
+  json_copy_str (v, "error", st->error, sizeof st->error);
   st->restart_count = (int) get_int (v, "restart_count");
   yajl_val rs = json_get (v, "restarting");
   st->restarting = rs && YAJL_IS_TRUE (rs);

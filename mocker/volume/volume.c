@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,12 +37,8 @@ volume_name_valid (const char *name)
 char *
 volume_random_name (void)
 {
-  unsigned char b[32];
-  if (getrandom (b, sizeof b, 0) != sizeof b)
-    abort ();
   char *hex = xmalloc (65);
-  for (size_t i = 0; i < sizeof b; i++)
-    sprintf (hex + 2 * i, "%02x", b[i]);
+  store_random_id (hex);
   return hex;
 }
 

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,17 +36,6 @@ static const char usage[] =
   "  -u, --user USER[:GROUP]  user name or uid (and group)\n"
   "  -w, --workdir DIR     working directory\n"
   "      --help            print this help\n";
-
-/* 64 random hex digits (Docker's exec ids). */
-static void
-random_hex_id (char out[65])
-{
-  unsigned char b[32];
-  if (getrandom (b, sizeof b, 0) != sizeof b)
-    abort ();
-  for (size_t i = 0; i < sizeof b; i++)
-    sprintf (out + 2 * i, "%02x", b[i]);
-}
 
 /* The last error the runtime logged (--log FILE --log-format json). */
 static char *
@@ -174,7 +162,7 @@ cmd_exec (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
    * then exec_die with the status (foreground only: a detached process is
    * not waited for) */
   char exec_id[65];
-  random_hex_id (exec_id);
+  store_random_id (exec_id); /* Docker's exec ids: 64 hex digits */
   _cleanup_free_ char *cmdline = xstrdup ("");
   for (int i = optind + 1; i < argc && strlen (cmdline) < 1024; i++)
     {

@@ -62,24 +62,6 @@ fuzzy (const struct ui_filter *f, const char *key, const char *a, const char *b)
   return false;
 }
 
-/* label=KEY or label=KEY=VALUE: every one must hold (Docker). */
-static bool
-labels_match (const struct ui_filter *f, yajl_val attrs)
-{
-  for (size_t i = 0; i < f->n; i++)
-    {
-      if (strcmp (f->keys[i], "label") != 0)
-        continue;
-      const char *eq = strchr (f->values[i], '=');
-      _cleanup_free_ char *k = eq ? xstrndup (f->values[i], (size_t) (eq - f->values[i]))
-                                  : xstrdup (f->values[i]);
-      const char *v = json_get_str (attrs, k);
-      if (v == NULL || (eq && strcmp (v, eq + 1) != 0))
-        return false;
-    }
-  return true;
-}
-
 /* image=busybox matches busybox and busybox:TAG (the attribute as typed). */
 static bool
 image_match (const struct ui_filter *f, const char *image)
@@ -106,7 +88,7 @@ event_match (const struct events *ev, yajl_val e)
          && ui_filter_exact (f, "event", kind)
          && fuzzy (f, "container", json_get_str (json_get (e, "Actor"), "ID"),
                    json_get_str (attrs, "name"))
-         && image_match (f, json_get_str (attrs, "image")) && labels_match (f, attrs);
+         && image_match (f, json_get_str (attrs, "image")) && ui_filter_labels (f, attrs) /* the attributes hold the labels */;
 }
 
 /* Docker's rfc3339NanoFixed in the local zone:
