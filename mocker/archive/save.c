@@ -32,6 +32,7 @@ struct saver
   char **written;    /* names already in the archive */
   char *buf;
   bool out_regular;  /* the archive goes to a regular file (a temp one, renamed at the end) */
+  struct mk_image_blobs blobs;  /* the layers' blobs and where they came from */
 };
 
 static int
@@ -292,7 +293,7 @@ save_docker (struct saver *w, struct named *imgs, size_t n, mk_error **err)
             continue;
           _cleanup_free_ char *plain = NULL;
           bool streamed = false;
-          if (mk_image_layer_blob (w->s, img, i, false, err) < 0
+          if (mk_image_layer_blob (&w->blobs, img, i, false, err) < 0
               || stream_layer (w, l, name, &streamed, err) < 0
               || (!streamed && (plain_layer (w, l, &plain, err) < 0
                                 || add_file (w, name, plain, err) < 0)))
@@ -393,7 +394,7 @@ save_oci (struct saver *w, struct named *imgs, size_t n, mk_error **err)
     {
       struct store_image *img = imgs[k].img;
       for (size_t i = 0; i < img->n_layers && rc == 0; i++)
-        if (mk_image_layer_blob (w->s, img, i, false, err) < 0
+        if (mk_image_layer_blob (&w->blobs, img, i, false, err) < 0
             || add_blob (w, img->layers[i].digest, err) < 0)
           rc = mk_error_wrap (err, "layer %s", img->layers[i].diff_id);
       if (rc < 0)
@@ -445,7 +446,7 @@ mk_archive_save (struct store *s, char *const *images, size_t n, enum mk_archive
                  int fd, mk_error **err)
 {
   struct named *imgs = xzalloc ((n + 1) * sizeof *imgs);
-  struct saver w = { .s = s, .tmp_lock = -1 };
+  struct saver w = { .s = s, .tmp_lock = -1, .blobs.store = s };
   int rc = 0;
   for (size_t k = 0; k < n && rc == 0; k++)
     rc = resolve (s, images[k], &imgs[k], err);
@@ -481,6 +482,7 @@ mk_archive_save (struct store *s, char *const *images, size_t n, enum mk_archive
   free (w.tmp);
   free (w.buf);
   strv_free (w.written);
+  mk_image_blobs_clear (&w.blobs);
   for (size_t k = 0; k < n; k++)
     {
       store_image_free (imgs[k].img);
