@@ -164,6 +164,18 @@ json_get_str (yajl_val obj, const char *key)
   return v && YAJL_IS_STRING (v) ? v->u.string : NULL;
 }
 
+char **
+json_strv (yajl_val v)
+{
+  if (v == NULL || !YAJL_IS_ARRAY (v))
+    return NULL;
+  char **out = xzalloc (sizeof *out);
+  for (size_t i = 0; i < v->u.array.len; i++)
+    if (YAJL_IS_STRING (v->u.array.values[i]))
+      strv_push (&out, YAJL_GET_STRING (v->u.array.values[i]));
+  return out;
+}
+
 const char *
 json_type_name (yajl_val v)
 {

@@ -36,6 +36,9 @@ int json_objects_feed (json_objects *r, const char *text, size_t len);
 yajl_val json_get (yajl_val obj, const char *key);
 /* Convenience: string member or NULL (also NULL when of another type). */
 const char *json_get_str (yajl_val obj, const char *key);
+/* The strings of array v as a string vector (other members skipped; empty
+ * when none), or NULL when v is no array. */
+char **json_strv (yajl_val v);
 
 /* Name of a value's type for error messages: "string", "array", ... */
 const char *json_type_name (yajl_val v);
