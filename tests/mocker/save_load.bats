@@ -90,13 +90,13 @@ committed() {
   [ "$status" -eq 0 ]
   [ "$output" = "Loaded image: localhost/frompodman:1" ]
   [ "$(mocker images -q --no-trunc localhost/frompodman:1)" = "sha256:$want" ]
-  run mocker run --rm --network none localhost/frompodman:1 cat /marker
+  run -0 mocker run --rm --network none localhost/frompodman:1 cat /marker
   [ "$output" = marker-one ]
   mocker rmi localhost/frompodman:1 > /dev/null
   run mocker load -i "$WORK/pm-oci.tar"
   [ "$status" -eq 0 ]
   [ "$output" = "Loaded image: localhost/frompodman:1" ]
-  run mocker run --rm --network none localhost/frompodman:1 cat /marker
+  run -0 mocker run --rm --network none localhost/frompodman:1 cat /marker
   [ "$output" = marker-one ]
 }
 
@@ -108,6 +108,7 @@ committed() {
   grep -qx 'Loaded image: saved:committed' "$WORK/rt.out"
   [ "$(mocker --root "$other" images -q --no-trunc saved:committed)" = "$(mocker images -q --no-trunc saved:committed)" ]
   run mocker --root "$other" run --rm --network none saved:committed sh -c 'cat /changed; ls /bin/ls'
+  [ "$status" -eq 1 ]  # ls: the file deleted in the container is gone
   [[ $output == changed* ]]
   [[ $output == *"No such file"* ]]
   mocker --root "$other" rm -f $(ls "$other/containers" 2> /dev/null | grep -E '^[0-9a-f]{64}$') > /dev/null 2>&1 || true
@@ -336,6 +337,7 @@ committed() {
   # podman imports it too; mocker import + run sees the same files
   id=$(mocker import "$WORK/exp1.tar" exported:1)
   run mocker run --rm --network none exported:1 sh -c 'cat /data/f; ls /bin/ls'
+  [ "$status" -eq 1 ]  # ls: the file deleted in the container is gone
   [[ $output == hi* ]]
   [[ $output == *"No such file"* ]]
   pm import "$WORK/exp1.tar" localhost/exported:1 > /dev/null
