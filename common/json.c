@@ -171,6 +171,18 @@ json_copy_str (yajl_val obj, const char *key, char *buf, size_t size)
   snprintf (buf, size, "%s", s ? s : "");
 }
 
+char **
+json_strv (yajl_val v)
+{
+  if (v == NULL || !YAJL_IS_ARRAY (v))
+    return NULL;
+  char **out = xzalloc (sizeof *out);
+  for (size_t i = 0; i < v->u.array.len; i++)
+    if (YAJL_IS_STRING (v->u.array.values[i]))
+      strv_push (&out, YAJL_GET_STRING (v->u.array.values[i]));
+  return out;
+}
+
 const char *
 json_type_name (yajl_val v)
 {

@@ -39,6 +39,10 @@ const char *json_get_str (yajl_val obj, const char *key);
 /* The string member into buf (truncated to size); "" when there is none. */
 void json_copy_str (yajl_val obj, const char *key, char *buf, size_t size);
 
+/* The strings of array v as a string vector (other members skipped; empty
+ * when none), or NULL when v is no array. */
+char **json_strv (yajl_val v);
+
 /* Name of a value's type for error messages: "string", "array", ... */
 const char *json_type_name (yajl_val v);
 

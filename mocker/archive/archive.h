@@ -39,4 +39,12 @@ typedef void (*mk_load_report_fn) (const char *name, const char *id, void *opaqu
 int mk_archive_load (struct store *s, int fd, mk_load_report_fn report, void *opaque,
                      mk_error **err);
 
+/* Writes an archive (fn (fd, opaque)) to the file output, atomically: a
+ * temp file beside it, made 0644, synced and renamed over it when fn
+ * succeeded, removed otherwise; NULL output: to stdout.  cmd ("save",
+ * "export") starts the messages. */
+typedef int (*mk_archive_write_fn) (int fd, void *opaque, mk_error **err);
+int mk_archive_output (const char *cmd, const char *output, mk_archive_write_fn fn,
+                       void *opaque, mk_error **err);
+
 #endif

@@ -32,6 +32,7 @@ struct saver
   char **written;    /* names already in the archive */
   char *buf;
   bool out_regular;  /* the archive goes to a regular file (a temp one, renamed at the end) */
+  struct mk_image_blobs blobs;  /* the layers' blobs and where they came from */
 };
 
 static int
@@ -100,16 +101,16 @@ add_file (struct saver *w, const char *name, const char *path, mk_error **err)
   return 0;
 }
 
-/* The layer's blob, decompressed into a staging file that must hash to
- * diff_id; *path gets it. */
+/* Decompresses l's blob, checking what comes out: into the file fd (path
+ * names it), or with fd -1 into the archive as member name, size bytes
+ * (its header goes once the blob opened). Fails when the bytes are not
+ * size of them (size -1: any number) or do not hash to the layer's
+ * diff_id. */
 static int
-plain_layer (struct saver *w, const struct store_image_layer *l, char **path, mk_error **err)
+unpack_blob (struct saver *w, const struct store_image_layer *l, int fd, const char *path,
+             const char *name, long long size, mk_error **err)
 {
   _cleanup_free_ char *blob = store_blob_path (w->s, l->digest);
-  _cleanup_free_ char *p = path_join (w->tmp, digest_hex (l->diff_id));
-  _cleanup_close_ int fd = open (p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return mk_error_set (err, errno, "create `%s`", p);
   struct archive *in = archive_read_new ();
   archive_read_support_filter_all (in);
   archive_read_support_format_raw (in);
@@ -119,6 +120,9 @@ plain_layer (struct saver *w, const struct store_image_layer *l, char **path, mk
   if (archive_read_open_filename (in, blob, COPY_BUF) != ARCHIVE_OK
       || archive_read_next_header (in, &e) != ARCHIVE_OK)
     rc = mk_error_set (err, 0, "blob %s: %s", l->digest, archive_error_string (in));
+  if (rc == 0 && fd < 0)
+    rc = header (w, name, size, err);
+  long long left = size;
   while (rc == 0)
     {
       la_ssize_t n = archive_read_data (in, w->buf, COPY_BUF);
@@ -126,18 +130,43 @@ plain_layer (struct saver *w, const struct store_image_layer *l, char **path, mk
         break;
       if (n < 0)
         rc = mk_error_set (err, 0, "blob %s: %s", l->digest, archive_error_string (in));
-      else if (write (fd, w->buf, n) != n)
-        rc = mk_error_set (err, errno, "write `%s`", p);
+      else if (size >= 0 && n > left)
+        rc = mk_error_set (err, 0, "blob %s: unpacks to more than the layer's %lld bytes",
+                           l->digest, size);
+      else if (fd >= 0 && write (fd, w->buf, n) != n)
+        rc = mk_error_set (err, errno, "write `%s`", path);
+      else if (fd < 0 && archive_write_data (w->out, w->buf, n) < 0)
+        rc = out_fail (w, err);
       else
-        digest_update (dg, w->buf, n);
+        {
+          digest_update (dg, w->buf, n);
+          left -= n;
+        }
     }
   archive_read_free (in);
   if (rc < 0)
     return -1;
+  if (size >= 0 && left > 0)
+    return mk_error_set (err, 0, "blob %s: unpacks to %lld bytes, not the layer's %lld",
+                         l->digest, size - left, size);
   _cleanup_free_ char *got = digest_final (dg);
   if (strcmp (got, l->diff_id) != 0)
     return mk_error_set (err, 0, "blob %s: unpacks to %s, not the layer's diff_id %s", l->digest,
                          got, l->diff_id);
+  return 0;
+}
+
+/* The layer's blob, decompressed into a staging file that must hash to
+ * diff_id; *path gets it. */
+static int
+plain_layer (struct saver *w, const struct store_image_layer *l, char **path, mk_error **err)
+{
+  _cleanup_free_ char *p = path_join (w->tmp, digest_hex (l->diff_id));
+  _cleanup_close_ int fd = open (p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return mk_error_set (err, errno, "create `%s`", p);
+  if (unpack_blob (w, l, fd, p, NULL, -1, err) < 0)
+    return -1;
   *path = STEAL (p);
   return 0;
 }
@@ -166,48 +195,7 @@ stream_layer (struct saver *w, const struct store_image_layer *l, const char *na
   if (size <= 0 || !same)
     return 0;
   *done = true;
-  _cleanup_free_ char *blob = store_blob_path (w->s, l->digest);
-  struct archive *in = archive_read_new ();
-  archive_read_support_filter_all (in);
-  archive_read_support_format_raw (in);
-  struct archive_entry *e;
-  _cleanup_digest_ mk_digest *dg = digest_init ();
-  int rc = 0;
-  if (archive_read_open_filename (in, blob, COPY_BUF) != ARCHIVE_OK
-      || archive_read_next_header (in, &e) != ARCHIVE_OK)
-    rc = mk_error_set (err, 0, "blob %s: %s", l->digest, archive_error_string (in));
-  if (rc == 0)
-    rc = header (w, name, size, err);
-  long long left = size;
-  while (rc == 0)
-    {
-      la_ssize_t n = archive_read_data (in, w->buf, COPY_BUF);
-      if (n == 0)
-        break;
-      if (n < 0)
-        rc = mk_error_set (err, 0, "blob %s: %s", l->digest, archive_error_string (in));
-      else if (n > left)
-        rc = mk_error_set (err, 0, "blob %s: unpacks to more than the layer's %lld bytes",
-                           l->digest, size);
-      else if (archive_write_data (w->out, w->buf, n) < 0)
-        rc = out_fail (w, err);
-      else
-        {
-          digest_update (dg, w->buf, n);
-          left -= n;
-        }
-    }
-  archive_read_free (in);
-  if (rc < 0)
-    return -1;
-  if (left > 0)
-    return mk_error_set (err, 0, "blob %s: unpacks to %lld bytes, not the layer's %lld",
-                         l->digest, size - left, size);
-  _cleanup_free_ char *got = digest_final (dg);
-  if (strcmp (got, l->diff_id) != 0)
-    return mk_error_set (err, 0, "blob %s: unpacks to %s, not the layer's diff_id %s", l->digest,
-                         got, l->diff_id);
-  return 0;
+  return unpack_blob (w, l, -1, NULL, name, size, err);
 }
 
 struct named
@@ -292,7 +280,7 @@ save_docker (struct saver *w, struct named *imgs, size_t n, mk_error **err)
             continue;
           _cleanup_free_ char *plain = NULL;
           bool streamed = false;
-          if (mk_image_layer_blob (w->s, img, i, false, err) < 0
+          if (mk_image_layer_blob (&w->blobs, img, i, false, err) < 0
               || stream_layer (w, l, name, &streamed, err) < 0
               || (!streamed && (plain_layer (w, l, &plain, err) < 0
                                 || add_file (w, name, plain, err) < 0)))
@@ -393,7 +381,7 @@ save_oci (struct saver *w, struct named *imgs, size_t n, mk_error **err)
     {
       struct store_image *img = imgs[k].img;
       for (size_t i = 0; i < img->n_layers && rc == 0; i++)
-        if (mk_image_layer_blob (w->s, img, i, false, err) < 0
+        if (mk_image_layer_blob (&w->blobs, img, i, false, err) < 0
             || add_blob (w, img->layers[i].digest, err) < 0)
           rc = mk_error_wrap (err, "layer %s", img->layers[i].diff_id);
       if (rc < 0)
@@ -445,7 +433,7 @@ mk_archive_save (struct store *s, char *const *images, size_t n, enum mk_archive
                  int fd, mk_error **err)
 {
   struct named *imgs = xzalloc ((n + 1) * sizeof *imgs);
-  struct saver w = { .s = s, .tmp_lock = -1 };
+  struct saver w = { .s = s, .tmp_lock = -1, .blobs.store = s };
   int rc = 0;
   for (size_t k = 0; k < n && rc == 0; k++)
     rc = resolve (s, images[k], &imgs[k], err);
@@ -481,6 +469,7 @@ mk_archive_save (struct store *s, char *const *images, size_t n, enum mk_archive
   free (w.tmp);
   free (w.buf);
   strv_free (w.written);
+  mk_image_blobs_clear (&w.blobs);
   for (size_t k = 0; k < n; k++)
     {
       store_image_free (imgs[k].img);

@@ -60,18 +60,6 @@ env_set (char ***env, const char *key, const char *val)
   strv_push (env, kv);
 }
 
-static char **
-strv_of (yajl_val v)
-{
-  if (v == NULL || !YAJL_IS_ARRAY (v))
-    return NULL;
-  char **out = xzalloc (sizeof *out);
-  for (size_t i = 0; i < v->u.array.len; i++)
-    if (YAJL_IS_STRING (v->u.array.values[i]))
-      strv_push (&out, YAJL_GET_STRING (v->u.array.values[i]));
-  return out;
-}
-
 static char *
 str_of (yajl_val obj, const char *key)
 {
@@ -107,11 +95,11 @@ image_cfg_load (struct store *s, const char *id, struct image_cfg *out, mk_error
   out->workdir = str_of (c, "WorkingDir");
   out->stopsignal = str_of (c, "StopSignal");
   out->author = str_of (doc, "author");
-  out->env = strv_of (json_get (c, "Env"));
-  out->cmd = strv_of (json_get (c, "Cmd"));
-  out->entrypoint = strv_of (json_get (c, "Entrypoint"));
-  out->shell = strv_of (json_get (c, "Shell"));
-  out->onbuild = strv_of (json_get (c, "OnBuild"));
+  out->env = json_strv (json_get (c, "Env"));
+  out->cmd = json_strv (json_get (c, "Cmd"));
+  out->entrypoint = json_strv (json_get (c, "Entrypoint"));
+  out->shell = json_strv (json_get (c, "Shell"));
+  out->onbuild = json_strv (json_get (c, "OnBuild"));
   map_of (json_get (c, "Labels"), &out->labels, true);
   map_of (json_get (c, "ExposedPorts"), &out->exposed, false);
   map_of (json_get (c, "Volumes"), &out->volumes, false);

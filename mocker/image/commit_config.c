@@ -34,18 +34,6 @@ run_cfg_clear (struct run_cfg *rc)
   free (rc->user);
 }
 
-static char **
-strv_from_json (yajl_val v)
-{
-  if (v == NULL || !YAJL_IS_ARRAY (v))
-    return NULL;
-  char **out = xzalloc (sizeof *out);
-  for (size_t i = 0; i < v->u.array.len; i++)
-    if (YAJL_IS_STRING (v->u.array.values[i]))
-      strv_push (&out, YAJL_GET_STRING (v->u.array.values[i]));
-  return out;
-}
-
 /* Sets or replaces KEY=VALUE. */
 static void
 env_put (char ***env, const char *kv)
@@ -64,8 +52,8 @@ env_put (char ***env, const char *kv)
 static void
 run_cfg_from_container (yajl_val cfg, struct run_cfg *rc)
 {
-  rc->cmd = strv_from_json (json_get (cfg, "Cmd"));
-  rc->entrypoint = strv_from_json (json_get (cfg, "Entrypoint"));
+  rc->cmd = json_strv (json_get (cfg, "Cmd"));
+  rc->entrypoint = json_strv (json_get (cfg, "Entrypoint"));
   const char *wd = json_get_str (cfg, "WorkingDir");
   rc->workdir = wd && *wd ? xstrdup (wd) : NULL;
   const char *user = json_get_str (cfg, "User");
@@ -76,7 +64,7 @@ run_cfg_from_container (yajl_val cfg, struct run_cfg *rc)
   _cleanup_free_ char *host_kv = host ? xasprintf ("HOSTNAME=%s", host) : NULL;
   yajl_val tty = json_get (cfg, "Tty");
   bool is_tty = tty && YAJL_IS_TRUE (tty);
-  char **env = strv_from_json (json_get (cfg, "Env"));
+  char **env = json_strv (json_get (cfg, "Env"));
   rc->env = xzalloc (sizeof *rc->env);
   for (size_t i = 0; env && env[i]; i++)
     {
@@ -182,7 +170,7 @@ change_command (const char *what, const char *args, char ***out, mk_error **err)
         if (!YAJL_IS_STRING (v->u.array.values[i]))
           return mk_error_set (err, 0, "%s: element %zu is not a string", what, i);
       strv_free (*out);
-      *out = strv_from_json (v);
+      *out = json_strv (v);
       return 0;
     }
   strv_free (*out);

@@ -27,8 +27,17 @@ push_unique (char ***v, const char *s)
   strv_push (v, s);
 }
 
+void
+mk_image_blobs_clear (struct mk_image_blobs *b)
+{
+  store_image_list_free (b->images, b->n_images);
+  b->images = NULL;
+  b->n_images = 0;
+  b->listed = false;
+}
+
 char **
-mk_image_layer_sources (struct store *s, const struct store_image *img, size_t i)
+mk_image_layer_sources (struct mk_image_blobs *b, const struct store_image *img, size_t i)
 {
   const struct store_image_layer *l = &img->layers[i];
   char **out = NULL;
@@ -40,35 +49,38 @@ mk_image_layer_sources (struct store *s, const struct store_image *img, size_t i
     return out;
   /* records made before layers kept their source: the images of the store
    * with this blob say where they came from */
-  struct store_image **list = NULL;
-  size_t n = 0;
-  _cleanup_error_ mk_error *ignored = NULL;
-  if (store_image_list (s, &list, &n, &ignored) < 0)
-    return out;
-  for (size_t k = 0; k < n; k++)
-    for (size_t j = 0; j < list[k]->n_layers; j++)
+  if (!b->listed)
+    {
+      _cleanup_error_ mk_error *ignored = NULL;
+      b->listed = true;
+      if (store_image_list (b->store, &b->images, &b->n_images, &ignored) < 0)
+        return out;
+    }
+  for (size_t k = 0; k < b->n_images; k++)
+    for (size_t j = 0; j < b->images[k]->n_layers; j++)
       {
-        const struct store_image_layer *o = &list[k]->layers[j];
+        const struct store_image *other = b->images[k];
+        const struct store_image_layer *o = &other->layers[j];
         if (o->digest == NULL || strcmp (o->digest, l->digest) != 0)
           continue;
         if (o->source)
           push_unique (&out, o->source);
-        for (char **d = list[k]->repo_digests; d && *d; d++)
+        for (char **d = other->repo_digests; d && *d; d++)
           push_unique (&out, *d);
       }
-  store_image_list_free (list, n);
   return out;
 }
 
 /* A pulled layer's blob, fetched again from a registry it came from,
  * verified, kept. */
 static int
-fetch_blob (struct store *s, const struct store_image *img, size_t i, bool insecure,
+fetch_blob (struct mk_image_blobs *b, const struct store_image *img, size_t i, bool insecure,
             mk_error **err)
 {
+  struct store *s = b->store;
   const char *digest = img->layers[i].digest;
   long long size = img->layers[i].blob_size;
-  _cleanup_strv_ char **sources = mk_image_layer_sources (s, img, i);
+  _cleanup_strv_ char **sources = mk_image_layer_sources (b, img, i);
   mk_error *last = NULL;
   for (char **d = sources; d && *d; d++)
     {
@@ -97,14 +109,15 @@ fetch_blob (struct store *s, const struct store_image *img, size_t i, bool insec
 }
 
 int
-mk_image_layer_blob (struct store *s, struct store_image *img, size_t i, bool insecure,
+mk_image_layer_blob (struct mk_image_blobs *b, struct store_image *img, size_t i, bool insecure,
                      mk_error **err)
 {
+  struct store *s = b->store;
   struct store_image_layer *l = &img->layers[i];
   if (l->digest && store_blob_exists (s, l->digest))
     return 0;
   if (l->digest)
-    return fetch_blob (s, img, i, insecure, err);
+    return fetch_blob (b, img, i, insecure, err);
   char *digest = NULL;
   long long size = 0;
   if (store_layer_blob_make (s, l->chain_id, l->diff_id, &digest, &size, err) < 0)

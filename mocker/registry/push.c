@@ -26,6 +26,7 @@ struct push
   struct mk_registry *reg;
   const struct mk_reference *target;
   struct store_image *img;
+  struct mk_image_blobs blobs;  /* the layers' blobs and where they came from */
   size_t layer;  /* the one being reported */
   const char *layer_id;
   size_t n_uploaded;
@@ -101,7 +102,7 @@ push_layer (struct push *p, size_t i, mk_error **err)
           report (p, MK_PUSH_EXISTS, NULL, 0, 0);
           return 0;
         }
-      _cleanup_strv_ char **sources = mk_image_layer_sources (p->store, p->img, i);
+      _cleanup_strv_ char **sources = mk_image_layer_sources (&p->blobs, p->img, i);
       for (char **d = sources; d && *d && upload_url == NULL; d++)
         {
           _cleanup_reference_ struct mk_reference *src = NULL;
@@ -119,13 +120,13 @@ push_layer (struct push *p, size_t i, mk_error **err)
             }
         }
       /* pulled: the blob is fetched once from where it came from */
-      if (mk_image_layer_blob (p->store, p->img, i, p->opts->insecure, err) < 0)
+      if (mk_image_layer_blob (&p->blobs, p->img, i, p->opts->insecure, err) < 0)
         return -1;
     }
   else
     {
       /* committed: no blob yet; made once, recorded, reused by the next push */
-      if (mk_image_layer_blob (p->store, p->img, i, p->opts->insecure, err) < 0)
+      if (mk_image_layer_blob (&p->blobs, p->img, i, p->opts->insecure, err) < 0)
         return -1;
       int has = mk_registry_blob_exists (p->reg, l->digest, err);
       if (has < 0)
@@ -289,7 +290,7 @@ mk_push (struct store *s, const char *name, const struct mk_push_options *opts,
   if (store_image_load (s, id, &img, err) < 0)
     return mk_error_wrap (err, "push %s", name);
 
-  struct push p = { .store = s, .opts = opts, .target = ref, .img = img };
+  struct push p = { .store = s, .opts = opts, .target = ref, .img = img, .blobs.store = s };
   int rc = mk_registry_open (ref, opts->insecure, &p.reg, err);
   if (rc == 0)
     {
@@ -298,6 +299,7 @@ mk_push (struct store *s, const char *name, const struct mk_push_options *opts,
       log_debug ("push %s: %d transient failures retried", full, mk_registry_retries (p.reg));
     }
   mk_registry_free (p.reg);
+  mk_image_blobs_clear (&p.blobs);
   if (rc < 0)
     return mk_error_wrap (err, "push %s", name);
   return 0;

@@ -7,6 +7,8 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "mocker/store/image.h"
+#include "mocker/store/layer.h"
 
 const char *
 store_host_architecture (void)
@@ -73,4 +75,22 @@ store_config_new (const char *const *diff_ids, size_t n, const char *cmd, const 
   json_arr_close (g);
   json_obj_close (g);
   return json_gen_finish (g, NULL);
+}
+
+int
+store_image_register_layer (struct store *s, const struct layer_created *lc, const char *cmd,
+                            const char *created_by, const char *normalized_tag, char **id,
+                            mk_error **err)
+{
+  const char *ids[] = { lc->diff_id };
+  _cleanup_free_ char *config = store_config_new (ids, 1, cmd, created_by);
+  struct store_image_new_layer layer = {
+    .diff_id = lc->diff_id, .digest = lc->digest, .media_type = lc->media_type,
+    .blob_size = lc->blob_size,
+  };
+  struct store_image_new in = {
+    .config = config, .config_len = strlen (config), .layers = &layer, .n_layers = 1,
+    .tag = normalized_tag,
+  };
+  return store_image_register (s, &in, id, err);
 }

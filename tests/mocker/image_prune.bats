@@ -127,3 +127,12 @@ Total reclaimed space: 2B" ]
   [ -z "$(ls "$MOCKER_ROOT/layers")" ]
   check_no_junk
 }
+
+@test "image prune reads the store's image records twice (the list, the space after), not three times" {
+  id=$(mocker init -t prune-reads:1 "$WORK/r3")
+  strace -f -qq -e trace=open,openat -o "$WORK/prune.strace" "$MOCKER_BIN" image prune -f
+  reads=$(grep -c "images/${id#sha256:}/image.json\"" "$WORK/prune.strace")
+  rm -f "$WORK/prune.strace"
+  mocker rmi prune-reads:1 > /dev/null
+  [ "$reads" -eq 2 ]
+}

@@ -100,6 +100,33 @@ own_image() {
   rm -rf --one-file-system "$other"
 }
 
+@test "push: the layers of a pulled image fetched for another registry read the store's image records once, not per layer" {
+  own_image "$REG/multi:1"
+  ctx=$WORK/multi-ctx
+  mkdir -p "$ctx"
+  printf '1\n' > "$ctx/a"; printf '2\n' > "$ctx/b"; printf '3\n' > "$ctx/c"
+  printf 'FROM %s\nCOPY a /a\nCOPY b /b\nCOPY c /c\n' "$REG/multi:1" > "$ctx/Dockerfile"
+  mocker build -q --network none -t "$REG/multi:2" "$ctx" > /dev/null
+  mocker push -q "$REG/multi:2" > /dev/null
+  other=$WORK/multi-root
+  mocker --root "$other" pull -q "$REG/multi:2" > /dev/null
+  id=$(mocker --root "$other" images -q --no-trunc "$REG/multi:2")
+  [ "$(jq '.layers | length' "$other/images/${id#sha256:}/image.json")" -eq 4 ]
+  mocker --root "$other" tag "$REG/multi:2" "$REG2/multi:2"
+  # each of the 4 blobs is fetched from REG (the pull kept none): where from
+  # is looked up in the store's records once for the push (its own load and
+  # one listing), not twice per layer
+  strace -f -qq -e trace=open,openat -o "$WORK/push.strace" \
+    "$MOCKER_BIN" --root "$other" push -q "$REG2/multi:2" > /dev/null
+  [ "$(count "$REG1_LOG" GET /v2/multi/blobs/sha256:)" -ge 4 ]
+  reads=$(grep -c "images/${id#sha256:}/image.json\"" "$WORK/push.strace")
+  [ "$reads" -ge 1 ]
+  [ "$reads" -le 2 ]
+  skopeo inspect --tls-verify=false "docker://$REG2/multi:2" > /dev/null
+  rm -f "$WORK/push.strace"
+  rm -rf --one-file-system "$other" "$ctx"
+}
+
 @test "push: a Docker schema2 image pulled is pushed as schema2" {
   own_image "$REG/oci:1"
   mocker push -q "$REG/oci:1" > /dev/null

@@ -90,13 +90,13 @@ committed() {
   [ "$status" -eq 0 ]
   [ "$output" = "Loaded image: localhost/frompodman:1" ]
   [ "$(mocker images -q --no-trunc localhost/frompodman:1)" = "sha256:$want" ]
-  run mocker run --rm --network none localhost/frompodman:1 cat /marker
+  run -0 mocker run --rm --network none localhost/frompodman:1 cat /marker
   [ "$output" = marker-one ]
   mocker rmi localhost/frompodman:1 > /dev/null
   run mocker load -i "$WORK/pm-oci.tar"
   [ "$status" -eq 0 ]
   [ "$output" = "Loaded image: localhost/frompodman:1" ]
-  run mocker run --rm --network none localhost/frompodman:1 cat /marker
+  run -0 mocker run --rm --network none localhost/frompodman:1 cat /marker
   [ "$output" = marker-one ]
 }
 
@@ -108,6 +108,7 @@ committed() {
   grep -qx 'Loaded image: saved:committed' "$WORK/rt.out"
   [ "$(mocker --root "$other" images -q --no-trunc saved:committed)" = "$(mocker images -q --no-trunc saved:committed)" ]
   run mocker --root "$other" run --rm --network none saved:committed sh -c 'cat /changed; ls /bin/ls'
+  [ "$status" -eq 1 ]  # ls: the file deleted in the container is gone
   [[ $output == changed* ]]
   [[ $output == *"No such file"* ]]
   mocker --root "$other" rm -f $(ls "$other/containers" 2> /dev/null | grep -E '^[0-9a-f]{64}$') > /dev/null 2>&1 || true
@@ -257,6 +258,48 @@ committed() {
   rm -f "$WORK/adopt.tar" "$WORK/load.strace"
 }
 
+@test "load refuses a layer file that is not what the archive says (digest, diff_id): nothing kept" {
+  x=$WORK/tampered
+  mkdir -p "$x/oci" "$x/docker" "$x/other"
+  cp -a "$WORK/rootfs" "$x/rootfs"
+  echo tampered > "$x/rootfs/marker"
+  id=$(mocker init -t tamper:one "$x/rootfs")
+  # oci-archive: the layer file gzipped under its plain tar's name unpacks to
+  # the right diff_id, but its digest is not the one the manifest names
+  mocker save --format oci-archive -o "$x/oci.tar" tamper:one
+  tar -xf "$x/oci.tar" -C "$x/oci"
+  man=$(jq -r '.manifests[0].digest' "$x/oci/index.json")
+  layer=$(jq -r '.layers[0].digest' "$x/oci/blobs/sha256/${man#sha256:}")
+  gzip -n -c "$x/oci/blobs/sha256/${layer#sha256:}" > "$x/layer.gz"
+  gz=sha256:$(sha256sum < "$x/layer.gz" | cut -d' ' -f1)
+  mv "$x/layer.gz" "$x/oci/blobs/sha256/${layer#sha256:}"
+  tar -cf "$x/oci-bad.tar" -C "$x/oci" .
+  # docker-archive: another tar in the layer file's place (wrong diff_id)
+  mocker save -o "$x/docker.tar" tamper:one
+  tar -xf "$x/docker.tar" -C "$x/docker"
+  lf=$(jq -r '.[0].Layers[0]' "$x/docker/manifest.json")
+  echo other > "$x/other/f"
+  tar -cf "$x/docker/$lf" -C "$x/other" f
+  other=sha256:$(sha256sum < "$x/docker/$lf" | cut -d' ' -f1)
+  tar -cf "$x/docker-bad.tar" -C "$x/docker" .
+  mocker rmi tamper:one > /dev/null
+  run mocker load -i "$x/oci-bad.tar"
+  [ "$status" -eq 1 ]
+  [[ $output == *"digest mismatch: expected $layer, got $gz"* ]]
+  run mocker load -i "$x/docker-bad.tar"
+  [ "$status" -eq 1 ]
+  [[ $output == *"layer diff_id mismatch: expected "* ]]
+  [ ! -e "$MOCKER_ROOT/blobs/sha256/${gz#sha256:}" ]
+  [ ! -e "$MOCKER_ROOT/blobs/sha256/${other#sha256:}" ]
+  [ ! -e "$MOCKER_ROOT/images/${id#sha256:}" ]
+  check_no_junk
+  # the untouched archive loads again, as it was
+  mocker load -q -i "$x/oci.tar" > /dev/null
+  [ "$(mocker images -q --no-trunc tamper:one)" = "$id" ]
+  mocker rmi tamper:one > /dev/null
+  rm -rf "$x"
+}
+
 @test "save -o streams each layer into the archive when the store knows its tar's size, checked" {
   id=$(cat "$WORK/one.id")
   mocker save saved:one > "$WORK/piped.tar"
@@ -294,6 +337,7 @@ committed() {
   # podman imports it too; mocker import + run sees the same files
   id=$(mocker import "$WORK/exp1.tar" exported:1)
   run mocker run --rm --network none exported:1 sh -c 'cat /data/f; ls /bin/ls'
+  [ "$status" -eq 1 ]  # ls: the file deleted in the container is gone
   [[ $output == hi* ]]
   [[ $output == *"No such file"* ]]
   pm import "$WORK/exp1.tar" localhost/exported:1 > /dev/null

@@ -122,6 +122,28 @@ test_invalid_utf8_replaced (void **state)
   assert_string_equal (shown, "ENV \\xff=");
 }
 
+/* json_strv: an array's strings, other members skipped; NULL for no array */
+static void
+test_strv (void **state)
+{
+  (void) state;
+  const char *text = "{\"a\":[\"x\",1,\"y\",null],\"e\":[],\"s\":\"x\"}";
+  yajl_val v = NULL;
+  assert_int_equal (json_parse (text, strlen (text), "t", &v, NULL), 0);
+  char **a = json_strv (json_get (v, "a"));
+  assert_int_equal (strv_len (a), 2);
+  assert_string_equal (a[0], "x");
+  assert_string_equal (a[1], "y");
+  char **e = json_strv (json_get (v, "e"));
+  assert_non_null (e);
+  assert_null (e[0]);
+  assert_null (json_strv (json_get (v, "s")));
+  assert_null (json_strv (json_get (v, "missing")));
+  strv_free (a);
+  strv_free (e);
+  yajl_tree_free (v);
+}
+
 int
 main (void)
 {
@@ -129,6 +151,7 @@ main (void)
     cmocka_unit_test (test_tree_too_deep),
     cmocka_unit_test (test_check_depth_names_the_field),
     cmocka_unit_test (test_invalid_utf8_replaced),
+    cmocka_unit_test (test_strv),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

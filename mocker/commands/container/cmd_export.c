@@ -18,6 +18,7 @@
 
 #include "common/fs.h"
 #include "common/util.h"
+#include "mocker/archive/archive.h"
 #include "mocker/container/container.h"
 #include "mocker/container/remove.h"
 #include "mocker/mocker.h"
@@ -73,6 +74,19 @@ export_rootfs (struct store *s, struct container *c, int fd, mk_error **err)
   return 0;
 }
 
+struct export_args
+{
+  struct store *s;
+  struct container *c;
+};
+
+static int
+export_to (int fd, void *opaque, mk_error **err)
+{
+  struct export_args *a = opaque;
+  return export_rootfs (a->s, a->c, fd, err);
+}
+
 int
 cmd_export (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
@@ -105,21 +119,6 @@ cmd_export (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   _cleanup_container_ struct container *ct = NULL;
   if (ctr_find (s, argv[optind], &ct, err) < 0)
     return -1;
-  if (output == NULL)
-    return export_rootfs (s, ct, STDOUT_FILENO, err);
-
-  _cleanup_free_ char *tmp = xasprintf ("%s.XXXXXX", output);
-  _cleanup_close_ int fd = mkostemp (tmp, O_CLOEXEC);
-  if (fd < 0)
-    return mk_error_set (err, errno, "export: create `%s`", tmp);
-  int rc = export_rootfs (s, ct, fd, err);
-  if (rc == 0 && fchmod (fd, 0644) < 0)
-    rc = mk_error_set (err, errno, "export: chmod `%s`", tmp);
-  if (rc == 0 && fsync (fd) < 0)
-    rc = mk_error_set (err, errno, "export: write `%s`", output);
-  if (rc == 0 && rename (tmp, output) < 0)
-    rc = mk_error_set (err, errno, "export: rename to `%s`", output);
-  if (rc < 0)
-    unlink (tmp);
-  return rc;
+  struct export_args a = { s, ct };
+  return mk_archive_output ("export", output, export_to, &a, err);
 }

@@ -11,7 +11,6 @@
 #include "common/util.h"
 #include "mocker/mocker.h"
 #include "mocker/store/config_new.h"
-#include "mocker/store/image.h"
 #include "mocker/store/layer.h"
 #include "mocker/store/refname.h"
 
@@ -107,18 +106,8 @@ cmd_import (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       return mk_error_wrap (err, "import `%s`", file);
     }
   _cleanup_free_ char *by = xasprintf ("mocker import %s", file);
-  const char *ids[] = { lc.diff_id };
-  _cleanup_free_ char *config = store_config_new (ids, 1, NULL, by);
-  struct store_image_new_layer layer = {
-    .diff_id = lc.diff_id, .digest = lc.digest, .media_type = lc.media_type,
-    .blob_size = lc.blob_size,
-  };
-  struct store_image_new in = {
-    .config = config, .config_len = strlen (config), .layers = &layer, .n_layers = 1,
-    .tag = normalized,
-  };
   _cleanup_free_ char *id = NULL;
-  int r = store_image_register (s, &in, &id, err);
+  int r = store_image_register_layer (s, &lc, NULL, by, normalized, &id, err);
   layer_created_clear (&lc);
   if (r < 0)
     return mk_error_wrap (err, "import `%s`", file);

@@ -8,7 +8,6 @@
 #include "common/util.h"
 #include "mocker/mocker.h"
 #include "mocker/store/config_new.h"
-#include "mocker/store/image.h"
 #include "mocker/store/layer.h"
 #include "mocker/store/refname.h"
 
@@ -67,18 +66,8 @@ cmd_init (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
       if (layer_create_from_dir (s, dir, NULL, LAYER_COMPRESSION_GZIP, NULL, &lc, err) < 0)
         return mk_error_wrap (err, "init `%s`", dir);
       _cleanup_free_ char *by = xasprintf ("mocker init %s", dir);
-      const char *ids[] = { lc.diff_id };
-      _cleanup_free_ char *config = store_config_new (ids, 1, "/bin/sh", by);
-      struct store_image_new_layer layer = {
-        .diff_id = lc.diff_id, .digest = lc.digest, .media_type = lc.media_type,
-        .blob_size = lc.blob_size,
-      };
-      struct store_image_new in = {
-        .config = config, .config_len = strlen (config), .layers = &layer, .n_layers = 1,
-        .tag = normalized,
-      };
       _cleanup_free_ char *id = NULL;
-      int r = store_image_register (s, &in, &id, err);
+      int r = store_image_register_layer (s, &lc, "/bin/sh", by, normalized, &id, err);
       layer_created_clear (&lc);
       if (r == 0)
         {

@@ -26,6 +26,21 @@ static const char usage[] =
   "                       docker/podman load read) or oci-archive (an OCI image layout)\n"
   "  -h, --help           print this help\n";
 
+struct save_args
+{
+  struct store *s;
+  char *const *images;
+  size_t n;
+  enum mk_archive_format format;
+};
+
+static int
+save_to (int fd, void *opaque, mk_error **err)
+{
+  struct save_args *a = opaque;
+  return mk_archive_save (a->s, a->images, a->n, a->format, fd, err);
+}
+
 int
 cmd_save (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
 {
@@ -68,21 +83,6 @@ cmd_save (struct mocker_ctx *ctx, int argc, char **argv, mk_error **err)
   if (s == NULL)
     return -1;
 
-  if (output == NULL)
-    return mk_archive_save (s, argv + optind, argc - optind, format, STDOUT_FILENO, err);
-
-  _cleanup_free_ char *tmp = xasprintf ("%s.XXXXXX", output);
-  _cleanup_close_ int fd = mkostemp (tmp, O_CLOEXEC);
-  if (fd < 0)
-    return mk_error_set (err, errno, "save: create `%s`", tmp);
-  int rc = mk_archive_save (s, argv + optind, argc - optind, format, fd, err);
-  if (rc == 0 && fchmod (fd, 0644) < 0)
-    rc = mk_error_set (err, errno, "save: chmod `%s`", tmp);
-  if (rc == 0 && fsync (fd) < 0)
-    rc = mk_error_set (err, errno, "save: write `%s`", output);
-  if (rc == 0 && rename (tmp, output) < 0)
-    rc = mk_error_set (err, errno, "save: rename to `%s`", output);
-  if (rc < 0)
-    unlink (tmp);
-  return rc;
+  struct save_args a = { s, argv + optind, argc - optind, format };
+  return mk_archive_output ("save", output, save_to, &a, err);
 }

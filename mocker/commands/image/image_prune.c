@@ -40,7 +40,25 @@ listed (char **v, const char *s)
   return false;
 }
 
-/* Bytes of the distinct layers of every image (by chain id). */
+/* Bytes of the distinct layers (by chain id) of the images listed. */
+static long long
+layers_size_of (struct store_image **list, size_t n)
+{
+  _cleanup_strv_ char **seen = NULL;
+  long long total = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < list[i]->n_layers; k++)
+      {
+        const struct store_image_layer *l = &list[i]->layers[k];
+        if (listed (seen, l->chain_id))
+          continue;
+        strv_push (&seen, l->chain_id);
+        total += l->size;
+      }
+  return total;
+}
+
+/* The same for every image of the store. */
 static long long
 layers_size (struct store *s)
 {
@@ -49,20 +67,7 @@ layers_size (struct store *s)
   _cleanup_error_ mk_error *ignored = NULL;
   if (store_image_list (s, &list, &n, &ignored) < 0)
     return 0;
-  _cleanup_strv_ char **seen = NULL;
-  long long total = 0;
-  for (size_t i = 0; i < n; i++)
-    for (size_t k = 0; k < list[i]->n_layers; k++)
-      {
-        const struct store_image_layer *l = &list[i]->layers[k];
-        bool dup = false;
-        for (char **p = seen; p && *p && !dup; p++)
-          dup = strcmp (*p, l->chain_id) == 0;
-        if (dup)
-          continue;
-        strv_push (&seen, l->chain_id);
-        total += l->size;
-      }
+  long long total = layers_size_of (list, n);
   store_image_list_free (list, n);
   return total;
 }
@@ -129,12 +134,12 @@ image_prune_run (struct store *s, bool all, image_prune_match_fn match, void *ma
                  image_prune_report_fn on_removed, void *opaque, long long *reclaimed,
                  mk_error **err)
 {
-  long long before = layers_size (s);
   struct store_image **list = NULL;
   size_t n = 0;
   *reclaimed = 0;
   if (store_image_list (s, &list, &n, err) < 0)
     return -1;
+  long long before = layers_size_of (list, n);
   /* the images some registered image was built on */
   _cleanup_strv_ char **parents = NULL;
   for (size_t i = 0; i < n; i++)
