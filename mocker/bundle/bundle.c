@@ -239,14 +239,7 @@ compute_caps (const struct run_options *o, char ***out, mk_error **err)
 static char **
 image_strv (yajl_val image_config, const char *key)
 {
-  yajl_val v = json_get (json_get (image_config, "config"), key);
-  if (v == NULL || !YAJL_IS_ARRAY (v))
-    return NULL;
-  char **out = xzalloc (sizeof *out);
-  for (size_t i = 0; i < v->u.array.len; i++)
-    if (YAJL_IS_STRING (v->u.array.values[i]))
-      strv_push (&out, v->u.array.values[i]->u.string);
-  return out;
+  return json_strv (json_get (json_get (image_config, "config"), key));
 }
 
 /* Sets or replaces KEY=VALUE in env. */

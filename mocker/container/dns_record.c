@@ -7,12 +7,8 @@
 static char **
 record_strv (const struct container *c, const char *key)
 {
-  yajl_val v = json_get (json_get (c->record, "host_config"), key);
-  char **out = xzalloc (sizeof *out);
-  for (size_t i = 0; v && YAJL_IS_ARRAY (v) && i < v->u.array.len; i++)
-    if (YAJL_IS_STRING (v->u.array.values[i]))
-      strv_push (&out, v->u.array.values[i]->u.string);
-  return out;
+  char **out = json_strv (json_get (json_get (c->record, "host_config"), key));
+  return out ? out : xzalloc (sizeof *out); /* none: an empty vector */
 }
 
 void
